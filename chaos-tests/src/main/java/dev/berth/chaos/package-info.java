@@ -1,0 +1,2 @@
+/** The fleet harness and fault experiments (later issue). */
+package dev.berth.chaos;

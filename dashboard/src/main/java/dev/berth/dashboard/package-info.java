@@ -1,0 +1,2 @@
+/** The web dashboard: REST and WebSocket live fleet view (later issue). */
+package dev.berth.dashboard;

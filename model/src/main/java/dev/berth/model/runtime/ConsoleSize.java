@@ -1,0 +1,16 @@
+package dev.berth.model.runtime;
+
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import java.util.List;
+import java.util.Map;
+
+/** The size of the pseudo-terminal given to the process. */
+public record ConsoleSize(
+    Integer height,
+    Integer width,
+    @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
+  public ConsoleSize {
+    extra = Extras.copy(extra);
+  }
+}

@@ -1,0 +1,19 @@
+package dev.berth.model.runtime;
+
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import java.util.List;
+import java.util.Map;
+
+/** A device cgroup allow or deny rule. */
+public record DeviceRule(
+    Boolean allow,
+    String type,
+    Long major,
+    Long minor,
+    String access,
+    @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
+  public DeviceRule {
+    extra = Extras.copy(extra);
+  }
+}

@@ -1,0 +1,17 @@
+package dev.berth.model.runtime;
+
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import java.util.List;
+import java.util.Map;
+
+/** A uid or gid range mapped from the container to the host. */
+public record IdMapping(
+    Long containerID,
+    Long hostID,
+    Long size,
+    @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
+  public IdMapping {
+    extra = Extras.copy(extra);
+  }
+}

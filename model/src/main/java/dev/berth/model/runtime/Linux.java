@@ -1,0 +1,26 @@
+package dev.berth.model.runtime;
+
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import java.util.List;
+import java.util.Map;
+
+/** The Linux-specific part of the configuration. */
+public record Linux(
+    List<LinuxNamespace> namespaces,
+    List<IdMapping> uidMappings,
+    List<IdMapping> gidMappings,
+    List<LinuxDevice> devices,
+    String cgroupsPath,
+    Resources resources,
+    String rootfsPropagation,
+    Object seccomp,
+    Map<String, String> sysctl,
+    List<String> maskedPaths,
+    List<String> readonlyPaths,
+    String mountLabel,
+    @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
+  public Linux {
+    extra = Extras.copy(extra);
+  }
+}

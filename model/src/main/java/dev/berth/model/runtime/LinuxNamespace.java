@@ -1,0 +1,16 @@
+package dev.berth.model.runtime;
+
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import java.util.List;
+import java.util.Map;
+
+/** A namespace to create, or to join when path is set. */
+public record LinuxNamespace(
+    String type,
+    String path,
+    @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
+  public LinuxNamespace {
+    extra = Extras.copy(extra);
+  }
+}

@@ -1,0 +1,15 @@
+package dev.berth.model.runtime;
+
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import java.util.List;
+import java.util.Map;
+
+/** The pids cgroup limit. */
+public record Pids(
+    Long limit,
+    @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
+  public Pids {
+    extra = Extras.copy(extra);
+  }
+}

@@ -1,0 +1,27 @@
+package dev.berth.model.runtime;
+
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import java.util.List;
+import java.util.Map;
+
+/** The container process: what runs, as whom, with which privileges. */
+public record Process(
+    Boolean terminal,
+    ConsoleSize consoleSize,
+    User user,
+    List<String> args,
+    String commandLine,
+    List<String> env,
+    String cwd,
+    Capabilities capabilities,
+    List<Rlimit> rlimits,
+    Boolean noNewPrivileges,
+    String apparmorProfile,
+    Integer oomScoreAdj,
+    String selinuxLabel,
+    @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
+  public Process {
+    extra = Extras.copy(extra);
+  }
+}

@@ -1,0 +1,16 @@
+package dev.berth.model.runtime;
+
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import java.util.List;
+import java.util.Map;
+
+/** The root filesystem of the container. */
+public record Root(
+    String path,
+    Boolean readonly,
+    @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
+  public Root {
+    extra = Extras.copy(extra);
+  }
+}

@@ -1,0 +1,297 @@
+package dev.berth.model.runtime;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Checks a config.json against the runtime-spec's MUSTs for Linux and lists every violation by JSON path. */
+public final class SpecValidator {
+  static final Set<String> NAMESPACE_TYPES =
+      Set.of("pid", "network", "mount", "ipc", "uts", "user", "cgroup", "time");
+  static final Set<String> PROPAGATIONS = Set.of("shared", "slave", "private", "unbindable",
+      "rshared", "rslave", "rprivate", "runbindable");
+  private static final Pattern SEMVER = Pattern.compile("\\d+\\.\\d+\\.\\d+(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?");
+  private static final Pattern CAPABILITY = Pattern.compile("CAP_[A-Z_]+");
+  private static final Pattern RLIMIT = Pattern.compile("RLIMIT_[A-Z]+");
+  private static final Set<String> DEVICE_TYPES = Set.of("c", "b", "u", "p");
+
+  private final List<ValidationError> errors = new ArrayList<>();
+
+  private SpecValidator() {}
+
+  /** Returns every violation found; an empty list means the spec is usable. */
+  public static List<ValidationError> validate(Spec spec) {
+    SpecValidator v = new SpecValidator();
+    v.check(spec);
+    return List.copyOf(v.errors);
+  }
+
+  /** Throws with all violations, one per line, when the spec is not usable. */
+  public static void requireValid(Spec spec) throws InvalidSpecException {
+    List<ValidationError> found = validate(spec);
+    if (!found.isEmpty()) {
+      StringBuilder sb = new StringBuilder("invalid config.json:");
+      found.forEach(e -> sb.append("\n  ").append(e));
+      throw new InvalidSpecException(sb.toString());
+    }
+  }
+
+  private void error(String path, String message) {
+    errors.add(new ValidationError(path, message));
+  }
+
+  private void check(Spec spec) {
+    if (spec.ociVersion() == null) {
+      error("ociVersion", "is required");
+    } else if (!SEMVER.matcher(spec.ociVersion()).matches()) {
+      error("ociVersion", "\"" + spec.ociVersion() + "\" is not a SemVer 2.0.0 version");
+    }
+    if (spec.root() == null) {
+      error("root", "is required on Linux");
+    } else if (spec.root().path() == null || spec.root().path().isEmpty()) {
+      error("root.path", "is required");
+    }
+    if (spec.process() != null) {
+      checkProcess(spec.process());
+    }
+    checkList(spec.mounts(), "mounts", (m, p) -> {
+      if (m.destination() == null) {
+        error(p + ".destination", "is required");
+      } else {
+        requireAbsolute(p + ".destination", m.destination());
+      }
+    });
+    if (spec.hooks() != null) {
+      checkHooks(spec.hooks());
+    }
+    Linux linux = spec.linux();
+    Set<String> newNamespaces = new HashSet<>();
+    if (linux != null) {
+      checkLinux(linux, newNamespaces);
+    }
+    if (spec.hostname() != null && !spec.hostname().isEmpty() && !newNamespaces.contains("uts")) {
+      error("hostname", "requires a new uts namespace in linux.namespaces");
+    }
+    if (spec.domainname() != null && !spec.domainname().isEmpty() && !newNamespaces.contains("uts")) {
+      error("domainname", "requires a new uts namespace in linux.namespaces");
+    }
+  }
+
+  private void checkProcess(Process process) {
+    if (process.args() == null || process.args().isEmpty()) {
+      error("process.args", "must contain at least one entry");
+    }
+    if (process.cwd() == null) {
+      error("process.cwd", "is required");
+    } else {
+      requireAbsolute("process.cwd", process.cwd());
+    }
+    checkList(process.env(), "process.env", (e, p) -> {
+      if (e == null || !e.contains("=")) {
+        error(p, "\"" + e + "\" is not of the form KEY=value");
+      }
+    });
+    if (process.capabilities() != null) {
+      Capabilities c = process.capabilities();
+      checkCapabilities(c.bounding(), "process.capabilities.bounding");
+      checkCapabilities(c.effective(), "process.capabilities.effective");
+      checkCapabilities(c.inheritable(), "process.capabilities.inheritable");
+      checkCapabilities(c.permitted(), "process.capabilities.permitted");
+      checkCapabilities(c.ambient(), "process.capabilities.ambient");
+    }
+    Set<String> rlimitTypes = new HashSet<>();
+    checkList(process.rlimits(), "process.rlimits", (r, p) -> {
+      if (r.type() == null || !RLIMIT.matcher(r.type()).matches()) {
+        error(p + ".type", "\"" + r.type() + "\" is not an RLIMIT_* name");
+      } else if (!rlimitTypes.add(r.type())) {
+        error(p + ".type", "duplicate rlimit type \"" + r.type() + "\"");
+      }
+      if (r.soft() == null || r.hard() == null) {
+        error(p, "soft and hard are required");
+      } else if (Long.compareUnsigned(r.soft(), r.hard()) > 0) {
+        error(p + ".soft", "is greater than hard");
+      }
+    });
+    if (process.user() != null) {
+      if (process.user().uid() == null) {
+        error("process.user.uid", "is required");
+      }
+      if (process.user().gid() == null) {
+        error("process.user.gid", "is required");
+      }
+    }
+    if (process.oomScoreAdj() != null && (process.oomScoreAdj() < -1000 || process.oomScoreAdj() > 1000)) {
+      error("process.oomScoreAdj", "must be between -1000 and 1000");
+    }
+  }
+
+  private void checkCapabilities(List<String> caps, String path) {
+    checkList(caps, path, (c, p) -> {
+      if (c == null || !CAPABILITY.matcher(c).matches()) {
+        error(p, "\"" + c + "\" is not a capability name (CAP_*)");
+      }
+    });
+  }
+
+  private void checkHooks(Hooks hooks) {
+    checkHookList(hooks.prestart(), "hooks.prestart");
+    checkHookList(hooks.createRuntime(), "hooks.createRuntime");
+    checkHookList(hooks.createContainer(), "hooks.createContainer");
+    checkHookList(hooks.startContainer(), "hooks.startContainer");
+    checkHookList(hooks.poststart(), "hooks.poststart");
+    checkHookList(hooks.poststop(), "hooks.poststop");
+  }
+
+  private void checkHookList(List<Hook> list, String path) {
+    checkList(list, path, (h, p) -> {
+      if (h.path() == null) {
+        error(p + ".path", "is required");
+      } else {
+        requireAbsolute(p + ".path", h.path());
+      }
+      if (h.timeout() != null && h.timeout() <= 0) {
+        error(p + ".timeout", "must be greater than zero");
+      }
+    });
+  }
+
+  private void checkLinux(Linux linux, Set<String> newNamespaces) {
+    Set<String> seen = new HashSet<>();
+    checkList(linux.namespaces(), "linux.namespaces", (ns, p) -> {
+      if (ns.type() == null || !NAMESPACE_TYPES.contains(ns.type())) {
+        error(p + ".type", "unknown namespace type \"" + ns.type() + "\"");
+        return;
+      }
+      if (!seen.add(ns.type())) {
+        error(p + ".type", "duplicate namespace type \"" + ns.type() + "\"");
+      }
+      if (ns.path() != null && !ns.path().isEmpty()) {
+        requireAbsolute(p + ".path", ns.path());
+      } else {
+        newNamespaces.add(ns.type());
+      }
+    });
+    if (newNamespaces.contains("user")) {
+      if (linux.uidMappings() == null || linux.uidMappings().isEmpty()) {
+        error("linux.uidMappings", "is required when a new user namespace is asked for");
+      }
+      if (linux.gidMappings() == null || linux.gidMappings().isEmpty()) {
+        error("linux.gidMappings", "is required when a new user namespace is asked for");
+      }
+    } else if (!seen.contains("user")) {
+      if (linux.uidMappings() != null && !linux.uidMappings().isEmpty()) {
+        error("linux.uidMappings", "needs a user namespace in linux.namespaces");
+      }
+    }
+    checkMappings(linux.uidMappings(), "linux.uidMappings");
+    checkMappings(linux.gidMappings(), "linux.gidMappings");
+    checkList(linux.devices(), "linux.devices", (d, p) -> {
+      if (d.path() == null) {
+        error(p + ".path", "is required");
+      } else {
+        requireAbsolute(p + ".path", d.path());
+      }
+      if (d.type() == null || !DEVICE_TYPES.contains(d.type())) {
+        error(p + ".type", "\"" + d.type() + "\" is not one of c, b, u, p");
+      } else if (!"p".equals(d.type()) && (d.major() == null || d.minor() == null)) {
+        error(p, "major and minor are required for type " + d.type());
+      }
+    });
+    if (linux.rootfsPropagation() != null && !linux.rootfsPropagation().isEmpty()
+        && !PROPAGATIONS.contains(linux.rootfsPropagation())) {
+      error("linux.rootfsPropagation", "unknown propagation \"" + linux.rootfsPropagation() + "\"");
+    }
+    checkList(linux.maskedPaths(), "linux.maskedPaths", (m, p) -> requireAbsolute(p, m));
+    checkList(linux.readonlyPaths(), "linux.readonlyPaths", (m, p) -> requireAbsolute(p, m));
+    if (linux.sysctl() != null) {
+      for (Map.Entry<String, String> e : linux.sysctl().entrySet()) {
+        if (e.getKey().isEmpty() || e.getKey().contains("/") || e.getKey().contains("..")) {
+          error("linux.sysctl", "\"" + e.getKey() + "\" is not a sysctl name");
+        }
+      }
+    }
+    if (linux.resources() != null) {
+      checkResources(linux.resources());
+    }
+  }
+
+  private void checkMappings(List<IdMapping> mappings, String path) {
+    checkList(mappings, path, (m, p) -> {
+      if (m.containerID() == null || m.hostID() == null || m.size() == null) {
+        error(p, "containerID, hostID and size are required");
+      } else if (m.size() <= 0) {
+        error(p + ".size", "must be greater than zero");
+      }
+    });
+  }
+
+  private void checkResources(Resources r) {
+    Memory mem = r.memory();
+    if (mem != null) {
+      positiveOrUnlimited(mem.limit(), "linux.resources.memory.limit");
+      positiveOrUnlimited(mem.reservation(), "linux.resources.memory.reservation");
+      positiveOrUnlimited(mem.swap(), "linux.resources.memory.swap");
+      if (mem.limit() != null && mem.swap() != null && mem.swap() > 0 && mem.limit() > 0 && mem.swap() < mem.limit()) {
+        error("linux.resources.memory.swap", "memory+swap limit must not be below the memory limit");
+      }
+    }
+    Cpu cpu = r.cpu();
+    if (cpu != null) {
+      if (cpu.shares() != null && cpu.shares() < 2) {
+        error("linux.resources.cpu.shares", "must be at least 2");
+      }
+      if (cpu.period() != null && cpu.period() != 0 && (cpu.period() < 1000 || cpu.period() > 1_000_000)) {
+        error("linux.resources.cpu.period", "must be between 1000 and 1000000 microseconds");
+      }
+      if (cpu.quota() != null && cpu.quota() != -1 && cpu.quota() != 0 && cpu.quota() < 1000) {
+        error("linux.resources.cpu.quota", "must be -1 or at least 1000 microseconds");
+      }
+    }
+    if (r.pids() != null && r.pids().limit() != null && r.pids().limit() < -1) {
+      error("linux.resources.pids.limit", "must be -1 (unlimited) or positive");
+    }
+    checkList(r.devices(), "linux.resources.devices", (d, p) -> {
+      if (d.allow() == null) {
+        error(p + ".allow", "is required");
+      }
+      if (d.type() != null && !Set.of("a", "c", "b").contains(d.type())) {
+        error(p + ".type", "\"" + d.type() + "\" is not one of a, c, b");
+      }
+      if (d.access() != null && !d.access().matches("[rwm]*")) {
+        error(p + ".access", "\"" + d.access() + "\" may only contain r, w and m");
+      }
+    });
+  }
+
+  private void positiveOrUnlimited(Long value, String path) {
+    if (value != null && value != -1 && value <= 0) {
+      error(path, "must be -1 (unlimited) or positive");
+    }
+  }
+
+  private void requireAbsolute(String path, String value) {
+    if (value == null || !value.startsWith("/")) {
+      error(path, "\"" + value + "\" must be an absolute path");
+    }
+  }
+
+  private interface Check<T> {
+    void apply(T item, String path);
+  }
+
+  private <T> void checkList(List<T> list, String path, Check<T> check) {
+    if (list == null) {
+      return;
+    }
+    for (int i = 0; i < list.size(); i++) {
+      if (list.get(i) == null) {
+        error(path + "[" + i + "]", "must not be null");
+      } else {
+        check.apply(list.get(i), path + "[" + i + "]");
+      }
+    }
+  }
+}
