@@ -1,0 +1,309 @@
+package dev.berth.runtime.cgroups;
+
+import dev.berth.model.runtime.Cpu;
+import dev.berth.model.runtime.DeviceRule;
+import dev.berth.model.runtime.Memory;
+import dev.berth.model.runtime.Resources;
+import dev.berth.runtime.ContainerException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The cgroup v1 driver: one directory per hierarchy, limits written in each controller's own files. */
+public final class CgroupV1Driver implements CgroupDriver {
+  /** Devices every container may use, as runc allows them after the config's own rules. */
+  static final List<String> DEFAULT_DEVICE_RULES = List.of(
+      "c *:* m", "b *:* m", "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm", "c 1:8 rwm", "c 1:9 rwm",
+      "c 5:0 rwm", "c 5:1 rwm", "c 5:2 rwm", "c 136:* rwm", "c 10:200 rwm");
+
+  private final List<CgroupHierarchies.Hierarchy> hierarchies;
+
+  public CgroupV1Driver(List<CgroupHierarchies.Hierarchy> hierarchies) {
+    this.hierarchies = List.copyOf(hierarchies);
+  }
+
+  @Override
+  public String version() {
+    return "v1";
+  }
+
+  @Override
+  public Cgroup create(String path, Resources resources) throws ContainerException {
+    List<String> created = new ArrayList<>();
+    V1Cgroup cgroup = new V1Cgroup(path, created);
+    try {
+      for (CgroupHierarchies.Hierarchy h : hierarchies) {
+        makeDirs(h, path, created);
+      }
+      if (resources != null) {
+        cgroup.apply(resources);
+      }
+      return cgroup;
+    } catch (ContainerException | RuntimeException e) {
+      cgroup.destroyQuietly(created);
+      throw e;
+    }
+  }
+
+  private void makeDirs(CgroupHierarchies.Hierarchy h, String path, List<String> created) throws ContainerException {
+    String current = "";
+    for (String part : path.split("/")) {
+      if (part.isEmpty()) {
+        continue;
+      }
+      current = current + "/" + part;
+      Path dir = dirOf(h, current);
+      if (Files.isDirectory(dir)) {
+        continue;
+      }
+      try {
+        Files.createDirectory(dir);
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        continue;
+      } catch (IOException e) {
+        throw new ContainerException("cannot create cgroup " + dir + ": " + e.getMessage());
+      }
+      if (!created.contains(current)) {
+        created.add(current);
+      }
+      if (h.controllers().contains("cpuset")) {
+        // A new cpuset cgroup starts with no cpus or mems, and then refuses every process.
+        Path parent = dir.getParent();
+        CgroupFiles.write(dir.resolve("cpuset.cpus"), CgroupFiles.read(parent.resolve("cpuset.cpus")));
+        CgroupFiles.write(dir.resolve("cpuset.mems"), CgroupFiles.read(parent.resolve("cpuset.mems")));
+      }
+    }
+  }
+
+  private static Path dirOf(CgroupHierarchies.Hierarchy h, String path) {
+    return h.mountPoint().resolve(path.startsWith("/") ? path.substring(1) : path);
+  }
+
+  @Override
+  public Cgroup open(String path) {
+    return new V1Cgroup(path, List.of());
+  }
+
+  @Override
+  public Map<String, Path> containerView(String path) {
+    Map<String, Path> view = new LinkedHashMap<>();
+    for (CgroupHierarchies.Hierarchy h : hierarchies) {
+      view.put(h.mountPoint().getFileName().toString(), dirOf(h, path));
+    }
+    return view;
+  }
+
+  private Path controllerDir(String controller, String path) {
+    for (CgroupHierarchies.Hierarchy h : hierarchies) {
+      if (h.controllers().contains(controller)) {
+        return dirOf(h, path);
+      }
+    }
+    return null;
+  }
+
+  private final class V1Cgroup implements Cgroup {
+    private final String path;
+    private final List<String> createdAncestors;
+
+    V1Cgroup(String path, List<String> created) {
+      this.path = path;
+      this.createdAncestors = created;
+    }
+
+    @Override
+    public String path() {
+      return path;
+    }
+
+    @Override
+    public List<String> createdAncestors() {
+      return createdAncestors.stream().filter(p -> !p.equals(normalized(path))).toList();
+    }
+
+    @Override
+    public void addProcess(int pid) throws ContainerException {
+      for (CgroupHierarchies.Hierarchy h : hierarchies) {
+        CgroupFiles.write(dirOf(h, path).resolve("cgroup.procs"), Integer.toString(pid));
+      }
+    }
+
+    private void write(String controller, String file, String value) throws ContainerException {
+      Path dir = controllerDir(controller, path);
+      if (dir == null) {
+        throw new ContainerException("cgroup v1 controller \"" + controller + "\" is not mounted on this host"
+            + " (needed for " + file + ")");
+      }
+      CgroupFiles.write(dir.resolve(file), value);
+    }
+
+    @Override
+    public void apply(Resources r) throws ContainerException {
+      Memory mem = r.memory();
+      if (mem != null) {
+        if (mem.limit() != null) {
+          write("memory", "memory.limit_in_bytes", Long.toString(mem.limit()));
+        }
+        if (mem.reservation() != null) {
+          write("memory", "memory.soft_limit_in_bytes", Long.toString(mem.reservation()));
+        }
+        if (mem.swap() != null) {
+          write("memory", "memory.memsw.limit_in_bytes", Long.toString(mem.swap()));
+        }
+        if (mem.swappiness() != null && mem.swappiness() >= 0) {
+          write("memory", "memory.swappiness", Long.toString(mem.swappiness()));
+        }
+        if (Boolean.TRUE.equals(mem.disableOOMKiller())) {
+          write("memory", "memory.oom_control", "1");
+        }
+      }
+      Cpu cpu = r.cpu();
+      if (cpu != null) {
+        if (cpu.shares() != null && cpu.shares() != 0) {
+          write("cpu", "cpu.shares", Long.toString(cpu.shares()));
+        }
+        if (cpu.period() != null && cpu.period() != 0) {
+          write("cpu", "cpu.cfs_period_us", Long.toString(cpu.period()));
+        }
+        if (cpu.quota() != null && cpu.quota() != 0) {
+          write("cpu", "cpu.cfs_quota_us", Long.toString(cpu.quota()));
+        }
+        if (cpu.realtimePeriod() != null && cpu.realtimePeriod() != 0) {
+          write("cpu", "cpu.rt_period_us", Long.toString(cpu.realtimePeriod()));
+        }
+        if (cpu.realtimeRuntime() != null && cpu.realtimeRuntime() != 0) {
+          write("cpu", "cpu.rt_runtime_us", Long.toString(cpu.realtimeRuntime()));
+        }
+        if (cpu.cpus() != null && !cpu.cpus().isEmpty()) {
+          write("cpuset", "cpuset.cpus", cpu.cpus());
+        }
+        if (cpu.mems() != null && !cpu.mems().isEmpty()) {
+          write("cpuset", "cpuset.mems", cpu.mems());
+        }
+      }
+      if (r.pids() != null && r.pids().limit() != null) {
+        long limit = r.pids().limit();
+        write("pids", "pids.max", limit <= 0 ? "max" : Long.toString(limit));
+      }
+      if (r.devices() != null && !r.devices().isEmpty()) {
+        for (DeviceRule rule : r.devices()) {
+          String line = (rule.type() == null ? "a" : rule.type()) + " " + id(rule.major()) + ":" + id(rule.minor())
+              + " " + (rule.access() == null ? "rwm" : rule.access());
+          write("devices", Boolean.TRUE.equals(rule.allow()) ? "devices.allow" : "devices.deny", line);
+        }
+        for (String line : DEFAULT_DEVICE_RULES) {
+          write("devices", "devices.allow", line);
+        }
+      }
+      if (r.unified() != null && !r.unified().isEmpty()) {
+        throw new ContainerException("linux.resources.unified needs cgroup v2; this host runs cgroup v1");
+      }
+    }
+
+    private String id(Long n) {
+      return n == null || n < 0 ? "*" : Long.toString(n);
+    }
+
+    @Override
+    public void freeze() throws ContainerException {
+      setFreezer("FROZEN");
+    }
+
+    @Override
+    public void thaw() throws ContainerException {
+      setFreezer("THAWED");
+    }
+
+    private void setFreezer(String target) throws ContainerException {
+      Path dir = controllerDir("freezer", path);
+      if (dir == null) {
+        throw new ContainerException("cgroup v1 freezer is not mounted: cannot pause or resume");
+      }
+      for (int i = 0; i < 1000; i++) {
+        CgroupFiles.write(dir.resolve("freezer.state"), target);
+        if (CgroupFiles.read(dir.resolve("freezer.state")).equals(target)) {
+          return;
+        }
+        try {
+          Thread.sleep(1);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+      throw new ContainerException("freezer of cgroup " + path + " did not reach " + target);
+    }
+
+    @Override
+    public boolean isFrozen() {
+      Path dir = controllerDir("freezer", path);
+      return dir != null && CgroupFiles.read(dir.resolve("freezer.state")).equals("FROZEN");
+    }
+
+    @Override
+    public List<Integer> pids() {
+      Path dir = dirOf(hierarchies.get(0), path);
+      Path pidsDir = controllerDir("pids", path);
+      String procs = CgroupFiles.read((pidsDir != null ? pidsDir : dir).resolve("cgroup.procs"));
+      return procs.isEmpty() ? List.of() : procs.lines().map(Integer::parseInt).toList();
+    }
+
+    @Override
+    public CgroupStats stats() {
+      Path cpuacct = controllerDir("cpuacct", path);
+      Path cpuDir = controllerDir("cpu", path);
+      Path mem = controllerDir("memory", path);
+      Path pids = controllerDir("pids", path);
+      Map<String, Long> cpuStat = cpuDir == null ? Map.of() : CgroupFiles.readKeyed(cpuDir.resolve("cpu.stat"));
+      long total = cpuacct == null ? 0 : CgroupFiles.readLong(cpuacct.resolve("cpuacct.usage"));
+      long user = cpuacct == null ? 0 : Math.max(0, CgroupFiles.readLong(cpuacct.resolve("cpuacct.usage_user")));
+      long sys = cpuacct == null ? 0 : Math.max(0, CgroupFiles.readLong(cpuacct.resolve("cpuacct.usage_sys")));
+      CgroupStats.Cpu cpu = new CgroupStats.Cpu(new CgroupStats.Usage(total, sys, user),
+          new CgroupStats.Throttling(cpuStat.getOrDefault("nr_periods", 0L),
+              cpuStat.getOrDefault("nr_throttled", 0L), cpuStat.getOrDefault("throttled_time", 0L)));
+      CgroupStats.Memory memory = mem == null ? null : new CgroupStats.Memory(
+          new CgroupStats.MemoryEntry(CgroupFiles.readLong(mem.resolve("memory.limit_in_bytes")),
+              CgroupFiles.readLong(mem.resolve("memory.usage_in_bytes")),
+              CgroupFiles.readLong(mem.resolve("memory.max_usage_in_bytes")),
+              CgroupFiles.readLong(mem.resolve("memory.failcnt"))),
+          new CgroupStats.MemoryEntry(CgroupFiles.readLong(mem.resolve("memory.memsw.limit_in_bytes")),
+              CgroupFiles.readLong(mem.resolve("memory.memsw.usage_in_bytes")),
+              CgroupFiles.readLong(mem.resolve("memory.memsw.max_usage_in_bytes")),
+              CgroupFiles.readLong(mem.resolve("memory.memsw.failcnt"))),
+          CgroupFiles.readKeyed(mem.resolve("memory.stat")));
+      CgroupStats.Pids p = pids == null ? null : new CgroupStats.Pids(
+          CgroupFiles.readLong(pids.resolve("pids.current")), CgroupFiles.readLong(pids.resolve("pids.max")));
+      return new CgroupStats(cpu, memory, p);
+    }
+
+    @Override
+    public void destroy(List<String> createdAncestors) throws ContainerException {
+      for (CgroupHierarchies.Hierarchy h : hierarchies) {
+        CgroupFiles.rmdir(dirOf(h, path));
+        List<String> ancestors = new ArrayList<>(createdAncestors);
+        ancestors.sort((a, b) -> b.length() - a.length());
+        for (String a : ancestors) {
+          CgroupFiles.rmdirIfEmpty(dirOf(h, a));
+        }
+      }
+    }
+
+    void destroyQuietly(List<String> created) {
+      List<String> all = new ArrayList<>(created);
+      all.sort((a, b) -> b.length() - a.length());
+      for (CgroupHierarchies.Hierarchy h : hierarchies) {
+        for (String a : all) {
+          CgroupFiles.rmdirIfEmpty(dirOf(h, a));
+        }
+      }
+    }
+  }
+
+  static String normalized(String path) {
+    return path.startsWith("/") ? path : "/" + path;
+  }
+}

@@ -1,0 +1,223 @@
+package dev.berth.runtime.init;
+
+import dev.berth.model.runtime.Linux;
+import dev.berth.model.runtime.LinuxDevice;
+import dev.berth.model.runtime.LinuxNamespace;
+import dev.berth.model.runtime.Mount;
+import dev.berth.model.runtime.Spec;
+import dev.berth.runtime.ContainerException;
+import dev.berth.runtime.cgroups.CgroupDriver;
+import dev.berth.runtime.mounts.MountFlags;
+import dev.berth.runtime.mounts.RootfsPaths;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** Turns a validated bundle into the plan berth-init carries out for `create`. */
+public final class CreatePlanner {
+  private static final int S_IFCHR = 0020000;
+  private static final int S_IFBLK = 0060000;
+  private static final int S_IFIFO = 0010000;
+
+  /** The devices every container gets, as runc creates them: name, major, minor. */
+  private static final List<Object[]> DEFAULT_DEVICES = List.of(
+      new Object[] {"null", 1, 3}, new Object[] {"zero", 1, 5}, new Object[] {"full", 1, 7},
+      new Object[] {"random", 1, 8}, new Object[] {"urandom", 1, 9}, new Object[] {"tty", 5, 0});
+
+  /** What create needs from the bundle and its options. */
+  public record Request(Spec spec, Path bundle, Path rootfs, Path fifo, Path exitFile, String consoleSocket,
+      boolean noPivot, boolean hooksBeforePivot, CgroupDriver cgroups, String cgroupPath) {}
+
+  private CreatePlanner() {}
+
+  public static InitPlan plan(Request r) throws ContainerException {
+    Spec spec = r.spec();
+    Linux linux = spec.linux() == null ? emptyLinux() : spec.linux();
+    InitPlan plan = new InitPlan().add("mode", "create");
+    boolean newUserNs = false;
+    boolean newCgroupNs = false;
+    boolean hasMountNs = false;
+    long cloneFlags = 0;
+    if (linux.namespaces() != null) {
+      for (NamespaceKind kind : NamespaceKind.values()) {
+        for (LinuxNamespace ns : linux.namespaces()) {
+          if (!ns.type().equals(kind.specName())) {
+            continue;
+          }
+          if (kind == NamespaceKind.TIME) {
+            throw new ContainerException("linux.namespaces: the time namespace is not supported by Berth yet");
+          }
+          hasMountNs |= kind == NamespaceKind.MOUNT;
+          if (ns.path() != null && !ns.path().isEmpty()) {
+            if (!Files.exists(Path.of(ns.path()))) {
+              throw new ContainerException("linux.namespaces: " + kind.specName() + " namespace path "
+                  + ns.path() + " does not exist");
+            }
+            plan.add("join", kind.cloneFlag(), ns.path());
+          } else if (kind == NamespaceKind.CGROUP) {
+            newCgroupNs = true; // unshared after the process is in its cgroup, so the cgroup is its root
+          } else {
+            cloneFlags |= kind.cloneFlag();
+            newUserNs |= kind == NamespaceKind.USER;
+          }
+        }
+      }
+    }
+    if (!hasMountNs) {
+      throw new ContainerException("linux.namespaces: a mount namespace is required");
+    }
+    plan.add("clone", cloneFlags);
+    if (newCgroupNs) {
+      plan.add("cgroupns");
+    }
+    if (r.exitFile() != null) {
+      plan.add("monitor").add("exitfile", r.exitFile());
+    }
+    if (r.hooksBeforePivot()) {
+      plan.add("hookpoint");
+    }
+    plan.add("fifo", r.fifo()).add("rootfs", r.rootfs());
+    plan.add("propagation", MountFlags.rootPropagation(linux.rootfsPropagation()));
+    if (!r.noPivot()) {
+      plan.add("pivot");
+    }
+    if (spec.root() != null && Boolean.TRUE.equals(spec.root().readonly())) {
+      plan.add("rootro");
+    }
+    if (spec.hostname() != null && !spec.hostname().isEmpty()) {
+      plan.add("hostname", spec.hostname());
+    }
+    if (spec.domainname() != null && !spec.domainname().isEmpty()) {
+      plan.add("domainname", spec.domainname());
+    }
+    if (linux.sysctl() != null) {
+      for (Map.Entry<String, String> e : linux.sysctl().entrySet()) {
+        plan.add("sysctl", e.getKey().replace('.', '/'), e.getValue());
+      }
+    }
+    List<Mount> mounts = spec.mounts() == null ? List.of() : spec.mounts();
+    for (int i = 0; i < mounts.size(); i++) {
+      planMount(plan, r, mounts.get(i), i, newCgroupNs);
+    }
+    planDevices(plan, r, linux, newUserNs, mounts);
+    if (linux.maskedPaths() != null) {
+      linux.maskedPaths().forEach(p -> plan.add("mask", p));
+    }
+    if (linux.readonlyPaths() != null) {
+      linux.readonlyPaths().forEach(p -> plan.add("readonly", p));
+    }
+    if (r.consoleSocket() != null) {
+      plan.add("console", r.consoleSocket());
+    }
+    ProcessPlanner.plan(plan, spec.process());
+    return plan;
+  }
+
+  private static Linux emptyLinux() {
+    return new Linux(null, null, null, null, null, null, null, null, null, null, null, null, null);
+  }
+
+  /** Resolves a destination under the rootfs, refusing one whose symlinks lead out of it. */
+  public static Path target(Path rootfs, String destination, String where) throws ContainerException {
+    try {
+      return RootfsPaths.resolve(rootfs, destination);
+    } catch (RootfsPaths.EscapeException e) {
+      throw new ContainerException(where + ": " + e.getMessage());
+    }
+  }
+
+  private static void planMount(InitPlan plan, Request r, Mount m, int index, boolean newCgroupNs)
+      throws ContainerException {
+    String where = "mounts[" + index + "].destination";
+    Path target = target(r.rootfs(), m.destination(), where);
+    MountFlags f = MountFlags.parse(m.options());
+    String type = m.type() == null ? "" : m.type();
+    if (type.equals("cgroup") || type.equals("cgroup2")) {
+      planCgroupMount(plan, r, target, f, newCgroupNs);
+      return;
+    }
+    String source = m.source() == null ? type : m.source();
+    String kind = "dir";
+    if (f.isBind() || type.equals("bind")) {
+      Path src = Path.of(source);
+      if (!src.isAbsolute()) {
+        src = r.bundle().resolve(src);
+      }
+      if (!Files.exists(src)) {
+        throw new ContainerException("mounts[" + index + "].source: " + src + " does not exist");
+      }
+      source = src.toString();
+      kind = Files.isDirectory(src) ? "dir" : "file";
+      long flags = f.flags() | MountFlags.MS_BIND;
+      plan.add("mount", source, target, "", flags, f.propagation(), "", kind);
+      return;
+    }
+    plan.add("mount", source, target, type, f.flags(), f.propagation(), f.data(), kind);
+  }
+
+  private static void planCgroupMount(InitPlan plan, Request r, Path target, MountFlags f, boolean newCgroupNs) {
+    long bindFlags = MountFlags.MS_BIND | MountFlags.MS_REC
+        | (f.flags() & (MountFlags.MS_RDONLY | MountFlags.MS_NOSUID | MountFlags.MS_NODEV | MountFlags.MS_NOEXEC));
+    if (r.cgroups().version().equals("v2")) {
+      if (newCgroupNs) {
+        plan.add("mount", "cgroup", target, "cgroup2", f.flags(), 0, "", "dir");
+      } else {
+        plan.add("mount", r.cgroups().containerView(r.cgroupPath()).get(""), target, "", bindFlags, 0, "", "dir");
+      }
+      return;
+    }
+    long tmpfsFlags = MountFlags.MS_NOSUID | MountFlags.MS_NODEV | MountFlags.MS_NOEXEC;
+    plan.add("mount", "tmpfs", target, "tmpfs", tmpfsFlags, 0, "mode=755", "dir");
+    for (Map.Entry<String, Path> e : r.cgroups().containerView(r.cgroupPath()).entrySet()) {
+      plan.add("mount", e.getValue(), target.resolve(e.getKey()), "", bindFlags, 0, "", "dir");
+    }
+    if ((f.flags() & MountFlags.MS_RDONLY) != 0) {
+      plan.add("mount", "", target, "", tmpfsFlags | MountFlags.MS_REMOUNT | MountFlags.MS_RDONLY, 0, "", "dir");
+    }
+  }
+
+  private static void planDevices(InitPlan plan, Request r, Linux linux, boolean newUserNs, List<Mount> mounts)
+      throws ContainerException {
+    boolean devIsBind = mounts.stream().anyMatch(m -> "/dev".equals(m.destination())
+        && (MountFlags.parse(m.options()).isBind() || "bind".equals(m.type())));
+    if (devIsBind) {
+      return; // the host's /dev, or the caller's own, is already there
+    }
+    Path dev = target(r.rootfs(), "/dev", "/dev");
+    for (Object[] d : DEFAULT_DEVICES) {
+      Path node = dev.resolve((String) d[0]);
+      if (newUserNs) {
+        plan.add("bindnode", "/dev/" + d[0], node); // mknod is refused inside a user namespace
+      } else {
+        plan.add("mknod", node, "", S_IFCHR, d[1], d[2], 0666, 0, 0);
+      }
+    }
+    plan.add("symlink", "/proc/self/fd", dev.resolve("fd"));
+    plan.add("symlink", "/proc/self/fd/0", dev.resolve("stdin"));
+    plan.add("symlink", "/proc/self/fd/1", dev.resolve("stdout"));
+    plan.add("symlink", "/proc/self/fd/2", dev.resolve("stderr"));
+    plan.add("symlink", "/proc/kcore", dev.resolve("core"));
+    if (mounts.stream().anyMatch(m -> "/dev/pts".equals(m.destination()))) {
+      plan.add("symlink", "pts/ptmx", dev.resolve("ptmx"));
+    }
+    if (linux.devices() != null) {
+      for (int i = 0; i < linux.devices().size(); i++) {
+        LinuxDevice d = linux.devices().get(i);
+        Path node = target(r.rootfs(), d.path(), "linux.devices[" + i + "].path");
+        int mode = d.fileMode() == null ? 0666 : d.fileMode();
+        if (newUserNs) {
+          plan.add("bindnode", d.path(), node);
+          continue;
+        }
+        int type = switch (d.type()) {
+          case "b" -> S_IFBLK;
+          case "p" -> S_IFIFO;
+          default -> S_IFCHR;
+        };
+        plan.add("mknod", node, "", type, d.major() == null ? 0 : d.major(), d.minor() == null ? 0 : d.minor(),
+            mode, d.uid() == null ? 0 : d.uid(), d.gid() == null ? 0 : d.gid());
+      }
+    }
+  }
+}

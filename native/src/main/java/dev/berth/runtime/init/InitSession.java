@@ -1,0 +1,194 @@
+package dev.berth.runtime.init;
+
+import dev.berth.runtime.ContainerException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One conversation with berth-init: start it, send the plan, hand over the container pid, answer the
+ * hook point, and learn whether the container is ready. Closing the session before "go" makes the
+ * container process exit, so an aborted create leaves no process behind.
+ */
+public final class InitSession implements AutoCloseable {
+  private static final long ACCEPT_TIMEOUT_MS = 10_000;
+
+  private final Path socketPath;
+  private final ServerSocketChannel server;
+  private final java.lang.Process helper;
+  private SocketChannel channel;
+
+  private InitSession(Path socketPath, ServerSocketChannel server, java.lang.Process helper) {
+    this.socketPath = socketPath;
+    this.server = server;
+    this.helper = helper;
+  }
+
+  /** Starts berth-init with the given stdio and sends it the plan. */
+  public static InitSession start(Path socketPath, InitPlan plan, Stdio stdio) throws ContainerException {
+    ServerSocketChannel server = null;
+    java.lang.Process helper = null;
+    try {
+      Files.deleteIfExists(socketPath);
+      server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+      server.bind(UnixDomainSocketAddress.of(socketPath));
+      helper = new ProcessBuilder(InitBinary.path().toString(), socketPath.toString())
+          .redirectInput(stdio.in()).redirectOutput(stdio.out()).redirectError(stdio.err()).start();
+      InitSession session = new InitSession(socketPath, server, helper);
+      session.accept();
+      byte[] bytes = plan.toBytes();
+      session.send(bytes.length + "\n");
+      session.channel.write(ByteBuffer.wrap(bytes));
+      return session;
+    } catch (IOException e) {
+      if (helper != null) {
+        helper.destroyForcibly();
+      }
+      closeQuietly(server);
+      deleteQuietly(socketPath);
+      throw new ContainerException("cannot start " + InitBinary.path() + ": " + e.getMessage(), e);
+    } catch (ContainerException e) {
+      helper.destroyForcibly();
+      closeQuietly(server);
+      deleteQuietly(socketPath);
+      throw e;
+    }
+  }
+
+  private void accept() throws IOException, ContainerException {
+    server.configureBlocking(false);
+    try (Selector selector = Selector.open()) {
+      server.register(selector, SelectionKey.OP_ACCEPT);
+      long deadline = System.currentTimeMillis() + ACCEPT_TIMEOUT_MS;
+      while (channel == null) {
+        selector.select(50);
+        channel = server.accept();
+        if (channel == null && !helper.isAlive()) {
+          throw new ContainerException("berth-init exited with status " + helper.exitValue()
+              + " before connecting (see its stderr)");
+        }
+        if (channel == null && System.currentTimeMillis() > deadline) {
+          throw new ContainerException("berth-init did not connect within " + ACCEPT_TIMEOUT_MS + " ms");
+        }
+      }
+    }
+    channel.configureBlocking(true);
+    server.close();
+    Files.deleteIfExists(socketPath);
+  }
+
+  public java.lang.Process helper() {
+    return helper;
+  }
+
+  /** Reads "pid N" and returns N: the container process exists, stopped before any setup. */
+  public int awaitPid() throws ContainerException {
+    String line = expect("pid");
+    return Integer.parseInt(line.substring(4).trim());
+  }
+
+  public void go() throws ContainerException {
+    send("go\n");
+  }
+
+  /** Waits for the hook point (mounts done, before pivot_root); the caller runs hooks, then {@link #resume()}. */
+  public void awaitHookPoint() throws ContainerException {
+    expect("hooks");
+  }
+
+  public void resume() throws ContainerException {
+    send("resume\n");
+  }
+
+  public void awaitReady() throws ContainerException {
+    expect("ready");
+  }
+
+  private String expect(String word) throws ContainerException {
+    String line = readLine();
+    if (line == null) {
+      throw new ContainerException("berth-init closed the control socket before \"" + word + "\"" + exitNote());
+    }
+    if (line.startsWith("error ")) {
+      throw new ContainerException(line.substring(6));
+    }
+    if (!line.equals(word) && !line.startsWith(word + " ")) {
+      throw new ContainerException("berth-init sent \"" + line + "\" where \"" + word + "\" was expected");
+    }
+    return line;
+  }
+
+  private String exitNote() {
+    try {
+      if (helper.waitFor(100, TimeUnit.MILLISECONDS)) {
+        return " (it exited with status " + helper.exitValue() + ")";
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return "";
+  }
+
+  private void send(String line) throws ContainerException {
+    try {
+      channel.write(ByteBuffer.wrap(line.getBytes(StandardCharsets.US_ASCII)));
+    } catch (IOException e) {
+      throw new ContainerException("berth-init went away: " + e.getMessage(), e);
+    }
+  }
+
+  private String readLine() throws ContainerException {
+    ByteArrayOutputStream line = new ByteArrayOutputStream(64);
+    ByteBuffer one = ByteBuffer.allocate(1);
+    try {
+      while (true) {
+        one.clear();
+        if (channel.read(one) <= 0) {
+          return line.size() == 0 ? null : line.toString(StandardCharsets.UTF_8);
+        }
+        byte b = one.get(0);
+        if (b == '\n') {
+          return line.toString(StandardCharsets.UTF_8);
+        }
+        line.write(b);
+      }
+    } catch (IOException e) {
+      throw new ContainerException("reading from berth-init: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    closeQuietly(channel);
+    closeQuietly(server);
+    deleteQuietly(socketPath);
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (Exception ignored) {
+        // closing
+      }
+    }
+  }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException ignored) {
+      // already gone
+    }
+  }
+}

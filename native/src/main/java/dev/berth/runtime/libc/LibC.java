@@ -1,0 +1,23 @@
+package dev.berth.runtime.libc;
+
+import jnr.ffi.annotations.Out;
+import jnr.ffi.byref.IntByReference;
+
+/** The libc calls the Java half of the runtime makes; everything between clone and execve is in berth-init. */
+public interface LibC {
+  int kill(int pid, int signal);
+
+  int waitpid(int pid, @Out IntByReference status, int options);
+
+  int prctl(int option, long arg2, long arg3, long arg4, long arg5);
+
+  int mkfifo(String path, int mode);
+
+  int open(String path, int flags, int mode);
+
+  int write(int fd, byte[] buf, long count);
+
+  int close(int fd);
+
+  int getpid();
+}

@@ -1,0 +1,70 @@
+package dev.berth.runtime.libc;
+
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Platform;
+import jnr.ffi.byref.IntByReference;
+
+/** Loads libc once and wraps each call so that a failure throws with the call, the path and the errno name. */
+public final class Native {
+  public static final int O_WRONLY = 01;
+  public static final int O_NONBLOCK = 04000;
+  public static final int O_CLOEXEC = 02000000;
+  public static final int PR_SET_CHILD_SUBREAPER = 36;
+  public static final int ESRCH = 3;
+  public static final int EINTR = 4;
+  public static final int ENXIO = 6;
+
+  private static final LibC LIBC = LibraryLoader.create(LibC.class).load(Platform.getNativePlatform().getStandardCLibraryName());
+
+  private Native() {}
+
+  public static LibC libc() {
+    return LIBC;
+  }
+
+  public static int errno() {
+    return jnr.ffi.Runtime.getRuntime(LIBC).getLastError();
+  }
+
+  /** Sends a signal; false when the process no longer exists. */
+  public static boolean kill(int pid, int signal) {
+    if (LIBC.kill(pid, signal) == 0) {
+      return true;
+    }
+    int e = errno();
+    if (e == ESRCH) {
+      return false;
+    }
+    throw new NativeException("kill", "pid " + pid, e);
+  }
+
+  public static void mkfifo(String path, int mode) {
+    if (LIBC.mkfifo(path, mode) != 0) {
+      throw new NativeException("mkfifo", path, errno());
+    }
+  }
+
+  /** Makes this process adopt orphaned descendants, so that it can wait for a container it did not fork itself. */
+  public static void becomeSubreaper() {
+    if (LIBC.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) {
+      throw new NativeException("prctl PR_SET_CHILD_SUBREAPER", "self", errno());
+    }
+  }
+
+  /** Waits for a child (or adopted) process and returns its exit code, 128+signal when a signal killed it. */
+  public static int waitForExit(int pid) {
+    IntByReference status = new IntByReference();
+    while (true) {
+      int r = LIBC.waitpid(pid, status, 0);
+      if (r == pid) {
+        int s = status.intValue();
+        int signal = s & 0x7f;
+        return signal == 0 ? (s >> 8) & 0xff : 128 + signal;
+      }
+      int e = errno();
+      if (e != EINTR) {
+        throw new NativeException("waitpid", "pid " + pid, e);
+      }
+    }
+  }
+}

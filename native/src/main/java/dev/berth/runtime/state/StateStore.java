@@ -1,0 +1,163 @@
+package dev.berth.runtime.state;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.model.runtime.OciJson;
+import dev.berth.runtime.ContainerException;
+import dev.berth.runtime.ContainerNotFoundException;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The runtime's state directory (default /run/berth): one directory per container holding state.json,
+ * the exec fifo and the exit file. A directory is created atomically, so two creates of one id cannot
+ * both win, and every other operation on an id holds a lock (a file lock across processes, a
+ * reentrant lock within this one).
+ */
+public final class StateStore {
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.+-]{0,1023}");
+  private static final ObjectMapper JSON = OciJson.mapper();
+
+  private final Path root;
+  private final ConcurrentHashMap<String, ReentrantLock> localLocks = new ConcurrentHashMap<>();
+
+  public StateStore(Path root) {
+    this.root = root;
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  public static void requireValidId(String id) throws ContainerException {
+    if (id == null || !ID.matcher(id).matches()) {
+      throw new ContainerException("invalid container id \"" + id + "\": use letters, digits, '_', '.', '+' and '-'");
+    }
+  }
+
+  public Path dirOf(String id) {
+    return root.resolve(id);
+  }
+
+  /** Claims the id: fails if a container with that id exists. */
+  public Path claim(String id) throws ContainerException {
+    requireValidId(id);
+    try {
+      Files.createDirectories(root);
+      return Files.createDirectory(dirOf(id));
+    } catch (FileAlreadyExistsException e) {
+      throw new ContainerException("container with id \"" + id + "\" already exists");
+    } catch (IOException e) {
+      throw new ContainerException("cannot create state directory " + dirOf(id) + ": " + e);
+    }
+  }
+
+  /** A held lock on one container id; close to release. */
+  public interface Held extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  public Held lock(String id) throws ContainerException {
+    requireValidId(id);
+    ReentrantLock local = localLocks.computeIfAbsent(id, k -> new ReentrantLock());
+    local.lock();
+    if (local.getHoldCount() > 1) {
+      return local::unlock;
+    }
+    Path dir = dirOf(id);
+    if (!Files.isDirectory(dir)) {
+      local.unlock();
+      throw new ContainerNotFoundException(id);
+    }
+    try {
+      FileChannel ch = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      FileLock lock = ch.lock();
+      return () -> {
+        try {
+          lock.release();
+          ch.close();
+        } catch (IOException ignored) {
+          // the directory may be gone already (delete)
+        } finally {
+          local.unlock();
+        }
+      };
+    } catch (NoSuchFileException e) {
+      local.unlock();
+      throw new ContainerNotFoundException(id);
+    } catch (IOException e) {
+      local.unlock();
+      throw new ContainerException("cannot lock container \"" + id + "\": " + e);
+    }
+  }
+
+  public void write(ContainerRecord record) throws ContainerException {
+    Path dir = dirOf(record.id());
+    Path tmp = dir.resolve("state.json.tmp");
+    try {
+      Files.write(tmp, JSON.writeValueAsBytes(record));
+      Files.move(tmp, dir.resolve("state.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new ContainerException("cannot write state of \"" + record.id() + "\" in " + dir + ": " + e);
+    }
+  }
+
+  public ContainerRecord read(String id) throws ContainerException {
+    requireValidId(id);
+    Path file = dirOf(id).resolve("state.json");
+    try {
+      return JSON.readValue(file.toFile(), ContainerRecord.class);
+    } catch (NoSuchFileException | java.io.FileNotFoundException e) {
+      throw new ContainerNotFoundException(id);
+    } catch (IOException e) {
+      if (!Files.exists(file)) {
+        throw new ContainerNotFoundException(id);
+      }
+      throw new ContainerException("cannot read state of \"" + id + "\" from " + file + ": " + e.getMessage());
+    }
+  }
+
+  /** Every id with a complete state record, sorted. */
+  public List<String> ids() {
+    if (!Files.isDirectory(root)) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    try (Stream<Path> dirs = Files.list(root)) {
+      dirs.filter(d -> Files.exists(d.resolve("state.json"))).forEach(d -> out.add(d.getFileName().toString()));
+    } catch (IOException e) {
+      return List.of();
+    }
+    out.sort(Comparator.naturalOrder());
+    return out;
+  }
+
+  /** Removes a container's state directory and everything in it. */
+  public void remove(String id) throws ContainerException {
+    Path dir = dirOf(id);
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (NoSuchFileException e) {
+      // already gone
+    } catch (IOException e) {
+      throw new ContainerException("cannot remove state directory " + dir + ": " + e);
+    }
+    localLocks.remove(id);
+  }
+}

@@ -1,0 +1,86 @@
+package dev.berth.runtime.testing;
+
+import dev.berth.model.runtime.State;
+import dev.berth.runtime.ContainerException;
+import dev.berth.runtime.ContainerRuntime;
+import dev.berth.runtime.CreateOptions;
+import dev.berth.runtime.init.Stdio;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.ProcessBuilder.Redirect;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+/** Gives each test a fresh state root and runtime, and removes every container it left at the end. */
+public abstract class RuntimeTestSupport {
+  protected Path work;
+  protected Path stateRoot;
+  protected ContainerRuntime runtime;
+  private static int counter;
+
+  /** What a container printed and how it ended. */
+  public record Result(int exitCode, String stdout, String stderr) {}
+
+  @BeforeEach
+  void setUpRuntime() throws IOException {
+    work = Files.createTempDirectory("berth-test-");
+    stateRoot = work.resolve("state");
+    runtime = new ContainerRuntime(stateRoot);
+  }
+
+  @AfterEach
+  void removeContainers() {
+    for (State s : runtime.list()) {
+      try {
+        runtime.delete(s.id(), true);
+      } catch (ContainerException e) {
+        System.err.println("cleanup of " + s.id() + " failed: " + e.getMessage());
+      }
+    }
+    BusyboxBundle.deleteTree(work);
+  }
+
+  protected static synchronized String newId(String prefix) {
+    return prefix + "-" + ProcessHandle.current().pid() + "-" + (++counter);
+  }
+
+  protected BusyboxBundle bundle(String script) {
+    return BusyboxBundle.create(work, "bundle-" + (++counter), script);
+  }
+
+  protected Stdio capture(String id) {
+    File out = work.resolve(id + ".out").toFile();
+    File err = work.resolve(id + ".err").toFile();
+    return new Stdio(Redirect.from(new File("/dev/null")), Redirect.to(out), Redirect.to(err));
+  }
+
+  protected String stdoutOf(String id) {
+    return read(work.resolve(id + ".out"));
+  }
+
+  protected String stderrOf(String id) {
+    return read(work.resolve(id + ".err"));
+  }
+
+  private static String read(Path p) {
+    try {
+      return Files.exists(p) ? Files.readString(p) : "";
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Creates, starts and waits for a container, then deletes it and returns what it did. */
+  protected Result run(BusyboxBundle bundle) throws Exception {
+    String id = newId("run");
+    runtime.create(id, bundle.dir(), CreateOptions.monitored(capture(id)));
+    runtime.start(id);
+    int code = runtime.exitCode(id).get(30, TimeUnit.SECONDS);
+    runtime.delete(id, false);
+    return new Result(code, stdoutOf(id), stderrOf(id));
+  }
+}
