@@ -439,14 +439,22 @@ static void set_identity(int cap_last) {
 static int container_main(int is_create) {
   char line[64];
   if (read_line(ctl, line, sizeof line) < 0 || strcmp(line, "go")) { errno = ECONNABORTED; fail("read", "control socket"); }
-  if (P.cgroupns && unshare(CLONE_NEWCGROUP) < 0) fail("unshare", "cgroup namespace");
-  int cap_last = last_cap();
+  /* Host paths are opened while still host root: the namespace's root may not be allowed to. */
   int console_sock = P.console ? connect_console() : -1;
   int fifo = -1;
   if (is_create) {
     /* O_RDWR never blocks on a fifo, and keeps a writer so read() waits for `start`. */
     fifo = open(P.fifo, O_RDWR | O_CLOEXEC);
     if (fifo < 0) fail("open", P.fifo);
+  }
+  if (P.clone_flags & CLONE_NEWUSER) {
+    /* The maps are written now: become the namespace's root, or new files would belong to an unmapped id. */
+    if (setresgid(0, 0, 0) < 0) fail("setresgid", "user namespace root");
+    if (setresuid(0, 0, 0) < 0) fail("setresuid", "user namespace root");
+  }
+  if (P.cgroupns && unshare(CLONE_NEWCGROUP) < 0) fail("unshare", "cgroup namespace");
+  int cap_last = last_cap();
+  if (is_create) {
     if (P.hostname && sethostname(P.hostname, strlen(P.hostname)) < 0) fail("sethostname", P.hostname);
     if (P.domainname && setdomainname(P.domainname, strlen(P.domainname)) < 0) fail("setdomainname", P.domainname);
     for (int i = 0; i < P.nsysctls; i++) {

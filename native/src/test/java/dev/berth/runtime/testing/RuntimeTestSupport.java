@@ -28,6 +28,8 @@ public abstract class RuntimeTestSupport {
   @BeforeEach
   void setUpRuntime() throws IOException {
     work = Files.createTempDirectory("berth-test-");
+    // A user-namespace container's root is an unprivileged host uid: it must be able to reach the bundle.
+    Files.setPosixFilePermissions(work, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
     stateRoot = work.resolve("state");
     runtime = new ContainerRuntime(stateRoot);
   }
