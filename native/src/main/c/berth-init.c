@@ -499,6 +499,9 @@ static int container_main(int is_create) {
     if (r <= 0) fail("read", "exec fifo");
     close(fifo);
   }
+  /* The program starts with every signal at its default and none blocked, whatever its parents did. */
+  for (int sig = 1; sig < NSIG; sig++)
+    if (sig != SIGKILL && sig != SIGSTOP) signal(sig, SIG_DFL);
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
@@ -555,11 +558,15 @@ int main(int argc, char **argv) {
   if (!P.mode || !P.nargs) { errno = EINVAL; fail("plan", "mode and args are required"); }
   int is_create = !strcmp(P.mode, "create");
 
+  /* Open every namespace first: after joining a mount namespace, /proc/PID paths mean something else. */
+  int nsfds[16];
   for (int i = 0; i < P.njoins; i++) {
-    int fd = open(P.joins[i], O_RDONLY | O_CLOEXEC);
-    if (fd < 0) fail("open", P.joins[i]);
-    if (setns(fd, (int)P.join_types[i]) < 0) fail("setns", P.joins[i]);
-    close(fd);
+    nsfds[i] = open(P.joins[i], O_RDONLY | O_CLOEXEC);
+    if (nsfds[i] < 0) fail("open", P.joins[i]);
+  }
+  for (int i = 0; i < P.njoins; i++) {
+    if (setns(nsfds[i], (int)P.join_types[i]) < 0) fail("setns", P.joins[i]);
+    close(nsfds[i]);
   }
   /* fork-like clone: the child gets fresh namespaces; a new pid namespace applies to it alone. */
   pid_t child = (pid_t)syscall(SYS_clone, SIGCHLD | P.clone_flags, NULL, NULL, NULL, 0);
