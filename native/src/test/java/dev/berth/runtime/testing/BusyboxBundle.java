@@ -4,22 +4,18 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.model.runtime.DefaultSpec;
 import dev.berth.model.runtime.OciJson;
+import dev.berth.runtime.bundle.BusyboxRootfs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
-import java.util.List;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * A real OCI bundle on a busybox-static rootfs for tests: the default config with the terminal off,
  * edited as JSON by each test, so tests exercise exactly what a user's config.json would.
  */
 public final class BusyboxBundle {
-  public static final Path BUSYBOX = Path.of("/bin/busybox");
   private static volatile Path template;
 
   private final Path dir;
@@ -78,54 +74,22 @@ public final class BusyboxBundle {
   }
 
   private static synchronized Path template() throws IOException {
-    if (template != null) {
-      return template;
+    if (template == null) {
+      Path t = BusyboxRootfs.create(Files.createTempDirectory("berth-test-rootfs-"));
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(t)));
+      template = t;
     }
-    if (!Files.isExecutable(BUSYBOX)) {
-      throw new IllegalStateException("busybox-static is not installed (" + BUSYBOX + "): run the README's test command");
-    }
-    Path t = Files.createTempDirectory("berth-test-rootfs-");
-    for (String d : List.of("bin", "proc", "sys", "dev", "tmp", "etc", "root", "home/user")) {
-      Files.createDirectories(t.resolve(d));
-    }
-    Files.copy(BUSYBOX, t.resolve("bin/busybox"), StandardCopyOption.COPY_ATTRIBUTES);
-    Process list = new ProcessBuilder(BUSYBOX.toString(), "--list").start();
-    for (String applet : new String(list.getInputStream().readAllBytes()).split("\n")) {
-      if (!applet.isBlank() && !applet.equals("busybox")) {
-        Files.createSymbolicLink(t.resolve("bin").resolve(applet.trim()), Path.of("busybox"));
-      }
-    }
-    Files.writeString(t.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000:user:/home/user:/bin/sh\n");
-    Files.writeString(t.resolve("etc/group"), "root:x:0:\nuser:x:1000:\nextra:x:2000:user\n");
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(t)));
-    template = t;
-    return t;
+    return template;
   }
 
   private static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> walk = Files.walk(from)) {
-      for (Path p : walk.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isSymbolicLink(p)) {
-          Files.createSymbolicLink(target, Files.readSymbolicLink(p));
-        } else if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
-        }
-      }
-    }
+    BusyboxRootfs.copy(from, to);
   }
 
   /** Removes a tree without following symlinks. */
   public static void deleteTree(Path root) {
-    if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
+    try {
+      BusyboxRootfs.delete(root);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -1,0 +1,35 @@
+# Shared by bin/berth and bin/berth-runc: find the build (build it on first use) and start the JVM lean.
+BERTH_HOME="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
+BERTH_LIB="$BERTH_HOME/cli/target/lib"
+BERTH_JAR="$BERTH_HOME/cli/target/berth-cli-0.1.0-SNAPSHOT.jar"
+BERTH_INIT="$BERTH_HOME/native/target/berth-init"
+BERTH_JSA="$BERTH_HOME/cli/target/berth-cds.jsa"
+
+berth_build_if_needed() {
+  if [ ! -f "$BERTH_JAR" ] || [ ! -x "$BERTH_INIT" ] || [ ! -d "$BERTH_LIB" ]; then
+    echo "berth: building (first run: mvn install -DskipTests)..." >&2
+    (cd "$BERTH_HOME" && mvn -q -B -DskipTests install) >&2
+  fi
+}
+
+berth_java() {
+  local main="$1"
+  shift
+  berth_build_if_needed
+  local cp="$BERTH_JAR:$BERTH_LIB/*"
+  # A short-lived CLI: C1 only, serial GC, no perf data, and class data sharing for the start-up path.
+  local flags=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xshare:auto
+    -Djdk.lang.Process.launchMechanism=VFORK -Dberth.init="$BERTH_INIT" -Dberth.home="$BERTH_HOME")
+  # The archive is only valid for the jars it was made from: remake it after a rebuild.
+  if [ -f "$BERTH_JSA" ] && [ "$BERTH_JAR" -nt "$BERTH_JSA" ]; then
+    rm -f "$BERTH_JSA"
+  fi
+  if [ ! -f "$BERTH_JSA" ] && [ "$(id -u)" = 0 ] && [ -x /bin/busybox ]; then
+    java "${flags[@]}" -XX:ArchiveClassesAtExit="$BERTH_JSA" -cp "$cp" dev.berth.cli.runc.CdsTraining \
+      >/dev/null 2>&1 || rm -f "$BERTH_JSA"
+  fi
+  if [ -f "$BERTH_JSA" ]; then
+    flags+=(-XX:SharedArchiveFile="$BERTH_JSA")
+  fi
+  exec java "${flags[@]}" -cp "$cp" "$main" "$@"
+}

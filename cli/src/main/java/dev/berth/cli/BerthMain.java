@@ -1,0 +1,21 @@
+package dev.berth.cli;
+
+import dev.berth.cli.bench.BenchCommand;
+import dev.berth.cli.demo.UpCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** berth: the one launcher; `berth runtime ...` is the runc command line, `berth up` runs Berth on this machine. */
+@Command(name = "berth", mixinStandardHelpOptions = true, version = "berth 0.1.0",
+    description = "Berth: container orchestration on the OCI stack",
+    subcommands = {UpCommand.class, BenchCommand.class, RuntimeCommand.class})
+public final class BerthMain implements Runnable {
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new BerthMain()).execute(args));
+  }
+}

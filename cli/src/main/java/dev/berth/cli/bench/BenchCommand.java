@@ -1,0 +1,13 @@
+package dev.berth.cli.bench;
+
+import picocli.CommandLine.Command;
+
+/** `berth bench`: benchmarks that run Berth and its peers side by side. */
+@Command(name = "bench", description = "benchmarks against peers, interleaved in one run",
+    subcommands = {RuntimeBench.class})
+public final class BenchCommand implements Runnable {
+  @Override
+  public void run() {
+    new picocli.CommandLine(this).usage(System.out);
+  }
+}

@@ -1,0 +1,136 @@
+package dev.berth.cli.bench;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.model.runtime.DefaultSpec;
+import dev.berth.model.runtime.OciJson;
+import dev.berth.runtime.ContainerRuntime;
+import dev.berth.runtime.CreateOptions;
+import dev.berth.runtime.bundle.BusyboxRootfs;
+import dev.berth.runtime.init.Stdio;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Container lifecycles of /bin/true (create, start, wait for exit, delete) through the in-process API,
+ * bin/berth-runc, runc and crun, interleaved so every variant sees the same machine state.
+ * The command lines use `run`, which does create, start, wait and delete in one invocation, for all alike.
+ */
+@Command(name = "runtime", description = "lifecycles of /bin/true: in-process API vs berth-runc vs runc vs crun")
+final class RuntimeBench implements Callable<Integer> {
+  @Option(names = {"-n", "--iterations"}, defaultValue = "50")
+  int iterations;
+
+  @Option(names = "--warmup", defaultValue = "5")
+  int warmup;
+
+  @Option(names = "--berth-runc", description = "path of bin/berth-runc")
+  Path berthRunc;
+
+  @Option(names = "--runc", defaultValue = "/usr/sbin/runc")
+  Path runc;
+
+  @Option(names = "--crun", defaultValue = "/usr/bin/crun")
+  Path crun;
+
+  private interface Lifecycle {
+    void run(String id) throws Exception;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Path work = Files.createTempDirectory("berth-bench-");
+    try {
+      Path bundle = work.resolve("bundle");
+      BusyboxRootfs.create(bundle.resolve("rootfs"));
+      ObjectNode config = (ObjectNode) OciJson.mapper().readTree(DefaultSpec.json());
+      config.put("ociVersion", "1.0.2"); // crun 1.8 predates runtime-spec 1.2 and refuses it
+      ((ObjectNode) config.get("process")).put("terminal", false);
+      ((ArrayNode) ((ObjectNode) config.get("process")).putArray("args")).add("/bin/true");
+      // crun 1.8 refuses any resources on this hybrid cgroup layout: compare on a config without them.
+      ((ObjectNode) config.get("linux")).remove("resources");
+      Files.writeString(bundle.resolve("config.json"), OciJson.write(config));
+
+      ContainerRuntime api = new ContainerRuntime(work.resolve("state-api"));
+      Path cli = berthRunc != null ? berthRunc : Path.of(System.getProperty("berth.home", "."), "bin", "berth-runc");
+      List<Samples> all = new ArrayList<>();
+      List<Lifecycle> runs = new ArrayList<>();
+      all.add(new Samples("berth in-process API"));
+      runs.add(id -> {
+        api.create(id, bundle, CreateOptions.monitored(Stdio.discard()));
+        api.start(id);
+        api.exitCode(id).get(30, TimeUnit.SECONDS);
+        api.delete(id, false);
+      });
+      all.add(new Samples("bin/berth-runc"));
+      runs.add(id -> exec(List.of(cli.toString(), "--root", work.resolve("state-cli").toString(), "run", "-b",
+          bundle.toString(), id)));
+      if (Files.isExecutable(runc)) {
+        all.add(new Samples("runc " + version(runc)));
+        runs.add(id -> exec(List.of(runc.toString(), "--root", work.resolve("state-runc").toString(), "run", "-b",
+            bundle.toString(), id)));
+      }
+      if (Files.isExecutable(crun)) {
+        all.add(new Samples("crun " + version(crun)));
+        runs.add(id -> exec(List.of(crun.toString(), "--root", work.resolve("state-crun").toString(), "run", "-b",
+            bundle.toString(), id)));
+      }
+      if (hybridWithV2Controllers()) {
+        System.out.println("note: /sys/fs/cgroup/unified has controllers, which crun refuses; run through"
+            + " bin/bench-runtime to give every runtime the same pure-v1 view");
+      }
+      System.out.printf("%d lifecycles of /bin/true per variant (after %d warm-up), interleaved%n", iterations, warmup);
+      for (int i = 0; i < warmup + iterations; i++) {
+        for (int v = 0; v < runs.size(); v++) {
+          int variant = (v + i) % runs.size(); // rotate who goes first
+          long t0 = System.nanoTime();
+          runs.get(variant).run("bench-" + variant + "-" + i);
+          long dt = System.nanoTime() - t0;
+          if (i >= warmup) {
+            all.get(variant).add(dt);
+          }
+        }
+      }
+      double crunMedian = all.get(all.size() - 1).name().startsWith("crun") ? all.get(all.size() - 1).medianMillis() : 0;
+      System.out.printf("%-28s %10s %10s %12s%n", "variant", "median ms", "p99 ms", "vs crun");
+      for (Samples s : all) {
+        System.out.printf("%-28s %10.2f %10.2f %12s%n", s.name(), s.medianMillis(), s.percentileMillis(99),
+            crunMedian > 0 ? String.format("%.2fx", s.medianMillis() / crunMedian) : "-");
+      }
+      return 0;
+    } finally {
+      BusyboxRootfs.delete(work);
+    }
+  }
+
+  private static boolean hybridWithV2Controllers() {
+    Path controllers = Path.of("/sys/fs/cgroup/unified/cgroup.controllers");
+    try {
+      return Files.exists(controllers) && !Files.readString(controllers).isBlank();
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
+  private static void exec(List<String> command) throws Exception {
+    java.lang.Process p = new ProcessBuilder(command).redirectInput(new File("/dev/null"))
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException(String.join(" ", command) + " exited with " + p.exitValue());
+    }
+  }
+
+  private static String version(Path binary) throws Exception {
+    java.lang.Process p = new ProcessBuilder(binary.toString(), "--version").redirectErrorStream(true).start();
+    String first = new String(p.getInputStream().readAllBytes()).lines().findFirst().orElse("");
+    p.waitFor();
+    return first.replaceAll("^\\S+ version ", "").trim();
+  }
+}

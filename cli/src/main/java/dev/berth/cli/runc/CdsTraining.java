@@ -1,0 +1,41 @@
+package dev.berth.cli.runc;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.model.runtime.OciJson;
+import dev.berth.runtime.bundle.BusyboxRootfs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The class-data-sharing training run: one real lifecycle through the runc command line, so the archive
+ * holds every class the common commands load. Run once by bin/lib/launcher.sh with -XX:ArchiveClassesAtExit.
+ */
+public final class CdsTraining {
+  private CdsTraining() {}
+
+  public static void main(String[] args) throws Exception {
+    Path work = Files.createTempDirectory("berth-cds-");
+    try {
+      Path bundle = work.resolve("bundle");
+      BusyboxRootfs.create(bundle.resolve("rootfs"));
+      String root = work.resolve("state").toString();
+      RuncMain.execute("--root", root, "spec", "--bundle", bundle.toString());
+      ObjectNode config = (ObjectNode) OciJson.mapper().readTree(bundle.resolve("config.json").toFile());
+      ((ObjectNode) config.get("process")).put("terminal", false);
+      ((ArrayNode) ((ObjectNode) config.get("process")).putArray("args")).add("/bin/true");
+      Files.writeString(bundle.resolve("config.json"), OciJson.write(config));
+      RuncMain.execute("--root", root, "run", "-b", bundle.toString(), "train-run");
+      RuncMain.execute("--root", root, "create", "-b", bundle.toString(), "train");
+      RuncMain.execute("--root", root, "state", "train");
+      RuncMain.execute("--root", root, "list");
+      RuncMain.execute("--root", root, "start", "train");
+      RuncMain.execute("--root", root, "kill", "train", "KILL");
+      RuncMain.execute("--root", root, "delete", "--force", "train");
+      RuncMain.execute("--root", root, "state", "missing");
+      RuncMain.execute("features");
+    } finally {
+      BusyboxRootfs.delete(work);
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package dev.berth.cli.runc;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.model.runtime.OciJson;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import picocli.CommandLine;
+
+/** Reports a failed command as runc does: a message on stderr, a line in --log (text or json), exit status 1. */
+final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
+  private final RuncMain main;
+
+  ErrorReporter(RuncMain main) {
+    this.main = main;
+  }
+
+  @Override
+  public int handleExecutionException(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+    String message = e.getMessage() == null ? e.toString() : e.getMessage();
+    System.err.println("berth-runc: " + message);
+    if (main.log != null) {
+      try {
+        String line;
+        if ("json".equals(main.logFormat)) {
+          ObjectNode n = OciJson.mapper().createObjectNode();
+          n.put("level", "error").put("msg", message).put("time", Instant.now().toString());
+          line = OciJson.writeCompact(n);
+        } else {
+          line = "time=\"" + Instant.now() + "\" level=error msg=\"" + message.replace("\"", "\\\"") + "\"";
+        }
+        Files.writeString(main.log, line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      } catch (IOException ignored) {
+        // stderr already has it
+      }
+    }
+    return 1;
+  }
+}

@@ -1,0 +1,84 @@
+package dev.berth.cli.runc;
+
+import dev.berth.model.runtime.OciJson;
+import dev.berth.model.runtime.Process;
+import dev.berth.model.runtime.User;
+import dev.berth.runtime.ExecHandle;
+import dev.berth.runtime.ExecOptions;
+import dev.berth.runtime.init.Stdio;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** runc exec: runs a new process inside a running container. */
+@Command(name = "exec", description = "execute new process inside the container")
+final class ExecCommand implements Callable<Integer> {
+  @ParentCommand
+  RuncMain main;
+
+  @Parameters(index = "0", paramLabel = "<container-id>")
+  String id;
+
+  @Parameters(index = "1..*", paramLabel = "<command>")
+  List<String> command = new ArrayList<>();
+
+  @Option(names = {"-p", "--process"}, description = "path to a process.json")
+  Path processFile;
+
+  @Option(names = {"-t", "--tty"})
+  boolean tty;
+
+  @Option(names = {"-d", "--detach"})
+  boolean detach;
+
+  @Option(names = "--pid-file")
+  Path pidFile;
+
+  @Option(names = "--console-socket")
+  String consoleSocket;
+
+  @Option(names = "--cwd")
+  String cwd;
+
+  @Option(names = {"-e", "--env"})
+  List<String> env = new ArrayList<>();
+
+  @Option(names = {"-u", "--user"}, description = "uid[:gid]")
+  String user;
+
+  @Override
+  public Integer call() throws Exception {
+    Process process = processFile != null ? OciJson.mapper().readValue(processFile.toFile(), Process.class)
+        : fromArgs(main.runtime().record(id).config().process());
+    if ((tty || Boolean.TRUE.equals(process.terminal())) && consoleSocket == null) {
+      throw new RuncException("exec with a terminal needs --console-socket");
+    }
+    ExecHandle h = main.runtime().exec(id, process,
+        new ExecOptions(consoleSocket, CreateCommand.absolute(pidFile), Stdio.inherit()));
+    return detach ? 0 : h.exit().get();
+  }
+
+  private Process fromArgs(Process base) throws RuncException {
+    if (command.isEmpty()) {
+      throw new RuncException("exec needs a command, or --process");
+    }
+    List<String> allEnv = new ArrayList<>(base.env() == null ? List.of() : base.env());
+    allEnv.addAll(env);
+    User u = base.user();
+    if (user != null) {
+      String[] parts = user.split(":");
+      try {
+        u = new User(Long.parseLong(parts[0]), parts.length > 1 ? Long.parseLong(parts[1]) : 0L, null, null, null, null);
+      } catch (NumberFormatException e) {
+        throw new RuncException("--user \"" + user + "\": expected uid[:gid] as numbers");
+      }
+    }
+    return new Process(tty, null, u, command, null, allEnv, cwd != null ? cwd : base.cwd(), base.capabilities(),
+        null, base.noNewPrivileges(), null, null, null, null);
+  }
+}

@@ -1,0 +1,36 @@
+package dev.berth.cli.runc;
+
+import dev.berth.runtime.process.Signals;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** runc kill: signals the container's init process, or all its processes. */
+@Command(name = "kill", description = "kill sends the specified signal (default: SIGTERM) to the container's init process")
+final class KillCommand implements Callable<Integer> {
+  @ParentCommand
+  RuncMain main;
+
+  @Parameters(index = "0", paramLabel = "<container-id>")
+  String id;
+
+  @Parameters(index = "1", arity = "0..1", defaultValue = "SIGTERM", paramLabel = "<signal>")
+  String signal;
+
+  @Option(names = {"-a", "--all"}, description = "send the signal to all processes in the container")
+  boolean all;
+
+  @Override
+  public Integer call() throws Exception {
+    int number;
+    try {
+      number = Signals.parse(signal);
+    } catch (IllegalArgumentException e) {
+      throw new RuncException(e.getMessage());
+    }
+    main.runtime().kill(id, number, all);
+    return 0;
+  }
+}
