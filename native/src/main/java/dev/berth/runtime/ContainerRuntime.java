@@ -47,6 +47,7 @@ public final class ContainerRuntime {
   public static final String OCI_VERSION = "1.2.0";
   private static final Logger LOG = Logger.getLogger(ContainerRuntime.class.getName());
   private static final int SIGKILL = 9;
+  private static final String DEFAULT_CGROUP_PARENT = "/berth";
 
   private final StateStore store;
   private final CgroupDriver cgroups;
@@ -129,7 +130,7 @@ public final class ContainerRuntime {
       session.go();
       long startTime = ProcessStat.of(pid).map(ProcessStat::startTime).orElse(0L);
       ContainerRecord record = new ContainerRecord(id, pid, startTime, bundleDir.toString(), rootfs.toString(),
-          Instant.now().toString(), cgroupPath, cgroup.createdAncestors(), options.monitor(), spec);
+          Instant.now().toString(), cgroupPath, ownedAncestors(cgroupPath, cgroup), options.monitor(), spec);
       if (earlyHooks) {
         session.awaitHookPoint();
         State creating = toState(record, ContainerStatus.CREATING);
@@ -159,7 +160,7 @@ public final class ContainerRuntime {
       }
       if (cgroup != null) {
         try {
-          cgroup.destroy(cgroup.createdAncestors());
+          cgroup.destroy(ownedAncestors(cgroupPathOf(id, spec), cgroup));
         } catch (ContainerException ce) {
           e.addSuppressed(ce);
         }
@@ -173,6 +174,18 @@ public final class ContainerRuntime {
     }
   }
 
+  /**
+   * The ancestors to remove when empty on delete: those this create made, and always the runtime's own
+   * default parent, which another container may have made and left to this one to clean up.
+   */
+  private static List<String> ownedAncestors(String cgroupPath, Cgroup cgroup) {
+    List<String> owned = new ArrayList<>(cgroup.createdAncestors());
+    if (cgroupPath.startsWith(DEFAULT_CGROUP_PARENT + "/") && !owned.contains(DEFAULT_CGROUP_PARENT)) {
+      owned.add(DEFAULT_CGROUP_PARENT);
+    }
+    return owned;
+  }
+
   private static boolean notEmpty(List<?> l) {
     return l != null && !l.isEmpty();
   }
@@ -180,7 +193,7 @@ public final class ContainerRuntime {
   private static String cgroupPathOf(String id, Spec spec) {
     String p = spec.linux() == null ? null : spec.linux().cgroupsPath();
     if (p == null || p.isEmpty()) {
-      return "/berth/" + id;
+      return DEFAULT_CGROUP_PARENT + "/" + id;
     }
     // A relative path is placed below the cgroup root, like an absolute one (documented in docs/runtime.md).
     return p.startsWith("/") ? p : "/" + p;

@@ -110,6 +110,17 @@ class LifecycleTest extends RuntimeTestSupport {
   }
 
   @Test
+  void theDefaultCgroupParentIsRemovedWhenItsLastContainerGoes() throws Exception {
+    String first = started("sleep 30");
+    String second = started("sleep 30");
+    Path parent = runtime.cgroups().containerView("/berth").values().iterator().next();
+    runtime.delete(first, true); // the one that made /berth goes first, while the second still uses it
+    assertTrue(Files.isDirectory(parent));
+    runtime.delete(second, true);
+    assertFalse(Files.exists(parent), parent + " left behind");
+  }
+
+  @Test
   void aCreatedContainerCanBeDeletedWithoutForce() throws Exception {
     String id = newId("created");
     runtime.create(id, bundle("echo never").dir(), CreateOptions.monitored(capture(id)));
@@ -150,7 +161,7 @@ class LifecycleTest extends RuntimeTestSupport {
     int initPid = runtime.state(id).pid();
     Path out = work.resolve("exec.out");
     Process p = new Process(false, null, null,
-        List.of("sh", "-c", "hostname; for n in pid net mnt; do readlink /proc/self/ns/$n; done; echo $$"),
+        List.of("sh", "-c", "hostname; for n in pid net mnt; do readlink /proc/self/ns/$n; done; echo $$; sleep 1"),
         null, List.of("PATH=/bin"), "/", null, null, null, null, null, null, null);
     Stdio stdio = new Stdio(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")),
         ProcessBuilder.Redirect.to(out.toFile()), ProcessBuilder.Redirect.INHERIT);

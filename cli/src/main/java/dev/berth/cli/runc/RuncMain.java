@@ -65,6 +65,8 @@ public final class RuncMain implements Runnable {
     RuncMain main = new RuncMain();
     CommandLine cl = new CommandLine(main);
     cl.setExecutionExceptionHandler(new ErrorReporter(main));
+    // As runc: flags come before the container id; what follows it (exec's command, ps options) is passed on.
+    cl.setStopAtPositional(true);
     return cl.execute(args);
   }
 }

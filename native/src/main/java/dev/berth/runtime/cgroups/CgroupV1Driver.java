@@ -37,7 +37,16 @@ public final class CgroupV1Driver implements CgroupDriver {
     V1Cgroup cgroup = new V1Cgroup(path, created);
     try {
       for (CgroupHierarchies.Hierarchy h : hierarchies) {
-        makeDirs(h, path, created);
+        for (int attempt = 0; ; attempt++) {
+          try {
+            makeDirs(h, path, created);
+            break;
+          } catch (ParentRemovedException e) {
+            if (attempt == 10) {
+              throw new ContainerException(e.getMessage());
+            }
+          }
+        }
       }
       if (resources != null) {
         cgroup.apply(resources);
@@ -46,6 +55,13 @@ public final class CgroupV1Driver implements CgroupDriver {
     } catch (ContainerException | RuntimeException e) {
       cgroup.destroyQuietly(created);
       throw e;
+    }
+  }
+
+  /** A parent directory vanished while creating: the caller retries. */
+  private static final class ParentRemovedException extends ContainerException {
+    ParentRemovedException(String message) {
+      super(message);
     }
   }
 
@@ -64,6 +80,9 @@ public final class CgroupV1Driver implements CgroupDriver {
         Files.createDirectory(dir);
       } catch (java.nio.file.FileAlreadyExistsException e) {
         continue;
+      } catch (java.nio.file.NoSuchFileException e) {
+        // Another container's delete removed the (empty) parent just now: start again from the top.
+        throw new ParentRemovedException("cannot create cgroup " + dir + ": its parent was removed meanwhile");
       } catch (IOException e) {
         throw new ContainerException("cannot create cgroup " + dir + ": " + e.getMessage());
       }

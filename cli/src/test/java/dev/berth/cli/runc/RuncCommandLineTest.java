@@ -1,0 +1,179 @@
+package dev.berth.cli.runc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.berth.model.runtime.OciJson;
+import dev.berth.runtime.testing.BusyboxBundle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The runc command line: commands, exit codes, state JSON and error messages as runc's users expect them. */
+class RuncCommandLineTest {
+  Path work;
+  String root;
+  int counter;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    work = Files.createTempDirectory("berth-cli-test-");
+    root = work.resolve("state").toString();
+  }
+
+  @AfterEach
+  void tearDown() {
+    for (String id : Cli.run("--root", root, "list", "-q").out().split("\n")) {
+      if (!id.isBlank()) {
+        Cli.run("--root", root, "delete", "--force", id);
+      }
+    }
+    BusyboxBundle.deleteTree(work);
+  }
+
+  private BusyboxBundle bundle(String script) {
+    return BusyboxBundle.create(work, "b" + (++counter), script);
+  }
+
+  private Cli.Result runc(String... args) {
+    String[] all = new String[args.length + 2];
+    all[0] = "--root";
+    all[1] = root;
+    System.arraycopy(args, 0, all, 2, args.length);
+    return Cli.run(all);
+  }
+
+  @Test
+  void createStartStateAndDeleteFollowTheLifecycle() throws Exception {
+    BusyboxBundle b = bundle("sleep 30");
+    Path pidFile = work.resolve("pid");
+    assertEquals(0, runc("create", "--bundle", b.dir().toString(), "--pid-file", pidFile.toString(), "c1").exit());
+    JsonNode created = OciJson.mapper().readTree(runc("state", "c1").out());
+    assertEquals("created", created.get("status").asText());
+    assertEquals(Files.readString(pidFile), created.get("pid").asText());
+    assertEquals(b.dir().toString(), created.get("bundle").asText());
+    assertEquals("1.2.0", created.get("ociVersion").asText());
+    assertTrue(created.has("created") && created.has("rootfs"), created.toString());
+
+    assertEquals(0, runc("start", "c1").exit());
+    assertEquals("running", OciJson.mapper().readTree(runc("state", "c1").out()).get("status").asText());
+    JsonNode list = OciJson.mapper().readTree(runc("list", "--format", "json").out());
+    assertEquals("c1", list.get(0).get("id").asText());
+    assertEquals(1, OciJson.mapper().readTree(runc("ps", "--format", "json", "c1").out()).size());
+
+    Cli.Result refused = runc("delete", "c1");
+    assertEquals(1, refused.exit());
+    assertTrue(refused.err().contains("not stopped: running"), refused.err());
+    assertEquals(0, runc("kill", "c1", "SIGKILL").exit());
+    for (int i = 0; i < 200 && !runc("state", "c1").out().contains("\"stopped\""); i++) {
+      Thread.sleep(10);
+    }
+    assertEquals(0, runc("delete", "c1").exit());
+    Cli.Result gone = runc("state", "c1");
+    assertEquals(1, gone.exit());
+    assertTrue(gone.err().contains("container \"c1\" does not exist"), gone.err());
+    assertEquals(0, runc("delete", "--force", "c1").exit(), "--force ignores a container that is gone");
+  }
+
+  @Test
+  void pauseResumeAndEventsStats() throws Exception {
+    BusyboxBundle b = bundle("sleep 30");
+    runc("run", "-d", "--bundle", b.dir().toString(), "c2");
+    assertEquals(0, runc("pause", "c2").exit());
+    assertTrue(runc("state", "c2").out().contains("\"paused\""));
+    assertEquals(1, runc("start", "c2").exit());
+    assertEquals(0, runc("resume", "c2").exit());
+    JsonNode event = OciJson.mapper().readTree(runc("events", "--stats", "c2").out());
+    assertEquals("stats", event.get("type").asText());
+    assertTrue(event.get("data").get("pids").get("current").asInt() >= 1, event.toString());
+    assertEquals(0, runc("delete", "-f", "c2").exit());
+  }
+
+  @Test
+  void killAcceptsSignalNamesAndNumbersAndRefusesUnknownOnes() {
+    BusyboxBundle b = bundle("sleep 30");
+    runc("run", "-d", "--bundle", b.dir().toString(), "c3");
+    Cli.Result bad = runc("kill", "c3", "SIGBOGUS");
+    assertEquals(1, bad.exit());
+    assertTrue(bad.err().contains("unknown signal \"SIGBOGUS\""), bad.err());
+    assertEquals(0, runc("kill", "--all", "c3", "9").exit());
+  }
+
+  @Test
+  void execRunsInTheContainerAndReturnsItsExitCode() {
+    BusyboxBundle b = bundle("sleep 30");
+    runc("run", "-d", "--bundle", b.dir().toString(), "c4");
+    assertEquals(5, runc("exec", "c4", "sh", "-c", "exit 5").exit());
+  }
+
+  @Test
+  void specWritesTheDefaultConfigOnceAndFeaturesDescribeTheRuntime() throws Exception {
+    Path dir = Files.createDirectories(work.resolve("newbundle"));
+    assertEquals(0, runc("spec", "--bundle", dir.toString()).exit());
+    JsonNode spec = OciJson.mapper().readTree(dir.resolve("config.json").toFile());
+    assertEquals("sh", spec.get("process").get("args").get(0).asText());
+    Cli.Result again = runc("spec", "--bundle", dir.toString());
+    assertEquals(1, again.exit());
+    assertTrue(again.err().contains("exists. Remove it first"), again.err());
+    JsonNode features = OciJson.mapper().readTree(Cli.run("features").out());
+    assertEquals("1.2.0", features.get("ociVersionMax").asText());
+    assertTrue(features.get("linux").get("namespaces").toString().contains("user"));
+  }
+
+  @Test
+  void badInputFailsWithExitOneAClearMessageAndNothingLeft() throws Exception {
+    BusyboxBundle broken = bundle("true");
+    Files.writeString(broken.dir().resolve("config.json"), "{ not json");
+    expectFailure(broken, "invalid JSON");
+
+    BusyboxBundle noRootfs = bundle("true");
+    BusyboxBundle.deleteTree(noRootfs.rootfs());
+    expectFailure(noRootfs, "does not exist");
+
+    expectFailure(bundle("true").edit(c -> ((ArrayNode) c.get("linux").get("namespaces")).addObject().put("type", "foo")),
+        "unknown namespace type \"foo\"");
+    expectFailure(bundle("true").edit(c -> ((ArrayNode) c.get("mounts")).addObject().put("destination", "rel")
+        .put("type", "tmpfs")), "must be an absolute path");
+    BusyboxBundle escape = bundle("true");
+    Files.createSymbolicLink(escape.rootfs().resolve("out"), Path.of("../../../../../.."));
+    expectFailure(escape.edit(c -> ((ArrayNode) c.get("mounts")).addObject().put("destination", "/out/tmp")
+        .put("type", "tmpfs")), "leads out of the rootfs");
+
+    BusyboxBundle ok = bundle("sleep 30");
+    assertEquals(0, runc("create", "--bundle", ok.dir().toString(), "taken").exit());
+    Cli.Result dup = runc("create", "--bundle", ok.dir().toString(), "taken");
+    assertEquals(1, dup.exit());
+    assertTrue(dup.err().contains("already exists"), dup.err());
+    assertEquals("created", OciJson.mapper().readTree(runc("state", "taken").out()).get("status").asText());
+  }
+
+  private void expectFailure(BusyboxBundle b, String message) {
+    Cli.Result r = runc("create", "--bundle", b.dir().toString(), "bad");
+    assertEquals(1, r.exit(), r.err());
+    assertTrue(r.err().contains(message), r.err());
+    assertFalse(Files.exists(Path.of(root, "bad")), "state left behind");
+    assertFalse(Files.exists(Path.of("/sys/fs/cgroup/memory/berth/bad")), "cgroup left behind");
+  }
+
+  @Test
+  void errorsAreAlsoLoggedAsJsonWhenAsked() throws Exception {
+    Path log = work.resolve("log.json");
+    Cli.Result r = Cli.run("--root", root, "--log", log.toString(), "--log-format", "json", "state", "ghost");
+    assertEquals(1, r.exit());
+    JsonNode line = OciJson.mapper().readTree(Files.readString(log));
+    assertEquals("error", line.get("level").asText());
+    assertEquals("container \"ghost\" does not exist", line.get("msg").asText());
+  }
+
+  @Test
+  void systemdCgroupsAreRefusedClearly() {
+    Cli.Result r = Cli.run("--root", root, "--systemd-cgroup", "list");
+    assertEquals(1, r.exit());
+    assertTrue(r.err().contains("--systemd-cgroup is not supported"), r.err());
+  }
+}
