@@ -17,9 +17,10 @@ berth_java() {
   shift
   berth_build_if_needed
   local cp="$BERTH_JAR:$BERTH_LIB/*"
-  # A short-lived CLI: C1 only, serial GC, no perf data, and class data sharing for the start-up path.
+  # A short-lived CLI: C1 only, serial GC, no perf data, class data sharing for the start-up path, and
+  # jnr-ffi's reflection loader (generating bindings with ASM at every start costs more than the calls).
   local flags=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xshare:auto
-    -Djdk.lang.Process.launchMechanism=VFORK -Dberth.init="$BERTH_INIT" -Dberth.home="$BERTH_HOME")
+    -Djdk.lang.Process.launchMechanism=VFORK -Djnr.ffi.asm.enabled=false -Dberth.init="$BERTH_INIT" -Dberth.home="$BERTH_HOME")
   # The archive is only valid for the jars it was made from: remake it after a rebuild.
   if [ -f "$BERTH_JSA" ] && [ "$BERTH_JAR" -nt "$BERTH_JSA" ]; then
     rm -f "$BERTH_JSA"

@@ -47,7 +47,6 @@ public final class ContainerRuntime {
   public static final String OCI_VERSION = "1.2.0";
   private static final Logger LOG = Logger.getLogger(ContainerRuntime.class.getName());
   private static final int SIGKILL = 9;
-  private static final String DEFAULT_CGROUP_PARENT = "/berth";
 
   private final StateStore store;
   private final CgroupDriver cgroups;
@@ -113,14 +112,16 @@ public final class ContainerRuntime {
       Path fifo = dir.resolve("exec.fifo");
       Native.mkfifo(fifo.toString(), 0622);
       String cgroupPath = cgroupPathOf(id, spec);
-      cgroup = cgroups.create(cgroupPath, spec.linux() == null ? null : spec.linux().resources());
       Hooks hooks = spec.hooks();
       boolean earlyHooks = hooks != null && (notEmpty(hooks.prestart()) || notEmpty(hooks.createRuntime())
           || notEmpty(hooks.createContainer()));
       InitPlan plan = CreatePlanner.plan(new CreatePlanner.Request(spec, bundleDir, rootfs, fifo,
           options.monitor() ? dir.resolve("exit") : null, options.consoleSocket(), options.noPivot(), earlyHooks,
           cgroups, cgroupPath));
-      session = InitSession.start(dir.resolve("init.sock"), plan, options.stdio());
+      // berth-init execs and connects while the cgroup is made: the two do not depend on each other.
+      session = InitSession.launch(dir.resolve("init.sock"), options.stdio());
+      cgroup = cgroups.create(cgroupPath, spec.linux() == null ? null : spec.linux().resources());
+      session.send(plan);
       pid = session.awaitPid();
       cgroup.addProcess(pid);
       writeIdMappings(pid, spec);
@@ -130,7 +131,7 @@ public final class ContainerRuntime {
       session.go();
       long startTime = ProcessStat.of(pid).map(ProcessStat::startTime).orElse(0L);
       ContainerRecord record = new ContainerRecord(id, pid, startTime, bundleDir.toString(), rootfs.toString(),
-          Instant.now().toString(), cgroupPath, ownedAncestors(cgroupPath, cgroup), options.monitor(), spec);
+          Instant.now().toString(), cgroupPath, cgroup.createdAncestors(), options.monitor(), spec);
       if (earlyHooks) {
         session.awaitHookPoint();
         State creating = toState(record, ContainerStatus.CREATING);
@@ -139,8 +140,8 @@ public final class ContainerRuntime {
         HookRunner.run("hooks.createContainer", hooks.createContainer(), creating);
         session.resume();
       }
+      store.write(record); // while the container mounts and pivots; a failure below removes it again
       session.awaitReady();
-      store.write(record);
       if (options.monitor()) {
         monitors.put(id, session.helper());
       }
@@ -151,8 +152,7 @@ public final class ContainerRuntime {
       return toState(record, ContainerStatus.CREATED);
     } catch (ContainerException | RuntimeException e) {
       if (session != null) {
-        session.close();
-        session.helper().destroyForcibly();
+        session.abort();
       }
       if (pid > 0) {
         Native.kill(pid, SIGKILL);
@@ -160,7 +160,7 @@ public final class ContainerRuntime {
       }
       if (cgroup != null) {
         try {
-          cgroup.destroy(ownedAncestors(cgroupPathOf(id, spec), cgroup));
+          cgroup.destroy(cgroup.createdAncestors());
         } catch (ContainerException ce) {
           e.addSuppressed(ce);
         }
@@ -174,18 +174,6 @@ public final class ContainerRuntime {
     }
   }
 
-  /**
-   * The ancestors to remove when empty on delete: those this create made, and always the runtime's own
-   * default parent, which another container may have made and left to this one to clean up.
-   */
-  private static List<String> ownedAncestors(String cgroupPath, Cgroup cgroup) {
-    List<String> owned = new ArrayList<>(cgroup.createdAncestors());
-    if (cgroupPath.startsWith(DEFAULT_CGROUP_PARENT + "/") && !owned.contains(DEFAULT_CGROUP_PARENT)) {
-      owned.add(DEFAULT_CGROUP_PARENT);
-    }
-    return owned;
-  }
-
   private static boolean notEmpty(List<?> l) {
     return l != null && !l.isEmpty();
   }
@@ -193,7 +181,8 @@ public final class ContainerRuntime {
   private static String cgroupPathOf(String id, Spec spec) {
     String p = spec.linux() == null ? null : spec.linux().cgroupsPath();
     if (p == null || p.isEmpty()) {
-      return DEFAULT_CGROUP_PARENT + "/" + id;
+      // Directly below the root, as runc and crun do: no shared parent to create and remove per container.
+      return "/berth-" + id;
     }
     // A relative path is placed below the cgroup root, like an absolute one (documented in docs/runtime.md).
     return p.startsWith("/") ? p : "/" + p;

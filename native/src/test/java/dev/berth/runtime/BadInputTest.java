@@ -27,7 +27,7 @@ class BadInputTest extends RuntimeTestSupport {
 
   private void assertNothingLeft(String id) {
     assertFalse(Files.exists(stateRoot.resolve(id)), "state directory left for " + id);
-    for (Path dir : runtime.cgroups().containerView("/berth/" + id).values()) {
+    for (Path dir : runtime.cgroups().containerView("/berth-" + id).values()) {
       assertFalse(Files.exists(dir), "cgroup left: " + dir);
     }
     assertEquals(List.of(), runtime.list());

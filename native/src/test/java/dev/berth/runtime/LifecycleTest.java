@@ -110,14 +110,16 @@ class LifecycleTest extends RuntimeTestSupport {
   }
 
   @Test
-  void theDefaultCgroupParentIsRemovedWhenItsLastContainerGoes() throws Exception {
-    String first = started("sleep 30");
-    String second = started("sleep 30");
-    Path parent = runtime.cgroups().containerView("/berth").values().iterator().next();
-    runtime.delete(first, true); // the one that made /berth goes first, while the second still uses it
-    assertTrue(Files.isDirectory(parent));
-    runtime.delete(second, true);
-    assertFalse(Files.exists(parent), parent + " left behind");
+  void aNestedCgroupsPathIsHonouredAndTheParentsItMadeAreRemoved() throws Exception {
+    String parent = "/berth-nest-" + ProcessHandle.current().pid();
+    String id = newId("nested");
+    var b = bundle("sleep 30").edit(c -> ((ObjectNode) c.get("linux")).put("cgroupsPath", parent + "/inner/" + id));
+    runtime.create(id, b.dir(), CreateOptions.monitored(capture(id)));
+    Path leaf = runtime.cgroups().containerView(parent + "/inner/" + id).values().iterator().next();
+    assertTrue(Files.readString(leaf.resolve("cgroup.procs")).contains(Integer.toString(runtime.state(id).pid())));
+    runtime.delete(id, true);
+    Path top = runtime.cgroups().containerView(parent).values().iterator().next();
+    assertFalse(Files.exists(top), top + " left behind");
   }
 
   @Test
@@ -210,6 +212,6 @@ class LifecycleTest extends RuntimeTestSupport {
         () -> runtime.create(id, b.dir(), CreateOptions.monitored(capture(id))));
     assertTrue(e.getMessage().contains("hooks.createRuntime[0] /bin/false: exited with status 1"), e.getMessage());
     assertFalse(Files.exists(stateRoot.resolve(id)));
-    assertFalse(Files.exists(runtime.cgroups().containerView("/berth/" + id).values().iterator().next()));
+    assertFalse(Files.exists(runtime.cgroups().containerView("/berth-" + id).values().iterator().next()));
   }
 }

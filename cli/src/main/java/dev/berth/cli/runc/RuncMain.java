@@ -2,16 +2,17 @@ package dev.berth.cli.runc;
 
 import dev.berth.runtime.ContainerRuntime;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** berth-runc: the runc command line over Berth's runtime, so containerd, podman or runtime-tools can drive it. */
 @Command(name = "berth-runc", mixinStandardHelpOptions = true, versionProvider = RuncMain.Version.class,
-    description = "Open Container Initiative runtime (runc-compatible command line)",
-    subcommands = {CreateCommand.class, StartCommand.class, StateCommand.class, KillCommand.class,
-        DeleteCommand.class, RunCommand.class, ExecCommand.class, ListCommand.class, PsCommand.class,
-        PauseCommand.class, ResumeCommand.class, EventsCommand.class, SpecCommand.class, FeaturesCommand.class})
+    description = "Open Container Initiative runtime (runc-compatible command line)")
 public final class RuncMain implements Runnable {
   @Option(names = "--root", description = "root directory for storage of container state", defaultValue = "/run/berth")
   Path root;
@@ -60,10 +61,55 @@ public final class RuncMain implements Runnable {
     System.exit(execute(args));
   }
 
+  /** The commands, by name; built on demand because picocli's model of all of them costs more than a run. */
+  private static final Map<String, Supplier<Object>> COMMANDS = commands();
+
+  /** Global options that take a value, so the command name can be found without building the model. */
+  private static final Set<String> VALUED_OPTIONS = Set.of("--root", "--log", "--log-format", "--rootless");
+
+  private static Map<String, Supplier<Object>> commands() {
+    Map<String, Supplier<Object>> m = new LinkedHashMap<>();
+    m.put("create", CreateCommand::new);
+    m.put("start", StartCommand::new);
+    m.put("state", StateCommand::new);
+    m.put("kill", KillCommand::new);
+    m.put("delete", DeleteCommand::new);
+    m.put("run", RunCommand::new);
+    m.put("exec", ExecCommand::new);
+    m.put("list", ListCommand::new);
+    m.put("ps", PsCommand::new);
+    m.put("pause", PauseCommand::new);
+    m.put("resume", ResumeCommand::new);
+    m.put("events", EventsCommand::new);
+    m.put("spec", SpecCommand::new);
+    m.put("features", FeaturesCommand::new);
+    return m;
+  }
+
+  /** The command a command line names, or null (then all are registered, for help and error messages). */
+  static String commandName(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (!a.startsWith("-")) {
+        return a;
+      }
+      if (VALUED_OPTIONS.contains(a)) {
+        i++;
+      }
+    }
+    return null;
+  }
+
   /** Runs one command line and returns the exit code (for tests and the bench, without a JVM per call). */
   public static int execute(String... args) {
     RuncMain main = new RuncMain();
     CommandLine cl = new CommandLine(main);
+    String name = commandName(args);
+    if (name != null && COMMANDS.containsKey(name)) {
+      cl.addSubcommand(name, COMMANDS.get(name).get());
+    } else {
+      COMMANDS.forEach((n, command) -> cl.addSubcommand(n, command.get()));
+    }
     cl.setExecutionExceptionHandler(new ErrorReporter(main));
     // As runc: flags come before the container id; what follows it (exec's command, ps options) is passed on.
     cl.setStopAtPositional(true);

@@ -157,7 +157,7 @@ class RuncCommandLineTest {
     assertEquals(1, r.exit(), r.err());
     assertTrue(r.err().contains(message), r.err());
     assertFalse(Files.exists(Path.of(root, "bad")), "state left behind");
-    assertFalse(Files.exists(Path.of("/sys/fs/cgroup/memory/berth/bad")), "cgroup left behind");
+    assertFalse(Files.exists(Path.of("/sys/fs/cgroup/memory/berth-bad")), "cgroup left behind");
   }
 
   @Test

@@ -6,13 +6,12 @@ import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,8 +20,6 @@ import java.util.concurrent.TimeUnit;
  * container process exit, so an aborted create leaves no process behind.
  */
 public final class InitSession implements AutoCloseable {
-  private static final long ACCEPT_TIMEOUT_MS = 10_000;
-
   private final Path socketPath;
   private final ServerSocketChannel server;
   private final java.lang.Process helper;
@@ -36,53 +33,66 @@ public final class InitSession implements AutoCloseable {
 
   /** Starts berth-init with the given stdio and sends it the plan. */
   public static InitSession start(Path socketPath, InitPlan plan, Stdio stdio) throws ContainerException {
-    ServerSocketChannel server = null;
-    java.lang.Process helper = null;
+    InitSession session = launch(socketPath, stdio);
     try {
-      Files.deleteIfExists(socketPath);
-      server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-      server.bind(UnixDomainSocketAddress.of(socketPath));
-      helper = new ProcessBuilder(InitBinary.path().toString(), socketPath.toString())
-          .redirectInput(stdio.in()).redirectOutput(stdio.out()).redirectError(stdio.err()).start();
-      InitSession session = new InitSession(socketPath, server, helper);
-      session.accept();
-      byte[] bytes = plan.toBytes();
-      session.send(bytes.length + "\n");
-      session.channel.write(ByteBuffer.wrap(bytes));
+      session.send(plan);
       return session;
-    } catch (IOException e) {
-      if (helper != null) {
-        helper.destroyForcibly();
-      }
-      closeQuietly(server);
-      deleteQuietly(socketPath);
-      throw new ContainerException("cannot start " + InitBinary.path() + ": " + e.getMessage(), e);
     } catch (ContainerException e) {
-      helper.destroyForcibly();
-      closeQuietly(server);
-      deleteQuietly(socketPath);
+      session.abort();
       throw e;
     }
   }
 
-  private void accept() throws IOException, ContainerException {
-    server.configureBlocking(false);
-    try (Selector selector = Selector.open()) {
-      server.register(selector, SelectionKey.OP_ACCEPT);
-      long deadline = System.currentTimeMillis() + ACCEPT_TIMEOUT_MS;
-      while (channel == null) {
-        selector.select(50);
-        channel = server.accept();
-        if (channel == null && !helper.isAlive()) {
-          throw new ContainerException("berth-init exited with status " + helper.exitValue()
-              + " before connecting (see its stderr)");
-        }
-        if (channel == null && System.currentTimeMillis() > deadline) {
-          throw new ContainerException("berth-init did not connect within " + ACCEPT_TIMEOUT_MS + " ms");
-        }
-      }
+  /**
+   * Starts berth-init without waiting for it, so the caller can do other work (create the cgroup) while it
+   * execs and connects; {@link #send} then completes the handshake.
+   */
+  public static InitSession launch(Path socketPath, Stdio stdio) throws ContainerException {
+    ServerSocketChannel server = null;
+    try {
+      Files.deleteIfExists(socketPath);
+      server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+      server.bind(UnixDomainSocketAddress.of(socketPath));
+      java.lang.Process helper = new ProcessBuilder(InitBinary.path().toString(), socketPath.toString())
+          .redirectInput(stdio.in()).redirectOutput(stdio.out()).redirectError(stdio.err()).start();
+      return new InitSession(socketPath, server, helper);
+    } catch (IOException e) {
+      closeQuietly(server);
+      deleteQuietly(socketPath);
+      throw new ContainerException("cannot start " + InitBinary.path() + ": " + e.getMessage(), e);
     }
-    channel.configureBlocking(true);
+  }
+
+  /** Waits for berth-init to connect and sends it the plan. */
+  public void send(InitPlan plan) throws ContainerException {
+    try {
+      accept();
+      byte[] bytes = plan.toBytes();
+      send(bytes.length + "\n");
+      channel.write(ByteBuffer.wrap(bytes));
+    } catch (IOException e) {
+      throw new ContainerException("cannot send the plan to berth-init: " + e.getMessage(), e);
+    }
+  }
+
+  /** Ends the session and the helper: the container process, if cloned, exits on the closed socket. */
+  public void abort() {
+    close();
+    helper.destroyForcibly();
+  }
+
+  private void accept() throws IOException, ContainerException {
+    // A plain blocking accept; if berth-init dies before connecting, closing the server ends the wait.
+    CompletableFuture<java.lang.Process> died = helper.onExit();
+    died.thenRun(() -> closeQuietly(server));
+    try {
+      channel = server.accept();
+    } catch (java.nio.channels.AsynchronousCloseException e) {
+      throw new ContainerException("berth-init exited with status " + helper.exitValue()
+          + " before connecting (see its stderr)");
+    } finally {
+      died.cancel(false);
+    }
     server.close();
     Files.deleteIfExists(socketPath);
   }
