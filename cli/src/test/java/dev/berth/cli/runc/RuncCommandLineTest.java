@@ -176,4 +176,25 @@ class RuncCommandLineTest {
     assertEquals(1, r.exit());
     assertTrue(r.err().contains("--systemd-cgroup is not supported"), r.err());
   }
+
+  @Test
+  void aConsoleSocketReceivesThePtyMasterAndTheProgramRunsOnTheTerminal() throws Exception {
+    BusyboxBundle b = bundle("tty; stty size; echo done")
+        .edit(c -> {
+          c.with("process").put("terminal", true);
+          c.with("process").putObject("consoleSize").put("height", 30).put("width", 100);
+        });
+    Path sock = work.resolve("console.sock");
+    try (ConsoleReceiver receiver = new ConsoleReceiver(sock)) {
+      Thread creator = new Thread(() -> runc("create", "--bundle", b.dir().toString(), "--console-socket",
+          sock.toString(), "tty1"));
+      creator.start();
+      assertTrue(receiver.awaitFd(), "no pty master received");
+      creator.join(10_000);
+      assertEquals(0, runc("start", "tty1").exit());
+      String out = receiver.readUntil("done");
+      assertTrue(out.contains("/dev/pts/0"), out);
+      assertTrue(out.contains("30 100"), out);
+    }
+  }
 }
