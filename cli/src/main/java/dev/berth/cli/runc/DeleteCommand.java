@@ -1,21 +1,12 @@
 package dev.berth.cli.runc;
 
 import dev.berth.runtime.ContainerNotFoundException;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /** runc delete: removes a stopped container, or any container with --force. */
 @Command(name = "delete", description = "delete any resources held by the container")
-final class DeleteCommand implements Callable<Integer> {
-  @ParentCommand
-  RuncMain main;
-
-  @Parameters(index = "0", paramLabel = "<container-id>")
-  String id;
-
+final class DeleteCommand extends ContainerCommand {
   @Option(names = {"-f", "--force"}, description = "forcibly delete the container if it is still running (uses SIGKILL)")
   boolean force;
 

@@ -3,21 +3,12 @@ package dev.berth.cli.runc;
 import dev.berth.model.runtime.OciJson;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /** runc events: stats events as JSON lines, once with --stats or every --interval until the container stops. */
 @Command(name = "events", description = "display container events such as resource usage")
-final class EventsCommand implements Callable<Integer> {
-  @ParentCommand
-  RuncMain main;
-
-  @Parameters(index = "0", paramLabel = "<container-id>")
-  String id;
-
+final class EventsCommand extends ContainerCommand {
   @Option(names = "--stats", description = "display the container's stats then exit")
   boolean stats;
 

@@ -9,21 +9,13 @@ import dev.berth.runtime.init.Stdio;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /** runc exec: runs a new process inside a running container. */
 @Command(name = "exec", description = "execute new process inside the container")
-final class ExecCommand implements Callable<Integer> {
-  @ParentCommand
-  RuncMain main;
-
-  @Parameters(index = "0", paramLabel = "<container-id>")
-  String id;
-
+final class ExecCommand extends ContainerCommand {
   @Parameters(index = "1..*", paramLabel = "<command>")
   List<String> command = new ArrayList<>();
 
@@ -59,7 +51,7 @@ final class ExecCommand implements Callable<Integer> {
       throw new RuncException("exec with a terminal needs --console-socket");
     }
     ExecHandle h = main.runtime().exec(id, process,
-        new ExecOptions(consoleSocket, CreateCommand.absolute(pidFile), Stdio.inherit()));
+        new ExecOptions(consoleSocket, BundleOptions.absolute(pidFile), Stdio.inherit()));
     return detach ? 0 : h.exit().get();
   }
 

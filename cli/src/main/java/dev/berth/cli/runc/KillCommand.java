@@ -1,21 +1,13 @@
 package dev.berth.cli.runc;
 
 import dev.berth.runtime.process.Signals;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /** runc kill: signals the container's init process, or all its processes. */
 @Command(name = "kill", description = "kill sends the specified signal (default: SIGTERM) to the container's init process")
-final class KillCommand implements Callable<Integer> {
-  @ParentCommand
-  RuncMain main;
-
-  @Parameters(index = "0", paramLabel = "<container-id>")
-  String id;
-
+final class KillCommand extends ContainerCommand {
   @Parameters(index = "1", arity = "0..1", defaultValue = "SIGTERM", paramLabel = "<signal>")
   String signal;
 

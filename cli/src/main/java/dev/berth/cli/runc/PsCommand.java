@@ -5,21 +5,13 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /** runc ps: the container's processes, through ps(1) filtered to its pids, or their pids as JSON. */
 @Command(name = "ps", description = "ps displays the processes running inside a container")
-final class PsCommand implements Callable<Integer> {
-  @ParentCommand
-  RuncMain main;
-
-  @Parameters(index = "0", paramLabel = "<container-id>")
-  String id;
-
+final class PsCommand extends ContainerCommand {
   @Parameters(index = "1..*", paramLabel = "<ps options>")
   List<String> psArgs = new ArrayList<>();
 

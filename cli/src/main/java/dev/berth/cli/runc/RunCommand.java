@@ -1,44 +1,21 @@
 package dev.berth.cli.runc;
 
 import dev.berth.runtime.ContainerRuntime;
-import dev.berth.runtime.CreateOptions;
-import dev.berth.runtime.init.Stdio;
 import dev.berth.runtime.libc.Native;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import sun.misc.Signal;
 
 /** runc run: create and start; in the foreground, wait, delete and exit with the container's status. */
 @Command(name = "run", description = "create and run a container")
-final class RunCommand implements Callable<Integer> {
-  @ParentCommand
-  RuncMain main;
-
-  @Parameters(index = "0", paramLabel = "<container-id>")
-  String id;
-
-  @Option(names = {"-b", "--bundle"}, defaultValue = ".")
-  Path bundle;
+final class RunCommand extends ContainerCommand {
+  @Mixin
+  BundleOptions bundle;
 
   @Option(names = {"-d", "--detach"}, description = "detach from the container's process")
   boolean detach;
-
-  @Option(names = "--pid-file")
-  Path pidFile;
-
-  @Option(names = "--console-socket")
-  String consoleSocket;
-
-  @Option(names = "--no-pivot")
-  boolean noPivot;
-
-  @Option(names = "--no-new-keyring")
-  boolean noNewKeyring;
 
   @Option(names = "--keep", description = "do not delete the container after it exits")
   boolean keep;
@@ -49,8 +26,7 @@ final class RunCommand implements Callable<Integer> {
     if (!detach) {
       Native.becomeSubreaper(); // the container is re-parented to us, so we can wait for it
     }
-    int pid = runtime.create(id, bundle, new CreateOptions(consoleSocket, CreateCommand.absolute(pidFile), noPivot,
-        Stdio.inherit(), false)).pid();
+    int pid = runtime.create(id, bundle.bundle, bundle.createOptions()).pid();
     try {
       runtime.start(id);
     } catch (Exception e) {

@@ -125,23 +125,9 @@ public final class CgroupV1Driver implements CgroupDriver {
     return null;
   }
 
-  private final class V1Cgroup implements Cgroup {
-    private final String path;
-    private final List<String> createdAncestors;
-
+  private final class V1Cgroup extends BaseCgroup {
     V1Cgroup(String path, List<String> created) {
-      this.path = path;
-      this.createdAncestors = created;
-    }
-
-    @Override
-    public String path() {
-      return path;
-    }
-
-    @Override
-    public List<String> createdAncestors() {
-      return createdAncestors.stream().filter(p -> !p.equals(normalized(path))).toList();
+      super(path, created);
     }
 
     @Override
@@ -303,26 +289,14 @@ public final class CgroupV1Driver implements CgroupDriver {
     public void destroy(List<String> createdAncestors) throws ContainerException {
       for (CgroupHierarchies.Hierarchy h : hierarchies) {
         CgroupFiles.rmdir(dirOf(h, path));
-        List<String> ancestors = new ArrayList<>(createdAncestors);
-        ancestors.sort((a, b) -> b.length() - a.length());
-        for (String a : ancestors) {
-          CgroupFiles.rmdirIfEmpty(dirOf(h, a));
-        }
+        deepestFirst(createdAncestors, a -> CgroupFiles.rmdirIfEmpty(dirOf(h, a)));
       }
     }
 
     void destroyQuietly(List<String> created) {
-      List<String> all = new ArrayList<>(created);
-      all.sort((a, b) -> b.length() - a.length());
       for (CgroupHierarchies.Hierarchy h : hierarchies) {
-        for (String a : all) {
-          CgroupFiles.rmdirIfEmpty(dirOf(h, a));
-        }
+        deepestFirst(created, a -> CgroupFiles.rmdirIfEmpty(dirOf(h, a)));
       }
     }
-  }
-
-  static String normalized(String path) {
-    return path.startsWith("/") ? path : "/" + path;
   }
 }

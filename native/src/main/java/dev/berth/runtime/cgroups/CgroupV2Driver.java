@@ -90,24 +90,9 @@ public final class CgroupV2Driver implements CgroupDriver {
     return shares == 0 ? 0 : 1 + ((shares - 2) * 9999) / 262142;
   }
 
-  private final class V2Cgroup implements Cgroup {
-    private final String path;
-    private final List<String> created;
-
+  private final class V2Cgroup extends BaseCgroup {
     V2Cgroup(String path, List<String> created) {
-      this.path = path;
-      this.created = created;
-    }
-
-    @Override
-    public String path() {
-      return path;
-    }
-
-    @Override
-    public List<String> createdAncestors() {
-      String self = path.startsWith("/") ? path : "/" + path;
-      return created.stream().filter(p -> !p.equals(self)).toList();
+      super(path, created);
     }
 
     private void write(String file, String value) throws ContainerException {
@@ -241,12 +226,10 @@ public final class CgroupV2Driver implements CgroupDriver {
     }
 
     void removeCreated(List<String> all) {
-      List<String> sorted = new ArrayList<>(all);
-      sorted.sort((a, b) -> b.length() - a.length());
-      for (String a : sorted) {
+      deepestFirst(all, a -> {
         clearFakeFiles(dirOf(a));
         CgroupFiles.rmdirIfEmpty(dirOf(a));
-      }
+      });
     }
   }
 
