@@ -1,0 +1,20 @@
+package dev.berth.model.image;
+
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import java.util.Map;
+
+/** One step of how an image was built. */
+public record History(
+    String created,
+    @JsonProperty("created_by") String createdBy,
+    String author,
+    String comment,
+    @JsonProperty("empty_layer") Boolean emptyLayer,
+    @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
+  public History {
+    extra = extra == null ? new java.util.LinkedHashMap<>() : new java.util.LinkedHashMap<>(extra);
+  }
+}

@@ -1,0 +1,22 @@
+package dev.berth.model.image;
+
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import java.util.Map;
+
+/** An image manifest: a config and ordered layers. */
+public record Manifest(
+    Integer schemaVersion,
+    String mediaType,
+    String artifactType,
+    Descriptor config,
+    List<Descriptor> layers,
+    Descriptor subject,
+    Map<String, String> annotations,
+    @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
+  public Manifest {
+    extra = extra == null ? new java.util.LinkedHashMap<>() : new java.util.LinkedHashMap<>(extra);
+  }
+}
