@@ -1,5 +1,6 @@
 package dev.berth.cli.bench;
 
+import dev.berth.runtime.files.FileTrees;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.model.runtime.DefaultSpec;
@@ -106,7 +107,7 @@ final class RuntimeBench implements Callable<Integer> {
       }
       return 0;
     } finally {
-      BusyboxRootfs.delete(work);
+      FileTrees.delete(work);
     }
   }
 

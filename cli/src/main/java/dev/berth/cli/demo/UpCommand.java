@@ -1,5 +1,6 @@
 package dev.berth.cli.demo;
 
+import dev.berth.runtime.files.FileTrees;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.model.runtime.DefaultSpec;
@@ -63,7 +64,7 @@ public final class UpCommand implements Callable<Integer> {
       } catch (Exception alreadyGone) {
         // deleted above
       }
-      BusyboxRootfs.delete(work);
+      FileTrees.delete(work);
     }
   }
 }

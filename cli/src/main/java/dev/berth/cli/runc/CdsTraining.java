@@ -1,5 +1,6 @@
 package dev.berth.cli.runc;
 
+import dev.berth.runtime.files.FileTrees;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.model.runtime.OciJson;
@@ -35,7 +36,7 @@ public final class CdsTraining {
       RuncMain.execute("--root", root, "state", "missing");
       RuncMain.execute("features");
     } finally {
-      BusyboxRootfs.delete(work);
+      FileTrees.delete(work);
     }
   }
 }

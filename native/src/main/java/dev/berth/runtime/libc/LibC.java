@@ -20,4 +20,10 @@ public interface LibC {
   int close(int fd);
 
   int getpid();
+
+  int mknod(String path, int mode, long dev);
+
+  int lsetxattr(String path, String name, byte[] value, long size, int flags);
+
+  int utimensat(int dirfd, String path, long[] times, int flags);
 }

@@ -10,6 +10,8 @@ public final class Native {
   public static final int O_NONBLOCK = 04000;
   public static final int O_CLOEXEC = 02000000;
   public static final int PR_SET_CHILD_SUBREAPER = 36;
+  public static final int AT_FDCWD = -100;
+  public static final int AT_SYMLINK_NOFOLLOW = 0x100;
   public static final int ESRCH = 3;
   public static final int EINTR = 4;
   public static final int ENXIO = 6;
@@ -41,6 +43,33 @@ public final class Native {
   public static void mkfifo(String path, int mode) {
     if (LIBC.mkfifo(path, mode) != 0) {
       throw new NativeException("mkfifo", path, errno());
+    }
+  }
+
+  /** Creates a device node or fifo; {@code mode} includes the S_IF* type bits. */
+  public static void mknod(String path, int mode, int major, int minor) {
+    long dev = ((long) (major & 0xfff) << 8) | (minor & 0xff) | ((long) (minor & ~0xff) << 12)
+        | ((long) (major & ~0xfff) << 32);
+    if (LIBC.mknod(path, mode, dev) != 0) {
+      throw new NativeException("mknod", path, errno());
+    }
+  }
+
+  /** Sets an extended attribute on a path without following a final symlink. */
+  public static void lsetxattr(String path, String name, byte[] value) {
+    if (LIBC.lsetxattr(path, name, value, value.length, 0) != 0) {
+      throw new NativeException("lsetxattr " + name, path, errno());
+    }
+  }
+
+  /**
+   * Sets access and modification time without opening the file or following a final symlink (the JDK opens
+   * it, which blocks on a fifo).
+   */
+  public static void setTimes(String path, long epochSecond, int nanos) {
+    long[] times = {epochSecond, nanos, epochSecond, nanos};
+    if (LIBC.utimensat(AT_FDCWD, path, times, AT_SYMLINK_NOFOLLOW) != 0) {
+      throw new NativeException("utimensat", path, errno());
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.berth.runtime.testing;
 
+import dev.berth.runtime.files.FileTrees;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.model.runtime.DefaultSpec;
@@ -83,13 +84,13 @@ public final class BusyboxBundle {
   }
 
   private static void copyTree(Path from, Path to) throws IOException {
-    BusyboxRootfs.copy(from, to);
+    FileTrees.copy(from, to);
   }
 
   /** Removes a tree without following symlinks. */
   public static void deleteTree(Path root) {
     try {
-      BusyboxRootfs.delete(root);
+      FileTrees.delete(root);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
