@@ -177,7 +177,7 @@ public final class ContentStore {
       throw new ContentStoreException(e.getMessage());
     } catch (IOException e) {
       // Kept: the next ingest of this digest resumes from what arrived.
-      throw new ContentStoreException("blob " + digest + ": transfer broke off after " + partialSize(digest)
+      throw new TransferInterruptedException("blob " + digest + ": transfer broke off after " + partialSize(digest)
           + " of " + size + " bytes: " + e.getMessage(), e);
     }
     try {

@@ -1,0 +1,130 @@
+package dev.berth.agent.images.registry;
+
+import dev.berth.agent.images.ImageStore;
+import dev.berth.agent.images.store.ContentStoreException;
+import dev.berth.agent.images.store.TransferInterruptedException;
+import dev.berth.model.image.Descriptor;
+import dev.berth.model.image.ImageIndex;
+import dev.berth.model.image.ImageReference;
+import dev.berth.model.image.Manifest;
+import dev.berth.model.image.MediaTypes;
+import dev.berth.model.image.Platform;
+import dev.berth.model.runtime.OciJson;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+
+/** Pulls an image into the store: manifest (or index, then the platform's manifest), config and layers in parallel. */
+public final class ImagePuller {
+  private static final int RESUME_ATTEMPTS = 3;
+
+  private final RegistryClient client;
+  private final ImageStore images;
+  private final ExecutorService workers;
+
+  public ImagePuller(RegistryClient client, ImageStore images, ExecutorService workers) {
+    this.client = client;
+    this.images = images;
+    this.workers = workers;
+  }
+
+  /** The platform of this machine, as image indexes name platforms. */
+  public static Platform hostPlatform() {
+    String arch = System.getProperty("os.arch");
+    String oci = switch (arch) {
+      case "amd64", "x86_64" -> "amd64";
+      case "aarch64" -> "arm64";
+      default -> arch;
+    };
+    return new Platform(oci, "linux", null, null, null, null, null);
+  }
+
+  /** Pulls {@code ref} for {@code platform} and names it; returns the descriptor the name points at. */
+  public Descriptor pull(ImageReference ref, Platform platform, PullProgress progress)
+      throws RegistryException, ContentStoreException {
+    RegistryClient.Fetched top = client.getManifest(ref.registry(), ref.repository(), ref.manifestReference());
+    images.content().put(top.body());
+    Descriptor topDescriptor = new Descriptor(top.mediaType(), top.digest(), (long) top.body().length, null, null,
+        null, null, null, null);
+    byte[] manifestBytes = top.body();
+    if (MediaTypes.isIndex(top.mediaType())) {
+      Descriptor chosen = choose(read(top.body(), ImageIndex.class, ref), platform, ref);
+      RegistryClient.Fetched m = client.getManifest(ref.registry(), ref.repository(), chosen.digest().toString());
+      images.content().put(m.body());
+      manifestBytes = m.body();
+    }
+    Manifest manifest = read(manifestBytes, Manifest.class, ref);
+    List<Descriptor> blobs = new ArrayList<>(manifest.layers());
+    blobs.add(0, manifest.config());
+    List<Future<?>> fetches = new ArrayList<>();
+    for (Descriptor blob : blobs) {
+      fetches.add(workers.submit(() -> {
+        fetch(ref, blob, progress);
+        return null;
+      }));
+    }
+    for (Future<?> f : fetches) {
+      await(f);
+    }
+    images.tag(ref, topDescriptor);
+    return topDescriptor;
+  }
+
+  private static <T> T read(byte[] json, Class<T> type, ImageReference ref) throws RegistryException {
+    try {
+      return OciJson.mapper().readValue(json, type);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new RegistryException(ref + ": invalid " + type.getSimpleName() + ": " + e.getMessage(), 0);
+    }
+  }
+
+  /** The manifest for the platform: os and architecture must match, and the variant when one is asked for. */
+  static Descriptor choose(ImageIndex index, Platform wanted, ImageReference ref) throws RegistryException {
+    for (Descriptor d : index.manifests()) {
+      Platform p = d.platform();
+      if (p != null && wanted.os().equals(p.os()) && wanted.architecture().equals(p.architecture())
+          && (wanted.variant() == null || wanted.variant().equals(p.variant()))) {
+        return d;
+      }
+    }
+    throw new RegistryException(ref + ": no manifest for " + wanted.os() + "/" + wanted.architecture()
+        + (wanted.variant() == null ? "" : "/" + wanted.variant()) + " in its index", 0);
+  }
+
+  private void fetch(ImageReference ref, Descriptor blob, PullProgress progress) throws ContentStoreException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        images.content().ingest(blob.digest(), blob.size(), offset -> new CountingInputStream(
+            client.openBlob(ref.registry(), ref.repository(), blob.digest(), offset), offset,
+            done -> progress.update(blob.digest(), done, blob.size())));
+        progress.update(blob.digest(), blob.size(), blob.size());
+        return;
+      } catch (TransferInterruptedException e) {
+        if (attempt == RESUME_ATTEMPTS) {
+          throw e;
+        }
+        // resume from what arrived
+      }
+    }
+  }
+
+  private static void await(Future<?> f) throws RegistryException, ContentStoreException {
+    try {
+      f.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof ContentStoreException c) {
+        throw c;
+      }
+      if (e.getCause() instanceof RegistryException r) {
+        throw r;
+      }
+      throw new RegistryException("pull failed: " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RegistryException("pull interrupted", e);
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package dev.berth.agent.images.registry;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Debian's docker-registry (the CNCF distribution registry) on a loopback port, with its storage in a temp dir. */
+final class LocalRegistry implements AutoCloseable {
+  private final Path dir;
+  private final java.lang.Process process;
+  final int port;
+
+  LocalRegistry() throws Exception {
+    Path binary = Path.of("/usr/bin/docker-registry");
+    if (!Files.isExecutable(binary)) {
+      throw new IllegalStateException("docker-registry is not installed: run the README's test command");
+    }
+    dir = Files.createTempDirectory("berth-registry-");
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    Files.writeString(dir.resolve("config.yml"), String.join("\n",
+        "version: 0.1",
+        "log:",
+        "  level: error",
+        "  accesslog:",
+        "    disabled: true",
+        "storage:",
+        "  filesystem:",
+        "    rootdirectory: " + dir.resolve("data"),
+        "  delete:",
+        "    enabled: true",
+        "http:",
+        "  addr: 127.0.0.1:" + port,
+        ""));
+    process = new ProcessBuilder(binary.toString(), "serve", dir.resolve("config.yml").toString())
+        .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
+    HttpClient http = HttpClient.newHttpClient();
+    for (int i = 0; i < 200; i++) {
+      try {
+        if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v2/")).build(),
+            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        Thread.sleep(25);
+      }
+    }
+    close();
+    throw new IllegalStateException("docker-registry did not start: " + Files.readString(dir.resolve("registry.log")));
+  }
+
+  String host() {
+    return "127.0.0.1:" + port;
+  }
+
+  /** Where the registry keeps a blob's bytes on disk. */
+  Path blobData(dev.berth.model.image.Digest d) {
+    return dir.resolve("data/docker/registry/v2/blobs/sha256").resolve(d.encoded().substring(0, 2))
+        .resolve(d.encoded()).resolve("data");
+  }
+
+  @Override
+  public void close() throws Exception {
+    process.destroy();
+    process.waitFor();
+    dev.berth.runtime.files.FileTrees.delete(dir);
+  }
+}

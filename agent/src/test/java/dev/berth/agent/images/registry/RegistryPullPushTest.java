@@ -1,0 +1,203 @@
+package dev.berth.agent.images.registry;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.agent.images.ImageStore;
+import dev.berth.agent.images.build.BuildOptions;
+import dev.berth.agent.images.build.ImageBuilder;
+import dev.berth.agent.images.store.ContentStoreException;
+import dev.berth.model.image.Descriptor;
+import dev.berth.model.image.Digest;
+import dev.berth.model.image.ImageReference;
+import dev.berth.model.image.Manifest;
+import dev.berth.model.image.MediaTypes;
+import dev.berth.model.image.Platform;
+import dev.berth.model.runtime.OciJson;
+import dev.berth.runtime.bundle.BusyboxRootfs;
+import dev.berth.runtime.files.FileTrees;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Push and pull against a real registry (Debian's docker-registry on loopback), started once for the class. */
+class RegistryPullPushTest {
+  static LocalRegistry registry;
+  static Path rootfs;
+  static ExecutorService workers = Executors.newFixedThreadPool(4);
+  Path work;
+  RegistryClient client = new RegistryClient(Map.of());
+
+  @BeforeAll
+  static void startRegistry() throws Exception {
+    registry = new LocalRegistry();
+    rootfs = BusyboxRootfs.create(Files.createTempDirectory("berth-image-rootfs-"));
+  }
+
+  @AfterAll
+  static void stopRegistry() throws Exception {
+    registry.close();
+    FileTrees.delete(rootfs);
+    workers.shutdownNow();
+  }
+
+  @BeforeEach
+  void setUp() throws Exception {
+    work = Files.createTempDirectory("berth-images-");
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    FileTrees.delete(work);
+  }
+
+  private ImageStore store(String name) throws Exception {
+    return new ImageStore(work.resolve(name));
+  }
+
+  private ImageReference ref(String repoAndTag) {
+    return ImageReference.parse(registry.host() + "/" + repoAndTag);
+  }
+
+  private ImageBuilder.Built build(ImageStore s, String name) throws Exception {
+    return new ImageBuilder(s).build(rootfs, BuildOptions.of(List.of("sh")), ImageReference.parse(name));
+  }
+
+  @Test
+  void anImagePushedFromOneStorePullsIntoAnEmptyOneWithTheSameVerifiedBlobs() throws Exception {
+    ImageStore source = store("source");
+    ImageBuilder.Built built = build(source, "local/busybox:1");
+    ImagePusher.Result pushed = new ImagePusher(client, source, 8 << 20).push(ImageReference.parse("local/busybox:1"),
+        ref("test/busybox:1"), null, PullProgress.NONE);
+    assertEquals(2, pushed.uploaded(), "config and layer");
+
+    ImageStore empty = store("empty");
+    Descriptor pulled = new ImagePuller(client, empty, workers).pull(ref("test/busybox:1"),
+        ImagePuller.hostPlatform(), PullProgress.NONE);
+    assertEquals(built.manifest().digest(), pulled.digest());
+    Manifest m = OciJson.mapper().readValue(empty.content().read(pulled.digest()), Manifest.class);
+    for (Descriptor blob : List.of(m.config(), m.layers().get(0))) {
+      byte[] bytes = empty.content().read(blob.digest());
+      assertEquals(blob.size(), bytes.length);
+      assertEquals(blob.digest(), Digest.sha256(bytes), "the pulled blob really matches its digest");
+    }
+    assertEquals(pulled, empty.resolve(ref("test/busybox:1")).orElseThrow());
+  }
+
+  @Test
+  void pushingAgainSkipsWhatTheRegistryHasAndAnotherRepositoryMountsIt() throws Exception {
+    ImageStore source = store("source");
+    build(source, "local/app:1");
+    ImagePusher pusher = new ImagePusher(client, source, 8 << 20);
+    pusher.push(ImageReference.parse("local/app:1"), ref("test/app:1"), null, PullProgress.NONE);
+    ImagePusher.Result again = pusher.push(ImageReference.parse("local/app:1"), ref("test/app:2"), null,
+        PullProgress.NONE);
+    assertEquals(new ImagePusher.Result(0, 2, 0), again);
+    ImagePusher.Result mounted = pusher.push(ImageReference.parse("local/app:1"), ref("other/app:1"), "test/app",
+        PullProgress.NONE);
+    assertEquals(new ImagePusher.Result(0, 0, 2), mounted);
+  }
+
+  @Test
+  void aChunkedUploadArrivesWhole() throws Exception {
+    ImageStore source = store("source");
+    ImageBuilder.Built built = build(source, "local/chunked:1");
+    new ImagePusher(client, source, 64 * 1024).push(ImageReference.parse("local/chunked:1"), ref("test/chunked:1"),
+        null, PullProgress.NONE);
+    ImageStore empty = store("empty");
+    new ImagePuller(client, empty, workers).pull(ref("test/chunked:1"), ImagePuller.hostPlatform(), PullProgress.NONE);
+    assertArrayEquals(source.content().read(built.layer()), empty.content().read(built.layer()));
+  }
+
+  @Test
+  void aBlobCorruptedOnTheRegistrysDiskIsRefusedAndLeavesNothing() throws Exception {
+    ImageStore source = store("source");
+    ImageBuilder.Built built = build(source, "local/corrupt:1");
+    new ImagePusher(client, source, 8 << 20).push(ImageReference.parse("local/corrupt:1"), ref("test/corrupt:1"),
+        null, PullProgress.NONE);
+    Path onDisk = registry.blobData(built.layer());
+    byte[] data = Files.readAllBytes(onDisk);
+    data[data.length / 2] ^= 0x55;
+    Files.write(onDisk, data);
+    ImageStore empty = store("empty");
+    ContentStoreException e = assertThrows(ContentStoreException.class, () -> new ImagePuller(client, empty, workers)
+        .pull(ref("test/corrupt:1"), ImagePuller.hostPlatform(), PullProgress.NONE));
+    assertTrue(e.getMessage().contains(built.layer().toString()) && e.getMessage().contains("does not match its digest"),
+        e.getMessage());
+    assertFalse(empty.content().has(built.layer()));
+    assertEquals(0, empty.content().partialSize(built.layer()));
+    assertTrue(empty.resolve(ref("test/corrupt:1")).isEmpty(), "no name for a broken image");
+  }
+
+  @Test
+  void anIndexWithTwoPlatformsGivesEachPlatformItsOwnManifest() throws Exception {
+    ImageStore source = store("source");
+    Descriptor amd = build(source, "local/multi:amd64").manifest();
+    Path armRoot = Files.createDirectories(work.resolve("armroot/bin"));
+    Files.writeString(armRoot.resolve("marker"), "arm64");
+    Descriptor arm = new ImageBuilder(source).build(work.resolve("armroot"), BuildOptions.of(List.of("true")),
+        ImageReference.parse("local/multi:arm64")).manifest();
+    ImagePusher pusher = new ImagePusher(client, source, 8 << 20);
+    pusher.push(ImageReference.parse("local/multi:amd64"), ref("test/multi:amd64"), null, PullProgress.NONE);
+    pusher.push(ImageReference.parse("local/multi:arm64"), ref("test/multi:arm64"), null, PullProgress.NONE);
+    String index = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_INDEX + "\",\"manifests\":["
+        + entry(amd, "amd64", null) + "," + entry(arm, "arm64", "v8") + "]}";
+    client.putManifest(registry.host(), "test/multi", "latest", MediaTypes.OCI_INDEX, index.getBytes());
+
+    ImageStore armStore = store("arm");
+    ImagePuller puller = new ImagePuller(client, armStore, workers);
+    Descriptor top = puller.pull(ref("test/multi:latest"), new Platform("arm64", "linux", null, null, "v8", null, null),
+        PullProgress.NONE);
+    assertEquals(MediaTypes.OCI_INDEX, top.mediaType());
+    assertTrue(armStore.content().has(arm.digest()));
+    assertFalse(armStore.content().has(amd.digest()), "only the asked-for platform is fetched");
+    ImageStore amdStore = store("amd");
+    new ImagePuller(client, amdStore, workers).pull(ref("test/multi:latest"), ImagePuller.hostPlatform(),
+        PullProgress.NONE);
+    assertTrue(amdStore.content().has(amd.digest()));
+    RegistryException none = assertThrows(RegistryException.class, () -> new ImagePuller(client, store("s390"), workers)
+        .pull(ref("test/multi:latest"), new Platform("s390x", "linux", null, null, null, null, null), PullProgress.NONE));
+    assertTrue(none.getMessage().contains("no manifest for linux/s390x"), none.getMessage());
+  }
+
+  private static String entry(Descriptor d, String arch, String variant) {
+    return "{\"mediaType\":\"" + d.mediaType() + "\",\"digest\":\"" + d.digest() + "\",\"size\":" + d.size()
+        + ",\"platform\":{\"architecture\":\"" + arch + "\",\"os\":\"linux\""
+        + (variant == null ? "" : ",\"variant\":\"" + variant + "\"") + "}}";
+  }
+
+  @Test
+  void aRegistryThatDemandsATokenIsAnsweredWithTheTokenFlow() throws Exception {
+    ImageStore source = store("source");
+    ImageBuilder.Built built = build(source, "local/guarded:1");
+    new ImagePusher(client, source, 8 << 20).push(ImageReference.parse("local/guarded:1"), ref("test/guarded:1"),
+        null, PullProgress.NONE);
+    try (TokenGuardingProxy proxy = new TokenGuardingProxy(registry.host())) {
+      ImageStore empty = store("empty");
+      new ImagePuller(client, empty, workers).pull(ImageReference.parse(proxy.host() + "/test/guarded:1"),
+          ImagePuller.hostPlatform(), PullProgress.NONE);
+      assertTrue(empty.content().has(built.layer()));
+      assertTrue(proxy.tokenRequests.stream().anyMatch(q -> q.contains("service=berth-test")
+          && q.contains("scope=repository:test/guarded:pull")), proxy.tokenRequests.toString());
+    }
+  }
+
+  @Test
+  void anUnknownImageIsAClearError() {
+    RegistryException e = assertThrows(RegistryException.class, () -> new ImagePuller(client, store("x"), workers)
+        .pull(ref("test/nothing:1"), ImagePuller.hostPlatform(), PullProgress.NONE));
+    assertEquals(404, e.status());
+    assertTrue(e.getMessage().contains("MANIFEST_UNKNOWN") || e.getMessage().contains("NAME_UNKNOWN"), e.getMessage());
+  }
+}
