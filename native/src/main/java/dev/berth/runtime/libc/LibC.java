@@ -26,4 +26,8 @@ public interface LibC {
   int lsetxattr(String path, String name, byte[] value, long size, int flags);
 
   int utimensat(int dirfd, String path, long[] times, int flags);
+
+  int mount(String source, String target, String fstype, long flags, String data);
+
+  int umount2(String target, int flags);
 }

@@ -12,6 +12,9 @@ public final class Native {
   public static final int PR_SET_CHILD_SUBREAPER = 36;
   public static final int AT_FDCWD = -100;
   public static final int AT_SYMLINK_NOFOLLOW = 0x100;
+  public static final int MNT_DETACH = 2;
+  public static final int ENOENT = 2;
+  public static final int EINVAL = 22;
   public static final int ESRCH = 3;
   public static final int EINTR = 4;
   public static final int ENXIO = 6;
@@ -71,6 +74,25 @@ public final class Native {
     if (LIBC.utimensat(AT_FDCWD, path, times, AT_SYMLINK_NOFOLLOW) != 0) {
       throw new NativeException("utimensat", path, errno());
     }
+  }
+
+  /** Mounts a filesystem (overlay snapshots); the error names the target and the errno. */
+  public static void mount(String source, String target, String fstype, long flags, String data) {
+    if (LIBC.mount(source, target, fstype, flags, data) != 0) {
+      throw new NativeException("mount " + fstype + " (" + data + ")", target, errno());
+    }
+  }
+
+  /** Detaches a mount; false when nothing was mounted there. */
+  public static boolean unmount(String target) {
+    if (LIBC.umount2(target, MNT_DETACH) == 0) {
+      return true;
+    }
+    int e = errno();
+    if (e == EINVAL || e == ENOENT) {
+      return false;
+    }
+    throw new NativeException("umount2", target, e);
   }
 
   /** Makes this process adopt orphaned descendants, so that it can wait for a container it did not fork itself. */

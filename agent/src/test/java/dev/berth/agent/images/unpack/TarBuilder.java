@@ -13,28 +13,28 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 
 /** Builds layer tarballs for tests, with whatever entries (good or hostile) a test needs. */
-final class TarBuilder {
+public final class TarBuilder {
   private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
   private final TarArchiveOutputStream tar;
 
-  TarBuilder() {
+  public TarBuilder() {
     tar = new TarArchiveOutputStream(bytes);
     tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
     tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
   }
 
-  TarBuilder dir(String name, int mode) throws IOException {
+  public TarBuilder dir(String name, int mode) throws IOException {
     TarArchiveEntry e = new TarArchiveEntry(name.endsWith("/") ? name : name + "/", true);
     e.setMode(mode);
     e.setModTime(new Date(1_000_000_000_000L));
     return put(e, null);
   }
 
-  TarBuilder file(String name, String content) throws IOException {
+  public TarBuilder file(String name, String content) throws IOException {
     return file(name, content, 0644, 0, 0, Map.of());
   }
 
-  TarBuilder file(String name, String content, int mode, int uid, int gid, Map<String, String> xattrs)
+  public TarBuilder file(String name, String content, int mode, int uid, int gid, Map<String, String> xattrs)
       throws IOException {
     TarArchiveEntry e = new TarArchiveEntry(name, true); // keep hostile names as given
     byte[] data = content.getBytes(StandardCharsets.UTF_8);
@@ -47,19 +47,19 @@ final class TarBuilder {
     return put(e, data);
   }
 
-  TarBuilder symlink(String name, String target) throws IOException {
+  public TarBuilder symlink(String name, String target) throws IOException {
     TarArchiveEntry e = new TarArchiveEntry(name, TarConstants.LF_SYMLINK, true);
     e.setLinkName(target);
     return put(e, null);
   }
 
-  TarBuilder hardlink(String name, String target) throws IOException {
+  public TarBuilder hardlink(String name, String target) throws IOException {
     TarArchiveEntry e = new TarArchiveEntry(name, TarConstants.LF_LINK, true);
     e.setLinkName(target);
     return put(e, null);
   }
 
-  TarBuilder charDevice(String name, int major, int minor) throws IOException {
+  public TarBuilder charDevice(String name, int major, int minor) throws IOException {
     TarArchiveEntry e = new TarArchiveEntry(name, TarConstants.LF_CHR, true);
     e.setDevMajor(major);
     e.setDevMinor(minor);
@@ -67,7 +67,7 @@ final class TarBuilder {
     return put(e, null);
   }
 
-  TarBuilder fifo(String name) throws IOException {
+  public TarBuilder fifo(String name) throws IOException {
     TarArchiveEntry e = new TarArchiveEntry(name, TarConstants.LF_FIFO, true);
     e.setMode(0600);
     return put(e, null);
@@ -82,12 +82,12 @@ final class TarBuilder {
     return this;
   }
 
-  byte[] tar() throws IOException {
+  public byte[] tar() throws IOException {
     tar.finish();
     return bytes.toByteArray();
   }
 
-  byte[] compressed(String compression) throws IOException {
+  public byte[] compressed(String compression) throws IOException {
     byte[] plain = tar();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (OutputStream c = compression.equals("gzip") ? new GzipCompressorOutputStream(out) : new ZstdOutputStream(out)) {
