@@ -2,13 +2,14 @@ package dev.berth.cli;
 
 import dev.berth.cli.bench.BenchCommand;
 import dev.berth.cli.demo.UpCommand;
+import dev.berth.cli.image.ImageCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** berth: the one launcher; `berth runtime ...` is the runc command line, `berth up` runs Berth on this machine. */
 @Command(name = "berth", mixinStandardHelpOptions = true, version = "berth 0.1.0",
     description = "Berth: container orchestration on the OCI stack",
-    subcommands = {UpCommand.class, BenchCommand.class, RuntimeCommand.class})
+    subcommands = {UpCommand.class, ImageCommand.class, BenchCommand.class, RuntimeCommand.class})
 public final class BerthMain implements Runnable {
   @Override
   public void run() {
@@ -16,6 +17,16 @@ public final class BerthMain implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new BerthMain()).execute(args));
+    System.exit(execute(args));
+  }
+
+  /** Runs one command line and returns its exit code; a failure prints its message, not a stack trace. */
+  public static int execute(String... args) {
+    CommandLine cl = new CommandLine(new BerthMain());
+    cl.setExecutionExceptionHandler((e, line, parsed) -> {
+      System.err.println("berth: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+      return 1;
+    });
+    return cl.execute(args);
   }
 }

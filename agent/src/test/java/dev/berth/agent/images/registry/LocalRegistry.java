@@ -10,12 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Debian's docker-registry (the CNCF distribution registry) on a loopback port, with its storage in a temp dir. */
-final class LocalRegistry implements AutoCloseable {
+public final class LocalRegistry implements AutoCloseable {
   private final Path dir;
   private final java.lang.Process process;
   final int port;
 
-  LocalRegistry() throws Exception {
+  public LocalRegistry() throws Exception {
     Path binary = Path.of("/usr/bin/docker-registry");
     if (!Files.isExecutable(binary)) {
       throw new IllegalStateException("docker-registry is not installed: run the README's test command");
@@ -55,12 +55,12 @@ final class LocalRegistry implements AutoCloseable {
     throw new IllegalStateException("docker-registry did not start: " + Files.readString(dir.resolve("registry.log")));
   }
 
-  String host() {
+  public String host() {
     return "127.0.0.1:" + port;
   }
 
   /** Where the registry keeps a blob's bytes on disk. */
-  Path blobData(dev.berth.model.image.Digest d) {
+  public Path blobData(dev.berth.model.image.Digest d) {
     return dir.resolve("data/docker/registry/v2/blobs/sha256").resolve(d.encoded().substring(0, 2))
         .resolve(d.encoded()).resolve("data");
   }
