@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.agent.images.registry.LocalRegistry;
+import dev.berth.agent.images.registry.LoopbackRegistry;
 import dev.berth.cli.BerthMain;
 import dev.berth.model.runtime.OciJson;
 import dev.berth.runtime.bundle.BusyboxRootfs;
@@ -38,7 +38,7 @@ class ImageCommandLineTest {
   @Test
   void buildPushRemovePullInspectExportImportAndPrune() throws Exception {
     Path work = Files.createTempDirectory("berth-image-cli-");
-    try (LocalRegistry registry = new LocalRegistry()) {
+    try (LoopbackRegistry registry = new LoopbackRegistry()) {
       String store = work.resolve("store").toString();
       Path rootfs = BusyboxRootfs.create(work.resolve("rootfs"));
       String name = registry.host() + "/cli/busybox:1";

@@ -39,13 +39,57 @@ public final class ImageBuilder {
     this.images = images;
   }
 
-  /** A built image: its manifest's descriptor and its layer's digests. */
+  /** A built image: its manifest's descriptor and its (top) layer's digests. */
   public record Built(Descriptor manifest, Digest layer, Digest diffId) {}
 
-  public Built build(Path rootDir, BuildOptions options, ImageReference name) throws IOException, ContentStoreException {
-    if (!Files.isDirectory(rootDir)) {
-      throw new IOException("cannot build from " + rootDir + ": not a directory");
+  /** One layer in the store: the digest of its gzip blob, of its tar (the diff id), and the blob's size. */
+  private record Layer(Digest digest, Digest diffId, long size) {}
+
+  /** Builds a one-layer image from a directory, or from a tarball (plain or gzip) used as the layer. */
+  public Built build(Path source, BuildOptions options, ImageReference name) throws IOException, ContentStoreException {
+    return build(List.of(source), options, name);
+  }
+
+  /** Builds an image with one layer per source, bottom first. */
+  public Built build(List<Path> sources, BuildOptions options, ImageReference name)
+      throws IOException, ContentStoreException {
+    List<Layer> layers = new java.util.ArrayList<>();
+    for (Path source : sources) {
+      if (Files.isDirectory(source)) {
+        layers.add(layerFromDirectory(source));
+      } else if (Files.isRegularFile(source)) {
+        layers.add(layerFromTarball(source));
+      } else {
+        throw new IOException("cannot build from " + source + ": not a directory or a tarball");
+      }
     }
+    String now = Instant.now().toString();
+    Map<String, Object> ports = new LinkedHashMap<>();
+    options.exposedPorts().forEach(p -> ports.put(p.contains("/") ? p : p + "/tcp", Map.of()));
+    ContainerConfig cc = new ContainerConfig(options.user(), ports.isEmpty() ? null : ports, options.env(),
+        options.entrypoint(), options.cmd(), null, options.workingDir(),
+        options.labels().isEmpty() ? null : options.labels(), null, null);
+    ImageConfig config = new ImageConfig(now, null, "amd64", "linux", null, null, cc,
+        new RootFs("layers", layers.stream().map(Layer::diffId).toList(), null),
+        sources.stream().map(s -> new History(now, "berth image build " + s, null, null, null, null)).toList(), null);
+    byte[] configBytes = OciJson.mapper().writeValueAsBytes(config);
+    Digest configDigest = images.content().put(configBytes);
+    Manifest manifest = new Manifest(2, MediaTypes.OCI_MANIFEST, null,
+        new Descriptor(MediaTypes.OCI_CONFIG, configDigest, (long) configBytes.length, null, null, null, null, null,
+            null),
+        layers.stream().map(l -> new Descriptor(MediaTypes.OCI_LAYER_GZIP, l.digest(), l.size(), null, null, null,
+            null, null, null)).toList(),
+        null, null, null);
+    byte[] manifestBytes = OciJson.mapper().writeValueAsBytes(manifest);
+    Digest manifestDigest = images.content().put(manifestBytes);
+    Descriptor descriptor = new Descriptor(MediaTypes.OCI_MANIFEST, manifestDigest, (long) manifestBytes.length,
+        null, null, null, null, null, null);
+    images.tag(name, descriptor);
+    Layer top = layers.get(layers.size() - 1);
+    return new Built(descriptor, top.digest(), top.diffId());
+  }
+
+  private Layer layerFromDirectory(Path dir) throws IOException, ContentStoreException {
     Path tmp = Files.createTempFile(images.content().root().resolve("ingest"), "build-", ".tar.gz");
     try {
       MessageDigest compressed = Digest.newSha256();
@@ -57,38 +101,55 @@ public final class ImageBuilder {
           TarArchiveOutputStream tar = new TarArchiveOutputStream(u)) {
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-        writeTree(rootDir, tar);
+        writeTree(dir, tar);
       }
-      Digest layer = new Digest("sha256", HexFormat.of().formatHex(compressed.digest()));
-      Digest diffId = new Digest("sha256", HexFormat.of().formatHex(uncompressed.digest()));
-      long layerSize = Files.size(tmp);
-      images.content().ingest(layer, layerSize, offset -> skip(Files.newInputStream(tmp), offset));
-
-      String now = Instant.now().toString();
-      Map<String, Object> ports = new LinkedHashMap<>();
-      options.exposedPorts().forEach(p -> ports.put(p.contains("/") ? p : p + "/tcp", Map.of()));
-      ContainerConfig cc = new ContainerConfig(options.user(), ports.isEmpty() ? null : ports, options.env(),
-          options.entrypoint(), options.cmd(), null, options.workingDir(),
-          options.labels().isEmpty() ? null : options.labels(), null, null);
-      ImageConfig config = new ImageConfig(now, null, "amd64", "linux", null, null, cc,
-          new RootFs("layers", List.of(diffId), null),
-          List.of(new History(now, "berth image build " + rootDir, null, null, null, null)), null);
-      byte[] configBytes = OciJson.mapper().writeValueAsBytes(config);
-      Digest configDigest = images.content().put(configBytes);
-      Manifest manifest = new Manifest(2, MediaTypes.OCI_MANIFEST, null,
-          new Descriptor(MediaTypes.OCI_CONFIG, configDigest, (long) configBytes.length, null, null, null, null, null,
-              null),
-          List.of(new Descriptor(MediaTypes.OCI_LAYER_GZIP, layer, layerSize, null, null, null, null, null, null)),
-          null, null, null);
-      byte[] manifestBytes = OciJson.mapper().writeValueAsBytes(manifest);
-      Digest manifestDigest = images.content().put(manifestBytes);
-      Descriptor descriptor = new Descriptor(MediaTypes.OCI_MANIFEST, manifestDigest, (long) manifestBytes.length,
-          null, null, null, null, null, null);
-      images.tag(name, descriptor);
-      return new Built(descriptor, layer, diffId);
+      return ingest(tmp, compressed, uncompressed);
     } finally {
       Files.deleteIfExists(tmp);
     }
+  }
+
+  /** A tarball becomes the layer as it is: gzip kept, a plain tar compressed. */
+  private Layer layerFromTarball(Path tarball) throws IOException, ContentStoreException {
+    boolean gzip;
+    try (InputStream in = Files.newInputStream(tarball)) {
+      gzip = in.read() == 0x1f && in.read() == 0x8b;
+    }
+    Path tmp = Files.createTempFile(images.content().root().resolve("ingest"), "build-", ".tar.gz");
+    try {
+      MessageDigest compressed = Digest.newSha256();
+      MessageDigest uncompressed = Digest.newSha256();
+      if (gzip) {
+        Files.copy(tarball, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        try (InputStream in = new java.security.DigestInputStream(
+            new org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream(Files.newInputStream(tmp), true),
+            uncompressed)) {
+          in.transferTo(OutputStream.nullOutputStream());
+        }
+        try (InputStream in = new java.security.DigestInputStream(Files.newInputStream(tmp), compressed)) {
+          in.transferTo(OutputStream.nullOutputStream());
+        }
+      } else {
+        try (OutputStream file = Files.newOutputStream(tmp);
+            DigestOutputStream c = new DigestOutputStream(file, compressed);
+            GzipCompressorOutputStream gz = new GzipCompressorOutputStream(c);
+            DigestOutputStream u = new DigestOutputStream(gz, uncompressed)) {
+          Files.copy(tarball, u);
+        }
+      }
+      return ingest(tmp, compressed, uncompressed);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  private Layer ingest(Path blob, MessageDigest compressed, MessageDigest uncompressed)
+      throws IOException, ContentStoreException {
+    Digest digest = new Digest("sha256", HexFormat.of().formatHex(compressed.digest()));
+    Digest diffId = new Digest("sha256", HexFormat.of().formatHex(uncompressed.digest()));
+    long size = Files.size(blob);
+    images.content().ingest(digest, size, offset -> skip(Files.newInputStream(blob), offset));
+    return new Layer(digest, diffId, size);
   }
 
   private static InputStream skip(InputStream in, long offset) throws IOException {

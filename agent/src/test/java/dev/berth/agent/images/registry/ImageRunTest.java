@@ -35,7 +35,7 @@ class ImageRunTest {
     Path work = Files.createTempDirectory("berth-image-run-");
     Files.setPosixFilePermissions(work, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
     var workers = Executors.newFixedThreadPool(4);
-    try (LocalRegistry registry = new LocalRegistry()) {
+    try (LoopbackRegistry registry = new LoopbackRegistry()) {
       Path rootfs = BusyboxRootfs.create(work.resolve("source-rootfs"));
       ImageStore source = new ImageStore(work.resolve("source"));
       BuildOptions options = new BuildOptions(List.of("sh", "-c"), List.of("id -u; id -G; pwd; echo $GREETING"),

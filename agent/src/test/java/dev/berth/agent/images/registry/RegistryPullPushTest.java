@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 
 /** Push and pull against a real registry (Debian's docker-registry on loopback), started once for the class. */
 class RegistryPullPushTest {
-  static LocalRegistry registry;
+  static LoopbackRegistry registry;
   static Path rootfs;
   static ExecutorService workers = Executors.newFixedThreadPool(4);
   Path work;
@@ -41,7 +41,7 @@ class RegistryPullPushTest {
 
   @BeforeAll
   static void startRegistry() throws Exception {
-    registry = new LocalRegistry();
+    registry = new LoopbackRegistry();
     rootfs = BusyboxRootfs.create(Files.createTempDirectory("berth-image-rootfs-"));
   }
 

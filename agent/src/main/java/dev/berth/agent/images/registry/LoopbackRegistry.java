@@ -9,16 +9,19 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Debian's docker-registry (the CNCF distribution registry) on a loopback port, with its storage in a temp dir. */
-public final class LocalRegistry implements AutoCloseable {
+/**
+ * Debian's docker-registry (the CNCF distribution registry) started on a loopback port with its storage in a
+ * temporary directory: for benchmarks and tests that need a real registry. It is stopped and removed on close.
+ */
+public final class LoopbackRegistry implements AutoCloseable {
   private final Path dir;
   private final java.lang.Process process;
-  final int port;
+  private final int port;
 
-  public LocalRegistry() throws Exception {
+  public LoopbackRegistry() throws Exception {
     Path binary = Path.of("/usr/bin/docker-registry");
     if (!Files.isExecutable(binary)) {
-      throw new IllegalStateException("docker-registry is not installed: run the README's test command");
+      throw new IllegalStateException("docker-registry is not installed: apt-get install docker-registry");
     }
     dir = Files.createTempDirectory("berth-registry-");
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
