@@ -12,15 +12,20 @@ berth_build_if_needed() {
   fi
 }
 
+# berth_java short|long MAIN ARGS...: "short" for one-shot commands (berth-runc), "long" for those that run
+# for a while (berth up, bench, image transfers), which need the optimising compiler.
 berth_java() {
-  local main="$1"
-  shift
+  local kind="$1" main="$2"
+  shift 2
   berth_build_if_needed
   local cp="$BERTH_JAR:$BERTH_LIB/*"
-  # A short-lived CLI: C1 only, serial GC, no perf data, class data sharing for the start-up path, and
-  # jnr-ffi's reflection loader (generating bindings with ASM at every start costs more than the calls).
-  local flags=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xshare:auto
-    -Djdk.lang.Process.launchMechanism=VFORK -Djnr.ffi.asm.enabled=false -Dberth.init="$BERTH_INIT" -Dberth.home="$BERTH_HOME")
+  # Class data sharing for the start-up path, and jnr-ffi's reflection loader (generating bindings with
+  # ASM at every start costs more than the calls).
+  local flags=(-XX:-UsePerfData -Xshare:auto -Djdk.lang.Process.launchMechanism=VFORK -Djnr.ffi.asm.enabled=false
+    -Dberth.init="$BERTH_INIT" -Dberth.home="$BERTH_HOME")
+  if [ "$kind" = short ]; then
+    flags+=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC) # C1 only: a run is over before C2 would pay off
+  fi
   # The archive is only valid for the jars it was made from: remake it after a rebuild.
   if [ -f "$BERTH_JSA" ] && [ "$BERTH_JAR" -nt "$BERTH_JSA" ]; then
     rm -f "$BERTH_JSA"

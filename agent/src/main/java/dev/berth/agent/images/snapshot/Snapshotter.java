@@ -18,7 +18,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 
 /**
  * Container root filesystems from image layers. Each layer is unpacked once, in the form overlayfs reads,
@@ -30,13 +32,23 @@ public final class Snapshotter {
   private final ContentStore content;
   private final Path root;
   private final boolean overlay;
+  private final Executor unpackers;
   private final ConcurrentHashMap<Digest, CompletableFuture<Path>> unpacking = new ConcurrentHashMap<>();
 
-  /** {@code overlay} false forces the copying fallback. */
+  /** {@code overlay} false forces the copying fallback. Layers are unpacked one after another. */
   public Snapshotter(ContentStore content, Path root, boolean overlay) throws IOException {
+    this(content, root, overlay, Runnable::run);
+  }
+
+  /**
+   * With overlayfs each layer has its own directory, so {@code unpackers} can unpack an image's layers at the
+   * same time (a flattening unpacker such as umoci must apply them in order).
+   */
+  public Snapshotter(ContentStore content, Path root, boolean overlay, Executor unpackers) throws IOException {
     this.content = content;
     this.root = root;
     this.overlay = overlay;
+    this.unpackers = unpackers;
     Files.createDirectories(root.resolve("layers"));
     Files.createDirectories(root.resolve("containers"));
   }
@@ -75,9 +87,21 @@ public final class Snapshotter {
     try {
       Files.createDirectories(rootfs);
       if (overlay) {
-        List<String> lowers = new ArrayList<>();
+        List<CompletableFuture<Path>> dirs = new ArrayList<>();
         for (int i = 0; i < layers.size(); i++) {
-          lowers.add(0, unpacked(layers.get(i), diffIds.get(i)).toString()); // overlay lists the top layer first
+          Descriptor layer = layers.get(i);
+          Digest diffId = diffIds.get(i);
+          dirs.add(CompletableFuture.supplyAsync(() -> {
+            try {
+              return unpacked(layer, diffId);
+            } catch (SnapshotException e) {
+              throw new CompletionException(e);
+            }
+          }, unpackers));
+        }
+        List<String> lowers = new ArrayList<>();
+        for (CompletableFuture<Path> d : dirs) {
+          lowers.add(0, join(d).toString()); // overlay lists the top layer first
         }
         Path upper = Files.createDirectories(dir.resolve("upper"));
         Path work = Files.createDirectories(dir.resolve("work"));
@@ -92,6 +116,17 @@ public final class Snapshotter {
     } catch (SnapshotException | IOException | NativeException e) {
       remove(id);
       throw e instanceof SnapshotException s ? s : new SnapshotException("container " + id + ": " + e.getMessage());
+    }
+  }
+
+  private static Path join(CompletableFuture<Path> f) throws SnapshotException {
+    try {
+      return f.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof SnapshotException s) {
+        throw s;
+      }
+      throw new SnapshotException("unpacking failed: " + e.getCause());
     }
   }
 
@@ -115,7 +150,7 @@ public final class Snapshotter {
     CompletableFuture<Path> mine = new CompletableFuture<>();
     CompletableFuture<Path> running = unpacking.putIfAbsent(diffId, mine);
     if (running != null) {
-      return running.join();
+      return join(running);
     }
     try {
       if (!Files.isDirectory(target)) {
