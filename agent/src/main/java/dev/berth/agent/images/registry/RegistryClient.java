@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
@@ -76,8 +77,8 @@ public final class RegistryClient {
   }
 
   public Fetched getManifest(String registry, String repo, String reference) throws RegistryException {
-    HttpResponse<byte[]> r = send(registry, pullScope(repo), () -> HttpRequest.newBuilder(
-        uri(registry, "/v2/" + repo + "/manifests/" + reference)).header("Accept", ACCEPT).GET(),
+    HttpResponse<byte[]> r = sendPull(registry, pullScope(repo), base -> HttpRequest.newBuilder(
+        URI.create(base + "/v2/" + repo + "/manifests/" + reference)).header("Accept", ACCEPT).GET(),
         HttpResponse.BodyHandlers.ofByteArray(), 200);
     String type = r.headers().firstValue("Content-Type").orElse("").split(";")[0].trim();
     if (type.isEmpty() || type.equals("application/json")) {
@@ -111,8 +112,8 @@ public final class RegistryClient {
   /** Opens a blob's bytes from {@code offset} on (a Range request when resuming). */
   public InputStream openBlob(String registry, String repo, Digest digest, long offset) throws IOException {
     try {
-      HttpResponse<InputStream> r = send(registry, pullScope(repo), () -> {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri(registry, "/v2/" + repo + "/blobs/" + digest)).GET();
+      HttpResponse<InputStream> r = sendPull(registry, pullScope(repo), base -> {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/v2/" + repo + "/blobs/" + digest)).GET();
         return offset > 0 ? b.header("Range", "bytes=" + offset + "-") : b;
       }, HttpResponse.BodyHandlers.ofInputStream(), 200, 206);
       InputStream in = r.body();
@@ -212,6 +213,28 @@ public final class RegistryClient {
 
   private static String enc(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Sends a read request to the registry's mirrors first, then to the registry itself: a mirror that cannot
+   * be reached, lacks the content (404) or fails (5xx) is passed over.
+   */
+  private <T> HttpResponse<T> sendPull(String registry, String scope, Function<String, HttpRequest.Builder> request,
+      HttpResponse.BodyHandler<T> handler, int... ok) throws RegistryException {
+    List<String> bases = endpoints(registry);
+    for (int i = 0; i < bases.size() - 1; i++) {
+      String base = bases.get(i);
+      try {
+        return send(base, scope, () -> request.apply(base), handler, ok);
+      } catch (RegistryException e) {
+        if (e.status() != 0 && e.status() != 404 && e.status() < 500) {
+          throw e;
+        }
+        // this mirror cannot serve it: try the next one, then the registry
+      }
+    }
+    String registryBase = bases.get(bases.size() - 1);
+    return send(registry, scope, () -> request.apply(registryBase), handler, ok); // by name: its credentials apply
   }
 
   /** Sends a request, answering one auth challenge; any status not in {@code ok} is an error with its text. */

@@ -183,7 +183,7 @@ class RegistryPullPushTest {
     ImageBuilder.Built built = build(source, "local/guarded:1");
     new ImagePusher(client, source, 8 << 20).push(ImageReference.parse("local/guarded:1"), ref("test/guarded:1"),
         null, PullProgress.NONE);
-    try (TokenGuardingProxy proxy = new TokenGuardingProxy(registry.host())) {
+    try (RegistryProxy proxy = new RegistryProxy(registry.host(), RegistryProxy.Mode.BEARER)) {
       ImageStore empty = store("empty");
       new ImagePuller(client, empty, workers).pull(ImageReference.parse(proxy.host() + "/test/guarded:1"),
           ImagePuller.hostPlatform(), PullProgress.NONE);
@@ -199,5 +199,69 @@ class RegistryPullPushTest {
         .pull(ref("test/nothing:1"), ImagePuller.hostPlatform(), PullProgress.NONE));
     assertEquals(404, e.status());
     assertTrue(e.getMessage().contains("MANIFEST_UNKNOWN") || e.getMessage().contains("NAME_UNKNOWN"), e.getMessage());
+  }
+
+  @Test
+  void pullsComeFromAMirrorFirstAndFallBackToTheRegistry() throws Exception {
+    ImageStore source = store("source");
+    ImageBuilder.Built built = build(source, "local/mirrored:1");
+    try (LoopbackRegistry mirror = new LoopbackRegistry()) {
+      // Only the mirror has the image; the registry it mirrors does not even listen.
+      new ImagePusher(new RegistryClient(Map.of()), source, 8 << 20).push(ImageReference.parse("local/mirrored:1"),
+          ImageReference.parse(mirror.host() + "/test/mirrored:1"), null, PullProgress.NONE);
+      String down = "127.0.0.1:1";
+      RegistryClient viaMirror = new RegistryClient(Map.of(down,
+          new RegistryHost(down, true, List.of("http://" + mirror.host()), null, null)));
+      ImageStore a = store("a");
+      new ImagePuller(viaMirror, a, workers).pull(ImageReference.parse(down + "/test/mirrored:1"),
+          ImagePuller.hostPlatform(), PullProgress.NONE);
+      assertTrue(a.content().has(built.layer()), "served by the mirror");
+
+      // A mirror that lacks the image is passed over for the registry.
+      new ImagePusher(client, source, 8 << 20).push(ImageReference.parse("local/mirrored:1"), ref("test/only-here:1"),
+          null, PullProgress.NONE);
+      RegistryClient emptyMirror = new RegistryClient(Map.of(registry.host(),
+          new RegistryHost(registry.host(), true, List.of("http://" + mirror.host()), null, null)));
+      ImageStore b = store("b");
+      new ImagePuller(emptyMirror, b, workers).pull(ref("test/only-here:1"), ImagePuller.hostPlatform(),
+          PullProgress.NONE);
+      assertTrue(b.content().has(built.layer()), "served by the registry after the mirror's 404");
+    }
+  }
+
+  @Test
+  void aRegistryThatDemandsAPasswordGetsBasicAuthFromTheSettings() throws Exception {
+    ImageStore source = store("source");
+    ImageBuilder.Built built = build(source, "local/basic:1");
+    new ImagePusher(client, source, 8 << 20).push(ImageReference.parse("local/basic:1"), ref("test/basic:1"), null,
+        PullProgress.NONE);
+    try (RegistryProxy proxy = new RegistryProxy(registry.host(), RegistryProxy.Mode.BASIC)) {
+      ImageReference guarded = ImageReference.parse(proxy.host() + "/test/basic:1");
+      RegistryException refused = assertThrows(RegistryException.class, () -> new ImagePuller(client, store("x"),
+          workers).pull(guarded, ImagePuller.hostPlatform(), PullProgress.NONE));
+      assertTrue(refused.getMessage().contains("asks for a user name and password"), refused.getMessage());
+      RegistryClient withPassword = new RegistryClient(Map.of(proxy.host(),
+          new RegistryHost(proxy.host(), true, List.of(), "berth", "s3cret")));
+      ImageStore empty = store("empty");
+      new ImagePuller(withPassword, empty, workers).pull(guarded, ImagePuller.hostPlatform(), PullProgress.NONE);
+      assertTrue(empty.content().has(built.layer()));
+    }
+  }
+
+  @Test
+  void aDownloadCutOffHalfwayIsResumedWithARangeRequest() throws Exception {
+    ImageStore source = store("source");
+    ImageBuilder.Built built = build(source, "local/flaky:1");
+    new ImagePusher(client, source, 8 << 20).push(ImageReference.parse("local/flaky:1"), ref("test/flaky:1"), null,
+        PullProgress.NONE);
+    try (RegistryProxy proxy = new RegistryProxy(registry.host(), RegistryProxy.Mode.FLAKY)) {
+      ImageStore empty = store("empty");
+      new ImagePuller(client, empty, workers).pull(ImageReference.parse(proxy.host() + "/test/flaky:1"),
+          ImagePuller.hostPlatform(), PullProgress.NONE);
+      assertTrue(empty.content().has(built.layer()));
+      assertEquals(Digest.sha256(empty.content().read(built.layer())), built.layer());
+      assertEquals(1, proxy.ranges.size(), "one resumed request: " + proxy.ranges);
+      assertTrue(proxy.ranges.get(0).matches("bytes=[1-9][0-9]*-"), proxy.ranges.toString());
+    }
   }
 }

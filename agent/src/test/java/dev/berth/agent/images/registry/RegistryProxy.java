@@ -14,18 +14,26 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Stands in front of the real registry and demands a Bearer token, which it hands out at its own token
- * endpoint, as Docker Hub's auth service does. Requests with the token are forwarded to the registry.
+ * Stands in front of the real registry to make it behave as registries the tests cannot run here do:
+ * BEARER demands a token from its own token endpoint (as Docker Hub's auth service does), BASIC demands a
+ * user and password, FLAKY drops the connection halfway through the first blob it serves.
  */
-final class TokenGuardingProxy implements AutoCloseable {
+final class RegistryProxy implements AutoCloseable {
+  enum Mode { BEARER, BASIC, FLAKY }
+
   static final String TOKEN = "berth-test-token";
+  static final String BASIC = "Basic " + java.util.Base64.getEncoder().encodeToString("berth:s3cret".getBytes());
   final List<String> tokenRequests = new CopyOnWriteArrayList<>();
+  final List<String> ranges = new CopyOnWriteArrayList<>();
   private final HttpServer server;
   private final HttpClient http = HttpClient.newHttpClient();
   private final String upstream;
+  private final Mode mode;
+  private volatile boolean dropped;
 
-  TokenGuardingProxy(String upstreamHost) throws IOException {
+  RegistryProxy(String upstreamHost, Mode mode) throws IOException {
     this.upstream = "http://" + upstreamHost;
+    this.mode = mode;
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/token", this::token);
     server.createContext("/", this::guard);
@@ -42,12 +50,21 @@ final class TokenGuardingProxy implements AutoCloseable {
   }
 
   private void guard(HttpExchange ex) throws IOException {
-    if (!("Bearer " + TOKEN).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+    String auth = ex.getRequestHeaders().getFirst("Authorization");
+    if (mode == Mode.BEARER && !("Bearer " + TOKEN).equals(auth)) {
       ex.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"http://" + host()
           + "/token\",service=\"berth-test\",scope=\"repository:test:pull\"");
       respond(ex, 401, "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"token required\"}]}"
           .getBytes(StandardCharsets.UTF_8), "application/json");
       return;
+    }
+    if (mode == Mode.BASIC && !BASIC.equals(auth)) {
+      ex.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"berth-test\"");
+      respond(ex, 401, new byte[0], "application/json");
+      return;
+    }
+    if (ex.getRequestHeaders().containsKey("Range")) {
+      ranges.add(ex.getRequestHeaders().getFirst("Range"));
     }
     try {
       HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(upstream + ex.getRequestURI()))
@@ -60,6 +77,14 @@ final class TokenGuardingProxy implements AutoCloseable {
       HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
       for (String h : List.of("Docker-Content-Digest", "Content-Range")) {
         r.headers().firstValue(h).ifPresent(v -> ex.getResponseHeaders().add(h, v));
+      }
+      if (mode == Mode.FLAKY && !dropped && ex.getRequestURI().getPath().contains("/blobs/") && r.body().length > 4096) {
+        dropped = true;
+        ex.sendResponseHeaders(r.statusCode(), r.body().length);
+        ex.getResponseBody().write(r.body(), 0, r.body().length / 2);
+        ex.getResponseBody().flush();
+        ex.close(); // half the blob, then the connection is gone
+        return;
       }
       respond(ex, r.statusCode(), r.body(), r.headers().firstValue("Content-Type").orElse("application/octet-stream"));
     } catch (InterruptedException e) {
