@@ -15,7 +15,6 @@ import dev.berth.model.image.ImageReference;
 import dev.berth.model.image.Manifest;
 import dev.berth.model.runtime.OciJson;
 import dev.berth.runtime.files.FileTrees;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -130,16 +129,8 @@ final class ImageBench implements Callable<Integer> {
 
   private static void runPeers(LoopbackRegistry registry, Path dir) throws Exception {
     Files.createDirectories(dir);
-    exec(List.of("skopeo", "copy", "--quiet", "--src-tls-verify=false", "docker://" + registry.host() + "/bench/image:1",
+    ExternalCommand.run(List.of("skopeo", "copy", "--quiet", "--src-tls-verify=false", "docker://" + registry.host() + "/bench/image:1",
         "oci:" + dir.resolve("layout") + ":1"));
-    exec(List.of("umoci", "unpack", "--image", dir.resolve("layout") + ":1", dir.resolve("bundle").toString()));
-  }
-
-  private static void exec(List<String> command) throws Exception {
-    java.lang.Process p = new ProcessBuilder(command).redirectInput(new File("/dev/null"))
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    if (p.waitFor() != 0) {
-      throw new IllegalStateException(String.join(" ", command) + " exited with " + p.exitValue());
-    }
+    ExternalCommand.run(List.of("umoci", "unpack", "--image", dir.resolve("layout") + ":1", dir.resolve("bundle").toString()));
   }
 }

@@ -9,7 +9,6 @@ import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.CreateOptions;
 import dev.berth.runtime.bundle.BusyboxRootfs;
 import dev.berth.runtime.init.Stdio;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -71,16 +70,16 @@ final class RuntimeBench implements Callable<Integer> {
         api.delete(id, false);
       });
       all.add(new Samples("bin/berth-runc"));
-      runs.add(id -> exec(List.of(cli.toString(), "--root", work.resolve("state-cli").toString(), "run", "-b",
+      runs.add(id -> ExternalCommand.run(List.of(cli.toString(), "--root", work.resolve("state-cli").toString(), "run", "-b",
           bundle.toString(), id)));
       if (Files.isExecutable(runc)) {
         all.add(new Samples("runc " + version(runc)));
-        runs.add(id -> exec(List.of(runc.toString(), "--root", work.resolve("state-runc").toString(), "run", "-b",
+        runs.add(id -> ExternalCommand.run(List.of(runc.toString(), "--root", work.resolve("state-runc").toString(), "run", "-b",
             bundle.toString(), id)));
       }
       if (Files.isExecutable(crun)) {
         all.add(new Samples("crun " + version(crun)));
-        runs.add(id -> exec(List.of(crun.toString(), "--root", work.resolve("state-crun").toString(), "run", "-b",
+        runs.add(id -> ExternalCommand.run(List.of(crun.toString(), "--root", work.resolve("state-crun").toString(), "run", "-b",
             bundle.toString(), id)));
       }
       if (hybridWithV2Controllers()) {
@@ -117,14 +116,6 @@ final class RuntimeBench implements Callable<Integer> {
       return Files.exists(controllers) && !Files.readString(controllers).isBlank();
     } catch (java.io.IOException e) {
       return false;
-    }
-  }
-
-  private static void exec(List<String> command) throws Exception {
-    java.lang.Process p = new ProcessBuilder(command).redirectInput(new File("/dev/null"))
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    if (p.waitFor() != 0) {
-      throw new IllegalStateException(String.join(" ", command) + " exited with " + p.exitValue());
     }
   }
 
