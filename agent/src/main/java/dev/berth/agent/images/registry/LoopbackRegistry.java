@@ -18,7 +18,15 @@ public final class LoopbackRegistry implements AutoCloseable {
   private final java.lang.Process process;
   private final int port;
 
+  /** Token authentication as distribution configures it: who issues tokens and the certificates that sign them. */
+  public record TokenAuth(String realm, String service, String issuer, Path rootCertBundle) {}
+
   public LoopbackRegistry() throws Exception {
+    this(null);
+  }
+
+  /** A registry that, with {@code auth}, accepts only Bearer tokens from that issuer. */
+  public LoopbackRegistry(TokenAuth auth) throws Exception {
     Path binary = Path.of("/usr/bin/docker-registry");
     if (!Files.isExecutable(binary)) {
       throw new IllegalStateException("docker-registry is not installed: apt-get install docker-registry");
@@ -40,14 +48,22 @@ public final class LoopbackRegistry implements AutoCloseable {
         "    enabled: true",
         "http:",
         "  addr: 127.0.0.1:" + port,
+        auth == null ? "" : String.join("\n",
+            "auth:",
+            "  token:",
+            "    realm: " + auth.realm(),
+            "    service: " + auth.service(),
+            "    issuer: " + auth.issuer(),
+            "    rootcertbundle: " + auth.rootCertBundle()),
         ""));
     process = new ProcessBuilder(binary.toString(), "serve", dir.resolve("config.yml").toString())
         .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
     HttpClient http = HttpClient.newHttpClient();
     for (int i = 0; i < 200; i++) {
       try {
-        if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v2/")).build(),
-            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+        int status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v2/")).build(),
+            HttpResponse.BodyHandlers.discarding()).statusCode();
+        if (status == 200 || (auth != null && status == 401)) {
           return;
         }
       } catch (IOException notYet) {

@@ -264,4 +264,26 @@ class RegistryPullPushTest {
       assertTrue(proxy.ranges.get(0).matches("bytes=[1-9][0-9]*-"), proxy.ranges.toString());
     }
   }
+
+  @Test
+  void aRegistryThatAcceptsOnlyTokensIsPushedToAndPulledFromWithTheTokenFlow() throws Exception {
+    try (JwtTokenServer tokens = new JwtTokenServer(work);
+        LoopbackRegistry guarded = new LoopbackRegistry(tokens.auth())) {
+      ImageStore source = store("source");
+      ImageBuilder.Built built = build(source, "local/jwt:1");
+      ImageReference remote = ImageReference.parse(guarded.host() + "/team/jwt:1");
+      new ImagePusher(client, source, 8 << 20).push(ImageReference.parse("local/jwt:1"), remote, null,
+          PullProgress.NONE);
+      ImageStore empty = store("empty");
+      new ImagePuller(new RegistryClient(Map.of()), empty, workers).pull(remote, ImagePuller.hostPlatform(),
+          PullProgress.NONE);
+      assertTrue(empty.content().has(built.layer()));
+      int anonymous = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create("http://" + guarded.host() + "/v2/team/jwt/manifests/1")).build(),
+          java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+      assertEquals(401, anonymous, "the registry really demands a token");
+      assertTrue(tokens.scopesAsked.contains("repository:team/jwt:pull,push"), tokens.scopesAsked.toString());
+      assertTrue(tokens.scopesAsked.contains("repository:team/jwt:pull"), tokens.scopesAsked.toString());
+    }
+  }
 }
