@@ -109,6 +109,17 @@ public final class RegistryClient {
     }
   }
 
+  /** The digest of a manifest the registry has under {@code reference}, without fetching it; empty when none. */
+  public Optional<Digest> headManifest(String registry, String repo, String reference) throws RegistryException {
+    HttpResponse<Void> r = sendPull(registry, pullScope(repo), base -> HttpRequest.newBuilder(
+        URI.create(base + "/v2/" + repo + "/manifests/" + reference)).header("Accept", ACCEPT)
+        .method("HEAD", HttpRequest.BodyPublishers.noBody()), HttpResponse.BodyHandlers.discarding(), 200, 404);
+    if (r.statusCode() == 404) {
+      return Optional.empty();
+    }
+    return r.headers().firstValue("Docker-Content-Digest").map(Digest::parse);
+  }
+
   /** Opens a blob's bytes from {@code offset} on (a Range request when resuming). */
   public InputStream openBlob(String registry, String repo, Digest digest, long offset) throws IOException {
     try {

@@ -85,6 +85,8 @@ public final class Snapshotter {
       throw new SnapshotException("cannot create " + dir + ": " + e.getMessage());
     }
     try {
+      // Recorded first, so that a prune running meanwhile keeps these layers.
+      Files.write(dir.resolve("layers"), diffIds.stream().map(Digest::toString).toList());
       Files.createDirectories(rootfs);
       if (overlay) {
         List<CompletableFuture<Path>> dirs = new ArrayList<>();
@@ -127,6 +129,36 @@ public final class Snapshotter {
         throw s;
       }
       throw new SnapshotException("unpacking failed: " + e.getCause());
+    }
+  }
+
+  /**
+   * Removes unpacked layers that neither {@code keep} (the diff ids of the images still named) nor any
+   * container's rootfs uses; returns the diff ids removed.
+   */
+  public synchronized List<Digest> prune(java.util.Set<Digest> keep) throws SnapshotException {
+    java.util.Set<String> used = new java.util.HashSet<>();
+    keep.forEach(d -> used.add(d.encoded()));
+    try (var containers = Files.list(root.resolve("containers"))) {
+      for (Path c : containers.toList()) {
+        Path layersFile = c.resolve("layers");
+        if (Files.exists(layersFile)) {
+          Files.readAllLines(layersFile).forEach(l -> used.add(Digest.parse(l).encoded()));
+        }
+      }
+      List<Digest> removed = new ArrayList<>();
+      try (var layers = Files.list(root.resolve("layers"))) {
+        for (Path l : layers.toList()) {
+          String name = l.getFileName().toString();
+          if (!name.startsWith(".") && !used.contains(name)) {
+            FileTrees.delete(l);
+            removed.add(new Digest("sha256", name));
+          }
+        }
+      }
+      return removed;
+    } catch (IOException | IllegalArgumentException e) {
+      throw new SnapshotException("cannot prune layers in " + root + ": " + e.getMessage());
     }
   }
 

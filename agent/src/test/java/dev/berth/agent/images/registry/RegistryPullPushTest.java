@@ -282,8 +282,46 @@ class RegistryPullPushTest {
           java.net.URI.create("http://" + guarded.host() + "/v2/team/jwt/manifests/1")).build(),
           java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
       assertEquals(401, anonymous, "the registry really demands a token");
+      new RegistryClient(Map.of()).ping(guarded.host()); // the /v2/ check answers the challenge too
       assertTrue(tokens.scopesAsked.contains("repository:team/jwt:pull,push"), tokens.scopesAsked.toString());
       assertTrue(tokens.scopesAsked.contains("repository:team/jwt:pull"), tokens.scopesAsked.toString());
     }
+  }
+
+  @Test
+  void headTellsAManifestsDigestWithoutFetchingIt() throws Exception {
+    ImageStore source = store("source");
+    ImageBuilder.Built built = build(source, "local/head:1");
+    new ImagePusher(client, source, 8 << 20).push(ImageReference.parse("local/head:1"), ref("test/head:1"), null,
+        PullProgress.NONE);
+    client.ping(registry.host());
+    assertEquals(java.util.Optional.of(built.manifest().digest()), client.headManifest(registry.host(), "test/head", "1"));
+    assertEquals(java.util.Optional.empty(), client.headManifest(registry.host(), "test/head", "nope"));
+  }
+
+  @Test
+  void aDockerSchema2ManifestIsPulledAndItsLayerUnpacked() throws Exception {
+    ImageStore source = store("source");
+    ImageBuilder.Built built = build(source, "local/docker:1");
+    new ImagePusher(client, source, 8 << 20).push(ImageReference.parse("local/docker:1"), ref("test/docker:oci"), null,
+        PullProgress.NONE);
+    Manifest oci = OciJson.mapper().readValue(source.content().read(built.manifest().digest()), Manifest.class);
+    String docker = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.DOCKER_MANIFEST + "\","
+        + "\"config\":{\"mediaType\":\"" + MediaTypes.DOCKER_CONFIG + "\",\"digest\":\"" + oci.config().digest()
+        + "\",\"size\":" + oci.config().size() + "},\"layers\":[{\"mediaType\":\"" + MediaTypes.DOCKER_LAYER_GZIP
+        + "\",\"digest\":\"" + built.layer() + "\",\"size\":" + oci.layers().get(0).size() + "}]}";
+    client.putManifest(registry.host(), "test/docker", "v2", MediaTypes.DOCKER_MANIFEST, docker.getBytes());
+    ImageStore empty = store("empty");
+    Descriptor pulled = new ImagePuller(client, empty, workers).pull(ref("test/docker:v2"), ImagePuller.hostPlatform(),
+        PullProgress.NONE);
+    assertEquals(MediaTypes.DOCKER_MANIFEST, pulled.mediaType());
+    Manifest m = OciJson.mapper().readValue(empty.content().read(pulled.digest()), Manifest.class);
+    Path unpacked = work.resolve("unpacked");
+    try (var blob = empty.content().open(m.layers().get(0).digest())) {
+      dev.berth.agent.images.unpack.LayerUnpacker.unpackNew(blob,
+          MediaTypes.layerCompression(m.layers().get(0).mediaType()), unpacked, "docker layer",
+          dev.berth.agent.images.unpack.Whiteouts.APPLY);
+    }
+    assertTrue(Files.isRegularFile(unpacked.resolve("bin/busybox")));
   }
 }

@@ -104,4 +104,18 @@ class SnapshotterTest {
     assertFalse(Files.exists(s.layerDir(wrong)));
     assertFalse(Files.exists(work.resolve("snapshots/containers/c5")), "nothing left of the failed snapshot");
   }
+
+  @Test
+  void pruneRemovesLayersNoImageOrContainerUses() throws Exception {
+    Snapshotter s = new Snapshotter(content, work.resolve("snapshots"), true);
+    s.prepare("c6", layers, diffIds);
+    s.remove("c6");
+    s.prepare("c7", layers.subList(0, 1), diffIds.subList(0, 1));
+    assertEquals(List.of(), s.prune(java.util.Set.of(diffIds.get(1))), "one kept by an image, one by a container");
+    s.remove("c7");
+    assertEquals(List.of(diffIds.get(0)), s.prune(java.util.Set.of(diffIds.get(1))));
+    assertFalse(Files.exists(s.layerDir(diffIds.get(0))));
+    assertTrue(Files.exists(s.layerDir(diffIds.get(1))));
+    assertEquals(List.of(diffIds.get(1)), s.prune(java.util.Set.of()));
+  }
 }
