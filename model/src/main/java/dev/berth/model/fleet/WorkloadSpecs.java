@@ -1,0 +1,167 @@
+package dev.berth.model.fleet;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.berth.model.image.ImageReference;
+import dev.berth.model.runtime.ValidationError;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/** Reads workload specs strictly from JSON or YAML and validates them, naming every bad field. */
+public final class WorkloadSpecs {
+  private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+  private static final Pattern LABEL_KEY = Pattern.compile("([a-z0-9.-]+/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?");
+  private static final ObjectMapper JSON = strict(JsonMapper.builder().build());
+  private static final ObjectMapper YAML = strict(YAMLMapper.builder().build());
+
+  private WorkloadSpecs() {}
+
+  private static ObjectMapper strict(ObjectMapper m) {
+    return m.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        .disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS);
+  }
+
+  /** Thrown with every problem found in a spec, each as "field: what is wrong". */
+  public static final class InvalidWorkloadException extends Exception {
+    private final List<ValidationError> errors;
+
+    public InvalidWorkloadException(List<ValidationError> errors) {
+      super(errors.stream().map(ValidationError::toString).collect(Collectors.joining("; ")));
+      this.errors = List.copyOf(errors);
+    }
+
+    public List<ValidationError> errors() {
+      return errors;
+    }
+  }
+
+  /** Parses and validates one spec; {@code yaml} selects the format. */
+  public static WorkloadSpec read(byte[] body, boolean yaml) throws InvalidWorkloadException {
+    WorkloadSpec spec;
+    try {
+      spec = (yaml ? YAML : JSON).readValue(body, WorkloadSpec.class);
+    } catch (UnrecognizedPropertyException e) {
+      throw new InvalidWorkloadException(List.of(new ValidationError(path(e), "unknown field")));
+    } catch (InvalidFormatException e) {
+      throw new InvalidWorkloadException(List.of(new ValidationError(path(e), "\"" + e.getValue()
+          + "\" is not a valid " + e.getTargetType().getSimpleName())));
+    } catch (JsonMappingException e) {
+      throw new InvalidWorkloadException(List.of(new ValidationError(path(e), e.getOriginalMessage())));
+    } catch (IOException e) {
+      throw new InvalidWorkloadException(List.of(new ValidationError("(body)", "not valid " + (yaml ? "YAML" : "JSON")
+          + ": " + e.getMessage().lines().findFirst().orElse(""))));
+    }
+    if (spec == null) {
+      throw new InvalidWorkloadException(List.of(new ValidationError("(body)", "empty")));
+    }
+    List<ValidationError> errors = validate(spec);
+    if (!errors.isEmpty()) {
+      throw new InvalidWorkloadException(errors);
+    }
+    return spec;
+  }
+
+  private static String path(JsonMappingException e) {
+    String p = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+        .collect(Collectors.joining(".")).replace(".[", "[");
+    return p.isEmpty() ? "(body)" : p;
+  }
+
+  /** Every problem with a parsed spec. */
+  public static List<ValidationError> validate(WorkloadSpec s) {
+    List<ValidationError> errors = new ArrayList<>();
+    if (s.name() == null || !NAME.matcher(s.name()).matches()) {
+      errors.add(new ValidationError("name", "\"" + s.name()
+          + "\" must be 1 to 63 lower-case letters, digits or '-', starting and ending with a letter or digit"));
+    }
+    if (s.image() == null) {
+      errors.add(new ValidationError("image", "is required"));
+    } else {
+      try {
+        ImageReference.parse(s.image());
+      } catch (IllegalArgumentException e) {
+        errors.add(new ValidationError("image", e.getMessage()));
+      }
+    }
+    if (s.replicas() != null && s.replicas() < 0) {
+      errors.add(new ValidationError("replicas", "must not be negative (got " + s.replicas() + ")"));
+    }
+    if (s.restartLimit() != null && s.restartLimit() < 0) {
+      errors.add(new ValidationError("restartLimit", "must not be negative"));
+    }
+    if (s.env() != null) {
+      for (String key : s.env().keySet()) {
+        if (key.isEmpty() || key.contains("=") || key.contains("\0")) {
+          errors.add(new ValidationError("env." + key, "is not a valid variable name"));
+        }
+      }
+    }
+    if (s.nodeSelector() != null) {
+      for (Map.Entry<String, String> e : s.nodeSelector().entrySet()) {
+        if (!LABEL_KEY.matcher(e.getKey()).matches()) {
+          errors.add(new ValidationError("nodeSelector." + e.getKey(), "is not a valid label key"));
+        }
+      }
+    }
+    if (s.resources() != null) {
+      check(errors, "resources.requests", s.resources().requests());
+      check(errors, "resources.limits", s.resources().limits());
+      Resources req = s.resources().requests();
+      Resources lim = s.resources().limits();
+      if (req != null && lim != null && errors.isEmpty()) {
+        if (req.cpu() != null && lim.cpu() != null && Quantity.millicores(req.cpu()) > Quantity.millicores(lim.cpu())) {
+          errors.add(new ValidationError("resources.requests.cpu", "must not exceed resources.limits.cpu"));
+        }
+        if (req.memory() != null && lim.memory() != null && Quantity.bytes(req.memory()) > Quantity.bytes(lim.memory())) {
+          errors.add(new ValidationError("resources.requests.memory", "must not exceed resources.limits.memory"));
+        }
+      }
+    }
+    return errors;
+  }
+
+  private static void check(List<ValidationError> errors, String path, Resources r) {
+    if (r == null) {
+      return;
+    }
+    if (r.cpu() != null) {
+      try {
+        if (Quantity.millicores(r.cpu()) <= 0) {
+          errors.add(new ValidationError(path + ".cpu", "must be positive"));
+        }
+      } catch (IllegalArgumentException | ArithmeticException e) {
+        errors.add(new ValidationError(path + ".cpu", e.getMessage()));
+      }
+    }
+    if (r.memory() != null) {
+      try {
+        if (Quantity.bytes(r.memory()) <= 0) {
+          errors.add(new ValidationError(path + ".memory", "must be positive"));
+        }
+      } catch (IllegalArgumentException e) {
+        errors.add(new ValidationError(path + ".memory", e.getMessage()));
+      }
+    }
+  }
+
+  /** The spec as canonical JSON (what is stored on Kafka and compared to decide whether anything changed). */
+  public static byte[] canonicalJson(WorkloadSpec spec) {
+    try {
+      return JSON.copy().configure(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
+          .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+          .writeValueAsBytes(spec);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}
