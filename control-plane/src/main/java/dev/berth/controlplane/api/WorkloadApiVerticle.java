@@ -1,0 +1,165 @@
+package dev.berth.controlplane.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.berth.controlplane.specs.ApplyResult;
+import dev.berth.controlplane.specs.StoredWorkload;
+import dev.berth.controlplane.specs.WorkloadStore;
+import dev.berth.model.fleet.WorkloadSpec;
+import dev.berth.model.fleet.WorkloadSpecs;
+import dev.berth.model.runtime.OciJson;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
+import java.util.Locale;
+
+/**
+ * The workload REST API: apply (POST or PUT), get, list and delete, in JSON or YAML. Parsing and every
+ * store call run on a worker pool; the event loop only routes.
+ */
+public final class WorkloadApiVerticle extends AbstractVerticle {
+  /** Specs are small; anything larger is refused before it is parsed. */
+  public static final long MAX_BODY = 1 << 20;
+  private static final YAMLMapper YAML = new YAMLMapper();
+
+  private final WorkloadStore store;
+  private final int port;
+  private WorkerExecutor workers;
+  private HttpServer server;
+
+  public WorkloadApiVerticle(WorkloadStore store, int port) {
+    this.store = store;
+    this.port = port;
+  }
+
+  @Override
+  public void start(Promise<Void> started) {
+    workers = vertx.createSharedWorkerExecutor("berth-api", 4);
+    Router router = Router.router(vertx);
+    router.route("/v1/workloads*").handler(BodyHandler.create().setBodyLimit(MAX_BODY));
+    router.post("/v1/workloads").handler(this::apply);
+    router.put("/v1/workloads").handler(this::apply);
+    router.get("/v1/workloads").handler(this::list);
+    router.get("/v1/workloads/:name").handler(this::get);
+    router.delete("/v1/workloads/:name").handler(this::delete);
+    router.route().failureHandler(this::failure);
+    vertx.createHttpServer().requestHandler(router).listen(port, "127.0.0.1")
+        .onSuccess(s -> {
+          server = s;
+          started.complete();
+        })
+        .onFailure(started::fail);
+  }
+
+  /** The port the API listens on (the one given, or the one chosen for 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private void apply(RoutingContext ctx) {
+    byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+    boolean yaml = isYaml(ctx.request().getHeader("Content-Type"));
+    workers.<ApplyResult>executeBlocking(() -> store.apply(WorkloadSpecs.read(body, yaml)), false)
+        .onSuccess(r -> {
+          ObjectNode out = describe(r.workload());
+          out.put("outcome", r.outcome().name().toLowerCase(Locale.ROOT));
+          respond(ctx, r.outcome() == ApplyResult.Outcome.CREATED ? 201 : 200, out);
+        })
+        .onFailure(e -> error(ctx, e));
+  }
+
+  private void list(RoutingContext ctx) {
+    workers.executeBlocking(store::list, false).onSuccess(all -> {
+      ObjectNode out = OciJson.mapper().createObjectNode();
+      ArrayNode items = out.putArray("items");
+      all.forEach(w -> items.add(describe(w)));
+      respond(ctx, 200, out);
+    }).onFailure(e -> error(ctx, e));
+  }
+
+  private void get(RoutingContext ctx) {
+    String name = ctx.pathParam("name");
+    workers.executeBlocking(() -> store.get(name), false).onSuccess(w -> {
+      if (w.isEmpty()) {
+        respond(ctx, 404, message("no workload named \"" + name + "\""));
+      } else {
+        respond(ctx, 200, describe(w.get()));
+      }
+    }).onFailure(e -> error(ctx, e));
+  }
+
+  private void delete(RoutingContext ctx) {
+    String name = ctx.pathParam("name");
+    workers.executeBlocking(() -> store.delete(name), false).onSuccess(deleted ->
+        respond(ctx, deleted ? 200 : 404, message(deleted ? "deleted " + name : "no workload named \"" + name + "\"")))
+        .onFailure(e -> error(ctx, e));
+  }
+
+  private void failure(RoutingContext ctx) {
+    if (ctx.statusCode() == 413) {
+      // The client sent a bad request; say what was wrong with it.
+      respond(ctx, 400, message("request body larger than " + MAX_BODY + " bytes: a workload spec is far smaller"));
+    } else {
+      respond(ctx, ctx.statusCode() > 0 ? ctx.statusCode() : 500,
+          message(ctx.failure() == null ? "failed" : String.valueOf(ctx.failure().getMessage())));
+    }
+  }
+
+  private void error(RoutingContext ctx, Throwable e) {
+    if (e instanceof WorkloadSpecs.InvalidWorkloadException invalid) {
+      ObjectNode out = message("invalid workload");
+      ArrayNode details = out.putArray("details");
+      invalid.errors().forEach(err -> details.add(err.toString()));
+      respond(ctx, 400, out);
+    } else {
+      respond(ctx, 503, message("the spec store failed: " + e.getMessage()));
+    }
+  }
+
+  private static ObjectNode describe(StoredWorkload w) {
+    ObjectNode out = OciJson.mapper().createObjectNode();
+    out.put("name", w.spec().name());
+    out.put("generation", w.generation());
+    out.set("spec", OciJson.mapper().valueToTree(w.spec()));
+    return out;
+  }
+
+  private static ObjectNode message(String text) {
+    return OciJson.mapper().createObjectNode().put("error", text);
+  }
+
+  private static boolean isYaml(String type) {
+    return type != null && (type.contains("yaml") || type.contains("yml"));
+  }
+
+  private static void respond(RoutingContext ctx, int status, ObjectNode body) {
+    boolean yaml = isYaml(ctx.request().getHeader("Accept"));
+    try {
+      String text = yaml ? YAML.writeValueAsString(body) : OciJson.writeCompact(body);
+      ctx.response().setStatusCode(status).putHeader("Content-Type", yaml ? "application/yaml" : "application/json")
+          .end(text);
+    } catch (IOException e) {
+      ctx.response().setStatusCode(500).end();
+    }
+  }
+
+  @Override
+  public void stop() {
+    if (workers != null) {
+      workers.close();
+    }
+  }
+
+  /** For tests and berth up: deploys the API and completes with the verticle once it listens. */
+  public static Future<WorkloadApiVerticle> deploy(io.vertx.core.Vertx vertx, WorkloadStore store, int port) {
+    WorkloadApiVerticle v = new WorkloadApiVerticle(store, port);
+    return vertx.deployVerticle(v).map(id -> v);
+  }
+}
