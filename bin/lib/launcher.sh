@@ -21,18 +21,25 @@ berth_java() {
   local cp="$BERTH_JAR:$BERTH_LIB/*"
   # Class data sharing for the start-up path, and jnr-ffi's reflection loader (generating bindings with
   # ASM at every start costs more than the calls).
-  local flags=(-XX:-UsePerfData -Xshare:auto -Djdk.lang.Process.launchMechanism=VFORK -Djnr.ffi.asm.enabled=false
+  # JVM messages go to stderr, errors only: stdout is the command's (runc's state JSON, for one).
+  local flags=(-Xlog:disable -Xlog:all=error:stderr -XX:-UsePerfData -Xshare:auto -Djdk.lang.Process.launchMechanism=VFORK -Djnr.ffi.asm.enabled=false
     -Dberth.init="$BERTH_INIT" -Dberth.home="$BERTH_HOME")
   if [ "$kind" = short ]; then
     flags+=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC) # C1 only: a run is over before C2 would pay off
   fi
-  # The archive is only valid for the jars it was made from: remake it after a rebuild.
-  if [ -f "$BERTH_JSA" ] && [ "$BERTH_JAR" -nt "$BERTH_JSA" ]; then
+  # The archive is only valid for the jars it was made from: remake it when any of them changed.
+  local key
+  key=$(ls -l --time-style=+%s "$BERTH_JAR" "$BERTH_LIB" | sha1sum | cut -c1-40)
+  if [ -f "$BERTH_JSA" ] && [ "$(cat "$BERTH_JSA.key" 2>/dev/null)" != "$key" ]; then
     rm -f "$BERTH_JSA"
   fi
   if [ ! -f "$BERTH_JSA" ] && [ "$(id -u)" = 0 ] && [ -x /bin/busybox ]; then
-    java "${flags[@]}" -XX:ArchiveClassesAtExit="$BERTH_JSA" -cp "$cp" dev.berth.cli.runc.CdsTraining \
-      >/dev/null 2>&1 || rm -f "$BERTH_JSA"
+    if java "${flags[@]}" -XX:ArchiveClassesAtExit="$BERTH_JSA" -cp "$cp" dev.berth.cli.runc.CdsTraining \
+      >/dev/null 2>&1; then
+      echo "$key" > "$BERTH_JSA.key"
+    else
+      rm -f "$BERTH_JSA"
+    fi
   fi
   if [ -f "$BERTH_JSA" ]; then
     flags+=(-XX:SharedArchiveFile="$BERTH_JSA")
