@@ -1,0 +1,130 @@
+package dev.berth.controlplane.scheduler;
+
+import dev.berth.controlplane.specs.StoredWorkload;
+import dev.berth.model.fleet.Quantity;
+import dev.berth.model.fleet.Resources;
+import dev.berth.model.fleet.WorkloadSpec;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+
+/**
+ * Decides where every replica runs. Level-triggered: given all workloads, the live nodes and the current
+ * placements, it returns the whole desired placement. A placement that is still valid (same generation,
+ * node alive and matching) is kept; the rest go to the node that fits (CPU and memory requests against what
+ * is left, node selector) and has the fewest replicas of that workload, then the most free memory.
+ */
+public final class Placer {
+  /** The desired placements, and the replicas no node can take now. */
+  public record Result(Map<String, Placement> placements, List<String> unschedulable) {}
+
+  private Placer() {}
+
+  public static Result place(List<StoredWorkload> workloads, List<NodeCapacity> nodes, Map<String, Placement> current) {
+    Map<String, Free> free = new HashMap<>();
+    for (NodeCapacity n : nodes) {
+      free.put(n.name(), new Free(n, n.cpuMillis(), n.memoryBytes()));
+    }
+    Map<String, Placement> desired = new HashMap<>();
+    Map<String, WorkloadSpec> specs = new HashMap<>();
+    for (StoredWorkload w : workloads) {
+      specs.put(w.spec().name(), w.spec());
+    }
+    // Keep what is still valid first, so that capacity accounts for it.
+    for (Placement p : current.values()) {
+      WorkloadSpec spec = specs.get(p.workload());
+      StoredWorkload w = workloads.stream().filter(x -> x.spec().name().equals(p.workload())).findFirst().orElse(null);
+      Free node = free.get(p.node());
+      if (w != null && w.generation() == p.generation() && p.replica() < spec.replicaCount() && node != null
+          && matches(node.node, spec) && !desired.containsKey(p.containerId())) {
+        node.take(cpu(spec), memory(spec), p.workload());
+        desired.put(p.containerId(), p);
+      }
+    }
+    List<String> unschedulable = new ArrayList<>();
+    List<StoredWorkload> ordered = new ArrayList<>(workloads);
+    ordered.sort(Comparator.comparing(w -> w.spec().name()));
+    for (StoredWorkload w : ordered) {
+      WorkloadSpec spec = w.spec();
+      long cpu = cpu(spec);
+      long mem = memory(spec);
+      PriorityQueue<Free> candidates = new PriorityQueue<>(Comparator
+          .comparingInt((Free f) -> f.replicasOf(spec.name()))
+          .thenComparing(f -> -f.memory)
+          .thenComparing(f -> f.node.name()));
+      for (Free f : free.values()) {
+        if (matches(f.node, spec)) {
+          candidates.add(f);
+        }
+      }
+      for (int r = 0; r < spec.replicaCount(); r++) {
+        String id = Placement.containerId(spec.name(), w.generation(), r);
+        if (desired.containsKey(id)) {
+          continue;
+        }
+        Free chosen = null;
+        while (!candidates.isEmpty()) {
+          Free f = candidates.poll();
+          if (f.cpu >= cpu && f.memory >= mem) {
+            chosen = f;
+            break;
+          }
+          // Too full for this workload now, and it only gets fuller: leave it out for the rest of its replicas.
+        }
+        if (chosen == null) {
+          unschedulable.add(id);
+          continue;
+        }
+        chosen.take(cpu, mem, spec.name());
+        candidates.add(chosen);
+        desired.put(id, new Placement(id, spec.name(), w.generation(), r, chosen.node.name()));
+      }
+    }
+    return new Result(desired, unschedulable);
+  }
+
+  private static boolean matches(NodeCapacity node, WorkloadSpec spec) {
+    if (spec.nodeSelector() == null) {
+      return true;
+    }
+    return spec.nodeSelector().entrySet().stream()
+        .allMatch(e -> e.getValue().equals(node.labels() == null ? null : node.labels().get(e.getKey())));
+  }
+
+  private static long cpu(WorkloadSpec spec) {
+    Resources r = spec.resources() == null ? null : spec.resources().requests();
+    return r == null || r.cpu() == null ? 0 : Quantity.millicores(r.cpu());
+  }
+
+  private static long memory(WorkloadSpec spec) {
+    Resources r = spec.resources() == null ? null : spec.resources().requests();
+    return r == null || r.memory() == null ? 0 : Quantity.bytes(r.memory());
+  }
+
+  /** What is left on a node while placing, and how many replicas of each workload it got. */
+  private static final class Free {
+    final NodeCapacity node;
+    long cpu;
+    long memory;
+    final Map<String, Integer> replicas = new HashMap<>();
+
+    Free(NodeCapacity node, long cpu, long memory) {
+      this.node = node;
+      this.cpu = cpu;
+      this.memory = memory;
+    }
+
+    void take(long c, long m, String workload) {
+      cpu -= c;
+      memory -= m;
+      replicas.merge(workload, 1, Integer::sum);
+    }
+
+    int replicasOf(String workload) {
+      return replicas.getOrDefault(workload, 0);
+    }
+  }
+}
