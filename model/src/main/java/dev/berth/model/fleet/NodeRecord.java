@@ -1,0 +1,14 @@
+package dev.berth.model.fleet;
+
+import java.io.Serializable;
+import java.util.Map;
+
+/** A node in the fleet view (the Hazelcast map "nodes"): what it can run, its labels, and its lease. */
+public record NodeRecord(String name, long cpuMillis, long memoryBytes, Map<String, String> labels,
+    long leaseExpiresAtMillis) implements Serializable {
+
+  /** True while the node renews its lease in time. */
+  public boolean alive(long nowMillis) {
+    return nowMillis <= leaseExpiresAtMillis;
+  }
+}
