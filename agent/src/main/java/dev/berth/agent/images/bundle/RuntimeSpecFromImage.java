@@ -29,8 +29,22 @@ public final class RuntimeSpecFromImage {
 
   /** The spec for running the image from {@code rootfs}; {@code args}, when given, replace the image's Cmd. */
   public static Spec create(ImageConfig image, Path rootfs, String hostname, List<String> args) throws IOException {
+    return create(image, rootfs, hostname, null, args);
+  }
+
+  /**
+   * As Kubernetes does: {@code command}, when given, replaces the Entrypoint (and then the image's Cmd is
+   * not used); {@code args}, when given, replace the Cmd.
+   */
+  public static Spec create(ImageConfig image, Path rootfs, String hostname, List<String> command, List<String> args)
+      throws IOException {
     ContainerConfig c = image.config() == null
         ? new ContainerConfig(null, null, null, null, null, null, null, null, null, null) : image.config();
+    if (command != null && !command.isEmpty()) {
+      c = new ContainerConfig(c.user(), c.exposedPorts(), c.env(), command, args == null ? List.of() : args,
+          c.volumes(), c.workingDir(), c.labels(), c.stopSignal(), c.extra());
+      args = null;
+    }
     List<String> argv = new ArrayList<>(c.entrypoint() == null ? List.of() : c.entrypoint());
     argv.addAll(args != null && !args.isEmpty() ? args : c.cmd() == null ? List.of() : c.cmd());
     if (argv.isEmpty()) {

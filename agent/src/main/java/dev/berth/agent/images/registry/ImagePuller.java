@@ -82,7 +82,7 @@ public final class ImagePuller {
   }
 
   /** The manifest for the platform: os and architecture must match, and the variant when one is asked for. */
-  static Descriptor choose(ImageIndex index, Platform wanted, ImageReference ref) throws RegistryException {
+  public static Descriptor choose(ImageIndex index, Platform wanted, ImageReference ref) throws RegistryException {
     for (Descriptor d : index.manifests()) {
       Platform p = d.platform();
       if (p != null && wanted.os().equals(p.os()) && wanted.architecture().equals(p.architecture())

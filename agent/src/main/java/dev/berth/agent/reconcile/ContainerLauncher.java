@@ -1,0 +1,132 @@
+package dev.berth.agent.reconcile;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.agent.images.ImageStore;
+import dev.berth.agent.images.bundle.RuntimeSpecFromImage;
+import dev.berth.agent.images.registry.ImagePuller;
+import dev.berth.agent.images.registry.PullProgress;
+import dev.berth.agent.images.snapshot.Snapshotter;
+import dev.berth.model.fleet.Assignment;
+import dev.berth.model.image.Descriptor;
+import dev.berth.model.image.ImageConfig;
+import dev.berth.model.image.ImageIndex;
+import dev.berth.model.image.ImageReference;
+import dev.berth.model.image.Manifest;
+import dev.berth.model.image.MediaTypes;
+import dev.berth.model.runtime.OciJson;
+import dev.berth.runtime.ContainerNotFoundException;
+import dev.berth.runtime.ContainerRuntime;
+import dev.berth.runtime.CreateOptions;
+import dev.berth.runtime.files.FileTrees;
+import dev.berth.runtime.init.Stdio;
+import java.io.File;
+import java.lang.ProcessBuilder.Redirect;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Turns an assignment into a running container: the image (pulled when missing), its rootfs snapshot, a
+ * bundle with the assignment's command, env and limits, then create and start with a monitor. Also tears
+ * one down completely.
+ */
+final class ContainerLauncher {
+  static final String WORKLOAD = "dev.berth.workload";
+  static final String GENERATION = "dev.berth.generation";
+
+  private final ReconcilerConfig config;
+  private final ContainerRuntime runtime;
+  private final ImageStore images;
+  private final Snapshotter snapshots;
+  private final ImagePuller puller;
+
+  ContainerLauncher(ReconcilerConfig config, ContainerRuntime runtime, ImageStore images, Snapshotter snapshots,
+      ImagePuller puller) {
+    this.config = config;
+    this.runtime = runtime;
+    this.images = images;
+    this.snapshots = snapshots;
+    this.puller = puller;
+  }
+
+  Path bundleDir(String id) {
+    return config.stateDir().resolve("bundles").resolve(id);
+  }
+
+  /** Creates and starts the container; on failure nothing of it is left. */
+  void launch(Assignment a) throws Exception {
+    String id = a.containerId();
+    Path bundle = Files.createDirectories(bundleDir(id));
+    try {
+      ImageReference ref = ImageReference.parse(a.image());
+      Descriptor top = images.resolve(ref).isPresent() ? images.resolve(ref).get()
+          : puller.pull(ref, ImagePuller.hostPlatform(), PullProgress.NONE);
+      Manifest manifest = manifest(top, ref);
+      ImageConfig image = OciJson.mapper().readValue(images.content().read(manifest.config().digest()),
+          ImageConfig.class);
+      Path rootfs = snapshots.prepare(id, manifest.layers(), image.rootfs().diffIds());
+      ObjectNode spec = OciJson.mapper().valueToTree(
+          RuntimeSpecFromImage.create(image, rootfs, id, a.command(), a.args()));
+      customize(spec, a);
+      Files.writeString(bundle.resolve("config.json"), OciJson.write(spec));
+      Path logs = Files.createDirectories(bundle.resolve("logs"));
+      runtime.create(id, bundle, CreateOptions.monitored(new Stdio(Redirect.from(new File("/dev/null")),
+          Redirect.appendTo(logs.resolve("stdout.log").toFile()), Redirect.appendTo(logs.resolve("stderr.log").toFile()))));
+      runtime.start(id);
+    } catch (Exception e) {
+      remove(id, false);
+      throw e;
+    }
+  }
+
+  private Manifest manifest(Descriptor top, ImageReference ref) throws Exception {
+    Descriptor d = top;
+    if (MediaTypes.isIndex(top.mediaType())) {
+      ImageIndex index = OciJson.mapper().readValue(images.content().read(top.digest()), ImageIndex.class);
+      d = ImagePuller.choose(index, ImagePuller.hostPlatform(), ref);
+    }
+    return OciJson.mapper().readValue(images.content().read(d.digest()), Manifest.class);
+  }
+
+  /** The assignment's env (over the image's), limits, cgroup and labels on top of the image's spec. */
+  private void customize(ObjectNode spec, Assignment a) {
+    ObjectNode process = (ObjectNode) spec.get("process");
+    if (a.env() != null && !a.env().isEmpty()) {
+      ArrayNode env = (ArrayNode) process.get("env");
+      for (Map.Entry<String, String> e : a.env().entrySet()) {
+        for (int i = env.size() - 1; i >= 0; i--) {
+          if (env.get(i).asText().startsWith(e.getKey() + "=")) {
+            env.remove(i);
+          }
+        }
+        env.add(e.getKey() + "=" + e.getValue());
+      }
+    }
+    ObjectNode linux = (ObjectNode) spec.get("linux");
+    linux.put("cgroupsPath", config.cgroupParent() + "/" + a.containerId());
+    ObjectNode resources = linux.with("resources");
+    if (a.memoryLimitBytes() != null) {
+      resources.putObject("memory").put("limit", a.memoryLimitBytes()).put("swap", a.memoryLimitBytes());
+    }
+    if (a.cpuLimitMillis() != null) {
+      resources.putObject("cpu").put("period", 100_000).put("quota", a.cpuLimitMillis() * 100);
+    }
+    ObjectNode annotations = spec.with("annotations");
+    annotations.put(WORKLOAD, a.workload());
+    annotations.put(GENERATION, Long.toString(a.generation()));
+  }
+
+  /** Stops and removes the container, its rootfs and (unless {@code keepBundle}) its bundle and logs. */
+  void remove(String id, boolean keepBundle) throws Exception {
+    try {
+      runtime.delete(id, true);
+    } catch (ContainerNotFoundException e) {
+      // not created, or already gone
+    }
+    snapshots.remove(id);
+    if (!keepBundle) {
+      FileTrees.delete(bundleDir(id));
+    }
+  }
+}

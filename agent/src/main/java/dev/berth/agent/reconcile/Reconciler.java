@@ -1,0 +1,164 @@
+package dev.berth.agent.reconcile;
+
+import dev.berth.agent.images.ImageStore;
+import dev.berth.agent.images.registry.ImagePuller;
+import dev.berth.agent.images.snapshot.Snapshotter;
+import dev.berth.model.fleet.Assignment;
+import dev.berth.model.fleet.RestartPolicy;
+import dev.berth.model.runtime.State;
+import dev.berth.runtime.ContainerRuntime;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * The node's level-triggered reconciler: each pass compares the whole desired set with what the runtime
+ * reports, and creates, restarts (per policy, with back-off) or removes until they agree. A pass is
+ * idempotent, and what the runtime already runs (for example after an agent restart) is adopted, not
+ * duplicated. Blocking: run it on a worker, one pass at a time.
+ */
+public final class Reconciler {
+  private final ReconcilerConfig config;
+  private final ContainerRuntime runtime;
+  private final ContainerLauncher launcher;
+  private final LongSupplier clock;
+  private final Map<String, Long> notBefore = new HashMap<>();
+  private final Map<String, String> failures = new HashMap<>();
+
+  public Reconciler(ReconcilerConfig config, ContainerRuntime runtime, ImageStore images, Snapshotter snapshots,
+      ImagePuller puller, LongSupplier clock) {
+    this.config = config;
+    this.runtime = runtime;
+    this.launcher = new ContainerLauncher(config, runtime, images, snapshots, puller);
+    this.clock = clock;
+  }
+
+  /** One pass; returns the actual state of every desired container afterwards. */
+  public synchronized List<ContainerReport> reconcile(Collection<Assignment> desired) {
+    Map<String, Assignment> wanted = new LinkedHashMap<>();
+    desired.forEach(a -> wanted.put(a.containerId(), a));
+    Map<String, State> actual = new HashMap<>();
+    runtime.list().forEach(s -> actual.put(s.id(), s));
+    for (String id : actual.keySet()) {
+      if (!wanted.containsKey(id)) {
+        removeQuietly(id);
+      }
+    }
+    List<ContainerReport> reports = new ArrayList<>();
+    for (Assignment a : wanted.values()) {
+      reports.add(converge(a, actual.get(a.containerId())));
+    }
+    return reports;
+  }
+
+  private ContainerReport converge(Assignment a, State state) {
+    String id = a.containerId();
+    int restarts = restarts(id);
+    if (state == null) {
+      return launch(a, restarts);
+    }
+    switch (state.status()) {
+      case "running", "paused" -> {
+        return report(a, "running", null, restarts, null);
+      }
+      case "created" -> {
+        try {
+          runtime.start(id); // the agent stopped between create and start
+          return report(a, "running", null, restarts, null);
+        } catch (Exception e) {
+          removeQuietly(id);
+          return report(a, "failed", null, restarts, e.getMessage());
+        }
+      }
+      default -> {
+        Integer exit = runtime.recordedExit(id).orElse(null);
+        if (!shouldRestart(a, exit, restarts)) {
+          return report(a, "stopped", exit, restarts, null);
+        }
+        long now = clock.getAsLong();
+        long due = notBefore.computeIfAbsent(id, k -> now + RestartBackoff.delayMillis(restarts + 1));
+        if (now < due) {
+          return report(a, "stopped", exit, restarts, "restarting in " + (due - now) + " ms");
+        }
+        notBefore.remove(id);
+        try {
+          launcher.remove(id, true);
+        } catch (Exception e) {
+          return report(a, "stopped", exit, restarts, "cannot remove for restart: " + e.getMessage());
+        }
+        writeRestarts(id, restarts + 1);
+        return launch(a, restarts + 1);
+      }
+    }
+  }
+
+  private static boolean shouldRestart(Assignment a, Integer exit, int restarts) {
+    RestartPolicy policy = a.restartPolicy() == null ? RestartPolicy.Always : a.restartPolicy();
+    boolean withinLimit = a.restartLimit() == null || restarts < a.restartLimit();
+    return switch (policy) {
+      case Always -> withinLimit;
+      case OnFailure -> exit != null && exit != 0 && withinLimit;
+      case Never -> false;
+    };
+  }
+
+  private ContainerReport launch(Assignment a, int restarts) {
+    try {
+      launcher.launch(a);
+      failures.remove(a.containerId());
+      return report(a, "running", null, restarts, null);
+    } catch (Exception e) {
+      failures.put(a.containerId(), e.getMessage());
+      return report(a, "failed", null, restarts, e.getMessage());
+    }
+  }
+
+  private static ContainerReport report(Assignment a, String state, Integer exit, int restarts, String message) {
+    return new ContainerReport(a.containerId(), a.workload(), a.generation(), state, exit, restarts, message);
+  }
+
+  private void removeQuietly(String id) {
+    try {
+      launcher.remove(id, false);
+      notBefore.remove(id);
+    } catch (Exception e) {
+      failures.put(id, "cannot remove: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Removes the agent's cgroup parent once no container is left in it (when the node is drained or the
+   * agent is uninstalled); the parent is shared by all of the node's containers, so none of them removes it.
+   */
+  public synchronized void releaseCgroupParent() throws dev.berth.runtime.ContainerException {
+    if (runtime.list().isEmpty()) {
+      runtime.cgroups().open(config.cgroupParent()).destroy(List.of());
+    }
+  }
+
+  /** Restarts survive an agent restart: they are kept beside the bundle. */
+  private int restarts(String id) {
+    Path f = launcher.bundleDir(id).resolve("restarts");
+    try {
+      return Files.exists(f) ? Integer.parseInt(Files.readString(f).trim()) : 0;
+    } catch (IOException | NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private void writeRestarts(String id, int n) {
+    try {
+      Files.createDirectories(launcher.bundleDir(id));
+      Files.writeString(launcher.bundleDir(id).resolve("restarts"), Integer.toString(n));
+    } catch (IOException e) {
+      failures.put(id, "cannot record restarts: " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,189 @@
+package dev.berth.agent.reconcile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.agent.images.ImageStore;
+import dev.berth.agent.images.build.BuildOptions;
+import dev.berth.agent.images.build.ImageBuilder;
+import dev.berth.agent.images.registry.ImagePuller;
+import dev.berth.agent.images.registry.RegistryClient;
+import dev.berth.agent.images.snapshot.Snapshotter;
+import dev.berth.model.fleet.Assignment;
+import dev.berth.model.fleet.RestartPolicy;
+import dev.berth.model.image.ImageReference;
+import dev.berth.runtime.ContainerRuntime;
+import dev.berth.runtime.bundle.BusyboxRootfs;
+import dev.berth.runtime.files.FileTrees;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The reconciler against the real runtime: converges, is idempotent, honours restart policies, adopts. */
+class ReconcilerTest {
+  static Path shared;
+  static ImageStore images;
+  static ExecutorService workers = Executors.newFixedThreadPool(2);
+  Path state;
+  ContainerRuntime runtime;
+  Snapshotter snapshots;
+  AtomicLong now = new AtomicLong(1_000_000);
+  String parent = "/berth-test-agent-" + ProcessHandle.current().pid();
+
+  @BeforeAll
+  static void buildImage() throws Exception {
+    shared = Files.createTempDirectory("berth-reconcile-");
+    Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxr-xr-x"));
+    images = new ImageStore(shared.resolve("images"));
+    new ImageBuilder(images).build(BusyboxRootfs.create(shared.resolve("rootfs")), BuildOptions.of(List.of("sh")),
+        ImageReference.parse("local/busybox:1"));
+  }
+
+  @AfterAll
+  static void removeImage() throws Exception {
+    workers.shutdownNow();
+    FileTrees.delete(shared);
+  }
+
+  @BeforeEach
+  void setUp() throws Exception {
+    state = Files.createTempDirectory(shared, "node-");
+    Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rwxr-xr-x"));
+    runtime = new ContainerRuntime(state.resolve("runtime"));
+    snapshots = new Snapshotter(images.content(), state.resolve("snapshots"), true, workers);
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    Reconciler r = reconciler();
+    r.reconcile(List.of()); // everything goes
+    r.releaseCgroupParent();
+    for (Path dir : runtime.cgroups().containerView(parent).values()) {
+      assertFalse(Files.exists(dir), "cgroup parent left: " + dir);
+    }
+  }
+
+  private Reconciler reconciler() {
+    return new Reconciler(new ReconcilerConfig(state, "node-a", parent), runtime, images, snapshots,
+        new ImagePuller(new RegistryClient(Map.of()), images, workers), now::get);
+  }
+
+  private static Assignment assignment(String id, String script, RestartPolicy policy, Integer limit) {
+    return new Assignment(id, "node-a", "web", 1, "local/busybox:1", List.of("sh", "-c"), List.of(script),
+        Map.of("GREETING", "hi"), 500L, 64L << 20, policy, limit);
+  }
+
+  private String stateOf(String id) throws Exception {
+    return runtime.state(id).status();
+  }
+
+  @Test
+  void desiredContainersRunAndASecondPassChangesNothing() throws Exception {
+    Reconciler r = reconciler();
+    List<ContainerReport> first = r.reconcile(List.of(assignment("web-g1-r0", "sleep 30", RestartPolicy.Always, null)));
+    assertEquals("running", first.get(0).state(), first.toString());
+    int pid = runtime.state("web-g1-r0").pid();
+    r.reconcile(List.of(assignment("web-g1-r0", "sleep 30", RestartPolicy.Always, null)));
+    assertEquals(pid, runtime.state("web-g1-r0").pid(), "the same process, not a new one");
+    Path cgroup = runtime.cgroups().containerView(parent + "/web-g1-r0").values().iterator().next();
+    assertTrue(Files.isDirectory(cgroup), "in the agent's cgroup parent");
+    Path memory = runtime.cgroups().containerView(parent + "/web-g1-r0").get("memory");
+    if (memory != null) { // cgroup v1 here; the v2 driver's files are tested on its fake tree
+      assertEquals(64L << 20, Long.parseLong(Files.readString(memory.resolve("memory.limit_in_bytes")).trim()),
+          "the assignment's memory limit");
+    }
+  }
+
+  @Test
+  void whatIsNoLongerDesiredIsRemovedWithItsRootfs() throws Exception {
+    Reconciler r = reconciler();
+    r.reconcile(List.of(assignment("web-g1-r0", "sleep 30", RestartPolicy.Always, null)));
+    r.reconcile(List.of());
+    assertEquals(List.of(), runtime.list());
+    assertFalse(Files.exists(state.resolve("snapshots/containers/web-g1-r0")));
+    assertFalse(Files.exists(state.resolve("bundles/web-g1-r0")));
+  }
+
+  @Test
+  void onFailureRestartsWithBackOffUpToItsLimit() throws Exception {
+    Reconciler r = reconciler();
+    Assignment failing = assignment("job-g1-r0", "echo $GREETING; exit 3", RestartPolicy.OnFailure, 2);
+    r.reconcile(List.of(failing));
+    awaitStopped("job-g1-r0");
+    ContainerReport waiting = r.reconcile(List.of(failing)).get(0);
+    assertEquals("stopped", waiting.state());
+    assertTrue(waiting.message().startsWith("restarting in"), "back-off first: " + waiting);
+    now.addAndGet(1000);
+    assertEquals(1, r.reconcile(List.of(failing)).get(0).restarts());
+    awaitStopped("job-g1-r0");
+    r.reconcile(List.of(failing));
+    now.addAndGet(2000); // the second back-off doubles
+    assertEquals(2, r.reconcile(List.of(failing)).get(0).restarts());
+    awaitStopped("job-g1-r0");
+    now.addAndGet(60_000);
+    ContainerReport done = r.reconcile(List.of(failing)).get(0);
+    assertEquals("stopped", done.state());
+    assertEquals(3, done.exitCode());
+    assertEquals(2, done.restarts(), "the limit holds");
+    String log = Files.readString(state.resolve("bundles/job-g1-r0/logs/stdout.log"));
+    assertEquals("hi\nhi\nhi\n", log, "each run's output is kept, env applied");
+  }
+
+  @Test
+  void neverLeavesAStoppedContainerAndAlwaysRestartsEvenAfterSuccess() throws Exception {
+    Reconciler r = reconciler();
+    Assignment once = assignment("once-g1-r0", "true", RestartPolicy.Never, null);
+    Assignment always = assignment("loop-g1-r0", "true", RestartPolicy.Always, null);
+    r.reconcile(List.of(once, always));
+    awaitStopped("once-g1-r0");
+    awaitStopped("loop-g1-r0");
+    r.reconcile(List.of(once, always));
+    now.addAndGet(1000);
+    List<ContainerReport> after = r.reconcile(List.of(once, always));
+    assertEquals(0, after.get(0).restarts());
+    assertEquals("stopped", after.get(0).state());
+    assertEquals(1, after.get(1).restarts());
+  }
+
+  @Test
+  void aRestartedAgentAdoptsItsContainersWithoutDuplicates() throws Exception {
+    reconciler().reconcile(List.of(assignment("web-g1-r0", "sleep 30", RestartPolicy.Always, null)));
+    int pid = runtime.state("web-g1-r0").pid();
+    // A new agent process: new runtime object on the same state, new reconciler.
+    runtime = new ContainerRuntime(state.resolve("runtime"));
+    List<ContainerReport> adopted = reconciler().reconcile(
+        List.of(assignment("web-g1-r0", "sleep 30", RestartPolicy.Always, null)));
+    assertEquals("running", adopted.get(0).state());
+    assertEquals(pid, runtime.state("web-g1-r0").pid());
+    assertEquals(1, runtime.list().size());
+  }
+
+  @Test
+  void anImageThatCannotBeHadIsReportedAndLeavesNothing() {
+    Assignment bad = new Assignment("bad-g1-r0", "node-a", "bad", 1, "127.0.0.1:1/nothing/here:1", null, null, null,
+        null, null, RestartPolicy.Always, null);
+    ContainerReport report = reconciler().reconcile(List.of(bad)).get(0);
+    assertEquals("failed", report.state());
+    assertTrue(report.message().contains("127.0.0.1:1"), report.message());
+    assertEquals(List.of(), runtime.list());
+  }
+
+  private void awaitStopped(String id) throws Exception {
+    for (int i = 0; i < 500 && !stateOf(id).equals("stopped"); i++) {
+      TimeUnit.MILLISECONDS.sleep(10);
+    }
+    assertEquals("stopped", stateOf(id));
+  }
+}

@@ -1,0 +1,22 @@
+package dev.berth.model.fleet;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One container a node must run (the value on berth.assignments, keyed node/container): everything the
+ * agent needs, copied from the workload generation it came from.
+ */
+public record Assignment(
+    String containerId,
+    String node,
+    String workload,
+    long generation,
+    String image,
+    List<String> command,
+    List<String> args,
+    Map<String, String> env,
+    Long cpuLimitMillis,
+    Long memoryLimitBytes,
+    RestartPolicy restartPolicy,
+    Integer restartLimit) {}
