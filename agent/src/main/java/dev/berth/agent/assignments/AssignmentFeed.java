@@ -1,0 +1,67 @@
+package dev.berth.agent.assignments;
+
+import dev.berth.model.fleet.Assignment;
+import dev.berth.model.fleet.AssignmentKeys;
+import dev.berth.model.runtime.OciJson;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * This node's desired containers, from its partition of berth.assignments, read from offset 0 on a cold
+ * start so the whole set is rebuilt from the log. Blocking: poll from a worker or a dedicated thread.
+ */
+public final class AssignmentFeed implements AutoCloseable {
+  private final String node;
+  private final KafkaConsumer<String, byte[]> consumer;
+  private final Map<String, Assignment> desired = new HashMap<>();
+
+  public AssignmentFeed(String bootstrapServers, String node) {
+    this.node = node;
+    this.consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrapServers,
+        "key.deserializer", StringDeserializer.class, "value.deserializer", ByteArrayDeserializer.class,
+        "enable.auto.commit", false));
+    TopicPartition mine = new TopicPartition(AssignmentKeys.TOPIC, AssignmentKeys.partitionOf(node));
+    consumer.assign(List.of(mine));
+    consumer.seekToBeginning(List.of(mine));
+  }
+
+  /** Reads what arrived within {@code wait}; true when the desired set changed. */
+  public boolean poll(Duration wait) {
+    boolean changed = false;
+    for (ConsumerRecord<String, byte[]> r : consumer.poll(wait)) {
+      if (!AssignmentKeys.nodeOf(r.key()).equals(node)) {
+        continue; // another node that hashes to the same partition
+      }
+      String id = r.key().substring(r.key().indexOf('/') + 1);
+      changed |= r.value() == null ? desired.remove(id) != null : !decode(r.value()).equals(desired.put(id, decode(r.value())));
+    }
+    return changed;
+  }
+
+  /** The desired set as read so far, by container id. */
+  public Map<String, Assignment> desired() {
+    return Map.copyOf(desired);
+  }
+
+  private static Assignment decode(byte[] bytes) {
+    try {
+      return OciJson.mapper().readValue(bytes, Assignment.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException("unreadable record on " + AssignmentKeys.TOPIC, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    consumer.close();
+  }
+}

@@ -1,0 +1,83 @@
+package dev.berth.agent.assignments;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.hazelcast.core.HazelcastInstance;
+import dev.berth.controlplane.cluster.EmbeddedHazelcast;
+import dev.berth.controlplane.cluster.NodeRegistry;
+import dev.berth.controlplane.kafka.EmbeddedKafkaBroker;
+import dev.berth.controlplane.scheduler.AssignmentLog;
+import dev.berth.controlplane.scheduler.SchedulerPass;
+import dev.berth.controlplane.specs.WorkloadStore;
+import dev.berth.model.fleet.Assignment;
+import dev.berth.model.fleet.WorkloadSpecs;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Desired state from an applied workload to each agent's feed, through a real Kafka broker and a real
+ * Hazelcast member: placement over two nodes, scaling, a lost node's replicas moving, deletion.
+ */
+class SchedulingThroughKafkaTest {
+  /** Polls until two polls in a row bring nothing new (writes are acknowledged before the test reads). */
+  private static Map<String, Assignment> settle(AssignmentFeed feed) {
+    int quiet = 0;
+    for (int i = 0; i < 40 && quiet < 2; i++) {
+      quiet = feed.poll(Duration.ofMillis(250)) ? 0 : quiet + 1;
+    }
+    return feed.desired();
+  }
+
+  @Test
+  void workloadsReachTheirNodesAndFollowScalingNodeLossAndDeletion(@TempDir Path data) throws Exception {
+    HazelcastInstance hz = EmbeddedHazelcast.start("berth-sched-" + ProcessHandle.current().pid());
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(data, 0);
+        WorkloadStore store = WorkloadStore.open(broker.bootstrapServers());
+        AssignmentLog log = AssignmentLog.open(broker.bootstrapServers());
+        AssignmentFeed a = new AssignmentFeed(broker.bootstrapServers(), "node-a");
+        AssignmentFeed b = new AssignmentFeed(broker.bootstrapServers(), "node-b")) {
+      AtomicLong now = new AtomicLong(1_000_000);
+      NodeRegistry nodes = new NodeRegistry(hz, now::get);
+      nodes.renew("node-a", 4000, 8L << 30, Map.of(), 3000);
+      nodes.renew("node-b", 4000, 8L << 30, Map.of(), 3000);
+      SchedulerPass scheduler = new SchedulerPass(store, nodes, log);
+
+      store.apply(WorkloadSpecs.read(("{\"name\":\"web\",\"image\":\"busybox\",\"replicas\":3,"
+          + "\"resources\":{\"limits\":{\"memory\":\"64Mi\"}}}").getBytes(StandardCharsets.UTF_8), false));
+      assertEquals(3, scheduler.run().placed());
+      Map<String, Assignment> onA = settle(a);
+      Map<String, Assignment> onB = settle(b);
+      assertEquals(3, onA.size() + onB.size());
+      assertTrue(onA.size() >= 1 && onB.size() >= 1, "spread over both nodes: " + onA.keySet() + onB.keySet());
+      assertEquals(64L << 20, onA.values().iterator().next().memoryLimitBytes());
+
+      store.apply(WorkloadSpecs.read("{\"name\":\"web\",\"image\":\"busybox\",\"replicas\":5}".getBytes(), false));
+      scheduler.run();
+      assertEquals(5, settle(a).size() + settle(b).size());
+      assertTrue(settle(a).keySet().stream().allMatch(id -> id.startsWith("web-g2-")), "the new generation replaced it");
+
+      now.addAndGet(2000);
+      nodes.renew("node-a", 4000, 8L << 30, Map.of(), 3000); // node-b stops renewing
+      now.addAndGet(1500);
+      scheduler.run();
+      assertEquals(5, settle(a).size(), "node-b's replicas moved to node-a");
+      assertEquals(0, settle(b).size(), "and are tombstoned for node-b");
+
+      store.delete("web");
+      scheduler.run();
+      assertEquals(0, settle(a).size());
+
+      try (AssignmentFeed cold = new AssignmentFeed(broker.bootstrapServers(), "node-a")) {
+        assertEquals(settle(a), settle(cold), "a cold start rebuilds the same desired set from offset 0");
+      }
+    } finally {
+      hz.shutdown();
+    }
+  }
+}

@@ -1,0 +1,151 @@
+package dev.berth.controlplane.scheduler;
+
+import dev.berth.model.fleet.Assignment;
+import dev.berth.model.fleet.AssignmentKeys;
+import dev.berth.model.runtime.OciJson;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The scheduler's side of berth.assignments: what is placed where (rebuilt from the topic when opened),
+ * and writes of new placements and tombstones, idempotent and acks=all. Blocking: call from a worker.
+ */
+public final class AssignmentLog implements AutoCloseable {
+  private final KafkaProducer<String, byte[]> producer;
+  private final Map<String, Assignment> current = new HashMap<>();
+
+  private AssignmentLog(KafkaProducer<String, byte[]> producer) {
+    this.producer = producer;
+  }
+
+  public static AssignmentLog open(String bootstrapServers) {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+      admin.createTopics(List.of(new NewTopic(AssignmentKeys.TOPIC, AssignmentKeys.PARTITIONS, (short) 1)
+          .configs(Map.of("cleanup.policy", "compact")))).all().get();
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw new IllegalStateException("cannot create " + AssignmentKeys.TOPIC + ": " + e.getCause().getMessage(), e);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+    AssignmentLog log = new AssignmentLog(new KafkaProducer<>(Map.of("bootstrap.servers", bootstrapServers,
+        "acks", "all", "enable.idempotence", true, "linger.ms", 5, "key.serializer", StringSerializer.class,
+        "value.serializer", ByteArraySerializer.class)));
+    log.replay(bootstrapServers);
+    return log;
+  }
+
+  private void replay(String bootstrapServers) {
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrapServers,
+        "key.deserializer", StringDeserializer.class, "value.deserializer", ByteArrayDeserializer.class,
+        "enable.auto.commit", false))) {
+      List<TopicPartition> parts = new ArrayList<>();
+      for (int p = 0; p < AssignmentKeys.PARTITIONS; p++) {
+        parts.add(new TopicPartition(AssignmentKeys.TOPIC, p));
+      }
+      consumer.assign(parts);
+      consumer.seekToBeginning(parts);
+      Map<TopicPartition, Long> end = consumer.endOffsets(parts);
+      while (parts.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          if (r.value() == null) {
+            current.remove(r.key());
+          } else {
+            current.put(r.key(), decode(r.value()));
+          }
+        }
+      }
+    }
+  }
+
+  /** The placements as the log holds them, by container id. */
+  public synchronized Map<String, Placement> placements() {
+    Map<String, Placement> out = new HashMap<>();
+    for (Assignment a : current.values()) {
+      out.put(a.containerId(), new Placement(a.containerId(), a.workload(), a.generation(),
+          replicaOf(a.containerId()), a.node()));
+    }
+    return out;
+  }
+
+  private static int replicaOf(String containerId) {
+    return Integer.parseInt(containerId.substring(containerId.lastIndexOf("-r") + 2));
+  }
+
+  /** Makes the log say exactly {@code desired}: new or moved assignments written, the others tombstoned. */
+  public synchronized int apply(Map<String, Assignment> desired) {
+    Map<String, Assignment> byKey = new HashMap<>();
+    desired.values().forEach(a -> byKey.put(AssignmentKeys.key(a.node(), a.containerId()), a));
+    List<Future<RecordMetadata>> sends = new ArrayList<>();
+    for (Map.Entry<String, Assignment> e : byKey.entrySet()) {
+      if (!e.getValue().equals(current.get(e.getKey()))) {
+        sends.add(send(e.getKey(), e.getValue().node(), encode(e.getValue())));
+      }
+    }
+    for (String key : List.copyOf(current.keySet())) {
+      if (!byKey.containsKey(key)) {
+        sends.add(send(key, AssignmentKeys.nodeOf(key), null));
+      }
+    }
+    for (Future<RecordMetadata> f : sends) {
+      try {
+        f.get();
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("cannot write to " + AssignmentKeys.TOPIC + ": " + e.getCause().getMessage(), e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+    }
+    current.clear();
+    current.putAll(byKey);
+    return sends.size();
+  }
+
+  private Future<RecordMetadata> send(String key, String node, byte[] value) {
+    return producer.send(new ProducerRecord<>(AssignmentKeys.TOPIC, AssignmentKeys.partitionOf(node), key, value));
+  }
+
+  private static byte[] encode(Assignment a) {
+    try {
+      return OciJson.mapper().writeValueAsBytes(a);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static Assignment decode(byte[] bytes) {
+    try {
+      return OciJson.mapper().readValue(bytes, Assignment.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException("unreadable record on " + AssignmentKeys.TOPIC, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    producer.close();
+  }
+}

@@ -1,0 +1,55 @@
+package dev.berth.controlplane.scheduler;
+
+import dev.berth.controlplane.cluster.NodeRegistry;
+import dev.berth.controlplane.specs.StoredWorkload;
+import dev.berth.controlplane.specs.WorkloadStore;
+import dev.berth.model.fleet.Assignment;
+import dev.berth.model.fleet.NodeRecord;
+import dev.berth.model.fleet.Quantity;
+import dev.berth.model.fleet.Resources;
+import dev.berth.model.fleet.WorkloadSpec;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One scheduling pass: desired workloads (Kafka) and live nodes (Hazelcast leases) in, the whole placement
+ * out to berth.assignments. Replicas on a node whose lease ran out are placed again elsewhere.
+ */
+public final class SchedulerPass {
+  private final WorkloadStore workloads;
+  private final NodeRegistry nodes;
+  private final AssignmentLog log;
+
+  /** What a pass did. */
+  public record Outcome(int placed, int unschedulable, int written) {}
+
+  public SchedulerPass(WorkloadStore workloads, NodeRegistry nodes, AssignmentLog log) {
+    this.workloads = workloads;
+    this.nodes = nodes;
+    this.log = log;
+  }
+
+  public Outcome run() {
+    List<StoredWorkload> all = workloads.list();
+    List<NodeCapacity> live = nodes.alive().stream()
+        .map((NodeRecord n) -> new NodeCapacity(n.name(), n.cpuMillis(), n.memoryBytes(), n.labels())).toList();
+    Placer.Result result = Placer.place(all, live, log.placements());
+    Map<String, WorkloadSpec> specs = new HashMap<>();
+    all.forEach(w -> specs.put(w.spec().name(), w.spec()));
+    Map<String, Assignment> desired = new HashMap<>();
+    for (Placement p : result.placements().values()) {
+      desired.put(p.containerId(), assignment(p, specs.get(p.workload())));
+    }
+    int written = log.apply(desired);
+    return new Outcome(desired.size(), result.unschedulable().size(), written);
+  }
+
+  static Assignment assignment(Placement p, WorkloadSpec spec) {
+    Resources limits = spec.resources() == null ? null : spec.resources().limits();
+    Long cpu = limits == null || limits.cpu() == null ? null : Quantity.millicores(limits.cpu());
+    Long memory = limits == null || limits.memory() == null ? null : Quantity.bytes(limits.memory());
+    return new Assignment(p.containerId(), p.node(), p.workload(), p.generation(), spec.image(), spec.command(),
+        spec.args(), spec.env(), cpu, memory, spec.restartPolicy(), spec.restartLimit());
+  }
+}
