@@ -1,0 +1,59 @@
+package dev.berth.agent.node;
+
+import dev.berth.model.fleet.Assignment;
+import dev.berth.model.fleet.AssignmentKeys;
+import dev.berth.model.runtime.OciJson;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Promise;
+import io.vertx.kafka.client.common.TopicPartition;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
+import java.io.IOException;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads this node's partition of berth.assignments from offset 0 (vertx-kafka-client), keeps the desired
+ * set, and announces every change on the event bus. Decoding a small record is the only work on the loop.
+ */
+public final class AssignmentConsumerVerticle extends AbstractVerticle {
+  public static final String CHANGED = "berth.agent.desired-changed";
+  private final AgentConfig config;
+  private final DesiredSet desired;
+  private KafkaConsumer<String, byte[]> consumer;
+
+  public AssignmentConsumerVerticle(AgentConfig config, DesiredSet desired) {
+    this.config = config;
+    this.desired = desired;
+  }
+
+  @Override
+  public void start(Promise<Void> started) {
+    consumer = KafkaConsumer.create(vertx, Map.of("bootstrap.servers", config.kafkaBootstrap(),
+        "key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer",
+        "value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer",
+        "enable.auto.commit", "false", "group.id", "berth-agent-" + config.nodeName()));
+    consumer.handler(record -> {
+      if (!AssignmentKeys.nodeOf(record.key()).equals(config.nodeName())) {
+        return;
+      }
+      String id = record.key().substring(record.key().indexOf('/') + 1);
+      if (record.value() == null) {
+        desired.remove(id);
+      } else {
+        try {
+          desired.put(id, OciJson.mapper().readValue(record.value(), Assignment.class));
+        } catch (IOException e) {
+          return; // an unreadable record changes nothing; the level-triggered pass keeps what it had
+        }
+      }
+      vertx.eventBus().publish(CHANGED, id);
+    });
+    TopicPartition mine = new TopicPartition(AssignmentKeys.TOPIC, AssignmentKeys.partitionOf(config.nodeName()));
+    consumer.assign(Set.of(mine)).compose(v -> consumer.seekToBeginning(mine)).onComplete(started);
+  }
+
+  @Override
+  public void stop(Promise<Void> stopped) {
+    consumer.close().onComplete(stopped);
+  }
+}

@@ -1,0 +1,66 @@
+package dev.berth.agent.node;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import dev.berth.agent.reconcile.ContainerReport;
+import dev.berth.model.fleet.NodeRecord;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.WorkerExecutor;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The node in the live fleet view: renews its lease in the map "nodes" every second and writes its
+ * containers' reports to the map "containers". Hazelcast calls block, so they run on a worker.
+ */
+public final class StatusVerticle extends AbstractVerticle {
+  public static final String NODES = "nodes";
+  public static final String CONTAINERS = "containers";
+  private final AgentConfig config;
+  private final HazelcastInstance hazelcast;
+  private final Supplier<java.util.List<ContainerReport>> reports;
+  private WorkerExecutor worker;
+
+  public StatusVerticle(AgentConfig config, HazelcastInstance hazelcast,
+      Supplier<java.util.List<ContainerReport>> reports) {
+    this.config = config;
+    this.hazelcast = hazelcast;
+    this.reports = reports;
+  }
+
+  @Override
+  public void start() {
+    worker = vertx.createSharedWorkerExecutor("berth-status-" + config.nodeName(), 1);
+    renew();
+    vertx.setPeriodic(1000, t -> renew());
+    vertx.eventBus().consumer(ReconcileVerticle.REPORTS, m -> publish());
+  }
+
+  private void renew() {
+    worker.executeBlocking(() -> {
+      IMap<String, NodeRecord> nodes = hazelcast.getMap(NODES);
+      nodes.set(config.nodeName(), new NodeRecord(config.nodeName(), config.cpuMillis(), config.memoryBytes(),
+          config.labels(), System.currentTimeMillis() + config.leaseMillis()));
+      return null;
+    }, true);
+  }
+
+  private void publish() {
+    java.util.List<ContainerReport> now = reports.get();
+    worker.executeBlocking(() -> {
+      IMap<String, ContainerReport> containers = hazelcast.getMap(CONTAINERS);
+      Map<String, ContainerReport> batch = new HashMap<>();
+      now.forEach(r -> batch.put(r.containerId(), r));
+      containers.putAll(batch);
+      return null;
+    }, true);
+  }
+
+  @Override
+  public void stop() {
+    if (worker != null) {
+      worker.close();
+    }
+  }
+}
