@@ -26,6 +26,12 @@ berth_java() {
     -Dberth.init="$BERTH_INIT" -Dberth.home="$BERTH_HOME")
   if [ "$kind" = short ]; then
     flags+=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC) # C1 only: a run is over before C2 would pay off
+  else
+    # What Hazelcast asks for to use the JDK's internals (it warns without them).
+    flags+=(--add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED
+      --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED
+      --add-opens java.management/sun.management=ALL-UNNAMED
+      --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED)
   fi
   # The archive is only valid for the jars it was made from: remake it when any of them changed.
   local key

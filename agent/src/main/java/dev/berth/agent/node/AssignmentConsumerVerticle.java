@@ -49,7 +49,24 @@ public final class AssignmentConsumerVerticle extends AbstractVerticle {
       vertx.eventBus().publish(CHANGED, id);
     });
     TopicPartition mine = new TopicPartition(AssignmentKeys.TOPIC, AssignmentKeys.partitionOf(config.nodeName()));
-    consumer.assign(Set.of(mine)).compose(v -> consumer.seekToBeginning(mine)).onComplete(started);
+    consumer.assign(Set.of(mine)).compose(v -> consumer.seekToBeginning(mine))
+        .compose(v -> consumer.endOffsets(mine))
+        .onSuccess(end -> watchCatchUp(mine, end))
+        .<Void>mapEmpty().onComplete(started);
+  }
+
+  /**
+   * Until the consumer has read up to where the log ended at start, the desired set is incomplete: acting on
+   * it would remove containers that are still wanted. The reconciler waits for this mark.
+   */
+  private void watchCatchUp(TopicPartition mine, long end) {
+    vertx.setPeriodic(50, timer -> consumer.position(mine).onSuccess(position -> {
+      if (position >= end) {
+        vertx.cancelTimer(timer);
+        desired.markCaughtUp();
+        vertx.eventBus().publish(CHANGED, "");
+      }
+    }));
   }
 
   @Override

@@ -45,6 +45,9 @@ public final class ReconcileVerticle extends AbstractVerticle {
   }
 
   private void trigger() {
+    if (!desired.caughtUp()) {
+      return; // an incomplete desired set would remove containers that are still wanted
+    }
     if (!running.compareAndSet(false, true)) {
       again.set(true);
       return;

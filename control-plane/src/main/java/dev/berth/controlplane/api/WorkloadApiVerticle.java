@@ -3,6 +3,7 @@ package dev.berth.controlplane.api;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.berth.controlplane.ControlPlaneEvents;
 import dev.berth.controlplane.specs.ApplyResult;
 import dev.berth.controlplane.specs.StoredWorkload;
 import dev.berth.controlplane.specs.WorkloadStore;
@@ -68,6 +69,9 @@ public final class WorkloadApiVerticle extends AbstractVerticle {
     boolean yaml = isYaml(ctx.request().getHeader("Content-Type"));
     workers.<ApplyResult>executeBlocking(() -> store.apply(WorkloadSpecs.read(body, yaml)), false)
         .onSuccess(r -> {
+          if (r.outcome() != ApplyResult.Outcome.UNCHANGED) {
+            vertx.eventBus().publish(ControlPlaneEvents.WORKLOADS_CHANGED, r.workload().spec().name());
+          }
           ObjectNode out = describe(r.workload());
           out.put("outcome", r.outcome().name().toLowerCase(Locale.ROOT));
           respond(ctx, r.outcome() == ApplyResult.Outcome.CREATED ? 201 : 200, out);
@@ -97,9 +101,12 @@ public final class WorkloadApiVerticle extends AbstractVerticle {
 
   private void delete(RoutingContext ctx) {
     String name = ctx.pathParam("name");
-    workers.executeBlocking(() -> store.delete(name), false).onSuccess(deleted ->
-        respond(ctx, deleted ? 200 : 404, message(deleted ? "deleted " + name : "no workload named \"" + name + "\"")))
-        .onFailure(e -> error(ctx, e));
+    workers.executeBlocking(() -> store.delete(name), false).onSuccess(deleted -> {
+      if (deleted) {
+        vertx.eventBus().publish(ControlPlaneEvents.WORKLOADS_CHANGED, name);
+      }
+      respond(ctx, deleted ? 200 : 404, message(deleted ? "deleted " + name : "no workload named \"" + name + "\""));
+    }).onFailure(e -> error(ctx, e));
   }
 
   private void failure(RoutingContext ctx) {

@@ -16,9 +16,9 @@ import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** `berth up`: for now, runs one demo container from a busybox rootfs through the runtime and cleans up. */
-@Command(name = "up", description = "run Berth on this machine (for now: a demo container through the runtime)")
-public final class UpCommand implements Callable<Integer> {
+/** `berth demo`: runs one container from a busybox rootfs through the runtime, shows what it sees, cleans up. */
+@Command(name = "demo", description = "run one demo container through the runtime and remove it")
+public final class DemoCommand implements Callable<Integer> {
   private static final String SCRIPT = String.join("; ",
       "echo \"  hostname:      $(hostname)\"",
       "echo \"  my pid:        $$ (PID 1 of its own pid namespace)\"",
@@ -56,7 +56,6 @@ public final class UpCommand implements Callable<Integer> {
       int code = runtime.exitCode(id).get(30, TimeUnit.SECONDS);
       System.out.println("[4/4] it exited with status " + code + "; deleting it");
       runtime.delete(id, true);
-      System.out.println("done. The fleet (agent, control plane, Kafka, Hazelcast) comes with the next issues.");
       return code;
     } finally {
       try {

@@ -1,0 +1,144 @@
+package dev.berth.cli.fleet;
+
+import com.hazelcast.core.HazelcastInstance;
+import dev.berth.agent.images.build.BuildOptions;
+import dev.berth.agent.images.build.ImageBuilder;
+import dev.berth.agent.node.AgentConfig;
+import dev.berth.agent.node.AgentNode;
+import dev.berth.controlplane.api.WorkloadApiVerticle;
+import dev.berth.controlplane.cluster.EmbeddedHazelcast;
+import dev.berth.controlplane.cluster.NodeRegistry;
+import dev.berth.controlplane.kafka.EmbeddedKafkaBroker;
+import dev.berth.controlplane.scheduler.AssignmentLog;
+import dev.berth.controlplane.scheduler.SchedulerPass;
+import dev.berth.controlplane.scheduler.SchedulerVerticle;
+import dev.berth.controlplane.specs.WorkloadStore;
+import dev.berth.model.fleet.WorkloadSpecs;
+import dev.berth.model.image.ImageReference;
+import dev.berth.runtime.bundle.BusyboxRootfs;
+import dev.berth.runtime.files.FileTrees;
+import io.vertx.core.Vertx;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The whole fleet in one process (`berth up`): an embedded KRaft Kafka broker and Hazelcast member on
+ * loopback, the control plane (workload API and scheduler) and one agent, with every bit of state under one
+ * directory, so a restart finds its workloads in Kafka and adopts its running containers.
+ */
+public final class SingleMachineFleet implements AutoCloseable {
+  /** Where the fleet keeps its state and which loopback ports it uses (0: any free one). */
+  public record Options(Path stateDir, int kafkaPort, int apiPort, String nodeName, Path examples) {}
+
+  public static final String EXAMPLE_IMAGE = "local/busybox:1";
+  /** Node leases last this long; the scheduler also waits this long after it starts. */
+  static final long LEASE_MILLIS = 5000;
+
+  private final EmbeddedKafkaBroker broker;
+  private final HazelcastInstance hazelcast;
+  private final Vertx vertx;
+  private final WorkloadStore store;
+  private final AssignmentLog assignments;
+  private final AgentNode agent;
+  private final int apiPort;
+
+  private SingleMachineFleet(EmbeddedKafkaBroker broker, HazelcastInstance hazelcast, Vertx vertx, WorkloadStore store,
+      AssignmentLog assignments, AgentNode agent, int apiPort) {
+    this.broker = broker;
+    this.hazelcast = hazelcast;
+    this.vertx = vertx;
+    this.store = store;
+    this.assignments = assignments;
+    this.agent = agent;
+    this.apiPort = apiPort;
+  }
+
+  public static SingleMachineFleet start(Options o, PrintStream progress) throws Exception {
+    Files.createDirectories(o.stateDir());
+    progress.println("[1/5] Kafka (KRaft, single node) in " + o.stateDir().resolve("kafka"));
+    EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(o.stateDir().resolve("kafka"), o.kafkaPort());
+    progress.println("[2/5] Hazelcast member on 127.0.0.1");
+    HazelcastInstance hazelcast = EmbeddedHazelcast.start("berth");
+    Vertx vertx = Vertx.vertx();
+    WorkloadStore store = WorkloadStore.open(broker.bootstrapServers());
+    AssignmentLog assignments = AssignmentLog.open(broker.bootstrapServers());
+    progress.println("[3/5] control plane: workload API and scheduler");
+    WorkloadApiVerticle api = new WorkloadApiVerticle(store, o.apiPort());
+    await(vertx.deployVerticle(api));
+    NodeRegistry nodes = new NodeRegistry(hazelcast, System::currentTimeMillis);
+    await(vertx.deployVerticle(new SchedulerVerticle(new SchedulerPass(store, nodes, assignments), 1000, LEASE_MILLIS)));
+    progress.println("[4/5] agent " + o.nodeName());
+    long memory = Math.max(1L << 30, Runtime.getRuntime().maxMemory() * 8);
+    AgentConfig config = new AgentConfig(o.nodeName(), o.stateDir().resolve("agent-" + o.nodeName()),
+        broker.bootstrapServers(), Runtime.getRuntime().availableProcessors() * 1000L, memory, Map.of(), LEASE_MILLIS,
+        2000);
+    AgentNode agent = await(AgentNode.start(vertx, config, hazelcast));
+    SingleMachineFleet fleet = new SingleMachineFleet(broker, hazelcast, vertx, store, assignments, agent,
+        api.actualPort());
+    progress.println("[5/5] examples from " + o.examples());
+    fleet.applyExamples(o.examples(), progress);
+    return fleet;
+  }
+
+  /** Builds the busybox example image if the agent lacks it, then applies every example spec. */
+  private void applyExamples(Path dir, PrintStream progress) throws Exception {
+    if (dir == null || !Files.isDirectory(dir)) {
+      return;
+    }
+    if (agent.images().resolve(ImageReference.parse(EXAMPLE_IMAGE)).isEmpty()) {
+      Path rootfs = Files.createTempDirectory("berth-example-rootfs-");
+      try {
+        new ImageBuilder(agent.images()).build(BusyboxRootfs.create(rootfs), BuildOptions.of(List.of("sh")),
+            ImageReference.parse(EXAMPLE_IMAGE));
+      } finally {
+        FileTrees.delete(rootfs);
+      }
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".json")).sorted()
+          .toList()) {
+        var result = store.apply(WorkloadSpecs.read(Files.readAllBytes(f), f.toString().endsWith(".yaml")));
+        progress.println("      " + f.getFileName() + ": " + result.workload().spec().name() + " "
+            + result.outcome().name().toLowerCase());
+        vertx.eventBus().publish(dev.berth.controlplane.ControlPlaneEvents.WORKLOADS_CHANGED,
+            result.workload().spec().name());
+      }
+    }
+  }
+
+  public int apiPort() {
+    return apiPort;
+  }
+
+  public String kafkaBootstrap() {
+    return broker.bootstrapServers();
+  }
+
+  public AgentNode agent() {
+    return agent;
+  }
+
+  public HazelcastInstance hazelcast() {
+    return hazelcast;
+  }
+
+  private static <T> T await(io.vertx.core.Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+
+  /** Stops everything but the containers: a later `berth up` adopts them. */
+  @Override
+  public void close() throws Exception {
+    await(agent.stop());
+    vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    assignments.close();
+    store.close();
+    hazelcast.shutdown();
+    broker.close();
+  }
+}

@@ -1,0 +1,50 @@
+package dev.berth.cli.fleet;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** `berth up`: the whole single-machine fleet in this process, until Ctrl-C (containers keep running). */
+@Command(name = "up", description = "run the whole single-machine fleet: Kafka, Hazelcast, control plane, one agent")
+public final class UpCommand implements Callable<Integer> {
+  @Option(names = "--state-dir", defaultValue = "/var/lib/berth", description = "all of the fleet's state")
+  Path stateDir;
+
+  @Option(names = "--kafka-port", defaultValue = "19092")
+  int kafkaPort;
+
+  @Option(names = "--api-port", defaultValue = "7070")
+  int apiPort;
+
+  @Option(names = "--node", defaultValue = "local", description = "this machine's node name")
+  String node;
+
+  @Option(names = "--examples", description = "workload specs to apply (default: the repository's examples/)")
+  Path examples;
+
+  @Override
+  public Integer call() throws Exception {
+    Path specs = examples != null ? examples : Path.of(System.getProperty("berth.home", "."), "examples");
+    SingleMachineFleet fleet = SingleMachineFleet.start(
+        new SingleMachineFleet.Options(stateDir, kafkaPort, apiPort, node, specs), System.out);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        System.out.println("stopping (containers keep running; the next `berth up` adopts them)");
+        fleet.close();
+      } catch (Exception e) {
+        System.err.println("berth: stopping: " + e.getMessage());
+      } finally {
+        stopped.countDown();
+      }
+    }));
+    System.out.println();
+    System.out.println("Berth is up. Workload API: http://127.0.0.1:" + fleet.apiPort() + "/v1/workloads"
+        + "   Kafka: " + fleet.kafkaBootstrap() + "   state: " + stateDir);
+    System.out.println("Try: curl -s http://127.0.0.1:" + fleet.apiPort() + "/v1/workloads   (Ctrl-C stops)");
+    stopped.await();
+    return 0;
+  }
+}

@@ -1,0 +1,83 @@
+package dev.berth.cli.fleet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.model.runtime.State;
+import dev.berth.runtime.ContainerRuntime;
+import dev.berth.runtime.files.FileTrees;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+
+/** `berth up` in-process: examples run, the API applies, and a restart keeps workloads and adopts containers. */
+class SingleMachineFleetTest {
+  private static void await(BooleanSupplier condition, String what) throws Exception {
+    for (int i = 0; i < 400; i++) {
+      if (condition.getAsBoolean()) {
+        return;
+      }
+      TimeUnit.MILLISECONDS.sleep(100);
+    }
+    throw new AssertionError("timed out waiting for " + what);
+  }
+
+  private static List<State> running(ContainerRuntime runtime) {
+    return runtime.list().stream().filter(s -> s.status().equals("running")).toList();
+  }
+
+  @Test
+  void theFleetRunsItsExamplesTakesAppliesAndSurvivesARestart() throws Exception {
+    Path state = Files.createTempDirectory("berth-up-");
+    Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path examples = Files.createDirectories(state.resolve("examples"));
+    Files.writeString(examples.resolve("hello.yaml"),
+        "name: hello\nimage: local/busybox:1\ncommand: [sleep]\nargs: [\"60\"]\nreplicas: 1\n");
+    SingleMachineFleet.Options options = new SingleMachineFleet.Options(state.resolve("berth"), 0, 0, "test-node",
+        examples);
+    PrintStream quiet = new PrintStream(PrintStream.nullOutputStream());
+    ContainerRuntime runtime = new ContainerRuntime(state.resolve("berth/agent-test-node/runtime"));
+    HttpClient http = HttpClient.newHttpClient();
+    SingleMachineFleet fleet = SingleMachineFleet.start(options, quiet);
+    try {
+      await(() -> running(runtime).size() == 1, "the example to run");
+      String api = "http://127.0.0.1:" + fleet.apiPort() + "/v1/workloads";
+      HttpResponse<String> applied = http.send(HttpRequest.newBuilder(URI.create(api))
+          .header("Content-Type", "application/yaml").POST(HttpRequest.BodyPublishers.ofString(
+              "name: web\nimage: local/busybox:1\ncommand: [sleep]\nargs: [\"60\"]\nreplicas: 2\n")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(201, applied.statusCode(), applied.body());
+      await(() -> running(runtime).size() == 3, "web's two replicas to run");
+      List<Integer> pids = running(runtime).stream().map(State::pid).sorted().toList();
+
+      fleet.close();
+      fleet = SingleMachineFleet.start(options, quiet);
+      String listed = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fleet.apiPort()
+          + "/v1/workloads")).build(), HttpResponse.BodyHandlers.ofString()).body();
+      assertTrue(listed.contains("\"name\":\"web\"") && listed.contains("\"name\":\"hello\""), listed);
+      TimeUnit.SECONDS.sleep(3); // a few reconcile passes
+      assertEquals(pids, running(runtime).stream().map(State::pid).sorted().toList(),
+          "the restarted fleet adopted its containers: no restart, no duplicate");
+
+      for (String name : List.of("web", "hello")) {
+        http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fleet.apiPort() + "/v1/workloads/" + name))
+            .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+      }
+      await(() -> runtime.list().isEmpty(), "everything to be removed");
+    } finally {
+      fleet.agent().reconciler().reconcile(List.of());
+      fleet.agent().reconciler().releaseCgroupParent();
+      fleet.close();
+      FileTrees.delete(state);
+    }
+  }
+}
