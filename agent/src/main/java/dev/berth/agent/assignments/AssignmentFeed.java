@@ -1,10 +1,7 @@
 package dev.berth.agent.assignments;
 
 import dev.berth.model.fleet.Assignment;
-import dev.berth.model.fleet.AssignmentKeys;
-import dev.berth.model.runtime.OciJson;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.berth.model.fleet.AssignmentTopic;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -29,7 +26,7 @@ public final class AssignmentFeed implements AutoCloseable {
     this.consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrapServers,
         "key.deserializer", StringDeserializer.class, "value.deserializer", ByteArrayDeserializer.class,
         "enable.auto.commit", false));
-    TopicPartition mine = new TopicPartition(AssignmentKeys.TOPIC, AssignmentKeys.partitionOf(node));
+    TopicPartition mine = new TopicPartition(AssignmentTopic.TOPIC, AssignmentTopic.partitionOf(node));
     consumer.assign(List.of(mine));
     consumer.seekToBeginning(List.of(mine));
   }
@@ -38,11 +35,16 @@ public final class AssignmentFeed implements AutoCloseable {
   public boolean poll(Duration wait) {
     boolean changed = false;
     for (ConsumerRecord<String, byte[]> r : consumer.poll(wait)) {
-      if (!AssignmentKeys.nodeOf(r.key()).equals(node)) {
+      if (!AssignmentTopic.nodeOf(r.key()).equals(node)) {
         continue; // another node that hashes to the same partition
       }
       String id = r.key().substring(r.key().indexOf('/') + 1);
-      changed |= r.value() == null ? desired.remove(id) != null : !decode(r.value()).equals(desired.put(id, decode(r.value())));
+      if (r.value() == null) {
+        changed |= desired.remove(id) != null;
+      } else {
+        Assignment a = AssignmentTopic.decode(r.value());
+        changed |= !a.equals(desired.put(id, a));
+      }
     }
     return changed;
   }
@@ -50,14 +52,6 @@ public final class AssignmentFeed implements AutoCloseable {
   /** The desired set as read so far, by container id. */
   public Map<String, Assignment> desired() {
     return Map.copyOf(desired);
-  }
-
-  private static Assignment decode(byte[] bytes) {
-    try {
-      return OciJson.mapper().readValue(bytes, Assignment.class);
-    } catch (IOException e) {
-      throw new UncheckedIOException("unreadable record on " + AssignmentKeys.TOPIC, e);
-    }
   }
 
   @Override

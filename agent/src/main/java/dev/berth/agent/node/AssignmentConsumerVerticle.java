@@ -1,13 +1,10 @@
 package dev.berth.agent.node;
 
-import dev.berth.model.fleet.Assignment;
-import dev.berth.model.fleet.AssignmentKeys;
-import dev.berth.model.runtime.OciJson;
+import dev.berth.model.fleet.AssignmentTopic;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Promise;
 import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
-import java.io.IOException;
 import java.util.Map;
 import java.util.Set;
 
@@ -33,7 +30,7 @@ public final class AssignmentConsumerVerticle extends AbstractVerticle {
         "value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer",
         "enable.auto.commit", "false", "group.id", "berth-agent-" + config.nodeName()));
     consumer.handler(record -> {
-      if (!AssignmentKeys.nodeOf(record.key()).equals(config.nodeName())) {
+      if (!AssignmentTopic.nodeOf(record.key()).equals(config.nodeName())) {
         return;
       }
       String id = record.key().substring(record.key().indexOf('/') + 1);
@@ -41,14 +38,14 @@ public final class AssignmentConsumerVerticle extends AbstractVerticle {
         desired.remove(id);
       } else {
         try {
-          desired.put(id, OciJson.mapper().readValue(record.value(), Assignment.class));
-        } catch (IOException e) {
+          desired.put(id, AssignmentTopic.decode(record.value()));
+        } catch (java.io.UncheckedIOException e) {
           return; // an unreadable record changes nothing; the level-triggered pass keeps what it had
         }
       }
       vertx.eventBus().publish(CHANGED, id);
     });
-    TopicPartition mine = new TopicPartition(AssignmentKeys.TOPIC, AssignmentKeys.partitionOf(config.nodeName()));
+    TopicPartition mine = new TopicPartition(AssignmentTopic.TOPIC, AssignmentTopic.partitionOf(config.nodeName()));
     consumer.assign(Set.of(mine)).compose(v -> consumer.seekToBeginning(mine))
         .compose(v -> consumer.endOffsets(mine))
         .onSuccess(end -> watchCatchUp(mine, end))

@@ -1,10 +1,7 @@
 package dev.berth.controlplane.scheduler;
 
 import dev.berth.model.fleet.Assignment;
-import dev.berth.model.fleet.AssignmentKeys;
-import dev.berth.model.runtime.OciJson;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.berth.model.fleet.AssignmentTopic;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,11 +37,11 @@ public final class AssignmentLog implements AutoCloseable {
 
   public static AssignmentLog open(String bootstrapServers) {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
-      admin.createTopics(List.of(new NewTopic(AssignmentKeys.TOPIC, AssignmentKeys.PARTITIONS, (short) 1)
+      admin.createTopics(List.of(new NewTopic(AssignmentTopic.TOPIC, AssignmentTopic.PARTITIONS, (short) 1)
           .configs(Map.of("cleanup.policy", "compact")))).all().get();
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new IllegalStateException("cannot create " + AssignmentKeys.TOPIC + ": " + e.getCause().getMessage(), e);
+        throw new IllegalStateException("cannot create " + AssignmentTopic.TOPIC + ": " + e.getCause().getMessage(), e);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -62,8 +59,8 @@ public final class AssignmentLog implements AutoCloseable {
         "key.deserializer", StringDeserializer.class, "value.deserializer", ByteArrayDeserializer.class,
         "enable.auto.commit", false))) {
       List<TopicPartition> parts = new ArrayList<>();
-      for (int p = 0; p < AssignmentKeys.PARTITIONS; p++) {
-        parts.add(new TopicPartition(AssignmentKeys.TOPIC, p));
+      for (int p = 0; p < AssignmentTopic.PARTITIONS; p++) {
+        parts.add(new TopicPartition(AssignmentTopic.TOPIC, p));
       }
       consumer.assign(parts);
       consumer.seekToBeginning(parts);
@@ -73,7 +70,7 @@ public final class AssignmentLog implements AutoCloseable {
           if (r.value() == null) {
             current.remove(r.key());
           } else {
-            current.put(r.key(), decode(r.value()));
+            current.put(r.key(), AssignmentTopic.decode(r.value()));
           }
         }
       }
@@ -97,23 +94,23 @@ public final class AssignmentLog implements AutoCloseable {
   /** Makes the log say exactly {@code desired}: new or moved assignments written, the others tombstoned. */
   public synchronized int apply(Map<String, Assignment> desired) {
     Map<String, Assignment> byKey = new HashMap<>();
-    desired.values().forEach(a -> byKey.put(AssignmentKeys.key(a.node(), a.containerId()), a));
+    desired.values().forEach(a -> byKey.put(AssignmentTopic.key(a.node(), a.containerId()), a));
     List<Future<RecordMetadata>> sends = new ArrayList<>();
     for (Map.Entry<String, Assignment> e : byKey.entrySet()) {
       if (!e.getValue().equals(current.get(e.getKey()))) {
-        sends.add(send(e.getKey(), e.getValue().node(), encode(e.getValue())));
+        sends.add(send(e.getKey(), e.getValue().node(), AssignmentTopic.encode(e.getValue())));
       }
     }
     for (String key : List.copyOf(current.keySet())) {
       if (!byKey.containsKey(key)) {
-        sends.add(send(key, AssignmentKeys.nodeOf(key), null));
+        sends.add(send(key, AssignmentTopic.nodeOf(key), null));
       }
     }
     for (Future<RecordMetadata> f : sends) {
       try {
         f.get();
       } catch (ExecutionException e) {
-        throw new IllegalStateException("cannot write to " + AssignmentKeys.TOPIC + ": " + e.getCause().getMessage(), e);
+        throw new IllegalStateException("cannot write to " + AssignmentTopic.TOPIC + ": " + e.getCause().getMessage(), e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted", e);
@@ -125,23 +122,7 @@ public final class AssignmentLog implements AutoCloseable {
   }
 
   private Future<RecordMetadata> send(String key, String node, byte[] value) {
-    return producer.send(new ProducerRecord<>(AssignmentKeys.TOPIC, AssignmentKeys.partitionOf(node), key, value));
-  }
-
-  private static byte[] encode(Assignment a) {
-    try {
-      return OciJson.mapper().writeValueAsBytes(a);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  static Assignment decode(byte[] bytes) {
-    try {
-      return OciJson.mapper().readValue(bytes, Assignment.class);
-    } catch (IOException e) {
-      throw new UncheckedIOException("unreadable record on " + AssignmentKeys.TOPIC, e);
-    }
+    return producer.send(new ProducerRecord<>(AssignmentTopic.TOPIC, AssignmentTopic.partitionOf(node), key, value));
   }
 
   @Override
