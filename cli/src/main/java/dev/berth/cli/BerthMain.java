@@ -3,6 +3,9 @@ package dev.berth.cli;
 import dev.berth.cli.bench.BenchCommand;
 import dev.berth.cli.demo.DemoCommand;
 import dev.berth.cli.fleet.DownCommand;
+import dev.berth.cli.fleetctl.ApplyCommand;
+import dev.berth.cli.fleetctl.DeleteWorkloadCommand;
+import dev.berth.cli.fleetctl.GetCommand;
 import dev.berth.cli.fleet.UpCommand;
 import dev.berth.cli.image.ImageCommand;
 import picocli.CommandLine;
@@ -11,7 +14,8 @@ import picocli.CommandLine.Command;
 /** berth: the one launcher; `berth runtime ...` is the runc command line, `berth up` runs Berth on this machine. */
 @Command(name = "berth", mixinStandardHelpOptions = true, version = "berth 0.1.0",
     description = "Berth: container orchestration on the OCI stack",
-    subcommands = {UpCommand.class, DownCommand.class, DemoCommand.class, ImageCommand.class, BenchCommand.class, RuntimeCommand.class})
+    subcommands = {UpCommand.class, DownCommand.class, ApplyCommand.class, GetCommand.class,
+        DeleteWorkloadCommand.class, DemoCommand.class, ImageCommand.class, BenchCommand.class, RuntimeCommand.class})
 public final class BerthMain implements Runnable {
   @Override
   public void run() {

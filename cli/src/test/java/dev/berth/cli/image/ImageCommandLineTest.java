@@ -5,34 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.agent.images.registry.LoopbackRegistry;
-import dev.berth.cli.BerthMain;
+import dev.berth.cli.BerthCli;
 import dev.berth.model.runtime.OciJson;
 import dev.berth.runtime.bundle.BusyboxRootfs;
 import dev.berth.runtime.files.FileTrees;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /** `berth image ...` as a user runs it, against a real registry on loopback. */
 class ImageCommandLineTest {
-  private record Out(int exit, String out, String err) {}
-
-  private static synchronized Out berth(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true));
-      System.setErr(new PrintStream(err, true));
-      int code = BerthMain.execute(args);
-      return new Out(code, out.toString(), err.toString());
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
+  private static BerthCli.Out berth(String... args) {
+    return BerthCli.run(args);
   }
 
   @Test
@@ -42,16 +26,16 @@ class ImageCommandLineTest {
       String store = work.resolve("store").toString();
       Path rootfs = BusyboxRootfs.create(work.resolve("rootfs"));
       String name = registry.host() + "/cli/busybox:1";
-      Out built = berth("image", "build", "--store", store, rootfs.toString(), "-t", name, "--cmd", "sh,-c,echo hi",
+      BerthCli.Out built = berth("image", "build", "--store", store, rootfs.toString(), "-t", name, "--cmd", "sh,-c,echo hi",
           "-e", "A=1", "--expose", "80");
       assertEquals(0, built.exit(), built.err());
-      Out pushed = berth("image", "push", "--store", store, name);
+      BerthCli.Out pushed = berth("image", "push", "--store", store, name);
       assertEquals(0, pushed.exit(), pushed.err());
       assertTrue(pushed.out().contains("2 uploaded"), pushed.out());
       assertTrue(pushed.out().contains("[" + "=".repeat(30) + "]"), "a finished bar per blob: " + pushed.out());
 
       String other = work.resolve("other").toString();
-      Out pulled = berth("image", "pull", "--store", other, name);
+      BerthCli.Out pulled = berth("image", "pull", "--store", other, name);
       assertEquals(0, pulled.exit(), pulled.err());
       assertTrue(berth("image", "ls", "--store", other).out().contains(name), "listed after pull");
       var inspect = OciJson.mapper().readTree(berth("image", "inspect", "--store", other, name).out());
@@ -61,19 +45,19 @@ class ImageCommandLineTest {
       Path layout = work.resolve("layout");
       assertEquals(0, berth("image", "export", "--store", other, name, layout.toString()).exit());
       String third = work.resolve("third").toString();
-      Out imported = berth("image", "import", "--store", third, layout.toString(), "local/imported:1",
+      BerthCli.Out imported = berth("image", "import", "--store", third, layout.toString(), "local/imported:1",
           "--ref-name", "1");
       assertEquals(0, imported.exit(), imported.err());
 
       assertEquals(0, berth("image", "rm", "--store", other, name).exit());
-      Out pruned = berth("image", "prune", "--store", other);
+      BerthCli.Out pruned = berth("image", "prune", "--store", other);
       assertTrue(pruned.out().contains("removed 3 blobs, kept 0"), pruned.out());
       assertFalse(berth("image", "ls", "--store", other).out().contains(name));
 
-      Out bad = berth("image", "pull", "--store", other, "Not/Valid");
+      BerthCli.Out bad = berth("image", "pull", "--store", other, "Not/Valid");
       assertEquals(1, bad.exit());
       assertTrue(bad.err().contains("repository name must be lowercase"), bad.err());
-      Out unknown = berth("image", "pull", "--store", other, registry.host() + "/cli/missing:1");
+      BerthCli.Out unknown = berth("image", "pull", "--store", other, registry.host() + "/cli/missing:1");
       assertEquals(1, unknown.exit());
       assertTrue(unknown.err().contains("HTTP 404"), unknown.err());
     } finally {

@@ -1,0 +1,44 @@
+package dev.berth.cli.fleetctl;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** `berth apply -f FILE|DIR`: sends each spec to the control plane, as kubectl apply does. */
+@Command(name = "apply", description = "apply workload specs (YAML or JSON) from a file or a directory")
+public final class ApplyCommand implements Callable<Integer> {
+  @Option(names = {"-f", "--filename"}, required = true)
+  Path path;
+
+  @Option(names = "--server", defaultValue = "http://127.0.0.1:7070")
+  String server;
+
+  @Override
+  public Integer call() throws Exception {
+    List<Path> files;
+    if (Files.isDirectory(path)) {
+      try (Stream<Path> s = Files.list(path)) {
+        files = s.filter(p -> p.toString().matches(".*\\.(ya?ml|json)$")).sorted().toList();
+      }
+    } else {
+      files = List.of(path);
+    }
+    ApiClient api = new ApiClient(server);
+    int failed = 0;
+    for (Path f : files) {
+      String type = f.toString().endsWith(".json") ? "application/json" : "application/yaml";
+      ApiClient.Answer a = api.send("POST", "/v1/workloads", type, Files.readAllBytes(f));
+      if (a.status() == 200 || a.status() == 201) {
+        System.out.println("workload/" + a.body().path("name").asText() + " " + a.body().path("outcome").asText());
+      } else {
+        System.err.println(f + ": " + ApiClient.error(a));
+        failed++;
+      }
+    }
+    return failed == 0 ? 0 : 1;
+  }
+}
