@@ -1,6 +1,6 @@
 package dev.berth.agent.node;
 
-import dev.berth.agent.reconcile.ContainerReport;
+import dev.berth.model.fleet.ContainerReport;
 import dev.berth.agent.reconcile.Reconciler;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

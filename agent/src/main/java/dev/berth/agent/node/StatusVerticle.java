@@ -2,7 +2,8 @@ package dev.berth.agent.node;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import dev.berth.agent.reconcile.ContainerReport;
+import dev.berth.model.fleet.ContainerReport;
+import dev.berth.model.fleet.FleetMaps;
 import dev.berth.model.fleet.NodeRecord;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.WorkerExecutor;
@@ -15,8 +16,6 @@ import java.util.function.Supplier;
  * containers' reports to the map "containers". Hazelcast calls block, so they run on a worker.
  */
 public final class StatusVerticle extends AbstractVerticle {
-  public static final String NODES = "nodes";
-  public static final String CONTAINERS = "containers";
   private final AgentConfig config;
   private final HazelcastInstance hazelcast;
   private final Supplier<java.util.List<ContainerReport>> reports;
@@ -39,7 +38,7 @@ public final class StatusVerticle extends AbstractVerticle {
 
   private void renew() {
     worker.executeBlocking(() -> {
-      IMap<String, NodeRecord> nodes = hazelcast.getMap(NODES);
+      IMap<String, NodeRecord> nodes = hazelcast.getMap(FleetMaps.NODES);
       nodes.set(config.nodeName(), new NodeRecord(config.nodeName(), config.cpuMillis(), config.memoryBytes(),
           config.labels(), System.currentTimeMillis() + config.leaseMillis()));
       return null;
@@ -49,7 +48,7 @@ public final class StatusVerticle extends AbstractVerticle {
   private void publish() {
     java.util.List<ContainerReport> now = reports.get();
     worker.executeBlocking(() -> {
-      IMap<String, ContainerReport> containers = hazelcast.getMap(CONTAINERS);
+      IMap<String, ContainerReport> containers = hazelcast.getMap(FleetMaps.CONTAINERS);
       Map<String, ContainerReport> batch = new HashMap<>();
       now.forEach(r -> batch.put(r.containerId(), r));
       containers.putAll(batch);

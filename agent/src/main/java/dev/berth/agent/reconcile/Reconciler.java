@@ -1,5 +1,6 @@
 package dev.berth.agent.reconcile;
 
+import dev.berth.model.fleet.ContainerReport;
 import dev.berth.agent.images.ImageStore;
 import dev.berth.agent.images.registry.ImagePuller;
 import dev.berth.agent.images.snapshot.Snapshotter;
@@ -120,8 +121,9 @@ public final class Reconciler {
     }
   }
 
-  private static ContainerReport report(Assignment a, String state, Integer exit, int restarts, String message) {
-    return new ContainerReport(a.containerId(), a.workload(), a.generation(), state, exit, restarts, message);
+  private ContainerReport report(Assignment a, String state, Integer exit, int restarts, String message) {
+    return new ContainerReport(a.containerId(), a.workload(), a.generation(), state, exit, restarts, message,
+        config.nodeName());
   }
 
   private void removeQuietly(String id) {

@@ -7,7 +7,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.berth.agent.images.build.BuildOptions;
 import dev.berth.agent.images.build.ImageBuilder;
-import dev.berth.agent.reconcile.ContainerReport;
+import dev.berth.model.fleet.ContainerReport;
 import dev.berth.agent.reconcile.Reconciler;
 import dev.berth.controlplane.cluster.EmbeddedHazelcast;
 import dev.berth.controlplane.cluster.NodeRegistry;
@@ -76,7 +76,7 @@ class AgentEndToEndTest {
       ContainerRuntime runtime = new ContainerRuntime(work.resolve("agent/runtime"));
       await(() -> runtime.list().stream().filter(s -> s.status().equals("running")).count() == 2,
           "two running containers");
-      IMap<String, ContainerReport> containers = hz.getMap(StatusVerticle.CONTAINERS);
+      IMap<String, ContainerReport> containers = hz.getMap(dev.berth.model.fleet.FleetMaps.CONTAINERS);
       await(() -> containers.values().stream().filter(r -> r.state().equals("running")).count() == 2,
           "both reported running in Hazelcast");
 

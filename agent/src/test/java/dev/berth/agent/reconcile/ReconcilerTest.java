@@ -1,5 +1,6 @@
 package dev.berth.agent.reconcile;
 
+import dev.berth.model.fleet.ContainerReport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -68,7 +68,7 @@ public final class SingleMachineFleet implements AutoCloseable {
     WorkloadStore store = WorkloadStore.open(broker.bootstrapServers());
     AssignmentLog assignments = AssignmentLog.open(broker.bootstrapServers());
     progress.println("[3/5] control plane: workload API and scheduler");
-    WorkloadApiVerticle api = new WorkloadApiVerticle(store, o.apiPort());
+    WorkloadApiVerticle api = new WorkloadApiVerticle(store, hazelcast, o.apiPort());
     await(vertx.deployVerticle(api));
     NodeRegistry nodes = new NodeRegistry(hazelcast, System::currentTimeMillis);
     await(vertx.deployVerticle(new SchedulerVerticle(new SchedulerPass(store, nodes, assignments), 1000, LEASE_MILLIS)));

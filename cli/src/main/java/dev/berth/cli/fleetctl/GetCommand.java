@@ -8,10 +8,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** `berth get workloads [NAME]`: a table as kubectl prints, or the objects with -o json|yaml. */
-@Command(name = "get", description = "show workloads")
+/** `berth get workloads|nodes|containers [NAME]`: a table as kubectl prints, or the objects with -o json|yaml. */
+@Command(name = "get", description = "show workloads, nodes or containers")
 public final class GetCommand implements Callable<Integer> {
-  @Parameters(index = "0", description = "workloads")
+  @Parameters(index = "0", description = "workloads, nodes or containers")
   String kind;
 
   @Parameters(index = "1", arity = "0..1")
@@ -25,12 +25,18 @@ public final class GetCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!kind.equals("workloads") && !kind.equals("workload")) {
-      System.err.println("berth: unknown kind \"" + kind + "\" (the API serves workloads so far)");
+    String resource = switch (kind) {
+      case "workload", "workloads" -> "workloads";
+      case "node", "nodes" -> "nodes";
+      case "container", "containers" -> "containers";
+      default -> null;
+    };
+    if (resource == null) {
+      System.err.println("berth: unknown kind \"" + kind + "\" (workloads, nodes or containers)");
       return 1;
     }
-    ApiClient.Answer a = new ApiClient(server).send("GET", "/v1/workloads" + (name == null ? "" : "/" + name),
-        null, null);
+    boolean one = name != null && resource.equals("workloads");
+    ApiClient.Answer a = new ApiClient(server).send("GET", "/v1/" + resource + (one ? "/" + name : ""), null, null);
     if (a.status() != 200) {
       System.err.println("berth: " + ApiClient.error(a));
       return 1;
@@ -39,9 +45,25 @@ public final class GetCommand implements Callable<Integer> {
       System.out.println(OciJson.write(a.body()));
     } else if ("yaml".equals(output)) {
       System.out.print(new YAMLMapper().writeValueAsString(a.body()));
+    } else if (resource.equals("nodes")) {
+      System.out.printf("%-20s %-9s %-8s %s%n", "NAME", "STATUS", "CPU", "MEMORY");
+      for (JsonNode n : a.body().path("items")) {
+        System.out.printf("%-20s %-9s %-8s %dMi%n", n.path("name").asText(),
+            n.path("alive").asBoolean() ? "Ready" : "Lost", n.path("cpuMillis").asLong() + "m",
+            n.path("memoryBytes").asLong() >> 20);
+      }
+    } else if (resource.equals("containers")) {
+      System.out.printf("%-28s %-16s %-12s %-9s %-5s %s%n", "CONTAINER", "WORKLOAD", "NODE", "STATE", "EXIT",
+          "RESTARTS");
+      for (JsonNode c : a.body().path("items")) {
+        System.out.printf("%-28s %-16s %-12s %-9s %-5s %s%n", c.path("containerId").asText(),
+            c.path("workload").asText(), c.path("node").asText(), c.path("state").asText(),
+            c.path("exitCode").isNull() || c.path("exitCode").isMissingNode() ? "-" : c.path("exitCode").asText(),
+            c.path("restarts").asText());
+      }
     } else {
       System.out.printf("%-24s %-40s %-9s %s%n", "NAME", "IMAGE", "REPLICAS", "GENERATION");
-      for (JsonNode w : name == null ? a.body().path("items") : java.util.List.of(a.body())) {
+      for (JsonNode w : one ? java.util.List.of(a.body()) : a.body().path("items")) {
         JsonNode spec = w.path("spec");
         System.out.printf("%-24s %-40s %-9s %s%n", w.path("name").asText(), spec.path("image").asText(),
             spec.path("replicas").asText("1"), w.path("generation").asText());

@@ -57,6 +57,11 @@ class SingleMachineFleetTest {
           HttpResponse.BodyHandlers.ofString());
       assertEquals(201, applied.statusCode(), applied.body());
       await(() -> running(runtime).size() == 3, "web's two replicas to run");
+      String server = "http://127.0.0.1:" + fleet.apiPort();
+      var nodes = dev.berth.cli.BerthCli.run("get", "nodes", "--server", server);
+      assertTrue(nodes.out().lines().anyMatch(l -> l.startsWith("test-node") && l.contains("Ready")), nodes.out());
+      await(() -> dev.berth.cli.BerthCli.run("get", "containers", "--server", server).out().lines()
+          .filter(l -> l.contains(" running ")).count() == 3, "three containers reported running");
       List<Integer> pids = running(runtime).stream().map(State::pid).sorted().toList();
 
       fleet.close();

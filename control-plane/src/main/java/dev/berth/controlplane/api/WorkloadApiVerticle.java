@@ -3,10 +3,15 @@ package dev.berth.controlplane.api;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
 import dev.berth.controlplane.ControlPlaneEvents;
 import dev.berth.controlplane.specs.ApplyResult;
 import dev.berth.controlplane.specs.StoredWorkload;
 import dev.berth.controlplane.specs.WorkloadStore;
+import dev.berth.model.fleet.ContainerReport;
+import dev.berth.model.fleet.FleetMaps;
+import dev.berth.model.fleet.NodeRecord;
 import dev.berth.model.fleet.WorkloadSpec;
 import dev.berth.model.fleet.WorkloadSpecs;
 import dev.berth.model.runtime.OciJson;
@@ -19,11 +24,13 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
+import java.util.Comparator;
 import java.util.Locale;
 
 /**
- * The workload REST API: apply (POST or PUT), get, list and delete, in JSON or YAML. Parsing and every
- * store call run on a worker pool; the event loop only routes.
+ * The control plane's REST API: workloads (apply with POST or PUT, get, list, delete, in JSON or YAML) and,
+ * given the fleet view, nodes and containers. Parsing, store and Hazelcast calls run on a worker pool; the
+ * event loop only routes.
  */
 public final class WorkloadApiVerticle extends AbstractVerticle {
   /** Specs are small; anything larger is refused before it is parsed. */
@@ -31,12 +38,19 @@ public final class WorkloadApiVerticle extends AbstractVerticle {
   private static final YAMLMapper YAML = new YAMLMapper();
 
   private final WorkloadStore store;
+  private final HazelcastInstance fleetView;
   private final int port;
   private WorkerExecutor workers;
   private HttpServer server;
 
   public WorkloadApiVerticle(WorkloadStore store, int port) {
+    this(store, null, port);
+  }
+
+  /** With {@code fleetView}, also GET /v1/nodes and /v1/containers from the live view in Hazelcast. */
+  public WorkloadApiVerticle(WorkloadStore store, HazelcastInstance fleetView, int port) {
     this.store = store;
+    this.fleetView = fleetView;
     this.port = port;
   }
 
@@ -50,6 +64,10 @@ public final class WorkloadApiVerticle extends AbstractVerticle {
     router.get("/v1/workloads").handler(this::list);
     router.get("/v1/workloads/:name").handler(this::get);
     router.delete("/v1/workloads/:name").handler(this::delete);
+    if (fleetView != null) {
+      router.get("/v1/nodes").handler(this::nodes);
+      router.get("/v1/containers").handler(this::containers);
+    }
     router.route().failureHandler(this::failure);
     vertx.createHttpServer().requestHandler(router).listen(port, "127.0.0.1")
         .onSuccess(s -> {
@@ -107,6 +125,32 @@ public final class WorkloadApiVerticle extends AbstractVerticle {
       }
       respond(ctx, deleted ? 200 : 404, message(deleted ? "deleted " + name : "no workload named \"" + name + "\""));
     }).onFailure(e -> error(ctx, e));
+  }
+
+  private void nodes(RoutingContext ctx) {
+    workers.executeBlocking(() -> {
+      IMap<String, NodeRecord> map = fleetView.getMap(FleetMaps.NODES);
+      long now = System.currentTimeMillis();
+      ObjectNode out = OciJson.mapper().createObjectNode();
+      ArrayNode items = out.putArray("items");
+      map.values().stream().sorted(Comparator.comparing(NodeRecord::name)).forEach(n -> {
+        ObjectNode item = OciJson.mapper().valueToTree(n);
+        item.put("alive", n.alive(now));
+        items.add(item);
+      });
+      return out;
+    }, false).onSuccess(out -> respond(ctx, 200, out)).onFailure(e -> error(ctx, e));
+  }
+
+  private void containers(RoutingContext ctx) {
+    workers.executeBlocking(() -> {
+      IMap<String, ContainerReport> map = fleetView.getMap(FleetMaps.CONTAINERS);
+      ObjectNode out = OciJson.mapper().createObjectNode();
+      ArrayNode items = out.putArray("items");
+      map.values().stream().sorted(Comparator.comparing(ContainerReport::containerId))
+          .forEach(c -> items.add(OciJson.mapper().valueToTree(c)));
+      return out;
+    }, false).onSuccess(out -> respond(ctx, 200, out)).onFailure(e -> error(ctx, e));
   }
 
   private void failure(RoutingContext ctx) {

@@ -2,6 +2,7 @@ package dev.berth.controlplane.cluster;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import dev.berth.model.fleet.FleetMaps;
 import dev.berth.model.fleet.NodeRecord;
 import java.util.List;
 import java.util.function.LongSupplier;
@@ -11,12 +12,11 @@ import java.util.function.LongSupplier;
  * seconds long); the control plane reads a node whose lease ran out as lost.
  */
 public final class NodeRegistry {
-  public static final String MAP = "nodes";
   private final IMap<String, NodeRecord> nodes;
   private final LongSupplier clock;
 
   public NodeRegistry(HazelcastInstance hazelcast, LongSupplier clock) {
-    this.nodes = hazelcast.getMap(MAP);
+    this.nodes = hazelcast.getMap(FleetMaps.NODES);
     this.clock = clock;
   }
 
