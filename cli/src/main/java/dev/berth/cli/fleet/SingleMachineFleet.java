@@ -7,6 +7,7 @@ import dev.berth.agent.node.AgentConfig;
 import dev.berth.agent.node.AgentNode;
 import dev.berth.controlplane.api.WorkloadApiVerticle;
 import dev.berth.controlplane.cluster.EmbeddedHazelcast;
+import dev.berth.controlplane.cluster.LeaderLease;
 import dev.berth.controlplane.cluster.NodeRegistry;
 import dev.berth.controlplane.kafka.EmbeddedKafkaBroker;
 import dev.berth.controlplane.scheduler.AssignmentLog;
@@ -71,7 +72,10 @@ public final class SingleMachineFleet implements AutoCloseable {
     WorkloadApiVerticle api = new WorkloadApiVerticle(store, hazelcast, o.apiPort());
     await(vertx.deployVerticle(api));
     NodeRegistry nodes = new NodeRegistry(hazelcast, System::currentTimeMillis);
-    await(vertx.deployVerticle(new SchedulerVerticle(new SchedulerPass(store, nodes, assignments), 1000, LEASE_MILLIS)));
+    LeaderLease leadership = new LeaderLease(hazelcast, "scheduler", "berth-up-" + ProcessHandle.current().pid(),
+        LEASE_MILLIS, System::currentTimeMillis);
+    await(vertx.deployVerticle(new SchedulerVerticle(new SchedulerPass(store, nodes, assignments), 1000, LEASE_MILLIS,
+        leadership)));
     progress.println("[4/5] agent " + o.nodeName());
     long memory = Math.max(1L << 30, Runtime.getRuntime().maxMemory() * 8);
     AgentConfig config = new AgentConfig(o.nodeName(), o.stateDir().resolve("agent-" + o.nodeName()),

@@ -8,13 +8,16 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs scheduler passes on a worker, one at a time: when a workload changes and every second (nodes come
- * and go without events: an expired lease is noticed by the next pass).
+ * and go without events: an expired lease is noticed by the next pass). With a leader lease, only the
+ * control plane that holds it schedules; the others wait and take over when it lapses.
  */
 public final class SchedulerVerticle extends AbstractVerticle {
   private final SchedulerPass pass;
   private final long intervalMillis;
   private final long startupGraceMillis;
+  private final dev.berth.controlplane.cluster.LeaderLease leadership;
   private volatile boolean ready;
+  private volatile boolean leader;
   private final AtomicBoolean running = new AtomicBoolean();
   private final AtomicBoolean again = new AtomicBoolean();
   private final AtomicReference<SchedulerPass.Outcome> last = new AtomicReference<>();
@@ -25,9 +28,22 @@ public final class SchedulerVerticle extends AbstractVerticle {
    * re-register after a control-plane restart before their absence could move or remove anything.
    */
   public SchedulerVerticle(SchedulerPass pass, long intervalMillis, long startupGraceMillis) {
+    this(pass, intervalMillis, startupGraceMillis, null);
+  }
+
+  /** {@code leadership} null: this is the only control plane. */
+  public SchedulerVerticle(SchedulerPass pass, long intervalMillis, long startupGraceMillis,
+      dev.berth.controlplane.cluster.LeaderLease leadership) {
     this.pass = pass;
     this.intervalMillis = intervalMillis;
     this.startupGraceMillis = startupGraceMillis;
+    this.leadership = leadership;
+    this.leader = leadership == null;
+  }
+
+  /** Whether this control plane schedules now. */
+  public boolean isLeader() {
+    return leader;
   }
 
   @Override
@@ -54,8 +70,12 @@ public final class SchedulerVerticle extends AbstractVerticle {
       again.set(true);
       return;
     }
-    worker.executeBlocking(pass::run, true).onComplete(r -> {
-      if (r.succeeded()) {
+    worker.executeBlocking(() -> {
+      // The lease is checked right before acting: a control plane that lost it does nothing.
+      leader = leadership == null || leadership.acquireOrRenew();
+      return leader ? pass.run() : null;
+    }, true).onComplete(r -> {
+      if (r.succeeded() && r.result() != null) {
         last.set(r.result());
       }
       running.set(false);
@@ -69,6 +89,9 @@ public final class SchedulerVerticle extends AbstractVerticle {
   public void stop() {
     if (worker != null) {
       worker.close();
+    }
+    if (leadership != null && leader) {
+      leadership.release();
     }
   }
 }

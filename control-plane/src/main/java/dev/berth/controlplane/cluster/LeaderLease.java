@@ -1,0 +1,54 @@
+package dev.berth.controlplane.cluster;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import java.io.Serializable;
+import java.util.function.LongSupplier;
+
+/**
+ * Leader election by lease in the Hazelcast map "leases": one holder at a time, renewed by the holder, taken
+ * over by a candidate once it has expired. Every change is a compare-and-set on the entry, so two candidates
+ * can never both win; a leader that fails to renew in time stops acting (its next check answers false).
+ */
+public final class LeaderLease {
+  public static final String MAP = "leases";
+
+  /** The current holder of a lease and until when it holds it. */
+  public record Holder(String id, long expiresAtMillis) implements Serializable {}
+
+  private final IMap<String, Holder> leases;
+  private final String name;
+  private final String candidate;
+  private final long ttlMillis;
+  private final LongSupplier clock;
+
+  public LeaderLease(HazelcastInstance hazelcast, String name, String candidate, long ttlMillis, LongSupplier clock) {
+    this.leases = hazelcast.getMap(MAP);
+    this.name = name;
+    this.candidate = candidate;
+    this.ttlMillis = ttlMillis;
+    this.clock = clock;
+  }
+
+  /** Takes or renews the lease; true when this candidate is the leader until the next call is due. */
+  public boolean acquireOrRenew() {
+    long now = clock.getAsLong();
+    Holder mine = new Holder(candidate, now + ttlMillis);
+    Holder current = leases.get(name);
+    if (current == null) {
+      return leases.putIfAbsent(name, mine) == null;
+    }
+    if (current.id().equals(candidate) || current.expiresAtMillis() < now) {
+      return leases.replace(name, current, mine);
+    }
+    return false;
+  }
+
+  /** Gives the lease up at once (a clean shutdown), so another candidate need not wait for it to expire. */
+  public void release() {
+    Holder current = leases.get(name);
+    if (current != null && current.id().equals(candidate)) {
+      leases.remove(name, current);
+    }
+  }
+}
