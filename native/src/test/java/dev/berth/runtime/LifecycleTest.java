@@ -133,7 +133,9 @@ class LifecycleTest extends RuntimeTestSupport {
 
   @Test
   void pauseFreezesAndResumeThaws() throws Exception {
-    var b = bundle("i=0; while true; do i=$((i+1)); echo $i > /data/count; sleep 0.02; done").edit(c ->
+    // Written to a temporary file and renamed, so the test never reads a half-written counter.
+    var b = bundle("i=0; while true; do i=$((i+1)); echo $i > /data/count.tmp; mv /data/count.tmp /data/count;"
+        + " sleep 0.02; done").edit(c ->
         ((ArrayNode) c.get("mounts")).addObject().put("destination", "/data").put("type", "bind")
             .put("source", work.toString()).putArray("options").add("rbind"));
     String id = newId("pause");
