@@ -27,6 +27,13 @@ class LifecycleTest extends RuntimeTestSupport {
     return id;
   }
 
+  private void awaitOutput(String id, String text) throws InterruptedException {
+    for (int i = 0; i < 500 && !stdoutOf(id).contains(text); i++) {
+      Thread.sleep(10);
+    }
+    assertTrue(stdoutOf(id).contains(text), "container " + id + " never printed " + text);
+  }
+
   @Test
   void theUserProgramsExitCodeIsReported() throws Exception {
     assertEquals(42, run(bundle("exit 42")).exitCode());
@@ -64,8 +71,8 @@ class LifecycleTest extends RuntimeTestSupport {
 
   @Test
   void killDeliversTheSignal() throws Exception {
-    String id = started("trap 'exit 7' USR1; while true; do sleep 0.05; done");
-    Thread.sleep(200); // let the trap be installed
+    String id = started("trap 'exit 7' USR1; echo trapped; while true; do sleep 0.05; done");
+    awaitOutput(id, "trapped"); // the handler is installed: PID 1 ignores signals it has no handler for
     runtime.kill(id, 10, false);
     assertEquals(7, runtime.exitCode(id).get(10, TimeUnit.SECONDS));
     // PID 1 of a pid namespace ignores signals it has no handler for, except SIGKILL.
@@ -85,7 +92,9 @@ class LifecycleTest extends RuntimeTestSupport {
   @Test
   void killAllSignalsEveryProcessInTheContainer() throws Exception {
     String id = started("sleep 30 & sleep 30 & wait");
-    Thread.sleep(200);
+    for (int i = 0; i < 500 && runtime.ps(id).size() < 3; i++) {
+      Thread.sleep(10);
+    }
     assertEquals(3, runtime.ps(id).size());
     runtime.kill(id, 9, true);
     assertEquals(137, runtime.exitCode(id).get(10, TimeUnit.SECONDS));
