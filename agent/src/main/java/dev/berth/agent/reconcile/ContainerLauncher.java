@@ -60,8 +60,10 @@ final class ContainerLauncher {
     Path bundle = Files.createDirectories(bundleDir(id));
     try {
       ImageReference ref = ImageReference.parse(a.image());
-      Descriptor top = images.resolve(ref).isPresent() ? images.resolve(ref).get()
-          : puller.pull(ref, ImagePuller.hostPlatform(), PullProgress.NONE);
+      Descriptor top = images.resolve(ref).orElse(null);
+      if (top == null) {
+        top = puller.pull(ref, ImagePuller.hostPlatform(), PullProgress.NONE);
+      }
       Manifest manifest = manifest(top, ref);
       ImageConfig image = OciJson.mapper().readValue(images.content().read(manifest.config().digest()),
           ImageConfig.class);

@@ -26,12 +26,13 @@ import java.util.function.LongSupplier;
  * duplicated. Blocking: run it on a worker, one pass at a time.
  */
 public final class Reconciler {
+  private static final java.util.logging.Logger LOG =
+      java.util.logging.Logger.getLogger(Reconciler.class.getName());
   private final ReconcilerConfig config;
   private final ContainerRuntime runtime;
   private final ContainerLauncher launcher;
   private final LongSupplier clock;
   private final Map<String, Long> notBefore = new HashMap<>();
-  private final Map<String, String> failures = new HashMap<>();
 
   public Reconciler(ReconcilerConfig config, ContainerRuntime runtime, ImageStore images, Snapshotter snapshots,
       ImagePuller puller, LongSupplier clock) {
@@ -113,10 +114,8 @@ public final class Reconciler {
   private ContainerReport launch(Assignment a, int restarts) {
     try {
       launcher.launch(a);
-      failures.remove(a.containerId());
       return report(a, "running", null, restarts, null);
     } catch (Exception e) {
-      failures.put(a.containerId(), e.getMessage());
       return report(a, "failed", null, restarts, e.getMessage());
     }
   }
@@ -131,7 +130,7 @@ public final class Reconciler {
       launcher.remove(id, false);
       notBefore.remove(id);
     } catch (Exception e) {
-      failures.put(id, "cannot remove: " + e.getMessage());
+      LOG.warning("container " + id + ": cannot remove: " + e.getMessage());
     }
   }
 
@@ -160,7 +159,7 @@ public final class Reconciler {
       Files.createDirectories(launcher.bundleDir(id));
       Files.writeString(launcher.bundleDir(id).resolve("restarts"), Integer.toString(n));
     } catch (IOException e) {
-      failures.put(id, "cannot record restarts: " + e.getMessage());
+      LOG.warning("container " + id + ": cannot record restarts: " + e.getMessage());
     }
   }
 }

@@ -16,7 +16,6 @@ import dev.berth.model.fleet.WorkloadSpec;
 import dev.berth.model.fleet.WorkloadSpecs;
 import dev.berth.model.runtime.OciJson;
 import io.vertx.core.AbstractVerticle;
-import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
@@ -206,11 +205,5 @@ public final class WorkloadApiVerticle extends AbstractVerticle {
     if (workers != null) {
       workers.close();
     }
-  }
-
-  /** For tests and berth up: deploys the API and completes with the verticle once it listens. */
-  public static Future<WorkloadApiVerticle> deploy(io.vertx.core.Vertx vertx, WorkloadStore store, int port) {
-    WorkloadApiVerticle v = new WorkloadApiVerticle(store, port);
-    return vertx.deployVerticle(v).map(id -> v);
   }
 }

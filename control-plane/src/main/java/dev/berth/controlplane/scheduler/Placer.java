@@ -29,14 +29,14 @@ public final class Placer {
       free.put(n.name(), new Free(n, n.cpuMillis(), n.memoryBytes()));
     }
     Map<String, Placement> desired = new HashMap<>();
-    Map<String, WorkloadSpec> specs = new HashMap<>();
+    Map<String, StoredWorkload> byName = new HashMap<>();
     for (StoredWorkload w : workloads) {
-      specs.put(w.spec().name(), w.spec());
+      byName.put(w.spec().name(), w);
     }
     // Keep what is still valid first, so that capacity accounts for it.
     for (Placement p : current.values()) {
-      WorkloadSpec spec = specs.get(p.workload());
-      StoredWorkload w = workloads.stream().filter(x -> x.spec().name().equals(p.workload())).findFirst().orElse(null);
+      StoredWorkload w = byName.get(p.workload());
+      WorkloadSpec spec = w == null ? null : w.spec();
       Free node = free.get(p.node());
       if (w != null && w.generation() == p.generation() && p.replica() < spec.replicaCount() && node != null
           && matches(node.node, spec) && !desired.containsKey(p.containerId())) {

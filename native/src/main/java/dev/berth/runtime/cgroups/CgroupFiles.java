@@ -92,7 +92,7 @@ final class CgroupFiles {
     }
   }
 
-  /** Removes ancestors the runtime created, innermost first, stopping at the first one still in use. */
+  /** Removes a cgroup directory if nothing is in it any more; one still in use is kept. */
   static void rmdirIfEmpty(Path dir) {
     try {
       Files.deleteIfExists(dir);

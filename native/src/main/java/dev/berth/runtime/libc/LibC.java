@@ -19,8 +19,6 @@ public interface LibC {
 
   int close(int fd);
 
-  int getpid();
-
   int mknod(String path, int mode, long dev);
 
   int lsetxattr(String path, String name, byte[] value, long size, int flags);
