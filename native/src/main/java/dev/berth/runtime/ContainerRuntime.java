@@ -370,6 +370,10 @@ public final class ContainerRuntime {
       java.lang.Process monitor = monitors.remove(id);
       if (monitor != null) {
         monitor.onExit().join();
+      } else if (r.monitored()) {
+        // Adopted (another process started it): its monitor writes the exit file into the state directory
+        // right after the container died; removing the directory before that would race with it.
+        awaitExitFile(id);
       }
       store.remove(id);
     }
@@ -380,6 +384,13 @@ public final class ContainerRuntime {
       for (int pid : cg.pids()) {
         Native.kill(pid, SIGKILL);
       }
+      sleepMillis(1);
+    }
+  }
+
+  private void awaitExitFile(String id) {
+    Path exit = store.dirOf(id).resolve("exit");
+    for (int i = 0; i < 5000 && !Files.exists(exit); i++) {
       sleepMillis(1);
     }
   }

@@ -132,6 +132,16 @@ class LifecycleTest extends RuntimeTestSupport {
   }
 
   @Test
+  void aRuntimeThatAdoptedAMonitoredContainerDeletesItCleanly() throws Exception {
+    for (int i = 0; i < 5; i++) {
+      String id = started("sleep 30");
+      ContainerRuntime adopter = new ContainerRuntime(stateRoot); // as after an agent restart
+      adopter.delete(id, true);
+      assertFalse(Files.exists(stateRoot.resolve(id)), "state directory of " + id + " left behind");
+    }
+  }
+
+  @Test
   void aCreatedContainerCanBeDeletedWithoutForce() throws Exception {
     String id = newId("created");
     runtime.create(id, bundle("echo never").dir(), CreateOptions.monitored(capture(id)));
