@@ -2,7 +2,11 @@ package dev.berth.cli;
 
 import dev.berth.cli.bench.BenchCommand;
 import dev.berth.cli.demo.DemoCommand;
+import dev.berth.cli.fleet.AgentCommand;
+import dev.berth.cli.fleet.ControlPlaneCommand;
 import dev.berth.cli.fleet.DownCommand;
+import dev.berth.cli.fleetctl.ExecCommand;
+import dev.berth.cli.fleetctl.LogsCommand;
 import dev.berth.cli.fleetctl.ApplyCommand;
 import dev.berth.cli.fleetctl.DeleteWorkloadCommand;
 import dev.berth.cli.fleetctl.GetCommand;
@@ -14,8 +18,8 @@ import picocli.CommandLine.Command;
 /** berth: the one launcher; `berth runtime ...` is the runc command line, `berth up` runs Berth on this machine. */
 @Command(name = "berth", mixinStandardHelpOptions = true, version = "berth 0.1.0",
     description = "Berth: container orchestration on the OCI stack",
-    subcommands = {UpCommand.class, DownCommand.class, ApplyCommand.class, GetCommand.class,
-        DeleteWorkloadCommand.class, DemoCommand.class, ImageCommand.class, BenchCommand.class, RuntimeCommand.class})
+    subcommands = {UpCommand.class, DownCommand.class, ControlPlaneCommand.class, AgentCommand.class,
+        ApplyCommand.class, GetCommand.class, DeleteWorkloadCommand.class, LogsCommand.class, ExecCommand.class, DemoCommand.class, ImageCommand.class, BenchCommand.class, RuntimeCommand.class})
 public final class BerthMain implements Runnable {
   @Override
   public void run() {

@@ -3,9 +3,28 @@ package dev.berth.agent.node;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** One node agent: its name, state directory, Kafka brokers, capacity and labels, and its timings. */
+/**
+ * One node agent: its name, state directory, Kafka brokers, capacity and labels, its timings, the port of its
+ * node API (0: any free one) and the size at which container logs rotate.
+ */
 public record AgentConfig(String nodeName, Path stateDir, String kafkaBootstrap, long cpuMillis, long memoryBytes,
-    Map<String, String> labels, long leaseMillis, long reconcileIntervalMillis) {
+    Map<String, String> labels, long leaseMillis, long reconcileIntervalMillis, int apiPort, long logMaxBytes) {
+
+  /** Kubelet's defaults: 10 MiB per file, a few files kept. */
+  public static final long DEFAULT_LOG_MAX_BYTES = 10L << 20;
+  public static final int LOG_FILES_KEPT = 4;
+
+  /**
+   * An agent offering this machine's CPUs and memory, with a lease of {@code leaseMillis}, a reconcile pass
+   * at least every 2 s, the node API on {@code apiPort} and kubelet's log rotation.
+   */
+  public static AgentConfig forThisMachine(String nodeName, Path stateDir, String kafkaBootstrap,
+      Map<String, String> labels, long leaseMillis, int apiPort) {
+    long memory = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getTotalMemorySize();
+    return new AgentConfig(nodeName, stateDir, kafkaBootstrap, Runtime.getRuntime().availableProcessors() * 1000L,
+        memory, labels, leaseMillis, 2000, apiPort, DEFAULT_LOG_MAX_BYTES);
+  }
 
   /** Every container of this node sits below this cgroup, so two agents on one machine never collide. */
   public String cgroupParent() {

@@ -12,7 +12,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.ext.web.Router;
+import dev.berth.agent.exec.ContainerExec;
+import dev.berth.agent.logs.ContainerLogs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -23,7 +24,8 @@ import java.util.concurrent.Executors;
 
 /**
  * One node agent: the runtime, image store and snapshots under its state directory, and its verticles
- * (assignment consumer, reconciler, status and lease), each with one concern, plus /metrics.
+ * (assignment consumer, reconciler, status and lease, events, log rotation, metrics, node API), one concern
+ * each.
  */
 public final class AgentNode {
   private final Vertx vertx;
@@ -33,7 +35,8 @@ public final class AgentNode {
   private final ExecutorService unpackers;
   private final List<String> deployments = new ArrayList<>();
   private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private int metricsPort;
+  private final ContainerRuntime runtime;
+  private String apiAddress;
 
   private AgentNode(Vertx vertx, AgentConfig config) throws IOException {
     this.vertx = vertx;
@@ -41,15 +44,15 @@ public final class AgentNode {
     Files.createDirectories(config.stateDir());
     this.images = new ImageStore(config.stateDir().resolve("images"));
     this.unpackers = Executors.newFixedThreadPool(2);
-    ContainerRuntime runtime = new ContainerRuntime(config.stateDir().resolve("runtime"));
+    this.runtime = new ContainerRuntime(config.stateDir().resolve("runtime"));
     Snapshotter snapshots = new Snapshotter(images.content(), config.stateDir().resolve("snapshots"),
         Snapshotter.overlaySupported(), unpackers);
     this.reconciler = new Reconciler(new ReconcilerConfig(config.stateDir(), config.nodeName(), config.cgroupParent()),
         runtime, images, snapshots, new ImagePuller(new RegistryClient(Map.of()), images, unpackers),
-        System::currentTimeMillis);
+        System::currentTimeMillis, new PulledBytes(metrics));
   }
 
-  /** Starts the agent's verticles; completes once all are deployed and /metrics listens. */
+  /** Starts the agent's verticles; completes once all are deployed and the node API listens. */
   public static Future<AgentNode> start(Vertx vertx, AgentConfig config, HazelcastInstance hazelcast) {
     AgentNode node;
     try {
@@ -59,19 +62,24 @@ public final class AgentNode {
     }
     DesiredSet desired = new DesiredSet();
     ReconcileVerticle reconcile = new ReconcileVerticle(config, desired, node.reconciler, node.metrics);
-    Router router = Router.router(vertx);
-    router.get("/metrics").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4")
-        .end(node.metrics.scrape()));
-    return vertx.deployVerticle(reconcile).onSuccess(node.deployments::add)
-        .compose(id -> vertx.deployVerticle(new StatusVerticle(config, hazelcast, reconcile::lastReports)))
-        .onSuccess(node.deployments::add)
-        .compose(id -> vertx.deployVerticle(new AssignmentConsumerVerticle(config, desired)))
-        .onSuccess(node.deployments::add)
-        .compose(id -> vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"))
-        .map(server -> {
-          node.metricsPort = server.actualPort();
+    ContainerLogs logs = new ContainerLogs(config.stateDir().resolve("bundles"), config.logMaxBytes(),
+        AgentConfig.LOG_FILES_KEPT);
+    NodeApiVerticle api = new NodeApiVerticle(logs, new ContainerExec(node.runtime), node.metrics, config.apiPort());
+    return node.deploy(reconcile)
+        .compose(v -> node.deploy(new MetricsVerticle(node.metrics, reconcile::lastReports)))
+        .compose(v -> node.deploy(api))
+        .compose(v -> node.deploy(new LogRotationVerticle(logs)))
+        .compose(v -> node.deploy(new EventsVerticle(config, reconcile::lastReports)))
+        .compose(v -> node.deploy(new StatusVerticle(config, hazelcast, reconcile::lastReports, api.address())))
+        .compose(v -> node.deploy(new AssignmentConsumerVerticle(config, desired)))
+        .map(v -> {
+          node.apiAddress = api.address();
           return node;
         });
+  }
+
+  private Future<Void> deploy(io.vertx.core.Verticle v) {
+    return vertx.deployVerticle(v).onSuccess(deployments::add).mapEmpty();
   }
 
   public ImageStore images() {
@@ -82,14 +90,16 @@ public final class AgentNode {
     return reconciler;
   }
 
-  public int metricsPort() {
-    return metricsPort;
+  /** host:port of the node API (logs, exec, /metrics). */
+  public String apiAddress() {
+    return apiAddress;
   }
 
   /** Stops the verticles; the containers keep running (a restarted agent adopts them). */
   public Future<Void> stop() {
     Future<Void> chain = Future.succeededFuture();
-    for (String id : deployments) {
+    for (int i = deployments.size() - 1; i >= 0; i--) {
+      String id = deployments.get(i);
       chain = chain.compose(v -> vertx.undeploy(id));
     }
     return chain.onComplete(v -> unpackers.shutdownNow());

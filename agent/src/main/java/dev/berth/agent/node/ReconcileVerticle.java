@@ -21,6 +21,7 @@ public final class ReconcileVerticle extends AbstractVerticle {
   private final MeterRegistry metrics;
   private final AtomicBoolean running = new AtomicBoolean();
   private final AtomicBoolean again = new AtomicBoolean();
+  private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
   private WorkerExecutor worker;
   private volatile List<ContainerReport> last = List.of();
 
@@ -34,9 +35,14 @@ public final class ReconcileVerticle extends AbstractVerticle {
   @Override
   public void start() {
     worker = vertx.createSharedWorkerExecutor("berth-reconcile-" + config.nodeName(), 1);
-    vertx.eventBus().consumer(AssignmentConsumerVerticle.CHANGED, m -> trigger());
+    vertx.eventBus().consumer(AssignmentConsumerVerticle.CHANGED, m -> {
+      queued.incrementAndGet();
+      trigger();
+    });
     vertx.setPeriodic(config.reconcileIntervalMillis(), t -> trigger());
     metrics.gauge("berth_agent_containers_desired", desired, d -> d.snapshot().size());
+    // Desired-state changes received and not yet taken into a pass.
+    metrics.gauge("berth_agent_reconcile_queue_depth", queued);
     trigger();
   }
 
@@ -52,6 +58,7 @@ public final class ReconcileVerticle extends AbstractVerticle {
       again.set(true);
       return;
     }
+    queued.set(0); // this pass reads the whole desired set, so it takes every change so far
     Timer.Sample sample = Timer.start(metrics);
     worker.<List<ContainerReport>>executeBlocking(() -> reconciler.reconcile(desired.snapshot()), true)
         .onComplete(r -> {

@@ -13,19 +13,23 @@ import java.util.function.Supplier;
 
 /**
  * The node in the live fleet view: renews its lease in the map "nodes" every second and writes its
- * containers' reports to the map "containers". Hazelcast calls block, so they run on a worker.
+ * containers' reports to the map "containers" (and takes out those it no longer runs). Hazelcast calls block,
+ * so they run on a worker.
  */
 public final class StatusVerticle extends AbstractVerticle {
   private final AgentConfig config;
   private final HazelcastInstance hazelcast;
   private final Supplier<java.util.List<ContainerReport>> reports;
+  private final String apiAddress;
+  private final java.util.Set<String> published = new java.util.HashSet<>();
   private WorkerExecutor worker;
 
   public StatusVerticle(AgentConfig config, HazelcastInstance hazelcast,
-      Supplier<java.util.List<ContainerReport>> reports) {
+      Supplier<java.util.List<ContainerReport>> reports, String apiAddress) {
     this.config = config;
     this.hazelcast = hazelcast;
     this.reports = reports;
+    this.apiAddress = apiAddress;
   }
 
   @Override
@@ -40,7 +44,7 @@ public final class StatusVerticle extends AbstractVerticle {
     worker.executeBlocking(() -> {
       IMap<String, NodeRecord> nodes = hazelcast.getMap(FleetMaps.NODES);
       nodes.set(config.nodeName(), new NodeRecord(config.nodeName(), config.cpuMillis(), config.memoryBytes(),
-          config.labels(), System.currentTimeMillis() + config.leaseMillis()));
+          config.labels(), System.currentTimeMillis() + config.leaseMillis(), apiAddress));
       return null;
     }, true);
   }
@@ -52,6 +56,15 @@ public final class StatusVerticle extends AbstractVerticle {
       Map<String, ContainerReport> batch = new HashMap<>();
       now.forEach(r -> batch.put(r.containerId(), r));
       containers.putAll(batch);
+      // Containers this node no longer runs leave the view (the worker is ordered: one publish at a time).
+      for (String gone : published) {
+        ContainerReport last = batch.containsKey(gone) ? null : containers.get(gone);
+        if (last != null && config.nodeName().equals(last.node())) { // not since moved to another node
+          containers.delete(gone);
+        }
+      }
+      published.clear();
+      published.addAll(batch.keySet());
       return null;
     }, true);
   }

@@ -3,6 +3,7 @@ package dev.berth.agent.reconcile;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.agent.images.ImageStore;
+import dev.berth.agent.logs.ContainerLogs;
 import dev.berth.agent.images.bundle.RuntimeSpecFromImage;
 import dev.berth.agent.images.registry.ImagePuller;
 import dev.berth.agent.images.registry.PullProgress;
@@ -40,9 +41,11 @@ final class ContainerLauncher {
   private final ImageStore images;
   private final Snapshotter snapshots;
   private final ImagePuller puller;
+  private final PullProgress pulls;
 
   ContainerLauncher(ReconcilerConfig config, ContainerRuntime runtime, ImageStore images, Snapshotter snapshots,
-      ImagePuller puller) {
+      ImagePuller puller, PullProgress pulls) {
+    this.pulls = pulls;
     this.config = config;
     this.runtime = runtime;
     this.images = images;
@@ -62,7 +65,7 @@ final class ContainerLauncher {
       ImageReference ref = ImageReference.parse(a.image());
       Descriptor top = images.resolve(ref).orElse(null);
       if (top == null) {
-        top = puller.pull(ref, ImagePuller.hostPlatform(), PullProgress.NONE);
+        top = puller.pull(ref, ImagePuller.hostPlatform(), pulls);
       }
       Manifest manifest = manifest(top, ref);
       ImageConfig image = OciJson.mapper().readValue(images.content().read(manifest.config().digest()),
@@ -72,9 +75,11 @@ final class ContainerLauncher {
           RuntimeSpecFromImage.create(image, rootfs, id, a.command(), a.args()));
       customize(spec, a);
       Files.writeString(bundle.resolve("config.json"), OciJson.write(spec));
-      Path logs = Files.createDirectories(bundle.resolve("logs"));
+      Path stdout = ContainerLogs.file(bundle, "stdout");
+      Path stderr = ContainerLogs.file(bundle, "stderr");
+      Files.createDirectories(stdout.getParent());
       runtime.create(id, bundle, CreateOptions.monitored(new Stdio(Redirect.from(new File("/dev/null")),
-          Redirect.appendTo(logs.resolve("stdout.log").toFile()), Redirect.appendTo(logs.resolve("stderr.log").toFile()))));
+          Redirect.appendTo(stdout.toFile()), Redirect.appendTo(stderr.toFile()))));
       runtime.start(id);
     } catch (Exception e) {
       remove(id, false);

@@ -36,9 +36,15 @@ public final class Reconciler {
 
   public Reconciler(ReconcilerConfig config, ContainerRuntime runtime, ImageStore images, Snapshotter snapshots,
       ImagePuller puller, LongSupplier clock) {
+    this(config, runtime, images, snapshots, puller, clock, dev.berth.agent.images.registry.PullProgress.NONE);
+  }
+
+  /** {@code pulls} hears about every byte pulled for a container's image. */
+  public Reconciler(ReconcilerConfig config, ContainerRuntime runtime, ImageStore images, Snapshotter snapshots,
+      ImagePuller puller, LongSupplier clock, dev.berth.agent.images.registry.PullProgress pulls) {
     this.config = config;
     this.runtime = runtime;
-    this.launcher = new ContainerLauncher(config, runtime, images, snapshots, puller);
+    this.launcher = new ContainerLauncher(config, runtime, images, snapshots, puller, pulls);
     this.clock = clock;
   }
 

@@ -3,6 +3,17 @@ package dev.berth.agent.node;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.controlplane.ControlPlane;
+import dev.berth.controlplane.ControlPlaneConfig;
+import dev.berth.controlplane.testing.StrictVertx;
+import dev.berth.model.fleet.EventTopic;
+import dev.berth.model.fleet.FleetEvent;
+import dev.berth.model.runtime.OciJson;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.berth.agent.images.build.BuildOptions;
@@ -10,18 +21,12 @@ import dev.berth.agent.images.build.ImageBuilder;
 import dev.berth.model.fleet.ContainerReport;
 import dev.berth.agent.reconcile.Reconciler;
 import dev.berth.controlplane.cluster.EmbeddedHazelcast;
-import dev.berth.controlplane.cluster.NodeRegistry;
 import dev.berth.controlplane.kafka.EmbeddedKafkaBroker;
-import dev.berth.controlplane.scheduler.AssignmentLog;
-import dev.berth.controlplane.scheduler.SchedulerPass;
-import dev.berth.controlplane.specs.WorkloadStore;
-import dev.berth.model.fleet.WorkloadSpecs;
 import dev.berth.model.image.ImageReference;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.bundle.BusyboxRootfs;
 import dev.berth.runtime.files.FileTrees;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,8 +41,9 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
- * A workload applied to the spec store is scheduled through Kafka onto a real agent (Vert.x verticles), runs
- * as real containers, shows up in Hazelcast, and goes away when deleted.
+ * A workload applied through the control plane's API is scheduled through Kafka onto a real agent (Vert.x
+ * verticles), runs as real containers, shows up in Hazelcast and on berth.events, answers logs and exec
+ * through the control plane, and goes away when deleted; no event loop blocks meanwhile.
  */
 class AgentEndToEndTest {
   private static void await(BooleanSupplier condition, String what) throws Exception {
@@ -51,54 +57,144 @@ class AgentEndToEndTest {
   }
 
   @Test
-  void anAppliedWorkloadRunsOnTheAgentAndIsRemovedWhenDeleted() throws Exception {
+  void anAppliedWorkloadRunsOnTheAgentServesLogsAndExecAndIsRemovedWhenDeleted() throws Exception {
     Path work = Files.createTempDirectory("berth-e2e-");
     Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
     HazelcastInstance hz = EmbeddedHazelcast.start("berth-e2e-" + ProcessHandle.current().pid());
-    Vertx vertx = Vertx.vertx(new VertxOptions().setMaxEventLoopExecuteTime(200)
-        .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS));
+    StrictVertx strict = new StrictVertx(500);
+    Vertx vertx = strict.vertx();
     AgentNode agent = null;
-    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(work.resolve("kafka"), 0);
-        WorkloadStore store = WorkloadStore.open(broker.bootstrapServers());
-        AssignmentLog log = AssignmentLog.open(broker.bootstrapServers())) {
+    ControlPlane cp = null;
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(work.resolve("kafka"), 0)) {
+      cp = get(ControlPlane.start(vertx, new ControlPlaneConfig(broker.bootstrapServers(), 0, "cp-test", 3000, 500),
+          hz));
       AgentConfig config = new AgentConfig("node-a", work.resolve("agent"), broker.bootstrapServers(), 4000, 8L << 30,
-          Map.of("zone", "a"), 3000, 500);
-      agent = AgentNode.start(vertx, config, hz).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+          Map.of("zone", "a"), 3000, 500, 0, AgentConfig.DEFAULT_LOG_MAX_BYTES);
+      agent = get(AgentNode.start(vertx, config, hz));
       new ImageBuilder(agent.images()).build(BusyboxRootfs.create(work.resolve("rootfs")),
           BuildOptions.of(List.of("sleep", "60")), ImageReference.parse("local/busybox:1"));
-      NodeRegistry nodes = new NodeRegistry(hz, System::currentTimeMillis);
-      await(() -> nodes.alive().size() == 1, "the agent's lease");
-      SchedulerPass scheduler = new SchedulerPass(store, nodes, log);
+      String api = "http://127.0.0.1:" + cp.apiPort();
 
-      store.apply(WorkloadSpecs.read("{\"name\":\"web\",\"image\":\"local/busybox:1\",\"replicas\":2}".getBytes(),
-          false));
-      scheduler.run();
+      HttpResponse<String> applied = http.send(HttpRequest.newBuilder(URI.create(api + "/v1/workloads"))
+          .header("Content-Type", "application/yaml").POST(HttpRequest.BodyPublishers.ofString("""
+              name: web
+              image: local/busybox:1
+              replicas: 2
+              command: ["sh", "-c", "echo hello-stdout; echo hello-stderr >&2; exec sleep 60"]
+              """)).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(201, applied.statusCode(), applied.body());
       ContainerRuntime runtime = new ContainerRuntime(work.resolve("agent/runtime"));
       await(() -> runtime.list().stream().filter(s -> s.status().equals("running")).count() == 2,
           "two running containers");
       IMap<String, ContainerReport> containers = hz.getMap(dev.berth.model.fleet.FleetMaps.CONTAINERS);
       await(() -> containers.values().stream().filter(r -> r.state().equals("running")).count() == 2,
           "both reported running in Hazelcast");
+      String id = containers.keySet().stream().sorted().findFirst().orElseThrow();
 
-      String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-          + agent.metricsPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+      await(() -> body(http, api + "/v1/containers/" + id + "/logs").contains("hello-stderr"), "the logs");
+      String logs = body(http, api + "/v1/containers/" + id + "/logs");
+      assertTrue(logs.contains("hello-stdout\n") && logs.contains("hello-stderr\n"), logs);
+      assertEquals("hello-stderr\n", body(http, api + "/v1/containers/" + id + "/logs?stream=stderr&tail=1"));
+
+      HttpResponse<String> exec = http.send(HttpRequest.newBuilder(URI.create(api + "/v1/containers/" + id + "/exec"))
+          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+              "{\"command\":[\"sh\",\"-c\",\"echo $((6*7)); echo $HOSTNAME >&2; exit 3\"]}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, exec.statusCode(), exec.body());
+      JsonNode result = OciJson.mapper().readTree(exec.body());
+      assertEquals(3, result.get("exitCode").asInt(), exec.body());
+      assertEquals("42\n", result.get("stdout").asText());
+      assertEquals(id + "\n", result.get("stderr").asText(), "exec runs in the container's UTS namespace");
+
+      assertFollowedLogShowsNewLines(http, api, id);
+
+      String metrics = body(http, "http://" + agent.apiAddress() + "/metrics");
       assertTrue(metrics.contains("berth_agent_reconcile_seconds_count"), metrics);
       assertTrue(metrics.contains("berth_agent_containers_desired 2.0"), metrics);
+      assertTrue(metrics.contains("berth_agent_containers{state=\"running\"} 2.0"), metrics);
+      assertTrue(metrics.contains("berth_agent_reconcile_queue_depth"), metrics);
+      assertTrue(metrics.contains("berth_agent_image_pull_bytes_total"), metrics);
+      assertTrue(metrics.matches("(?s).*berth_agent_event_loop_lag_seconds_count [1-9].*"), metrics);
 
-      store.delete("web");
-      scheduler.run();
+      assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(api + "/v1/workloads/web")).DELETE().build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode());
       await(() -> runtime.list().isEmpty(), "the containers to go");
-      assertEquals(List.of(), runtime.list());
+      await(() -> containers.isEmpty(), "the reports to leave the fleet view");
+      await(() -> events(broker.bootstrapServers()).stream().filter(e -> e.state().equals("removed")).count() == 2,
+          "removal events");
+      List<FleetEvent> events = events(broker.bootstrapServers());
+      assertEquals(2, events.stream().filter(e -> e.state().equals("running") && e.node().equals("node-a")).count(),
+          events.toString());
+      assertEquals(404, http.send(HttpRequest.newBuilder(URI.create(api + "/v1/containers/" + id + "/logs")).build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode(), "a removed container has no logs");
+      strict.assertNeverBlocked();
     } finally {
       if (agent != null) {
         Reconciler r = agent.reconciler();
-        agent.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        get(agent.stop());
         r.reconcile(List.of());
         r.releaseCgroupParent();
       }
-      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      if (cp != null) {
+        get(cp.stop());
+      }
+      strict.close();
       hz.shutdown();
       FileTrees.delete(work);
     }
+  }
+
+  /** A followed log stays open and delivers what the container writes afterwards. */
+  private static void assertFollowedLogShowsNewLines(HttpClient http, String api, String id) throws Exception {
+    HttpResponse<java.io.InputStream> followed = http.send(HttpRequest.newBuilder(
+        URI.create(api + "/v1/containers/" + id + "/logs?stream=stdout&follow=true")).build(),
+        HttpResponse.BodyHandlers.ofInputStream());
+    try (java.io.InputStream in = followed.body()) {
+      // Appends as the container's own output does (O_APPEND), through PID 1's stdout.
+      http.send(HttpRequest.newBuilder(URI.create(api + "/v1/containers/" + id + "/exec"))
+          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+              "{\"command\":[\"sh\",\"-c\",\"echo followed-line >> /proc/1/fd/1\"]}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      StringBuilder seen = new StringBuilder();
+      long deadline = System.currentTimeMillis() + 10_000;
+      byte[] buf = new byte[4096];
+      while (!seen.toString().contains("followed-line") && System.currentTimeMillis() < deadline) {
+        int n = in.read(buf);
+        if (n < 0) {
+          break;
+        }
+        seen.append(new String(buf, 0, n, java.nio.charset.StandardCharsets.UTF_8));
+      }
+      assertTrue(seen.toString().startsWith("hello-stdout\n"), seen.toString());
+      assertTrue(seen.toString().contains("followed-line"), seen.toString());
+    }
+  }
+
+  private static String body(HttpClient http, String url) {
+    try {
+      return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    } catch (Exception e) {
+      throw new AssertionError(url + ": " + e, e);
+    }
+  }
+
+  private static List<FleetEvent> events(String bootstrap) {
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap,
+        "key.deserializer", StringDeserializer.class, "value.deserializer", ByteArrayDeserializer.class))) {
+      TopicPartition p = new TopicPartition(EventTopic.TOPIC, 0);
+      consumer.assign(List.of(p));
+      consumer.seekToBeginning(List.of(p));
+      long end = consumer.endOffsets(List.of(p)).get(p);
+      List<FleetEvent> out = new java.util.ArrayList<>();
+      while (consumer.position(p) < end) {
+        consumer.poll(java.time.Duration.ofMillis(200)).forEach(r -> out.add(EventTopic.decode(r.value())));
+      }
+      return out;
+    }
+  }
+
+  private static <T> T get(io.vertx.core.Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }
 }

@@ -41,7 +41,7 @@ public final class DownCommand implements Callable<Integer> {
             Snapshotter.overlaySupported());
         ContainerRuntime runtime = new ContainerRuntime(agentDir.resolve("runtime"));
         int before = runtime.list().size();
-        String parent = new AgentConfig(node, agentDir, null, 0, 0, Map.of(), 0, 0).cgroupParent();
+        String parent = new AgentConfig(node, agentDir, null, 0, 0, Map.of(), 0, 0, 0, 0).cgroupParent();
         Reconciler reconciler = new Reconciler(new ReconcilerConfig(agentDir, node, parent), runtime, images,
             snapshots, new ImagePuller(new RegistryClient(Map.of()), images, null) /* never pulls: nothing is desired */,
             System::currentTimeMillis);

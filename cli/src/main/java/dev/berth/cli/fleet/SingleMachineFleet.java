@@ -5,15 +5,10 @@ import dev.berth.agent.images.build.BuildOptions;
 import dev.berth.agent.images.build.ImageBuilder;
 import dev.berth.agent.node.AgentConfig;
 import dev.berth.agent.node.AgentNode;
-import dev.berth.controlplane.api.WorkloadApiVerticle;
+import dev.berth.controlplane.ControlPlane;
+import dev.berth.controlplane.ControlPlaneConfig;
 import dev.berth.controlplane.cluster.EmbeddedHazelcast;
-import dev.berth.controlplane.cluster.LeaderLease;
-import dev.berth.controlplane.cluster.NodeRegistry;
 import dev.berth.controlplane.kafka.EmbeddedKafkaBroker;
-import dev.berth.controlplane.scheduler.AssignmentLog;
-import dev.berth.controlplane.scheduler.SchedulerPass;
-import dev.berth.controlplane.scheduler.SchedulerVerticle;
-import dev.berth.controlplane.specs.WorkloadStore;
 import dev.berth.model.fleet.WorkloadSpecs;
 import dev.berth.model.image.ImageReference;
 import dev.berth.runtime.bundle.BusyboxRootfs;
@@ -43,20 +38,16 @@ public final class SingleMachineFleet implements AutoCloseable {
   private final EmbeddedKafkaBroker broker;
   private final HazelcastInstance hazelcast;
   private final Vertx vertx;
-  private final WorkloadStore store;
-  private final AssignmentLog assignments;
+  private final ControlPlane controlPlane;
   private final AgentNode agent;
-  private final int apiPort;
 
-  private SingleMachineFleet(EmbeddedKafkaBroker broker, HazelcastInstance hazelcast, Vertx vertx, WorkloadStore store,
-      AssignmentLog assignments, AgentNode agent, int apiPort) {
+  private SingleMachineFleet(EmbeddedKafkaBroker broker, HazelcastInstance hazelcast, Vertx vertx,
+      ControlPlane controlPlane, AgentNode agent) {
     this.broker = broker;
     this.hazelcast = hazelcast;
     this.vertx = vertx;
-    this.store = store;
-    this.assignments = assignments;
+    this.controlPlane = controlPlane;
     this.agent = agent;
-    this.apiPort = apiPort;
   }
 
   public static SingleMachineFleet start(Options o, PrintStream progress) throws Exception {
@@ -66,24 +57,14 @@ public final class SingleMachineFleet implements AutoCloseable {
     progress.println("[2/5] Hazelcast member on 127.0.0.1");
     HazelcastInstance hazelcast = EmbeddedHazelcast.start("berth");
     Vertx vertx = Vertx.vertx();
-    WorkloadStore store = WorkloadStore.open(broker.bootstrapServers());
-    AssignmentLog assignments = AssignmentLog.open(broker.bootstrapServers());
     progress.println("[3/5] control plane: workload API and scheduler");
-    WorkloadApiVerticle api = new WorkloadApiVerticle(store, hazelcast, o.apiPort());
-    await(vertx.deployVerticle(api));
-    NodeRegistry nodes = new NodeRegistry(hazelcast, System::currentTimeMillis);
-    LeaderLease leadership = new LeaderLease(hazelcast, "scheduler", "berth-up-" + ProcessHandle.current().pid(),
-        LEASE_MILLIS, System::currentTimeMillis);
-    await(vertx.deployVerticle(new SchedulerVerticle(new SchedulerPass(store, nodes, assignments), 1000, LEASE_MILLIS,
-        leadership)));
+    ControlPlane controlPlane = await(ControlPlane.start(vertx, new ControlPlaneConfig(broker.bootstrapServers(),
+        o.apiPort(), "berth-up-" + ProcessHandle.current().pid(), LEASE_MILLIS, 1000), hazelcast));
     progress.println("[4/5] agent " + o.nodeName());
-    long memory = Math.max(1L << 30, Runtime.getRuntime().maxMemory() * 8);
-    AgentConfig config = new AgentConfig(o.nodeName(), o.stateDir().resolve("agent-" + o.nodeName()),
-        broker.bootstrapServers(), Runtime.getRuntime().availableProcessors() * 1000L, memory, Map.of(), LEASE_MILLIS,
-        2000);
+    AgentConfig config = AgentConfig.forThisMachine(o.nodeName(), o.stateDir().resolve("agent-" + o.nodeName()),
+        broker.bootstrapServers(), Map.of(), LEASE_MILLIS, 0);
     AgentNode agent = await(AgentNode.start(vertx, config, hazelcast));
-    SingleMachineFleet fleet = new SingleMachineFleet(broker, hazelcast, vertx, store, assignments, agent,
-        api.actualPort());
+    SingleMachineFleet fleet = new SingleMachineFleet(broker, hazelcast, vertx, controlPlane, agent);
     progress.println("[5/5] examples from " + o.examples());
     fleet.applyExamples(o.examples(), progress);
     return fleet;
@@ -106,7 +87,7 @@ public final class SingleMachineFleet implements AutoCloseable {
     try (Stream<Path> files = Files.list(dir)) {
       for (Path f : files.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".json")).sorted()
           .toList()) {
-        var result = store.apply(WorkloadSpecs.read(Files.readAllBytes(f), f.toString().endsWith(".yaml")));
+        var result = controlPlane.store().apply(WorkloadSpecs.read(Files.readAllBytes(f), f.toString().endsWith(".yaml")));
         progress.println("      " + f.getFileName() + ": " + result.workload().spec().name() + " "
             + result.outcome().name().toLowerCase());
         vertx.eventBus().publish(dev.berth.controlplane.ControlPlaneEvents.WORKLOADS_CHANGED,
@@ -116,7 +97,7 @@ public final class SingleMachineFleet implements AutoCloseable {
   }
 
   public int apiPort() {
-    return apiPort;
+    return controlPlane.apiPort();
   }
 
   public String kafkaBootstrap() {
@@ -139,9 +120,8 @@ public final class SingleMachineFleet implements AutoCloseable {
   @Override
   public void close() throws Exception {
     await(agent.stop());
+    await(controlPlane.stop());
     vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    assignments.close();
-    store.close();
     hazelcast.shutdown();
     broker.close();
   }

@@ -2,7 +2,6 @@ package dev.berth.cli.fleet;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -29,22 +28,11 @@ public final class UpCommand implements Callable<Integer> {
     Path specs = examples != null ? examples : Path.of(System.getProperty("berth.home", "."), "examples");
     SingleMachineFleet fleet = SingleMachineFleet.start(
         new SingleMachineFleet.Options(stateDir, kafkaPort, apiPort, node, specs), System.out);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        System.out.println("stopping (containers keep running; the next `berth up` adopts them)");
-        fleet.close();
-      } catch (Exception e) {
-        System.err.println("berth: stopping: " + e.getMessage());
-      } finally {
-        stopped.countDown();
-      }
-    }));
     System.out.println();
     System.out.println("Berth is up. Workload API: http://127.0.0.1:" + fleet.apiPort() + "/v1/workloads"
         + "   Kafka: " + fleet.kafkaBootstrap() + "   state: " + stateDir);
     System.out.println("Try: curl -s http://127.0.0.1:" + fleet.apiPort() + "/v1/workloads   (Ctrl-C stops)");
-    stopped.await();
+    UntilStopped.await(fleet, "stopping (containers keep running; the next `berth up` adopts them)");
     return 0;
   }
 }

@@ -37,6 +37,53 @@ final class ApiClient {
     return new Answer(r.statusCode(), json);
   }
 
+  /** Copies a streamed answer (a followed log) to {@code out} as it arrives; returns the status. */
+  int stream(String path, java.io.OutputStream out) throws IOException, InterruptedException {
+    HttpResponse<java.io.InputStream> r;
+    try {
+      r = http.send(HttpRequest.newBuilder(URI.create(server + path)).GET().build(),
+          HttpResponse.BodyHandlers.ofInputStream());
+    } catch (java.net.ConnectException e) {
+      throw new IOException("cannot reach the control plane at " + server + " (is `berth up` running?)", e);
+    }
+    try (java.io.InputStream in = r.body()) {
+      if (r.statusCode() != 200) {
+        JsonNode json = OciJson.mapper().readTree(in.readAllBytes());
+        throw new IOException(error(new Answer(r.statusCode(), json == null ? OciJson.mapper().createObjectNode() : json)));
+      }
+      byte[] buf = new byte[8192];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        out.write(buf, 0, n);
+        out.flush();
+      }
+    }
+    return r.statusCode();
+  }
+
+  /**
+   * The container a user means: a container id as is, or a workload's name for its first running replica
+   * (as `kubectl logs deploy/NAME` picks a pod).
+   */
+  String resolveContainer(String name) throws IOException, InterruptedException {
+    Answer a = send("GET", "/v1/containers", null, null);
+    if (a.status() != 200) {
+      throw new IOException(error(a));
+    }
+    String replica = null;
+    for (JsonNode c : a.body().path("items")) {
+      if (c.path("containerId").asText().equals(name)) {
+        return name;
+      }
+      if (replica == null && c.path("workload").asText().equals(name) && c.path("state").asText().equals("running")) {
+        replica = c.path("containerId").asText();
+      }
+    }
+    if (replica == null) {
+      throw new IOException("no container or running workload named \"" + name + "\"");
+    }
+    return replica;
+  }
+
   /** The API's error text, with the details it gives, for a failed answer. */
   static String error(Answer a) {
     StringBuilder sb = new StringBuilder(a.body().path("error").asText("HTTP " + a.status()));

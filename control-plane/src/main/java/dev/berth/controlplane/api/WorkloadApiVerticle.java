@@ -66,6 +66,10 @@ public final class WorkloadApiVerticle extends AbstractVerticle {
     if (fleetView != null) {
       router.get("/v1/nodes").handler(this::nodes);
       router.get("/v1/containers").handler(this::containers);
+      NodeProxy proxy = new NodeProxy(fleetView, vertx.createHttpClient(), workers);
+      router.get("/v1/containers/:id/logs").handler(proxy::forward);
+      router.post("/v1/containers/:id/exec").handler(BodyHandler.create().setBodyLimit(64 * 1024))
+          .handler(proxy::forward);
     }
     router.route().failureHandler(this::failure);
     vertx.createHttpServer().requestHandler(router).listen(port, "127.0.0.1")

@@ -16,17 +16,26 @@ public final class EmbeddedHazelcast {
   private EmbeddedHazelcast() {}
 
   public static HazelcastInstance start(String clusterName) throws IOException {
+    return start(clusterName, 0, java.util.List.of("127.0.0.1"));
+  }
+
+  /**
+   * A member on {@code port} (0: any free one) of 127.0.0.1 that joins the members at {@code members}
+   * ("host:port" or "host"), as separate control-plane processes do.
+   */
+  public static HazelcastInstance start(String clusterName, int port, java.util.List<String> members)
+      throws IOException {
     Config config = new Config();
     config.setClusterName(clusterName);
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.logging.type", "none");
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
-    config.getNetworkConfig().setPort(freePort()).setPortAutoIncrement(false);
+    config.getNetworkConfig().setPort(port == 0 ? freePort() : port).setPortAutoIncrement(false);
     config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
     JoinConfig join = config.getNetworkConfig().getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).addMember("127.0.0.1");
+    join.getTcpIpConfig().setEnabled(true).setMembers(members);
     config.getJetConfig().setEnabled(false);
     return Hazelcast.newHazelcastInstance(config);
   }

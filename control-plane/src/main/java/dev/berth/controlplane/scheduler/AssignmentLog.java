@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import org.apache.kafka.clients.admin.Admin;
+import dev.berth.controlplane.kafka.KafkaTopics;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -17,7 +17,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -30,31 +29,29 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class AssignmentLog implements AutoCloseable {
   private final KafkaProducer<String, byte[]> producer;
   private final Map<String, Assignment> current = new HashMap<>();
+  private final String bootstrapServers;
 
-  private AssignmentLog(KafkaProducer<String, byte[]> producer) {
+  private AssignmentLog(KafkaProducer<String, byte[]> producer, String bootstrapServers) {
     this.producer = producer;
+    this.bootstrapServers = bootstrapServers;
   }
 
   public static AssignmentLog open(String bootstrapServers) {
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
-      admin.createTopics(List.of(new NewTopic(AssignmentTopic.TOPIC, AssignmentTopic.PARTITIONS, (short) 1)
-          .configs(Map.of("cleanup.policy", "compact")))).all().get();
-    } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new IllegalStateException("cannot create " + AssignmentTopic.TOPIC + ": " + e.getCause().getMessage(), e);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
+    KafkaTopics.ensure(bootstrapServers, new NewTopic(AssignmentTopic.TOPIC, AssignmentTopic.PARTITIONS, (short) 1)
+        .configs(Map.of("cleanup.policy", "compact")));
     AssignmentLog log = new AssignmentLog(new KafkaProducer<>(Map.of("bootstrap.servers", bootstrapServers,
         "acks", "all", "enable.idempotence", true, "linger.ms", 5, "key.serializer", StringSerializer.class,
-        "value.serializer", ByteArraySerializer.class)));
-    log.replay(bootstrapServers);
+        "value.serializer", ByteArraySerializer.class)), bootstrapServers);
+    log.reload();
     return log;
   }
 
-  private void replay(String bootstrapServers) {
+  /**
+   * Reads the topic again from the beginning: a control plane that becomes leader does this first, because
+   * the one before it wrote placements this one has not seen.
+   */
+  public synchronized void reload() {
+    current.clear();
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrapServers,
         "key.deserializer", StringDeserializer.class, "value.deserializer", ByteArrayDeserializer.class,
         "enable.auto.commit", false))) {

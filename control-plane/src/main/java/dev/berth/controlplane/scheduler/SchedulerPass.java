@@ -30,6 +30,11 @@ public final class SchedulerPass {
     this.log = log;
   }
 
+  /** Forgets what this control plane believed was placed and reads it from Kafka (on becoming leader). */
+  public void resync() {
+    log.reload();
+  }
+
   public Outcome run() {
     List<StoredWorkload> all = workloads.list();
     List<NodeCapacity> live = nodes.alive().stream()

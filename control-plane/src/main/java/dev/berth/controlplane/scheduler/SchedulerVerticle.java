@@ -72,7 +72,11 @@ public final class SchedulerVerticle extends AbstractVerticle {
     }
     worker.executeBlocking(() -> {
       // The lease is checked right before acting: a control plane that lost it does nothing.
+      boolean was = leader;
       leader = leadership == null || leadership.acquireOrRenew();
+      if (leader && !was) {
+        pass.resync(); // the previous leader's placements are on the log, not in this one's memory
+      }
       return leader ? pass.run() : null;
     }, true).onComplete(r -> {
       if (r.succeeded() && r.result() != null) {

@@ -14,14 +14,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import org.apache.kafka.clients.admin.Admin;
+import dev.berth.controlplane.kafka.KafkaTopics;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -30,55 +29,97 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * Desired workloads on the compacted topic berth.workloads (key: name, value: spec and generation,
  * tombstone: deleted). Writes are synchronous, idempotent and acks=all, so an answered apply is durable;
- * the in-memory view is rebuilt from offset 0 when the store opens. Blocking: call it from a worker.
+ * the in-memory view is rebuilt from offset 0 when the store opens and follows the topic while it is open,
+ * so every control plane sees every apply. Blocking: call it from a worker.
  */
 public final class WorkloadStore implements AutoCloseable {
   public static final String TOPIC = "berth.workloads";
   private static final ObjectMapper JSON = OciJson.mapper();
 
   private final KafkaProducer<String, byte[]> producer;
+  private final KafkaConsumer<String, byte[]> consumer;
   private final Map<String, StoredWorkload> view = new ConcurrentHashMap<>();
+  private final Thread follower;
+  private final Object progress = new Object();
+  private long nextOffset; // guarded by progress: the offset after the last record applied to the view
+  private volatile boolean closed;
+  private volatile RuntimeException failure;
 
-  private WorkloadStore(KafkaProducer<String, byte[]> producer) {
+  private WorkloadStore(KafkaProducer<String, byte[]> producer, KafkaConsumer<String, byte[]> consumer) {
     this.producer = producer;
+    this.consumer = consumer;
+    this.follower = new Thread(this::follow, "berth-workloads-follower");
+    this.follower.setDaemon(true);
   }
 
   /** Makes sure the topic exists, reads it from the beginning, and is ready for applies. */
   public static WorkloadStore open(String bootstrapServers) {
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
-      admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1)
-          .configs(Map.of("cleanup.policy", "compact", "min.insync.replicas", "1")))).all().get();
-    } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new IllegalStateException("cannot create topic " + TOPIC + ": " + e.getCause().getMessage(), e);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted creating " + TOPIC, e);
-    }
+    KafkaTopics.ensure(bootstrapServers, new NewTopic(TOPIC, 1, (short) 1)
+        .configs(Map.of("cleanup.policy", "compact", "min.insync.replicas", "1")));
     KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrapServers,
-        "acks", "all", "enable.idempotence", true, "key.serializer", StringSerializer.class,
+        "acks", "all", "enable.idempotence", true, "linger.ms", 0, "key.serializer", StringSerializer.class,
         "value.serializer", ByteArraySerializer.class));
-    WorkloadStore store = new WorkloadStore(producer);
-    store.replay(bootstrapServers);
+    KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrapServers,
+        "key.deserializer", StringDeserializer.class, "value.deserializer", ByteArrayDeserializer.class,
+        "enable.auto.commit", false, "fetch.max.wait.ms", 100));
+    TopicPartition p = new TopicPartition(TOPIC, 0);
+    consumer.assign(List.of(p));
+    consumer.seekToBeginning(List.of(p));
+    long end = consumer.endOffsets(List.of(p)).get(p);
+    WorkloadStore store = new WorkloadStore(producer, consumer);
+    store.follower.start();
+    store.awaitApplied(end);
     return store;
   }
 
-  private void replay(String bootstrapServers) {
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrapServers,
-        "key.deserializer", StringDeserializer.class, "value.deserializer", ByteArrayDeserializer.class,
-        "enable.auto.commit", false))) {
-      TopicPartition p = new TopicPartition(TOPIC, 0);
-      consumer.assign(List.of(p));
-      consumer.seekToBeginning(List.of(p));
-      long end = consumer.endOffsets(List.of(p)).get(p);
-      while (consumer.position(p) < end) {
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+  /**
+   * Follows the topic for as long as the store is open, so that a standby control plane sees what another
+   * one applied. The view changes only here, in log order; writers wait until their record came back.
+   */
+  private void follow() {
+    try {
+      while (!closed) {
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
           if (r.value() == null) {
             view.remove(r.key());
           } else {
             view.put(r.key(), decode(r.value()));
           }
+        }
+        long position = consumer.position(new TopicPartition(TOPIC, 0));
+        synchronized (progress) {
+          nextOffset = position;
+          progress.notifyAll();
+        }
+      }
+    } catch (org.apache.kafka.common.errors.WakeupException e) {
+      // closing
+    } catch (RuntimeException e) {
+      failure = e;
+      synchronized (progress) {
+        progress.notifyAll();
+      }
+    } finally {
+      consumer.close();
+    }
+  }
+
+  private void awaitApplied(long offset) {
+    long deadline = System.currentTimeMillis() + 60_000;
+    synchronized (progress) {
+      while (nextOffset < offset) {
+        if (failure != null) {
+          throw new IllegalStateException("cannot follow " + TOPIC + ": " + failure.getMessage(), failure);
+        }
+        long left = deadline - System.currentTimeMillis();
+        if (closed || left <= 0) {
+          throw new IllegalStateException("timed out reading " + TOPIC + " up to offset " + offset);
+        }
+        try {
+          progress.wait(left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted reading " + TOPIC, e);
         }
       }
     }
@@ -92,7 +133,6 @@ public final class WorkloadStore implements AutoCloseable {
     }
     StoredWorkload next = new StoredWorkload(spec, current == null ? 1 : current.generation() + 1);
     send(spec.name(), encode(next));
-    view.put(spec.name(), next);
     return new ApplyResult(current == null ? ApplyResult.Outcome.CREATED : ApplyResult.Outcome.UPDATED, next);
   }
 
@@ -110,13 +150,13 @@ public final class WorkloadStore implements AutoCloseable {
       return false;
     }
     send(name, null);
-    view.remove(name);
     return true;
   }
 
   private void send(String key, byte[] value) {
     try {
-      producer.send(new ProducerRecord<>(TOPIC, key, value)).get();
+      long offset = producer.send(new ProducerRecord<>(TOPIC, key, value)).get().offset();
+      awaitApplied(offset + 1); // read your writes: the view holds this record (and all before it)
     } catch (ExecutionException e) {
       throw new IllegalStateException("cannot write " + key + " to " + TOPIC + ": " + e.getCause().getMessage(), e);
     } catch (InterruptedException e) {
@@ -143,6 +183,13 @@ public final class WorkloadStore implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
+    consumer.wakeup();
+    try {
+      follower.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     producer.close();
   }
 }

@@ -8,7 +8,7 @@ import dev.berth.controlplane.kafka.EmbeddedKafkaBroker;
 import dev.berth.controlplane.specs.WorkloadStore;
 import dev.berth.model.runtime.OciJson;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
+import dev.berth.controlplane.testing.StrictVertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -23,24 +23,25 @@ import org.junit.jupiter.api.Test;
 class WorkloadApiTest {
   static Path data;
   static EmbeddedKafkaBroker broker;
+  static StrictVertx strict;
   static Vertx vertx;
 
   @BeforeAll
   static void start() throws Exception {
     data = Files.createTempDirectory("berth-api-kafka-");
     broker = EmbeddedKafkaBroker.start(data, 0);
-    // A blocked event loop fails loudly: warn after 100 ms instead of 2 s.
-    vertx = Vertx.vertx(new VertxOptions().setMaxEventLoopExecuteTime(100).setMaxEventLoopExecuteTimeUnit(
-        TimeUnit.MILLISECONDS));
+    strict = new StrictVertx(500); // an event loop busy for more than 500 ms (Vert.x warns at 2 s) fails the class
+    vertx = strict.vertx();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    strict.close();
     broker.close();
     try (var walk = Files.walk(data)) {
       walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
+    strict.assertNeverBlocked();
   }
 
   private static <T> T await(io.vertx.core.Future<T> f) throws Exception {
@@ -138,6 +139,28 @@ class WorkloadApiTest {
       assertEquals(404, send(second, "GET", "/v1/workloads/gone", null, null).statusCode(), "the tombstone holds");
     } finally {
       close(second);
+    }
+  }
+
+  @Test
+  void aStandbyControlPlaneSeesWhatAnotherOneApplied() throws Exception {
+    Api one = api();
+    Api other = api();
+    try {
+      send(one, "POST", "/v1/workloads", "application/json", "{\"name\":\"shared\",\"image\":\"busybox\"}");
+      long deadline = System.currentTimeMillis() + 10_000;
+      int status = 404;
+      while (status != 200 && System.currentTimeMillis() < deadline) {
+        status = send(other, "GET", "/v1/workloads/shared", null, null).statusCode();
+        Thread.sleep(20);
+      }
+      assertEquals(200, status, "the other control plane follows berth.workloads");
+      HttpResponse<Buffer> again = send(other, "PUT", "/v1/workloads", "application/json",
+          "{\"name\":\"shared\",\"image\":\"busybox\"}");
+      assertEquals("unchanged", json(again).get("outcome").asText(), "the same spec through the other is no change");
+    } finally {
+      close(one);
+      close(other);
     }
   }
 }

@@ -1,0 +1,72 @@
+package dev.berth.agent.node;
+
+import dev.berth.model.fleet.ContainerReport;
+import dev.berth.model.fleet.EventTopic;
+import dev.berth.model.fleet.FleetEvent;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Promise;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * Publishes each change of a container's state on this node to berth.events (started, stopped with its exit
+ * code, restarted, failed, removed), by comparing each reconcile pass's reports with the previous ones.
+ */
+public final class EventsVerticle extends AbstractVerticle {
+  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(EventsVerticle.class.getName());
+  private final AgentConfig config;
+  private final Supplier<List<ContainerReport>> reports;
+  private final Map<String, ContainerReport> previous = new HashMap<>();
+  private KafkaProducer<String, byte[]> producer;
+
+  public EventsVerticle(AgentConfig config, Supplier<List<ContainerReport>> reports) {
+    this.config = config;
+    this.reports = reports;
+  }
+
+  @Override
+  public void start(Promise<Void> started) {
+    producer = KafkaProducer.create(vertx, Map.of("bootstrap.servers", config.kafkaBootstrap(),
+        "key.serializer", "org.apache.kafka.common.serialization.StringSerializer",
+        "value.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer",
+        "acks", "all", "enable.idempotence", "true"));
+    vertx.eventBus().consumer(ReconcileVerticle.REPORTS, m -> publishChanges());
+    started.complete();
+  }
+
+  private void publishChanges() {
+    long now = System.currentTimeMillis();
+    Map<String, ContainerReport> current = new HashMap<>();
+    for (ContainerReport r : reports.get()) {
+      current.put(r.containerId(), r);
+      ContainerReport before = previous.get(r.containerId());
+      if (before == null || !before.state().equals(r.state()) || before.restarts() != r.restarts()
+          || !Objects.equals(before.exitCode(), r.exitCode())) {
+        send(FleetEvent.of(r, now));
+      }
+    }
+    for (ContainerReport gone : previous.values()) {
+      if (!current.containsKey(gone.containerId())) {
+        send(new FleetEvent(now, "container", config.nodeName(), gone.containerId(), gone.workload(),
+            gone.generation(), "removed", null, gone.restarts(), null));
+      }
+    }
+    previous.clear();
+    previous.putAll(current);
+  }
+
+  private void send(FleetEvent e) {
+    producer.send(KafkaProducerRecord.create(EventTopic.TOPIC, EventTopic.key(e), EventTopic.encode(e)))
+        .onFailure(err -> LOG.warning("cannot publish event for " + EventTopic.key(e) + ": " + err.getMessage()));
+  }
+
+  @Override
+  public void stop(Promise<Void> stopped) {
+    producer.close().onComplete(stopped);
+  }
+}

@@ -1,0 +1,42 @@
+package dev.berth.agent.node;
+
+import dev.berth.model.fleet.ContainerReport;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.AbstractVerticle;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The node's gauges that nothing else owns: containers by state (from the last reconcile pass) and the
+ * event loop's lag (how late a 100 ms timer fires: a blocked or overloaded loop shows here first).
+ */
+public final class MetricsVerticle extends AbstractVerticle {
+  static final List<String> STATES = List.of("running", "stopped", "failed");
+  private static final long TICK_MILLIS = 100;
+  private final MeterRegistry metrics;
+  private final Supplier<List<ContainerReport>> reports;
+
+  public MetricsVerticle(MeterRegistry metrics, Supplier<List<ContainerReport>> reports) {
+    this.metrics = metrics;
+    this.reports = reports;
+  }
+
+  @Override
+  public void start() {
+    for (String state : STATES) {
+      Gauge.builder("berth_agent_containers", reports, r -> r.get().stream().filter(c -> c.state().equals(state)).count())
+          .tag("state", state).description("containers of this node by state").register(metrics);
+    }
+    Timer lag = Timer.builder("berth_agent_event_loop_lag").description("how late the event loop runs a timer")
+        .register(metrics);
+    long[] expected = {System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS)};
+    vertx.setPeriodic(TICK_MILLIS, t -> {
+      long now = System.nanoTime();
+      lag.record(Math.max(0, now - expected[0]), TimeUnit.NANOSECONDS);
+      expected[0] = now + TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS);
+    });
+  }
+}

@@ -1,0 +1,168 @@
+package dev.berth.agent.node;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.agent.exec.ContainerExec;
+import dev.berth.agent.logs.ContainerLogs;
+import dev.berth.agent.logs.LogFollower;
+import dev.berth.model.runtime.OciJson;
+import dev.berth.runtime.ContainerNotFoundException;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Promise;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.file.NoSuchFileException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The node API, as the kubelet's: a container's logs (whole, tail, or followed), a command run in a
+ * container, and the node's Prometheus metrics. File reads and exec run on a worker pool.
+ */
+public final class NodeApiVerticle extends AbstractVerticle {
+  private static final long FOLLOW_POLL_MILLIS = 200;
+  private final ContainerLogs logs;
+  private final ContainerExec exec;
+  private final PrometheusMeterRegistry metrics;
+  private final int port;
+  private WorkerExecutor workers;
+  private HttpServer server;
+
+  public NodeApiVerticle(ContainerLogs logs, ContainerExec exec, PrometheusMeterRegistry metrics, int port) {
+    this.logs = logs;
+    this.exec = exec;
+    this.metrics = metrics;
+    this.port = port;
+  }
+
+  @Override
+  public void start(Promise<Void> started) {
+    workers = vertx.createSharedWorkerExecutor("berth-node-api", 4, 2, java.util.concurrent.TimeUnit.MINUTES);
+    Router router = Router.router(vertx);
+    router.get("/metrics").handler(ctx -> workers.<String>executeBlocking(() -> metrics.scrape(), false)
+        .onSuccess(text -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4").end(text))
+        .onFailure(ctx::fail));
+    router.get("/v1/containers/:id/logs").handler(this::logs);
+    router.post("/v1/containers/:id/exec").handler(BodyHandler.create().setBodyLimit(64 * 1024)).handler(this::exec);
+    vertx.createHttpServer().requestHandler(router).listen(port, "127.0.0.1")
+        .onSuccess(s -> {
+          server = s;
+          started.complete();
+        })
+        .onFailure(started::fail);
+  }
+
+  /** host:port of the API, for the node's record in the fleet view. */
+  public String address() {
+    return "127.0.0.1:" + server.actualPort();
+  }
+
+  private record LogsSoFar(Buffer retained, List<LogFollower> followers) {}
+
+  private void logs(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    String stream = ctx.queryParams().get("stream") == null ? "all" : ctx.queryParams().get("stream");
+    List<String> streams = stream.equals("all") ? ContainerLogs.STREAMS : List.of(stream);
+    boolean follow = "true".equals(ctx.queryParams().get("follow"));
+    int tail;
+    try {
+      tail = ctx.queryParams().get("tail") == null ? 0 : Integer.parseInt(ctx.queryParams().get("tail"));
+    } catch (NumberFormatException e) {
+      error(ctx, 400, "tail: not a number: " + ctx.queryParams().get("tail"));
+      return;
+    }
+    workers.executeBlocking(() -> {
+      Buffer out = Buffer.buffer();
+      List<LogFollower> followers = new ArrayList<>();
+      for (String s : streams) {
+        out.appendBytes(logs.read(id, s, tail));
+        if (follow) {
+          followers.add(new LogFollower(logs.file(id, s)));
+        }
+      }
+      return new LogsSoFar(out, followers);
+    }, false).onSuccess(r -> {
+      HttpServerResponse response = ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8");
+      if (!follow) {
+        response.end(r.retained());
+        return;
+      }
+      response.setChunked(true).write(r.retained());
+      follow(response, r.followers());
+    }).onFailure(e -> failed(ctx, e));
+  }
+
+  /** Polls the files on a worker and writes what is new until the client goes or the container is removed. */
+  private void follow(HttpServerResponse response, List<LogFollower> followers) {
+    long timer = vertx.setPeriodic(FOLLOW_POLL_MILLIS, t -> workers.executeBlocking(() -> {
+      Buffer next = Buffer.buffer();
+      boolean gone = false;
+      for (LogFollower f : followers) {
+        byte[] bytes = f.poll();
+        if (bytes == null) {
+          gone = true;
+        } else {
+          next.appendBytes(bytes);
+        }
+      }
+      return gone ? null : next;
+    }, true).onSuccess(next -> {
+      if (response.ended() || response.closed()) {
+        vertx.cancelTimer(t);
+      } else if (next == null) {
+        vertx.cancelTimer(t);
+        response.end();
+      } else if (next.length() > 0) {
+        response.write(next);
+      }
+    }));
+    response.closeHandler(v -> vertx.cancelTimer(timer));
+  }
+
+  private void exec(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    workers.executeBlocking(() -> {
+      JsonNode body = OciJson.mapper().readTree(ctx.body().buffer() == null ? new byte[0]
+          : ctx.body().buffer().getBytes());
+      List<String> command = new ArrayList<>();
+      if (body == null || !body.path("command").isArray() || body.path("command").isEmpty()) {
+        throw new IllegalArgumentException("command: a non-empty list of strings is required");
+      }
+      body.get("command").forEach(c -> command.add(c.asText()));
+      long timeout = body.path("timeoutSeconds").asLong(60);
+      return exec.run(id, command, Duration.ofSeconds(timeout));
+    }, false).onSuccess(r -> {
+      ObjectNode out = OciJson.mapper().valueToTree(r);
+      ctx.response().putHeader("Content-Type", "application/json").end(out.toString());
+    }).onFailure(e -> failed(ctx, e));
+  }
+
+  private static void failed(RoutingContext ctx, Throwable e) {
+    if (e instanceof NoSuchFileException || e instanceof ContainerNotFoundException) {
+      error(ctx, 404, e instanceof NoSuchFileException nf && nf.getReason() != null ? nf.getReason() : e.getMessage());
+    } else if (e instanceof IllegalArgumentException || e instanceof com.fasterxml.jackson.core.JsonProcessingException) {
+      error(ctx, 400, e.getMessage());
+    } else {
+      error(ctx, 500, e.getMessage());
+    }
+  }
+
+  private static void error(RoutingContext ctx, int status, String message) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+        .end(OciJson.mapper().createObjectNode().put("error", String.valueOf(message)).toString());
+  }
+
+  @Override
+  public void stop() {
+    if (workers != null) {
+      workers.close();
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package dev.berth.cli.fleet;
+
+import com.hazelcast.core.HazelcastInstance;
+import dev.berth.agent.node.AgentConfig;
+import dev.berth.agent.node.AgentNode;
+import dev.berth.agent.node.FleetViewClient;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * `berth agent`: one node agent of a real fleet, against external Kafka brokers, a Hazelcast client of the
+ * control planes' cluster. Stopping it leaves its containers running; the next start adopts them.
+ */
+@Command(name = "agent", description = "run a node agent against a fleet's Kafka and Hazelcast")
+public final class AgentCommand implements Callable<Integer> {
+  @Option(names = "--node", required = true, description = "this node's name, unique in the fleet")
+  String node;
+
+  @Option(names = "--kafka", required = true, description = "Kafka bootstrap servers, host:port[,host:port]")
+  String kafka;
+
+  @Option(names = "--hazelcast", required = true, split = ",", description = "control planes' members, host:port")
+  List<String> hazelcast;
+
+  @Option(names = "--cluster", defaultValue = "berth", description = "Hazelcast cluster name")
+  String cluster;
+
+  @Option(names = "--state-dir", description = "default: /var/lib/berth/agent-NODE")
+  Path stateDir;
+
+  @Option(names = "--label", description = "node label, key=value (repeatable)")
+  Map<String, String> labels = new LinkedHashMap<>();
+
+  @Option(names = "--api-port", defaultValue = "0", description = "node API port (logs, exec, /metrics); 0: any")
+  int apiPort;
+
+  @Option(names = "--lease-millis", defaultValue = "5000")
+  long leaseMillis;
+
+  @Override
+  public Integer call() throws Exception {
+    Path dir = stateDir != null ? stateDir : Path.of("/var/lib/berth", "agent-" + node);
+    HazelcastInstance client = FleetViewClient.connect(cluster, hazelcast);
+    Vertx vertx = Vertx.vertx();
+    AgentConfig config = AgentConfig.forThisMachine(node, dir, kafka, labels, leaseMillis, apiPort);
+    AgentNode agent = AgentNode.start(vertx, config, client).toCompletionStage().toCompletableFuture()
+        .get(120, TimeUnit.SECONDS);
+    System.out.println("agent " + node + " ready: node API http://" + agent.apiAddress() + ", state " + dir);
+    System.out.flush();
+    UntilStopped.await(() -> {
+      agent.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      client.shutdown();
+    }, "stopping agent " + node + " (containers keep running)");
+    return 0;
+  }
+}

@@ -1,0 +1,41 @@
+package dev.berth.cli.fleetctl;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.model.runtime.OciJson;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** `berth exec CONTAINER|WORKLOAD -- COMMAND...`: runs a command in a container and exits with its code. */
+@Command(name = "exec", description = "run a command in a container (a workload name picks its first running replica)")
+public final class ExecCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "CONTAINER|WORKLOAD")
+  String name;
+
+  @Parameters(index = "1..*", arity = "1..*", paramLabel = "COMMAND")
+  List<String> command;
+
+  @picocli.CommandLine.Option(names = "--server", defaultValue = "http://127.0.0.1:7070")
+  String server;
+
+  @Override
+  public Integer call() throws Exception {
+    ApiClient api = new ApiClient(server);
+    String id = api.resolveContainer(name);
+    ObjectNode body = OciJson.mapper().createObjectNode();
+    command.forEach(body.putArray("command")::add);
+    ApiClient.Answer a = api.send("POST", "/v1/containers/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "/exec",
+        "application/json", OciJson.mapper().writeValueAsBytes(body));
+    if (a.status() != 200) {
+      System.err.println("berth: " + ApiClient.error(a));
+      return 1;
+    }
+    System.out.print(a.body().path("stdout").asText());
+    System.out.flush();
+    System.err.print(a.body().path("stderr").asText());
+    return a.body().path("exitCode").asInt();
+  }
+}

@@ -1,0 +1,91 @@
+package dev.berth.controlplane;
+
+import com.hazelcast.core.HazelcastInstance;
+import dev.berth.controlplane.api.WorkloadApiVerticle;
+import dev.berth.controlplane.cluster.LeaderLease;
+import dev.berth.controlplane.cluster.NodeRegistry;
+import dev.berth.controlplane.kafka.KafkaTopics;
+import dev.berth.controlplane.scheduler.AssignmentLog;
+import dev.berth.controlplane.scheduler.SchedulerPass;
+import dev.berth.controlplane.scheduler.SchedulerVerticle;
+import dev.berth.controlplane.specs.WorkloadStore;
+import dev.berth.model.fleet.EventTopic;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.Map;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/**
+ * One control-plane process: the workload store on Kafka, the REST API, and the scheduler, which acts only
+ * while this process holds the scheduler lease in Hazelcast (so any number of them can run).
+ */
+public final class ControlPlane {
+  /** Events are history, not state: kept for a day, not compacted. */
+  private static final long EVENT_RETENTION_MILLIS = 24L * 3600 * 1000;
+
+  private final Vertx vertx;
+  private final WorkloadStore store;
+  private final AssignmentLog assignments;
+  private final WorkloadApiVerticle api;
+  private final SchedulerVerticle scheduler;
+  private String apiDeployment;
+  private String schedulerDeployment;
+
+  private ControlPlane(Vertx vertx, WorkloadStore store, AssignmentLog assignments, WorkloadApiVerticle api,
+      SchedulerVerticle scheduler) {
+    this.vertx = vertx;
+    this.store = store;
+    this.assignments = assignments;
+    this.api = api;
+    this.scheduler = scheduler;
+  }
+
+  /** Opens the topics (creating them when missing), then deploys the API and the scheduler. */
+  public static Future<ControlPlane> start(Vertx vertx, ControlPlaneConfig config, HazelcastInstance hazelcast) {
+    return vertx.executeBlocking(() -> {
+      KafkaTopics.ensure(config.kafkaBootstrap(), new NewTopic(EventTopic.TOPIC, 1, (short) 1)
+          .configs(Map.of("retention.ms", Long.toString(EVENT_RETENTION_MILLIS))));
+      WorkloadStore store = WorkloadStore.open(config.kafkaBootstrap());
+      AssignmentLog assignments = AssignmentLog.open(config.kafkaBootstrap());
+      LeaderLease lease = new LeaderLease(hazelcast, "scheduler", config.identity(), config.leaseMillis(),
+          System::currentTimeMillis);
+      SchedulerPass pass = new SchedulerPass(store, new NodeRegistry(hazelcast, System::currentTimeMillis),
+          assignments);
+      return new ControlPlane(vertx, store, assignments, new WorkloadApiVerticle(store, hazelcast, config.apiPort()),
+          new SchedulerVerticle(pass, config.schedulerIntervalMillis(), config.leaseMillis(), lease));
+    }, false).compose(cp -> vertx.deployVerticle(cp.api)
+        .compose(id -> {
+          cp.apiDeployment = id;
+          return vertx.deployVerticle(cp.scheduler);
+        })
+        .map(id -> {
+          cp.schedulerDeployment = id;
+          return cp;
+        }));
+  }
+
+  public int apiPort() {
+    return api.actualPort();
+  }
+
+  public WorkloadStore store() {
+    return store;
+  }
+
+  /** Whether this process's scheduler holds the lease now. */
+  public boolean isLeader() {
+    return scheduler.isLeader();
+  }
+
+  /** Stops the scheduler (handing the lease back) and the API, then closes the Kafka clients. */
+  public Future<Void> stop() {
+    Future<Void> undeployed = schedulerDeployment == null ? Future.succeededFuture()
+        : vertx.undeploy(schedulerDeployment);
+    return undeployed.compose(v -> apiDeployment == null ? Future.succeededFuture() : vertx.undeploy(apiDeployment))
+        .compose(v -> vertx.executeBlocking(() -> {
+          assignments.close();
+          store.close();
+          return null;
+        }, false));
+  }
+}
