@@ -1,0 +1,186 @@
+package dev.berth.cli.fleet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.hazelcast.core.HazelcastInstance;
+import dev.berth.agent.images.ImageStore;
+import dev.berth.agent.images.build.BuildOptions;
+import dev.berth.agent.images.build.ImageBuilder;
+import dev.berth.cli.BerthCli;
+import dev.berth.controlplane.ControlPlane;
+import dev.berth.controlplane.ControlPlaneConfig;
+import dev.berth.controlplane.cluster.EmbeddedHazelcast;
+import dev.berth.controlplane.cluster.NodeRegistry;
+import dev.berth.controlplane.kafka.EmbeddedKafkaBroker;
+import dev.berth.controlplane.specs.WorkloadStore;
+import dev.berth.controlplane.testing.StrictVertx;
+import dev.berth.model.image.ImageReference;
+import dev.berth.model.runtime.State;
+import dev.berth.runtime.ContainerRuntime;
+import dev.berth.runtime.bundle.BusyboxRootfs;
+import dev.berth.runtime.files.FileTrees;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A real fleet on this machine: a Kafka broker and a control plane (a Hazelcast member), and two agents as
+ * separate `berth agent` processes (Hazelcast clients), each with its own state directory and cgroup parent.
+ * Replicas spread, scale, move off an agent killed with SIGKILL, are stopped on it when it comes back, are
+ * adopted by an agent restarted in time, survive a broker restart, and all go when deleted.
+ */
+class MultiProcessFleetTest {
+  private static final String IMAGE = "local/busybox:1";
+  /** Agent b's lease is short (it is the one that dies); agent a's is long enough to restart within it. */
+  private static final long LEASE_B = 3000;
+  private static final long LEASE_A = 30_000;
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private String api;
+
+  private static void await(BooleanSupplier condition, String what, long timeoutMillis) throws Exception {
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    while (!condition.getAsBoolean()) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      TimeUnit.MILLISECONDS.sleep(100);
+    }
+  }
+
+  private static List<State> running(ContainerRuntime runtime) {
+    return runtime.list().stream().filter(s -> s.status().equals("running")).toList();
+  }
+
+  private static List<Integer> pids(ContainerRuntime runtime) {
+    return running(runtime).stream().map(State::pid).sorted().toList();
+  }
+
+  private int apply(String name, int replicas) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(api + "/v1/workloads")).header("Content-Type",
+        "application/yaml").POST(HttpRequest.BodyPublishers.ofString("name: " + name + "\nimage: " + IMAGE
+        + "\ncommand: [sleep]\nargs: [\"600\"]\nreplicas: " + replicas + "\n")).build(),
+        HttpResponse.BodyHandlers.ofString()).statusCode();
+  }
+
+  private BerthProcess agent(Path work, String node, long leaseMillis, String kafka, String hazelcast)
+      throws Exception {
+    BerthProcess p = BerthProcess.start(work.resolve(node + ".log"), "agent", "--node", node, "--kafka", kafka,
+        "--hazelcast", hazelcast, "--cluster", "berth-mp", "--state-dir", work.resolve("agent-" + node).toString(),
+        "--lease-millis", Long.toString(leaseMillis));
+    p.awaitLine("agent " + node + " ready", 60_000);
+    return p;
+  }
+
+  @Test
+  void replicasSpreadScaleMoveOffAKilledAgentAndSurviveRestarts() throws Exception {
+    Path work = Files.createTempDirectory("berth-fleet-");
+    Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
+    StrictVertx strict = new StrictVertx(500);
+    HazelcastInstance hz = EmbeddedHazelcast.start("berth-mp");
+    String hazelcast = "127.0.0.1:" + hz.getCluster().getLocalMember().getAddress().getPort();
+    EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(work.resolve("kafka"), 0);
+    String kafka = broker.bootstrapServers();
+    ControlPlane cp = null;
+    BerthProcess a = null;
+    BerthProcess b = null;
+    try {
+      cp = get(ControlPlane.start(strict.vertx(), new ControlPlaneConfig(kafka, 0, "cp", 3000, 500), hz));
+      api = "http://127.0.0.1:" + cp.apiPort();
+      for (String node : List.of("node-a", "node-b")) {
+        Path rootfs = work.resolve("rootfs-" + node);
+        new ImageBuilder(new ImageStore(work.resolve("agent-" + node + "/images"))).build(
+            BusyboxRootfs.create(rootfs), BuildOptions.of(List.of("sh")), ImageReference.parse(IMAGE));
+        FileTrees.delete(rootfs);
+      }
+      a = agent(work, "node-a", LEASE_A, kafka, hazelcast);
+      b = agent(work, "node-b", LEASE_B, kafka, hazelcast);
+      ContainerRuntime onA = new ContainerRuntime(work.resolve("agent-node-a/runtime"));
+      ContainerRuntime onB = new ContainerRuntime(work.resolve("agent-node-b/runtime"));
+      NodeRegistry nodes = new NodeRegistry(hz, System::currentTimeMillis);
+      await(() -> nodes.alive().size() == 2, "both agents' leases", 30_000);
+
+      assertEquals(201, apply("web", 3));
+      await(() -> running(onA).size() + running(onB).size() == 3, "three replicas", 60_000);
+      assertTrue(!running(onA).isEmpty() && !running(onB).isEmpty(), "replicas spread over both agents");
+      assertEquals(200, apply("web", 5));
+      await(() -> running(onA).size() + running(onB).size() == 5, "five replicas", 60_000);
+      assertEquals(200, apply("web", 1));
+      await(() -> onA.list().size() + onB.list().size() == 1, "one replica, the others removed", 60_000);
+      assertEquals(200, apply("web", 3));
+      await(() -> running(onA).size() + running(onB).size() == 3 && !running(onB).isEmpty(), "three again", 60_000);
+
+      // SIGKILL agent b: its lease lapses and its replicas are placed and started on a.
+      long killed = System.currentTimeMillis();
+      b.kill();
+      await(() -> running(onA).size() == 3, "b's replicas running on a", LEASE_B + 20_000);
+      long moved = System.currentTimeMillis() - killed;
+      assertTrue(moved < LEASE_B + 10_000, "replicas moved " + moved + " ms after the kill");
+      System.out.println("failover: b's replicas running on a " + moved + " ms after SIGKILL (lease " + LEASE_B + " ms)");
+      // b comes back: what no longer belongs to it is stopped there.
+      b = agent(work, "node-b", LEASE_B, kafka, hazelcast);
+      await(() -> onB.list().isEmpty(), "b to stop the replicas that moved away", 30_000);
+      assertEquals(3, running(onA).size());
+
+      // SIGKILL agent a and start it again within its lease: it adopts its containers, no restart, no duplicate.
+      List<Integer> before = pids(onA);
+      a.kill();
+      a = agent(work, "node-a", LEASE_A, kafka, hazelcast);
+      TimeUnit.SECONDS.sleep(3); // a few reconcile passes
+      assertEquals(before, pids(onA), "adopted: the same processes");
+      assertEquals(3, onA.list().size() + onB.list().size());
+
+      // The broker restarts mid-run: no applied spec is lost and the fleet goes on.
+      assertEquals(201, apply("extra", 1));
+      broker.close();
+      broker = EmbeddedKafkaBroker.start(work.resolve("kafka"), Integer.parseInt(kafka.substring(kafka.lastIndexOf(':') + 1)));
+      try (WorkloadStore reread = WorkloadStore.open(kafka)) {
+        assertEquals(List.of("extra", "web"), reread.list().stream().map(w -> w.spec().name()).toList());
+      }
+      await(() -> retryApply("after"), "an apply to succeed after the broker restart", 60_000);
+      await(() -> running(onA).size() + running(onB).size() == 5, "web, extra and after running", 60_000);
+
+      for (String name : List.of("web", "extra", "after")) {
+        http.send(HttpRequest.newBuilder(URI.create(api + "/v1/workloads/" + name)).DELETE().build(),
+            HttpResponse.BodyHandlers.ofString());
+      }
+      await(() -> onA.list().isEmpty() && onB.list().isEmpty(), "everything to be removed", 60_000);
+      strict.assertNeverBlocked();
+    } finally {
+      for (BerthProcess p : new BerthProcess[] {a, b}) {
+        if (p != null) {
+          p.close();
+        }
+      }
+      if (cp != null) {
+        get(cp.stop());
+      }
+      strict.close();
+      hz.shutdown();
+      broker.close();
+      BerthCli.run("down", "--state-dir", work.toString()); // whatever a failed run left: containers, cgroups
+      FileTrees.delete(work);
+    }
+  }
+
+  private boolean retryApply(String name) {
+    try {
+      return apply(name, 1) == 201;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  private static <T> T get(io.vertx.core.Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+}
