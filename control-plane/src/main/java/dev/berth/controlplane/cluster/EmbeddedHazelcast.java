@@ -30,6 +30,10 @@ public final class EmbeddedHazelcast {
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.logging.type", "none");
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
+    // A control plane that dies is noticed in seconds, not after Hazelcast's default minute: its partitions
+    // (the node leases, the scheduler lease) move to the survivors from their backups.
+    config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+    config.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
     config.getNetworkConfig().setPort(port == 0 ? freePort() : port).setPortAutoIncrement(false);
     config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
     JoinConfig join = config.getNetworkConfig().getJoin();

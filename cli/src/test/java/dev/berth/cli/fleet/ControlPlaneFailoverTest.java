@@ -1,0 +1,134 @@
+package dev.berth.cli.fleet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.hazelcast.core.HazelcastInstance;
+import dev.berth.agent.assignments.AssignmentFeed;
+import dev.berth.agent.node.FleetViewClient;
+import dev.berth.controlplane.cluster.LeaderLease;
+import dev.berth.controlplane.cluster.NodeRegistry;
+import dev.berth.controlplane.kafka.EmbeddedKafkaBroker;
+import dev.berth.model.fleet.Assignment;
+import dev.berth.runtime.files.FileTrees;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two `berth control-plane` processes: one schedules (it holds the lease), the other answers the API and
+ * waits; killed with SIGKILL, the leader is replaced by the other within the lease and a few seconds, and
+ * the new leader carries on from the placements the old one wrote (no duplicates).
+ */
+class ControlPlaneFailoverTest {
+  private static final long LEASE = 3000;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private int apply(int apiPort, int replicas) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/v1/workloads"))
+        .header("Content-Type", "application/yaml").POST(HttpRequest.BodyPublishers.ofString(
+            "name: w\nimage: local/busybox:1\nreplicas: " + replicas + "\n")).build(),
+        HttpResponse.BodyHandlers.ofString()).statusCode();
+  }
+
+  /** Every assignment of both simulated nodes once the log has been quiet for a moment. */
+  private static List<Assignment> placed(String kafka) {
+    try (AssignmentFeed a = new AssignmentFeed(kafka, "sim-1"); AssignmentFeed b = new AssignmentFeed(kafka, "sim-2")) {
+      for (int quiet = 0; quiet < 2; ) {
+        boolean moved = a.poll(Duration.ofMillis(200)) | b.poll(Duration.ofMillis(200));
+        quiet = moved ? 0 : quiet + 1;
+      }
+      List<Assignment> all = new java.util.ArrayList<>(a.desired().values());
+      all.addAll(b.desired().values());
+      return all;
+    }
+  }
+
+  private static void await(java.util.function.BooleanSupplier condition, String what, long millis) throws Exception {
+    long deadline = System.currentTimeMillis() + millis;
+    while (!condition.getAsBoolean()) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      TimeUnit.MILLISECONDS.sleep(200);
+    }
+  }
+
+  @Test
+  void whenTheSchedulingControlPlaneIsKilledTheOtherTakesOverWithinTheLease() throws Exception {
+    Path work = Files.createTempDirectory("berth-cp-failover-");
+    int[] hz = {freePort(), freePort()};
+    int[] api = {freePort(), freePort()};
+    BerthProcess[] cps = new BerthProcess[2];
+    ScheduledExecutorService renewals = Executors.newSingleThreadScheduledExecutor();
+    HazelcastInstance client = null;
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(work.resolve("kafka"), 0)) {
+      String kafka = broker.bootstrapServers();
+      for (int i = 0; i < 2; i++) {
+        cps[i] = BerthProcess.start(work.resolve("cp" + i + ".log"), "control-plane", "--kafka", kafka,
+            "--api-port", Integer.toString(api[i]), "--cluster", "berth-cpf", "--hazelcast-port",
+            Integer.toString(hz[i]), "--hazelcast-member", "127.0.0.1:" + hz[1 - i], "--lease-millis",
+            Long.toString(LEASE));
+      }
+      for (BerthProcess cp : cps) {
+        cp.awaitLine("ready", 90_000);
+      }
+      client = FleetViewClient.connect("berth-cpf", List.of("127.0.0.1:" + hz[0], "127.0.0.1:" + hz[1]));
+      NodeRegistry nodes = new NodeRegistry(client, System::currentTimeMillis);
+      renewals.scheduleAtFixedRate(() -> {
+        nodes.renew("sim-1", 4000, 8L << 30, Map.of(), 60_000);
+        nodes.renew("sim-2", 4000, 8L << 30, Map.of(), 60_000);
+      }, 0, 500, TimeUnit.MILLISECONDS);
+      var leases = client.<String, LeaderLease.Holder>getMap(LeaderLease.MAP);
+      await(() -> leases.get("scheduler") != null, "a leader", 30_000);
+      int leader = leases.get("scheduler").id().contains("-" + cps[0].pid() + "@") ? 0 : 1;
+      int standby = 1 - leader;
+
+      assertEquals(201, apply(api[standby], 2), "the standby answers the API");
+      await(() -> placed(kafka).size() == 2, "the leader to place what the standby stored", 30_000);
+
+      long killed = System.currentTimeMillis();
+      cps[leader].kill();
+      assertEquals(200, apply(api[standby], 4));
+      await(() -> placed(kafka).size() == 4, "the new leader to place the scale-up", LEASE + 30_000);
+      long tookOver = System.currentTimeMillis() - killed;
+      System.out.println("control-plane failover: placements by the new leader " + tookOver + " ms after SIGKILL");
+      assertTrue(tookOver < LEASE + 15_000, "took over after " + tookOver + " ms");
+      assertTrue(leases.get("scheduler").id().contains("-" + cps[standby].pid() + "@"), "the survivor holds the lease");
+      List<Assignment> all = placed(kafka);
+      assertEquals(4, all.stream().map(Assignment::containerId).distinct().count(), "no duplicate replica: " + all);
+      assertTrue(all.stream().anyMatch(x -> x.node().equals("sim-1")) && all.stream().anyMatch(x -> x.node().equals("sim-2")),
+          "still spread: " + all);
+    } finally {
+      renewals.shutdownNow();
+      if (client != null) {
+        client.shutdown();
+      }
+      for (BerthProcess cp : cps) {
+        if (cp != null) {
+          cp.close();
+        }
+      }
+      FileTrees.delete(work);
+    }
+  }
+}
