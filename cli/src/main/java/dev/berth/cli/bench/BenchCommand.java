@@ -4,7 +4,7 @@ import picocli.CommandLine.Command;
 
 /** `berth bench`: benchmarks that run Berth and its peers side by side. */
 @Command(name = "bench", description = "benchmarks against peers, interleaved in one run",
-    subcommands = {RuntimeBench.class, ImageBench.class})
+    subcommands = {RuntimeBench.class, ImageBench.class, ApplyToRunningBench.class, SchedulerBench.class})
 public final class BenchCommand implements Runnable {
   @Override
   public void run() {

@@ -79,9 +79,9 @@ class SingleMachineFleetTest {
       }
       await(() -> runtime.list().isEmpty(), "everything to be removed");
     } finally {
+      fleet.close(); // first: a running agent would start again what is removed below
       fleet.agent().reconciler().reconcile(List.of());
       fleet.agent().reconciler().releaseCgroupParent();
-      fleet.close();
       FileTrees.delete(state);
     }
   }
