@@ -50,6 +50,15 @@ class ControlPlaneFailoverTest {
         HttpResponse.BodyHandlers.ofString()).statusCode();
   }
 
+  private int status(int apiPort, String path) {
+    try {
+      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + path)).build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode();
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
   /** Every assignment of both simulated nodes once the log has been quiet for a moment. */
   private static List<Assignment> placed(String kafka) {
     try (AssignmentFeed a = new AssignmentFeed(kafka, "sim-1"); AssignmentFeed b = new AssignmentFeed(kafka, "sim-2")) {
@@ -106,8 +115,13 @@ class ControlPlaneFailoverTest {
       assertEquals(201, apply(api[standby], 2), "the standby answers the API");
       await(() -> placed(kafka).size() == 2, "the leader to place what the standby stored", 30_000);
 
+      // An apply answered by the leader right before it dies is not lost: it was on Kafka before the answer.
+      http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api[leader] + "/v1/workloads"))
+          .header("Content-Type", "application/yaml").POST(HttpRequest.BodyPublishers.ofString(
+              "name: last-words\nimage: local/busybox:1\nreplicas: 0\n")).build(), HttpResponse.BodyHandlers.ofString());
       long killed = System.currentTimeMillis();
       cps[leader].kill();
+      await(() -> status(api[standby], "/v1/workloads/last-words") == 200, "the survivor to know the last apply", 10_000);
       assertEquals(200, apply(api[standby], 4));
       await(() -> placed(kafka).size() == 4, "the new leader to place the scale-up", LEASE + 30_000);
       long tookOver = System.currentTimeMillis() - killed;

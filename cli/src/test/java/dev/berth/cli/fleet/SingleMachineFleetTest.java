@@ -64,6 +64,17 @@ class SingleMachineFleetTest {
           .filter(l -> l.contains(" running ")).count() == 3, "three containers reported running");
       List<Integer> pids = running(runtime).stream().map(State::pid).sorted().toList();
 
+      var exec = dev.berth.cli.BerthCli.run("exec", "web", "--server", server, "--", "sh", "-c",
+          "echo out-$((1+1)); echo to-the-log >> /proc/1/fd/1; exit 4");
+      assertEquals(4, exec.exit(), exec.err());
+      assertEquals("out-2\n", exec.out());
+      var logs = dev.berth.cli.BerthCli.run("logs", "web", "--server", server);
+      assertEquals(0, logs.exit(), logs.err());
+      assertEquals("to-the-log\n", logs.out(), "what went to the container's stdout (the same replica)");
+      var unknown = dev.berth.cli.BerthCli.run("logs", "nobody", "--server", server);
+      assertEquals(1, unknown.exit());
+      assertTrue(unknown.err().contains("no container or running workload named \"nobody\""), unknown.err());
+
       fleet.close();
       fleet = SingleMachineFleet.start(options, quiet);
       String listed = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fleet.apiPort()
