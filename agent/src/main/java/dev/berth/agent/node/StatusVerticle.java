@@ -35,6 +35,13 @@ public final class StatusVerticle extends AbstractVerticle {
   @Override
   public void start() {
     worker = vertx.createSharedWorkerExecutor("berth-status-" + config.nodeName(), 1);
+    // What an earlier run of this node reported is this run's to take out once it no longer runs it.
+    worker.executeBlocking(() -> {
+      IMap<String, ContainerReport> containers = hazelcast.getMap(FleetMaps.CONTAINERS);
+      containers.values().stream().filter(r -> config.nodeName().equals(r.node()))
+          .forEach(r -> published.add(r.containerId()));
+      return null;
+    }, true);
     renew();
     vertx.setPeriodic(1000, t -> renew());
     vertx.eventBus().consumer(ReconcileVerticle.REPORTS, m -> publish());

@@ -129,6 +129,11 @@ class MultiProcessFleetTest {
       // b comes back: what no longer belongs to it is stopped there.
       b = agent(work, "node-b", LEASE_B, kafka, hazelcast);
       await(() -> onB.list().isEmpty(), "b to stop the replicas that moved away", 30_000);
+      var reports = hz.<String, dev.berth.model.fleet.ContainerReport>getMap(dev.berth.model.fleet.FleetMaps.CONTAINERS);
+      await(() -> reports.values().stream().noneMatch(r -> r.node().equals("node-b")),
+          "no report left that says a container runs on b", 10_000);
+      await(() -> reports.values().stream().filter(r -> r.state().equals("running")).count() == 3,
+          "three running replicas in the fleet view", 10_000);
       assertEquals(3, running(onA).size());
 
       // SIGKILL agent a and start it again within its lease: it adopts its containers, no restart, no duplicate.
