@@ -26,6 +26,20 @@ public record AgentConfig(String nodeName, Path stateDir, String kafkaBootstrap,
         memory, labels, leaseMillis, 2000, apiPort, DEFAULT_LOG_MAX_BYTES);
   }
 
+  /** What the node keeps for the agent and the system, as kubelet's system-reserved: not for containers. */
+  public static final long RESERVED_CPU_MILLIS = 100;
+  public static final long RESERVED_MEMORY_BYTES = 256L << 20;
+
+  /** The CPU containers may request: capacity less the reserve, never below half the capacity. */
+  public long allocatableCpuMillis() {
+    return Math.max(cpuMillis / 2, cpuMillis - RESERVED_CPU_MILLIS);
+  }
+
+  /** The memory containers may request: capacity less the reserve, never below half the capacity. */
+  public long allocatableMemoryBytes() {
+    return Math.max(memoryBytes / 2, memoryBytes - RESERVED_MEMORY_BYTES);
+  }
+
   /** Every container of this node sits below this cgroup, so two agents on one machine never collide. */
   public String cgroupParent() {
     return "/berth-node-" + nodeName;

@@ -51,6 +51,7 @@ public final class StatusVerticle extends AbstractVerticle {
     worker.executeBlocking(() -> {
       IMap<String, NodeRecord> nodes = hazelcast.getMap(FleetMaps.NODES);
       nodes.set(config.nodeName(), new NodeRecord(config.nodeName(), config.cpuMillis(), config.memoryBytes(),
+          config.allocatableCpuMillis(), config.allocatableMemoryBytes(),
           config.labels(), System.currentTimeMillis() + config.leaseMillis(), apiAddress));
       return null;
     }, true);

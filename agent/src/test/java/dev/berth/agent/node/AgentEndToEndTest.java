@@ -91,6 +91,12 @@ class AgentEndToEndTest {
       await(() -> containers.values().stream().filter(r -> r.state().equals("running")).count() == 2,
           "both reported running in Hazelcast");
       String id = containers.keySet().stream().sorted().findFirst().orElseThrow();
+      dev.berth.model.fleet.NodeRecord node = hz.<String, dev.berth.model.fleet.NodeRecord>getMap(
+          dev.berth.model.fleet.FleetMaps.NODES).get("node-a");
+      assertEquals(4000, node.cpuMillis());
+      assertEquals(3900, node.allocatableCpuMillis(), "the node keeps 100m for itself");
+      assertEquals((8L << 30) - (256L << 20), node.allocatableMemoryBytes(), "and 256Mi");
+      assertEquals(agent.apiAddress(), node.apiAddress());
 
       await(() -> body(http, api + "/v1/containers/" + id + "/logs").contains("hello-stderr"), "the logs");
       String logs = body(http, api + "/v1/containers/" + id + "/logs");

@@ -108,7 +108,7 @@ final class SchedulerBench implements Callable<Integer> {
     long lease = System.currentTimeMillis() + Duration.ofHours(1).toMillis(); // they stay alive for the run
     for (int n = 0; n < nodes; n++) {
       String name = String.format("sim-%05d", n);
-      batch.put(name, new NodeRecord(name, 4000, 8L << 30, Map.of("zone", "z" + (n % 3)), lease, null));
+      batch.put(name, new NodeRecord(name, 4000, 8L << 30, 4000, 8L << 30, Map.of("zone", "z" + (n % 3)), lease, null));
     }
     hz.<String, NodeRecord>getMap(FleetMaps.NODES).putAll(batch);
   }

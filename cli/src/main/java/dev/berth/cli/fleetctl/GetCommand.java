@@ -46,11 +46,13 @@ public final class GetCommand implements Callable<Integer> {
     } else if ("yaml".equals(output)) {
       System.out.print(new YAMLMapper().writeValueAsString(a.body()));
     } else if (resource.equals("nodes")) {
-      System.out.printf("%-20s %-9s %-8s %s%n", "NAME", "STATUS", "CPU", "MEMORY");
+      // allocatable/capacity, as `kubectl describe node` lists both
+      System.out.printf("%-20s %-9s %-14s %s%n", "NAME", "STATUS", "CPU", "MEMORY");
       for (JsonNode n : a.body().path("items")) {
-        System.out.printf("%-20s %-9s %-8s %dMi%n", n.path("name").asText(),
-            n.path("alive").asBoolean() ? "Ready" : "Lost", n.path("cpuMillis").asLong() + "m",
-            n.path("memoryBytes").asLong() >> 20);
+        System.out.printf("%-20s %-9s %-14s %s%n", n.path("name").asText(),
+            n.path("alive").asBoolean() ? "Ready" : "Lost",
+            n.path("allocatableCpuMillis").asLong() + "m/" + n.path("cpuMillis").asLong() + "m",
+            (n.path("allocatableMemoryBytes").asLong() >> 20) + "Mi/" + (n.path("memoryBytes").asLong() >> 20) + "Mi");
       }
     } else if (resource.equals("containers")) {
       System.out.printf("%-28s %-16s %-12s %-9s %-5s %s%n", "CONTAINER", "WORKLOAD", "NODE", "STATE", "EXIT",

@@ -38,7 +38,8 @@ public final class SchedulerPass {
   public Outcome run() {
     List<StoredWorkload> all = workloads.list();
     List<NodeCapacity> live = nodes.alive().stream()
-        .map((NodeRecord n) -> new NodeCapacity(n.name(), n.cpuMillis(), n.memoryBytes(), n.labels())).toList();
+        .map((NodeRecord n) -> new NodeCapacity(n.name(), n.allocatableCpuMillis(),
+            n.allocatableMemoryBytes(), n.labels())).toList();
     Placer.Result result = Placer.place(all, live, log.placements());
     Map<String, WorkloadSpec> specs = new HashMap<>();
     all.forEach(w -> specs.put(w.spec().name(), w.spec()));

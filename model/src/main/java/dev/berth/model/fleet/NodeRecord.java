@@ -4,11 +4,13 @@ import java.io.Serializable;
 import java.util.Map;
 
 /**
- * A node in the fleet view (the Hazelcast map "nodes"): what it can run, its labels, its lease, and where its
- * node API (logs, exec, metrics) listens, as host:port (null for nodes without one).
+ * A node in the fleet view (the Hazelcast map "nodes"): its capacity and what of it containers may request
+ * (allocatable: capacity minus what the node keeps for itself, as the kubelet reports), its labels, its lease,
+ * and where its node API (logs, exec, metrics) listens, as host:port (null for nodes without one).
  */
-public record NodeRecord(String name, long cpuMillis, long memoryBytes, Map<String, String> labels,
-    long leaseExpiresAtMillis, String apiAddress) implements Serializable {
+public record NodeRecord(String name, long cpuMillis, long memoryBytes, long allocatableCpuMillis,
+    long allocatableMemoryBytes, Map<String, String> labels, long leaseExpiresAtMillis, String apiAddress)
+    implements Serializable {
 
   /** True while the node renews its lease in time. */
   public boolean alive(long nowMillis) {
