@@ -72,11 +72,6 @@ public final class ControlPlane {
     return store;
   }
 
-  /** Whether this process's scheduler holds the lease now. */
-  public boolean isLeader() {
-    return scheduler.isLeader();
-  }
-
   /** Stops the scheduler (handing the lease back) and the API, then closes the Kafka clients. */
   public Future<Void> stop() {
     Future<Void> undeployed = schedulerDeployment == null ? Future.succeededFuture()

@@ -88,8 +88,16 @@ public final class ContainerLogs {
     return f.resolveSibling(f.getFileName() + "." + n);
   }
 
+  /** What a read returned, and how far into the current file it got: where a follower goes on from. */
+  public record Retained(byte[] bytes, long currentFileEnd) {}
+
   /** A stream's whole retained log, oldest first (rotated files, then the current one); the last lines only if tail > 0. */
   public byte[] read(String containerId, String stream, int tail) throws IOException {
+    return retained(containerId, stream, tail).bytes();
+  }
+
+  /** As {@link #read}, with the offset in the current file up to which it read. */
+  public Retained retained(String containerId, String stream, int tail) throws IOException {
     Path f = file(containerId, stream);
     List<Path> parts = new ArrayList<>();
     for (int i = keep; i >= 1; i--) {
@@ -99,15 +107,18 @@ public final class ContainerLogs {
     }
     parts.add(f);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
+    long currentEnd = 0;
     for (Path p : parts) {
       try {
-        out.write(Files.readAllBytes(p));
+        byte[] bytes = Files.readAllBytes(p);
+        out.write(bytes);
+        currentEnd = bytes.length; // the current file is read last
       } catch (NoSuchFileException e) {
         // rotated away while reading
       }
     }
     byte[] all = out.toByteArray();
-    return tail > 0 ? lastLines(all, tail) : all;
+    return new Retained(tail > 0 ? lastLines(all, tail) : all, currentEnd);
   }
 
   static byte[] lastLines(byte[] all, int n) {

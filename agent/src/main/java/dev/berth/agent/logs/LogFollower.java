@@ -20,8 +20,13 @@ public final class LogFollower {
 
   /** Starts at the file's current end: only what is written from now on is followed. */
   public LogFollower(Path file) throws IOException {
+    this(file, Files.size(file));
+  }
+
+  /** Goes on from {@code position} in the file: right after what a read of the retained log returned. */
+  public LogFollower(Path file, long position) throws IOException {
     this.file = file;
-    this.position = Files.size(file);
+    this.position = position;
     this.rotation = rotationStamp();
   }
 

@@ -82,9 +82,10 @@ public final class NodeApiVerticle extends AbstractVerticle {
       Buffer out = Buffer.buffer();
       List<LogFollower> followers = new ArrayList<>();
       for (String s : streams) {
-        out.appendBytes(logs.read(id, s, tail));
-        if (follow) {
-          followers.add(new LogFollower(logs.file(id, s)));
+        ContainerLogs.Retained retained = logs.retained(id, s, tail);
+        out.appendBytes(retained.bytes());
+        if (follow) { // on from exactly where the read stopped: nothing written meanwhile is lost
+          followers.add(new LogFollower(logs.file(id, s), retained.currentFileEnd()));
         }
       }
       return new LogsSoFar(out, followers);

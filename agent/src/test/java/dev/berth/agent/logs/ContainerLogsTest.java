@@ -62,6 +62,19 @@ class ContainerLogsTest {
   }
 
   @Test
+  void aFollowerStartedAfterAReadGetsWhatWasWrittenInBetween() throws Exception {
+    ContainerLogs logs = new ContainerLogs(bundles, 1000, 2);
+    try (FileOutputStream out = appender("c3")) {
+      out.write("before\n".getBytes(StandardCharsets.US_ASCII));
+      ContainerLogs.Retained retained = logs.retained("c3", "stdout", 0);
+      out.write("between\n".getBytes(StandardCharsets.US_ASCII)); // after the read, before the follower
+      LogFollower follower = new LogFollower(logs.file("c3", "stdout"), retained.currentFileEnd());
+      assertEquals("before\n", new String(retained.bytes(), StandardCharsets.US_ASCII));
+      assertEquals("between\n", new String(follower.poll(), StandardCharsets.US_ASCII));
+    }
+  }
+
+  @Test
   void idsThatAreNotContainerIdsAndUnknownContainersAreRefused() throws Exception {
     ContainerLogs logs = new ContainerLogs(bundles, 100, 2);
     assertThrows(IllegalArgumentException.class, () -> logs.file("../etc", "stdout"));

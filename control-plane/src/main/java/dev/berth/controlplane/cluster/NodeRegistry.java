@@ -23,7 +23,8 @@ public final class NodeRegistry {
   /** Registers the node or renews its lease for {@code leaseMillis} from now. */
   public void renew(String name, long cpuMillis, long memoryBytes, java.util.Map<String, String> labels,
       long leaseMillis) {
-    nodes.set(name, new NodeRecord(name, cpuMillis, memoryBytes, cpuMillis, memoryBytes, labels, clock.getAsLong() + leaseMillis, null));
+    nodes.set(name, new NodeRecord(name, cpuMillis, memoryBytes, cpuMillis, memoryBytes, labels,
+        clock.getAsLong() + leaseMillis, null));
   }
 
   public List<NodeRecord> alive() {

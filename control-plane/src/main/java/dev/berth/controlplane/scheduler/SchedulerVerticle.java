@@ -4,7 +4,6 @@ import dev.berth.controlplane.ControlPlaneEvents;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.WorkerExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs scheduler passes on a worker, one at a time: when a workload changes and every second (nodes come
@@ -20,7 +19,6 @@ public final class SchedulerVerticle extends AbstractVerticle {
   private volatile boolean leader;
   private final AtomicBoolean running = new AtomicBoolean();
   private final AtomicBoolean again = new AtomicBoolean();
-  private final AtomicReference<SchedulerPass.Outcome> last = new AtomicReference<>();
   private WorkerExecutor worker;
 
   /**
@@ -41,11 +39,6 @@ public final class SchedulerVerticle extends AbstractVerticle {
     this.leader = leadership == null;
   }
 
-  /** Whether this control plane schedules now. */
-  public boolean isLeader() {
-    return leader;
-  }
-
   @Override
   public void start() {
     worker = vertx.createSharedWorkerExecutor("berth-scheduler", 1);
@@ -55,11 +48,6 @@ public final class SchedulerVerticle extends AbstractVerticle {
       ready = true;
       trigger();
     });
-  }
-
-  /** What the latest pass did, or null before the first. */
-  public SchedulerPass.Outcome lastOutcome() {
-    return last.get();
   }
 
   private void trigger() {
@@ -79,9 +67,6 @@ public final class SchedulerVerticle extends AbstractVerticle {
       }
       return leader ? pass.run() : null;
     }, true).onComplete(r -> {
-      if (r.succeeded() && r.result() != null) {
-        last.set(r.result());
-      }
       running.set(false);
       if (again.getAndSet(false)) {
         trigger();
@@ -89,13 +74,21 @@ public final class SchedulerVerticle extends AbstractVerticle {
     });
   }
 
+  /** Hands the lease back (a Hazelcast call, so on the worker) so that another need not wait for it to lapse. */
   @Override
-  public void stop() {
-    if (worker != null) {
+  public void stop(io.vertx.core.Promise<Void> stopped) {
+    if (worker == null) {
+      stopped.complete();
+      return;
+    }
+    worker.executeBlocking(() -> {
+      if (leadership != null && leader) {
+        leadership.release();
+      }
+      return null;
+    }, true).onComplete(r -> {
       worker.close();
-    }
-    if (leadership != null && leader) {
-      leadership.release();
-    }
+      stopped.complete();
+    });
   }
 }
