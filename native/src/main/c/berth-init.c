@@ -17,7 +17,11 @@
  * container) or stays as a monitor that records the exit status.
  */
 #define _GNU_SOURCE
+#include <endian.h>
 #include <errno.h>
+#include <limits.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
@@ -34,6 +38,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -42,42 +47,35 @@
 #include <termios.h>
 #include <unistd.h>
 
-#define MAX_ITEMS 1024
+#include "berth-plan.h"
 
-struct mount_op {
-  const char *source, *target, *fstype, *data, *kind;
-  unsigned long flags, propagation;
+enum {
+#define TAG(name, code, schema, max) R_##name = code,
+  BERTH_PLAN_RECORDS(TAG)
+#undef TAG
 };
 
-struct node_op {  /* mknod, bind of a host node, or symlink */
-  char op;        /* 'n' mknod, 'b' bind, 's' symlink */
-  const char *a, *b;
-  unsigned long type, major, minor, mode, uid, gid;
+struct record_def { const char *name, *schema; unsigned max; };
+static const struct record_def DEFS[BERTH_PLAN_TAGS] = {
+#define DEF(name, code, schema, max) [code] = {#name, schema, max},
+  BERTH_PLAN_RECORDS(DEF)
+#undef DEF
 };
 
-struct plan {
-  const char *mode;        /* create | exec */
-  unsigned long clone_flags;
-  int cgroupns, monitor, pivot, rootro, nonewprivs, has_user, has_caps, has_umask, hookpoint;
-  const char *joins[16]; unsigned long join_types[16]; int njoins;
-  const char *exitfile, *fifo, *rootfs, *hostname, *domainname, *cwd, *console;
-  unsigned long propagation;
-  struct mount_op mounts[MAX_ITEMS]; int nmounts;
-  struct node_op nodes[MAX_ITEMS]; int nnodes;
-  const char *sysctl_keys[MAX_ITEMS], *sysctl_values[MAX_ITEMS]; int nsysctls;
-  const char *masked[MAX_ITEMS]; int nmasked;
-  const char *readonly[MAX_ITEMS]; int nreadonly;
-  int rlimit_res[64]; unsigned long long rlimit_soft[64], rlimit_hard[64]; int nrlimits;
-  unsigned long uid, gid, umask_value;
-  gid_t groups[256]; int ngroups;
-  unsigned long long caps[5]; /* bounding effective inheritable permitted ambient */
-  unsigned short console_h, console_w;
-  const char *env[MAX_ITEMS + 1]; int nenv;
-  const char *args[MAX_ITEMS + 1]; int nargs;
-};
+struct field { unsigned long long n; const char *s; };
+struct record { struct field f[BERTH_PLAN_MAX_FIELDS]; };
+struct list { struct record *items; unsigned n, cap; };
 
-static struct plan P;
+/* The parsed plan: every record, grouped by tag, in the order it came. */
+static struct list L[BERTH_PLAN_TAGS];
+static const char **ENV, **ARGS;
+
+#define HAS(tag) (L[tag].n > 0)
+static const char *STR(int tag) { return L[tag].n ? L[tag].items[0].f[0].s : NULL; }
+static unsigned long long NUM(int tag, int i) { return L[tag].n ? L[tag].items[0].f[i].n : 0; }
+
 static int ctl = -1;
+static int root_fd = -1; /* the rootfs, while mounts are made inside it */
 
 static void say(const char *fmt, ...) {
   char buf[4096];
@@ -109,8 +107,11 @@ static void __attribute__((noreturn)) fail(const char *call, const char *what) {
   _exit(1);
 }
 
-static unsigned long num(const char *s) { return strtoul(s, NULL, 10); }
-static unsigned long long num64(const char *s) { return strtoull(s, NULL, 10); }
+/* A malformed plan: Java never sends one, so this names the record and the reason. */
+static void __attribute__((noreturn)) bad_plan(const char *record, const char *why) {
+  say("error plan: record %s: %s (EINVAL)", record, why);
+  _exit(1);
+}
 
 static int read_full(int fd, char *buf, size_t len) {
   size_t got = 0;
@@ -136,104 +137,180 @@ static int read_line(int fd, char *buf, size_t cap) {
   return 0;
 }
 
+static uint32_t u32_at(const char *p) {
+  uint32_t v;
+  memcpy(&v, p, 4);
+  return le32toh(v);
+}
+
+static uint64_t u64_at(const char *p) {
+  uint64_t v;
+  memcpy(&v, p, 8);
+  return le64toh(v);
+}
+
+static void append(unsigned tag, const struct record *r) {
+  struct list *l = &L[tag];
+  if (l->n >= DEFS[tag].max) bad_plan(DEFS[tag].name, "more records than the protocol allows");
+  if (l->n == l->cap) {
+    unsigned cap = l->cap ? l->cap * 2 : 8;
+    if (cap > DEFS[tag].max) cap = DEFS[tag].max;
+    struct record *items = realloc(l->items, (size_t)cap * sizeof *items);
+    if (!items) fail("malloc", DEFS[tag].name);
+    l->items = items;
+    l->cap = cap;
+  }
+  l->items[l->n++] = *r;
+}
+
+/* Reads framed records; every length is checked against what is left, every string for its NUL. */
 static void parse_plan(char *buf, size_t len) {
-  char *tok[16];
-  char *p = buf, *end = buf + len;
-#define NEXT() (p < end ? (tok[0] = p, p += strlen(p) + 1, tok[0]) : (errno = EINVAL, fail("plan", "truncated"), (char *)0))
-  P.propagation = MS_SLAVE | MS_REC;
-  while (p < end) {
-    char *t = NEXT();
-    if (!strcmp(t, "end")) break;
-    else if (!strcmp(t, "mode")) P.mode = NEXT();
-    else if (!strcmp(t, "clone")) P.clone_flags = num(NEXT());
-    else if (!strcmp(t, "cgroupns")) P.cgroupns = 1;
-    else if (!strcmp(t, "join")) {
-      if (P.njoins >= 16) { errno = E2BIG; fail("plan", "joins"); }
-      P.join_types[P.njoins] = num(NEXT());
-      P.joins[P.njoins++] = NEXT();
-    }
-    else if (!strcmp(t, "monitor")) P.monitor = 1;
-    else if (!strcmp(t, "hookpoint")) P.hookpoint = 1;
-    else if (!strcmp(t, "exitfile")) P.exitfile = NEXT();
-    else if (!strcmp(t, "fifo")) P.fifo = NEXT();
-    else if (!strcmp(t, "rootfs")) P.rootfs = NEXT();
-    else if (!strcmp(t, "propagation")) P.propagation = num(NEXT());
-    else if (!strcmp(t, "pivot")) P.pivot = 1;
-    else if (!strcmp(t, "rootro")) P.rootro = 1;
-    else if (!strcmp(t, "mount")) {
-      if (P.nmounts >= MAX_ITEMS) { errno = E2BIG; fail("plan", "mounts"); }
-      struct mount_op *m = &P.mounts[P.nmounts++];
-      m->source = NEXT(); m->target = NEXT(); m->fstype = NEXT();
-      m->flags = num(NEXT()); m->propagation = num(NEXT()); m->data = NEXT(); m->kind = NEXT();
-    }
-    else if (!strcmp(t, "mknod") || !strcmp(t, "bindnode") || !strcmp(t, "symlink")) {
-      if (P.nnodes >= MAX_ITEMS) { errno = E2BIG; fail("plan", "nodes"); }
-      struct node_op *n = &P.nodes[P.nnodes++];
-      n->op = t[0] == 'm' ? 'n' : t[0];
-      n->a = NEXT(); n->b = NEXT();
-      if (n->op == 'n') {
-        n->type = num(NEXT()); n->major = num(NEXT()); n->minor = num(NEXT());
-        n->mode = num(NEXT()); n->uid = num(NEXT()); n->gid = num(NEXT());
+  if (len < 4 || u32_at(buf) != BERTH_PLAN_MAGIC) bad_plan("header", "not a Berth plan (magic)");
+  char *p = buf + 4, *end = buf + len;
+  for (;;) {
+    if (end - p < 8) bad_plan("?", "truncated before the END record");
+    uint32_t tag = u32_at(p), size = u32_at(p + 4);
+    p += 8;
+    if (tag >= BERTH_PLAN_TAGS || !DEFS[tag].name) bad_plan("?", "unknown tag");
+    const struct record_def *d = &DEFS[tag];
+    if (size > (size_t)(end - p)) bad_plan(d->name, "longer than the plan");
+    char *q = p, *rend = p + size;
+    struct record r;
+    memset(&r, 0, sizeof r);
+    for (int i = 0; d->schema[i]; i++) {
+      if (d->schema[i] == 'n') {
+        if (rend - q < 8) bad_plan(d->name, "number field truncated");
+        r.f[i].n = u64_at(q);
+        q += 8;
+      } else {
+        if (rend - q < 4) bad_plan(d->name, "string length truncated");
+        uint32_t sl = u32_at(q);
+        q += 4;
+        if (sl == 0 || sl > (size_t)(rend - q)) bad_plan(d->name, "string longer than its record");
+        if (q[sl - 1] != 0 || memchr(q, 0, sl - 1)) bad_plan(d->name, "string not NUL-terminated once");
+        r.f[i].s = q;
+        q += sl;
       }
     }
-    else if (!strcmp(t, "sysctl")) {
-      if (P.nsysctls >= MAX_ITEMS) { errno = E2BIG; fail("plan", "sysctl"); }
-      P.sysctl_keys[P.nsysctls] = NEXT(); P.sysctl_values[P.nsysctls++] = NEXT();
-    }
-    else if (!strcmp(t, "mask")) { if (P.nmasked < MAX_ITEMS) P.masked[P.nmasked++] = NEXT(); }
-    else if (!strcmp(t, "readonly")) { if (P.nreadonly < MAX_ITEMS) P.readonly[P.nreadonly++] = NEXT(); }
-    else if (!strcmp(t, "hostname")) P.hostname = NEXT();
-    else if (!strcmp(t, "domainname")) P.domainname = NEXT();
-    else if (!strcmp(t, "rlimit")) {
-      if (P.nrlimits >= 64) { errno = E2BIG; fail("plan", "rlimits"); }
-      P.rlimit_res[P.nrlimits] = (int)num(NEXT());
-      P.rlimit_soft[P.nrlimits] = num64(NEXT());
-      P.rlimit_hard[P.nrlimits++] = num64(NEXT());
-    }
-    else if (!strcmp(t, "user")) { P.has_user = 1; P.uid = num(NEXT()); P.gid = num(NEXT()); }
-    else if (!strcmp(t, "group")) { if (P.ngroups < 256) P.groups[P.ngroups++] = (gid_t)num(NEXT()); }
-    else if (!strcmp(t, "umask")) { P.has_umask = 1; P.umask_value = num(NEXT()); }
-    else if (!strcmp(t, "caps")) {
-      P.has_caps = 1;
-      for (int i = 0; i < 5; i++) P.caps[i] = num64(NEXT());
-    }
-    else if (!strcmp(t, "nonewprivs")) P.nonewprivs = 1;
-    else if (!strcmp(t, "cwd")) P.cwd = NEXT();
-    else if (!strcmp(t, "console")) P.console = NEXT();
-    else if (!strcmp(t, "consolesize")) { P.console_h = num(NEXT()); P.console_w = num(NEXT()); }
-    else if (!strcmp(t, "env")) { if (P.nenv < MAX_ITEMS) P.env[P.nenv++] = NEXT(); }
-    else if (!strcmp(t, "arg")) { if (P.nargs < MAX_ITEMS) P.args[P.nargs++] = NEXT(); }
-    else { errno = EINVAL; fail("plan", t); }
+    if (q != rend) bad_plan(d->name, "fields do not fill the record");
+    p = rend;
+    if (tag == R_END) break;
+    append(tag, &r);
   }
-#undef NEXT
-  P.env[P.nenv] = NULL;
-  P.args[P.nargs] = NULL;
+  if (p != end) bad_plan("END", "bytes after the end of the plan");
+  ENV = calloc(L[R_ENV].n + 1, sizeof *ENV);
+  ARGS = calloc(L[R_ARG].n + 1, sizeof *ARGS);
+  if (!ENV || !ARGS) fail("malloc", "args");
+  for (unsigned i = 0; i < L[R_ENV].n; i++) ENV[i] = L[R_ENV].items[i].f[0].s;
+  for (unsigned i = 0; i < L[R_ARG].n; i++) ARGS[i] = L[R_ARG].items[i].f[0].s;
 }
 
-static void mkdir_p(const char *path, mode_t mode) {
-  char buf[4096];
-  size_t len = strlen(path);
-  if (len >= sizeof buf) { errno = ENAMETOOLONG; fail("mkdir", path); }
-  memcpy(buf, path, len + 1);
-  for (char *s = buf + 1; *s; s++) {
-    if (*s == '/') {
-      *s = 0;
-      if (mkdir(buf, mode) < 0 && errno != EEXIST) fail("mkdir", buf);
-      *s = '/';
-    }
-  }
-  if (mkdir(buf, mode) < 0 && errno != EEXIST) fail("mkdir", buf);
+/*
+ * Paths inside the container are resolved at the moment they are used, inside the rootfs as it is then:
+ * openat2 with RESOLVE_IN_ROOT treats the rootfs as "/" for every symlink and "..", and
+ * RESOLVE_NO_MAGICLINKS refuses /proc/PID/root-style links, so neither an image's symlinks nor what an
+ * earlier mount exposed can point a mount, a device node or a directory we create at the host.
+ * The result is used through /proc/self/fd/N, as runc and crun do.
+ */
+static int open_in_root(const char *path, int flags) {
+  struct open_how how = {.flags = (uint64_t)(flags | O_CLOEXEC),
+                         .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+  const char *rel = path;
+  while (*rel == '/') rel++;
+  return (int)syscall(SYS_openat2, root_fd, *rel ? rel : ".", &how, sizeof how);
 }
 
-static void ensure_file(const char *path) {
-  char dir[4096];
-  snprintf(dir, sizeof dir, "%s", path);
-  char *slash = strrchr(dir, '/');
-  if (slash && slash != dir) { *slash = 0; mkdir_p(dir, 0755); }
-  int fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
-  if (fd < 0 && errno != EISDIR) fail("create", path);
-  if (fd >= 0) close(fd);
+/*
+ * Opens (O_PATH) what is at path inside the rootfs, creating what is missing (directories, and the last
+ * component as a file when is_file): as runc's securejoin does, symlinks are followed by hand with "/" and
+ * ".." clamped at the rootfs, so even a dangling link leads to a place inside it. Each step opens its
+ * parent with RESOLVE_IN_ROOT again, so nothing here can leave the rootfs whatever changes underneath.
+ */
+static int create_in_root(const char *path, int is_file) {
+  int fd = open_in_root(path, is_file ? O_PATH : O_PATH | O_DIRECTORY);
+  if (fd >= 0) return fd;
+  if (errno != ENOENT) fail("open in rootfs", path);
+  char todo[PATH_MAX], resolved[PATH_MAX] = "", link[PATH_MAX], next[PATH_MAX];
+  if (strlen(path) >= sizeof todo) { errno = ENAMETOOLONG; fail("open in rootfs", path); }
+  strcpy(todo, path);
+  int links = 0;
+  char *rest = todo;
+  for (;;) {
+    while (*rest == '/') rest++;
+    if (!*rest) break;
+    size_t len = strcspn(rest, "/");
+    char comp[NAME_MAX + 1];
+    if (len > NAME_MAX) { errno = ENAMETOOLONG; fail("open in rootfs", path); }
+    memcpy(comp, rest, len);
+    comp[len] = 0;
+    rest += len;
+    int last = rest[strspn(rest, "/")] == 0;
+    if (!strcmp(comp, ".")) continue;
+    if (!strcmp(comp, "..")) {
+      char *up = strrchr(resolved, '/');
+      if (up) *up = 0; else resolved[0] = 0;
+      continue;
+    }
+    int parent = open_in_root(resolved[0] ? resolved : "/", O_PATH | O_DIRECTORY);
+    if (parent < 0) fail("open in rootfs", path);
+    struct stat st;
+    int exists = fstatat(parent, comp, &st, AT_SYMLINK_NOFOLLOW) == 0;
+    if (!exists && errno != ENOENT) fail("stat in rootfs", path);
+    if (exists && S_ISLNK(st.st_mode)) {
+      ssize_t n = readlinkat(parent, comp, link, sizeof link - 1);
+      close(parent);
+      if (n < 0) fail("readlink in rootfs", path);
+      link[n] = 0;
+      if (++links > 40) { errno = ELOOP; fail("open in rootfs", path); }
+      if ((size_t)n + strlen(rest) + 2 > sizeof next) { errno = ENAMETOOLONG; fail("open in rootfs", path); }
+      if (link[0] == '/') resolved[0] = 0;
+      /* The rest of the path now follows the link's target. */
+      size_t ln = (size_t)n, rn = strlen(rest);
+      memcpy(next, link, ln);
+      next[ln] = '/';
+      memcpy(next + ln + 1, rest, rn + 1);
+      memcpy(todo, next, ln + rn + 2);
+      rest = todo;
+      continue;
+    }
+    if (!exists) {
+      if (last && is_file) {
+        int created = openat(parent, comp, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+        if (created < 0 && errno != EEXIST) fail("create", path);
+        if (created >= 0) close(created);
+      } else if (mkdirat(parent, comp, 0755) < 0 && errno != EEXIST) {
+        fail("mkdir", path);
+      }
+    }
+    close(parent);
+    if (strlen(resolved) + len + 2 > sizeof resolved) { errno = ENAMETOOLONG; fail("open in rootfs", path); }
+    strcat(resolved, "/");
+    strcat(resolved, comp);
+  }
+  fd = open_in_root(resolved[0] ? resolved : "/", is_file ? O_PATH : O_PATH | O_DIRECTORY);
+  if (fd < 0) fail("open in rootfs", path);
+  return fd;
 }
+
+/* Splits path into its parent (opened, created if missing) and its last name; refuses "", "." and "..". */
+static int parent_in_root(const char *path, char *base, size_t cap) {
+  char buf[PATH_MAX];
+  if (strlen(path) >= sizeof buf) { errno = ENAMETOOLONG; fail("open in rootfs", path); }
+  strcpy(buf, path);
+  size_t n = strlen(buf);
+  while (n > 1 && buf[n - 1] == '/') buf[--n] = 0;
+  char *slash = strrchr(buf, '/');
+  const char *name = slash ? slash + 1 : buf;
+  if (!*name || !strcmp(name, ".") || !strcmp(name, "..") || strlen(name) >= cap) {
+    errno = EINVAL;
+    fail("open in rootfs", path);
+  }
+  strcpy(base, name);
+  if (slash) *slash = 0;
+  return create_in_root(slash && buf[0] ? buf : "/", 0);
+}
+
+static void fd_path(int fd, char *buf, size_t cap) { snprintf(buf, cap, "/proc/self/fd/%d", fd); }
 
 /* Flags a remount must keep, or the kernel refuses it inside a user namespace. */
 static unsigned long locked_flags(const char *path) {
@@ -249,67 +326,105 @@ static unsigned long locked_flags(const char *path) {
   return f;
 }
 
-static void do_mount(struct mount_op *m) {
-  int is_bind = (m->flags & MS_BIND) != 0;
-  if (!strcmp(m->kind, "file")) ensure_file(m->target);
-  else mkdir_p(m->target, 0755);
-  if (is_bind) {
-    if (mount(m->source, m->target, NULL, m->flags & (MS_BIND | MS_REC), NULL) < 0) fail("mount bind", m->target);
-    unsigned long extra = m->flags & ~(MS_BIND | MS_REC);
-    if (extra) {
-      unsigned long f = MS_BIND | MS_REMOUNT | extra | locked_flags(m->target);
-      if (mount(NULL, m->target, NULL, f, NULL) < 0) fail("mount remount", m->target);
+/* The destination of a mount, resolved inside the rootfs now; a kernel filesystem only where allowed. */
+static int mount_target(const char *dest, unsigned long kind) {
+  int fd = create_in_root(dest, (kind & BERTH_MOUNT_FILE) != 0);
+  if (!(kind & BERTH_MOUNT_ON_KERNEL_FS)) {
+    struct statfs fs;
+    if (fstatfs(fd, &fs) < 0) fail("statfs", dest);
+    if (fs.f_type == PROC_SUPER_MAGIC || fs.f_type == SYSFS_MAGIC) {
+      errno = EPERM;
+      fail("mount (the destination is on procfs or sysfs: only proc, sysfs and cgroup mounts may go there)", dest);
     }
-  } else {
-    const char *data = m->data[0] ? m->data : NULL;
-    if (mount(m->source, m->target, m->fstype, m->flags, data) < 0) fail("mount", m->target);
   }
-  if (m->propagation && mount(NULL, m->target, NULL, m->propagation, NULL) < 0) fail("mount propagation", m->target);
+  return fd;
 }
 
-static void do_node(struct node_op *n) {
-  if (n->op == 's') {
-    if (symlink(n->a, n->b) < 0 && errno != EEXIST) fail("symlink", n->b);
-  } else if (n->op == 'b') {
-    ensure_file(n->b);
-    if (mount(n->a, n->b, NULL, MS_BIND, NULL) < 0) fail("mount bind", n->b);
+static void do_mount(const struct record *r) {
+  const char *source = r->f[0].s, *dest = r->f[1].s, *fstype = r->f[2].s, *data = r->f[5].s;
+  unsigned long flags = r->f[3].n, propagation = r->f[4].n, kind = r->f[6].n;
+  char at[64];
+  int fd = mount_target(dest, kind);
+  fd_path(fd, at, sizeof at);
+  if (flags & MS_BIND) {
+    if (mount(source, at, NULL, flags & (MS_BIND | MS_REC), NULL) < 0) fail("mount bind", dest);
+  } else if (flags & MS_REMOUNT) {
+    if (mount(NULL, at, NULL, flags, data[0] ? data : NULL) < 0) fail("mount remount", dest);
   } else {
-    unlink(n->a);
-    if (mknod(n->a, (mode_t)(n->type | (n->mode & 07777)), makedev(n->major, n->minor)) < 0) fail("mknod", n->a);
-    if (chmod(n->a, n->mode & 07777) < 0) fail("chmod", n->a);
-    if (chown(n->a, n->uid, n->gid) < 0) fail("chown", n->a);
+    if (mount(source, at, fstype, flags, data[0] ? data : NULL) < 0) fail("mount", dest);
   }
+  close(fd);
+  unsigned long extra = (flags & MS_BIND) ? flags & ~(MS_BIND | MS_REC) : 0;
+  if (!extra && !propagation) return;
+  /* What is at dest now is the new mount: resolve it again, as runc does for each step. */
+  fd = open_in_root(dest, O_PATH);
+  if (fd < 0) fail("open in rootfs", dest);
+  fd_path(fd, at, sizeof at);
+  if (extra && mount(NULL, at, NULL, MS_BIND | MS_REMOUNT | extra | locked_flags(at), NULL) < 0)
+    fail("mount remount", dest);
+  if (propagation && mount(NULL, at, NULL, propagation, NULL) < 0) fail("mount propagation", dest);
+  close(fd);
+}
+
+static void do_mknod(const struct record *r) {
+  const char *path = r->f[0].s;
+  char base[NAME_MAX + 1];
+  int parent = parent_in_root(path, base, sizeof base);
+  if (unlinkat(parent, base, 0) < 0 && errno != ENOENT) fail("unlink", path);
+  mode_t old = umask(0);
+  int rc = mknodat(parent, base, (mode_t)(r->f[1].n | (r->f[4].n & 07777)), makedev(r->f[2].n, r->f[3].n));
+  umask(old);
+  if (rc < 0) fail("mknod", path);
+  if (fchownat(parent, base, (uid_t)r->f[5].n, (gid_t)r->f[6].n, AT_SYMLINK_NOFOLLOW) < 0) fail("chown", path);
+  close(parent);
+}
+
+static void do_bind_node(const struct record *r) {
+  char at[64];
+  int fd = create_in_root(r->f[1].s, 1);
+  fd_path(fd, at, sizeof at);
+  if (mount(r->f[0].s, at, NULL, MS_BIND, NULL) < 0) fail("mount bind", r->f[1].s);
+  close(fd);
+}
+
+static void do_symlink(const struct record *r) {
+  char base[NAME_MAX + 1];
+  int parent = parent_in_root(r->f[1].s, base, sizeof base);
+  if (symlinkat(r->f[0].s, parent, base) < 0 && errno != EEXIST) fail("symlink", r->f[1].s);
+  close(parent);
 }
 
 static void write_file(const char *path, const char *value) {
-  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0) fail("open", path);
   if (write(fd, value, strlen(value)) < 0) fail("write", path);
   close(fd);
 }
 
 static void enter_root(void) {
-  if (P.pivot) {
+  const char *rootfs = STR(R_ROOTFS);
+  if (HAS(R_PIVOT)) {
     int oldroot = open("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
     if (oldroot < 0) fail("open", "/");
-    int newroot = open(P.rootfs, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
-    if (newroot < 0) fail("open", P.rootfs);
-    if (fchdir(newroot) < 0) fail("fchdir", P.rootfs);
+    int newroot = open(rootfs, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+    if (newroot < 0) fail("open", rootfs);
+    if (fchdir(newroot) < 0) fail("fchdir", rootfs);
     /* pivot_root(".", ".") stacks the old root on the new one; no put_old directory needed. */
-    if (syscall(SYS_pivot_root, ".", ".") < 0) fail("pivot_root", P.rootfs);
+    if (syscall(SYS_pivot_root, ".", ".") < 0) fail("pivot_root", rootfs);
     if (fchdir(oldroot) < 0) fail("fchdir", "old root");
     if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0) fail("mount rslave", "old root");
     if (umount2(".", MNT_DETACH) < 0) fail("umount2", "old root");
     close(oldroot);
     close(newroot);
   } else {
-    if (chdir(P.rootfs) < 0) fail("chdir", P.rootfs);
-    if (mount(P.rootfs, "/", NULL, MS_MOVE, NULL) < 0) fail("mount move", P.rootfs);
-    if (chroot(".") < 0) fail("chroot", P.rootfs);
+    if (chdir(rootfs) < 0) fail("chdir", rootfs);
+    if (mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0) fail("mount move", rootfs);
+    if (chroot(".") < 0) fail("chroot", rootfs);
   }
   if (chdir("/") < 0) fail("chdir", "/");
 }
 
+/* After pivot_root "/" is the container's own root, so plain paths cannot reach the host any more. */
 static void mask_path(const char *path) {
   struct stat st;
   if (stat(path, &st) < 0) {
@@ -354,11 +469,12 @@ static void setup_console(int console_sock) {
   if (ioctl(master, TIOCSPTLCK, &unlock) < 0) fail("ioctl TIOCSPTLCK", "/dev/ptmx");
   int slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY);
   if (slave < 0) fail("ioctl TIOCGPTPEER", "/dev/ptmx");
-  if (P.console_h || P.console_w) {
-    struct winsize ws = {.ws_row = P.console_h, .ws_col = P.console_w};
-    if (ioctl(slave, TIOCSWINSZ, &ws) < 0) fail("ioctl TIOCSWINSZ", "pty");
+  if (HAS(R_CONSOLE_SIZE)) {
+    struct winsize ws = {.ws_row = (unsigned short)NUM(R_CONSOLE_SIZE, 0),
+                         .ws_col = (unsigned short)NUM(R_CONSOLE_SIZE, 1)};
+    if ((ws.ws_row || ws.ws_col) && ioctl(slave, TIOCSWINSZ, &ws) < 0) fail("ioctl TIOCSWINSZ", "pty");
   }
-  if (send_fd(console_sock, master) < 0) fail("sendmsg", P.console);
+  if (send_fd(console_sock, master) < 0) fail("sendmsg", STR(R_CONSOLE));
   close(master);
   close(console_sock);
   if (setsid() < 0) fail("setsid", "console");
@@ -368,13 +484,13 @@ static void setup_console(int console_sock) {
   if (slave > 2) close(slave);
 }
 
-static int connect_console(void) {
+static int connect_console(const char *path) {
   int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (s < 0) fail("socket", P.console);
+  if (s < 0) fail("socket", path);
   struct sockaddr_un addr = {.sun_family = AF_UNIX};
-  if (strlen(P.console) >= sizeof addr.sun_path) { errno = ENAMETOOLONG; fail("connect", P.console); }
-  strcpy(addr.sun_path, P.console);
-  if (connect(s, (struct sockaddr *)&addr, sizeof addr) < 0) fail("connect", P.console);
+  if (strlen(path) >= sizeof addr.sun_path) { errno = ENAMETOOLONG; fail("connect", path); }
+  strcpy(addr.sun_path, path);
+  if (connect(s, (struct sockaddr *)&addr, sizeof addr) < 0) fail("connect", path);
   return s;
 }
 
@@ -400,8 +516,8 @@ static int last_cap(void) {
 static const char *find_program(const char *name, char *buf, size_t cap) {
   if (strchr(name, '/')) return access(name, X_OK) == 0 ? name : NULL;
   const char *path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-  for (int i = 0; i < P.nenv; i++)
-    if (!strncmp(P.env[i], "PATH=", 5)) path = P.env[i] + 5;
+  for (unsigned i = 0; ENV[i]; i++)
+    if (!strncmp(ENV[i], "PATH=", 5)) path = ENV[i] + 5;
   while (*path) {
     const char *colon = strchr(path, ':');
     size_t len = colon ? (size_t)(colon - path) : strlen(path);
@@ -415,80 +531,129 @@ static const char *find_program(const char *name, char *buf, size_t cap) {
   return NULL;
 }
 
+/*
+ * execve refuses (E2BIG) args and env larger than a quarter of RLIMIT_STACK, capped at 6 MiB (the
+ * kernel's bprm_stack_limits). Checked before "ready" so that create fails with the reason, not the
+ * start with a line on the container's stderr.
+ */
+static void check_exec_size(void) {
+  size_t need = 0;
+  for (unsigned i = 0; ARGS[i]; i++) need += strlen(ARGS[i]) + 1 + sizeof(char *);
+  for (unsigned i = 0; ENV[i]; i++) need += strlen(ENV[i]) + 1 + sizeof(char *);
+  need += 2 * sizeof(char *);
+  struct rlimit stack;
+  size_t limit = 8u << 20;
+  if (getrlimit(RLIMIT_STACK, &stack) == 0 && stack.rlim_cur != RLIM_INFINITY) limit = stack.rlim_cur;
+  limit /= 4;
+  if (limit > (6u << 20)) limit = 6u << 20;
+  if (limit < (128u << 10)) limit = 128u << 10;
+  if (need > limit) {
+    say("error exec process.args and process.env: %zu bytes with their pointers, more than the %zu bytes the kernel "
+        "passes to a program (a quarter of RLIMIT_STACK): E2BIG (Argument list too long)", need, limit);
+    _exit(1);
+  }
+}
+
 static void set_identity(int cap_last) {
-  if (P.has_caps) {
+  const struct record *caps = HAS(R_CAPS) ? &L[R_CAPS].items[0] : NULL; /* bounding effective inheritable permitted ambient */
+  if (caps) {
     for (int c = 0; c <= cap_last; c++)
-      if (!(P.caps[0] & (1ULL << c)) && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL)
+      if (!(caps->f[0].n & (1ULL << c)) && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL)
         fail("prctl PR_CAPBSET_DROP", "bounding set");
     if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0) fail("prctl PR_SET_KEEPCAPS", "");
   }
-  if (P.has_user) {
-    if (setgroups(P.ngroups, P.groups) < 0) fail("setgroups", "process.user.additionalGids");
-    if (setresgid(P.gid, P.gid, P.gid) < 0) fail("setresgid", "process.user.gid");
-    if (setresuid(P.uid, P.uid, P.uid) < 0) fail("setresuid", "process.user.uid");
+  if (HAS(R_USER)) {
+    unsigned n = L[R_GROUP].n;
+    gid_t *groups = calloc(n ? n : 1, sizeof *groups);
+    if (!groups) fail("malloc", "groups");
+    for (unsigned i = 0; i < n; i++) groups[i] = (gid_t)L[R_GROUP].items[i].f[0].n;
+    gid_t gid = (gid_t)NUM(R_USER, 1);
+    uid_t uid = (uid_t)NUM(R_USER, 0);
+    if (setgroups(n, groups) < 0) fail("setgroups", "process.user.additionalGids");
+    if (setresgid(gid, gid, gid) < 0) fail("setresgid", "process.user.gid");
+    if (setresuid(uid, uid, uid) < 0) fail("setresuid", "process.user.uid");
+    free(groups);
   }
-  if (P.has_caps) {
-    if (capset_all(P.caps[1], P.caps[3], P.caps[2]) < 0) fail("capset", "process.capabilities");
+  if (caps) {
+    if (capset_all(caps->f[1].n, caps->f[3].n, caps->f[2].n) < 0) fail("capset", "process.capabilities");
     /* As runc: an ambient capability missing from the inheritable set cannot be raised; skip it, do not fail. */
     for (int c = 0; c <= cap_last; c++)
-      if ((P.caps[4] & (1ULL << c)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0 && errno != EPERM)
+      if ((caps->f[4].n & (1ULL << c)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0 && errno != EPERM)
         fail("prctl PR_CAP_AMBIENT_RAISE", "process.capabilities.ambient");
   }
+}
+
+static void setup_rootfs(void) {
+  const char *rootfs = STR(R_ROOTFS);
+  char line[64];
+  unsigned long propagation = HAS(R_PROPAGATION) ? NUM(R_PROPAGATION, 0) : (MS_SLAVE | MS_REC);
+  if (mount(NULL, "/", NULL, propagation, NULL) < 0) fail("mount propagation", "/");
+  if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0) fail("mount bind", rootfs);
+  root_fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root_fd < 0) fail("open", rootfs);
+  for (unsigned i = 0; i < L[R_MOUNT].n; i++) do_mount(&L[R_MOUNT].items[i]);
+  for (unsigned i = 0; i < L[R_MKNOD].n; i++) do_mknod(&L[R_MKNOD].items[i]);
+  for (unsigned i = 0; i < L[R_BIND_NODE].n; i++) do_bind_node(&L[R_BIND_NODE].items[i]);
+  for (unsigned i = 0; i < L[R_SYMLINK].n; i++) do_symlink(&L[R_SYMLINK].items[i]);
+  close(root_fd);
+  root_fd = -1;
+  if (HAS(R_HOOKPOINT)) {
+    /* Java runs prestart, createRuntime and createContainer hooks here: mounts done, root not yet pivoted. */
+    say("hooks");
+    if (read_line(ctl, line, sizeof line) < 0 || strcmp(line, "resume")) { errno = ECONNABORTED; fail("read", "control socket"); }
+  }
+  enter_root();
+  for (unsigned i = 0; i < L[R_MASK].n; i++) mask_path(L[R_MASK].items[i].f[0].s);
+  for (unsigned i = 0; i < L[R_READONLY].n; i++) readonly_path(L[R_READONLY].items[i].f[0].s);
+  if (HAS(R_ROOT_READONLY) && mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | locked_flags("/"), NULL) < 0)
+    fail("mount remount ro", "/");
 }
 
 static int container_main(int is_create) {
   char line[64];
   if (read_line(ctl, line, sizeof line) < 0 || strcmp(line, "go")) { errno = ECONNABORTED; fail("read", "control socket"); }
   /* Host paths are opened while still host root: the namespace's root may not be allowed to. */
-  int console_sock = P.console ? connect_console() : -1;
+  int console_sock = HAS(R_CONSOLE) ? connect_console(STR(R_CONSOLE)) : -1;
   int fifo = -1;
   if (is_create) {
     /* O_RDWR never blocks on a fifo, and keeps a writer so read() waits for `start`. */
-    fifo = open(P.fifo, O_RDWR | O_CLOEXEC);
-    if (fifo < 0) fail("open", P.fifo);
+    fifo = open(STR(R_FIFO), O_RDWR | O_CLOEXEC);
+    if (fifo < 0) fail("open", STR(R_FIFO));
   }
-  if (P.clone_flags & CLONE_NEWUSER) {
+  if (NUM(R_CLONE, 0) & CLONE_NEWUSER) {
     /* The maps are written now: become the namespace's root, or new files would belong to an unmapped id. */
     if (setresgid(0, 0, 0) < 0) fail("setresgid", "user namespace root");
     if (setresuid(0, 0, 0) < 0) fail("setresuid", "user namespace root");
   }
-  if (P.cgroupns && unshare(CLONE_NEWCGROUP) < 0) fail("unshare", "cgroup namespace");
+  if (HAS(R_CGROUPNS) && unshare(CLONE_NEWCGROUP) < 0) fail("unshare", "cgroup namespace");
   int cap_last = last_cap();
   if (is_create) {
-    if (P.hostname && sethostname(P.hostname, strlen(P.hostname)) < 0) fail("sethostname", P.hostname);
-    if (P.domainname && setdomainname(P.domainname, strlen(P.domainname)) < 0) fail("setdomainname", P.domainname);
-    for (int i = 0; i < P.nsysctls; i++) {
-      char path[512];
-      snprintf(path, sizeof path, "/proc/sys/%s", P.sysctl_keys[i]);
-      write_file(path, P.sysctl_values[i]);
+    const char *hostname = STR(R_HOSTNAME), *domainname = STR(R_DOMAINNAME);
+    if (hostname && sethostname(hostname, strlen(hostname)) < 0) fail("sethostname", hostname);
+    if (domainname && setdomainname(domainname, strlen(domainname)) < 0) fail("setdomainname", domainname);
+    for (unsigned i = 0; i < L[R_SYSCTL].n; i++) {
+      /* Java allows only namespaced keys of plain names; O_NOFOLLOW keeps even those inside /proc/sys. */
+      char path[PATH_MAX];
+      snprintf(path, sizeof path, "/proc/sys/%s", L[R_SYSCTL].items[i].f[0].s);
+      write_file(path, L[R_SYSCTL].items[i].f[1].s);
     }
-    if (mount(NULL, "/", NULL, P.propagation, NULL) < 0) fail("mount propagation", "/");
-    if (mount(P.rootfs, P.rootfs, NULL, MS_BIND | MS_REC, NULL) < 0) fail("mount bind", P.rootfs);
-    for (int i = 0; i < P.nmounts; i++) do_mount(&P.mounts[i]);
-    for (int i = 0; i < P.nnodes; i++) do_node(&P.nodes[i]);
-    if (P.hookpoint) {
-      /* Java runs prestart, createRuntime and createContainer hooks here: mounts done, root not yet pivoted. */
-      say("hooks");
-      if (read_line(ctl, line, sizeof line) < 0 || strcmp(line, "resume")) { errno = ECONNABORTED; fail("read", "control socket"); }
-    }
-    enter_root();
-    for (int i = 0; i < P.nmasked; i++) mask_path(P.masked[i]);
-    for (int i = 0; i < P.nreadonly; i++) readonly_path(P.readonly[i]);
-    if (P.rootro && mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | locked_flags("/"), NULL) < 0)
-      fail("mount remount ro", "/");
+    setup_rootfs();
   }
   if (console_sock >= 0) setup_console(console_sock);
-  for (int i = 0; i < P.nrlimits; i++) {
-    struct rlimit rl = {.rlim_cur = P.rlimit_soft[i], .rlim_max = P.rlimit_hard[i]};
-    if (setrlimit(P.rlimit_res[i], &rl) < 0) fail("setrlimit", "process.rlimits");
+  for (unsigned i = 0; i < L[R_RLIMIT].n; i++) {
+    const struct record *r = &L[R_RLIMIT].items[i];
+    struct rlimit rl = {.rlim_cur = r->f[1].n, .rlim_max = r->f[2].n};
+    if (setrlimit((int)r->f[0].n, &rl) < 0) fail("setrlimit", "process.rlimits");
   }
-  if (P.has_umask) umask((mode_t)P.umask_value);
+  if (HAS(R_UMASK)) umask((mode_t)NUM(R_UMASK, 0));
   set_identity(cap_last);
-  if (P.cwd && chdir(P.cwd) < 0) fail("chdir", P.cwd);
-  if (P.nonewprivs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) fail("prctl PR_SET_NO_NEW_PRIVS", "");
-  char progbuf[4096];
-  const char *prog = find_program(P.args[0], progbuf, sizeof progbuf);
-  if (!prog) fail("exec", P.args[0]);
+  const char *cwd = STR(R_CWD);
+  if (cwd && chdir(cwd) < 0) fail("chdir", cwd);
+  if (HAS(R_NO_NEW_PRIVS) && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) fail("prctl PR_SET_NO_NEW_PRIVS", "");
+  check_exec_size();
+  char progbuf[PATH_MAX];
+  const char *prog = find_program(ARGS[0], progbuf, sizeof progbuf);
+  if (!prog) fail("exec", ARGS[0]);
   say("ready");
   close(ctl);
   ctl = -1;
@@ -505,7 +670,7 @@ static int container_main(int is_create) {
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
-  execve(prog, (char *const *)P.args, (char *const *)P.env);
+  execve(prog, (char *const *)ARGS, (char *const *)ENV);
   fail("execve", prog);
 }
 
@@ -514,16 +679,17 @@ static void record_exit(pid_t child) {
   pid_t r;
   do r = waitpid(child, &status, 0); while (r < 0 && errno == EINTR);
   int code = r < 0 ? 255 : WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  if (P.exitfile) {
-    char tmp[4096], buf[32];
-    snprintf(tmp, sizeof tmp, "%s.tmp", P.exitfile);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  const char *exitfile = STR(R_EXITFILE);
+  if (exitfile) {
+    char tmp[PATH_MAX], buf[32];
+    snprintf(tmp, sizeof tmp, "%s.tmp", exitfile);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd >= 0) {
       int n = snprintf(buf, sizeof buf, "%d\n", code);
       /* No fsync: the state root is a tmpfs (/run), and no container outlives a crash of the host. */
       if (write(fd, buf, n) != n) unlink(tmp);
       close(fd);
-      rename(tmp, P.exitfile);
+      rename(tmp, exitfile);
     }
   }
   _exit(code);
@@ -550,31 +716,35 @@ int main(int argc, char **argv) {
 
   char line[64];
   if (read_line(ctl, line, sizeof line) < 0) { errno = EPROTO; fail("read", "plan length"); }
-  size_t len = strtoul(line, NULL, 10);
-  if (len == 0 || len > (64u << 20)) { errno = EINVAL; fail("plan", "length"); }
+  char *endp;
+  unsigned long long len = strtoull(line, &endp, 10);
+  if (endp == line || *endp || len < 4 || len > BERTH_PLAN_MAX_BYTES) bad_plan("header", "bad plan length");
   char *buf = malloc(len);
   if (!buf) fail("malloc", "plan");
   if (read_full(ctl, buf, len) < 0) { errno = EPROTO; fail("read", "plan"); }
   parse_plan(buf, len);
-  if (!P.mode || !P.nargs) { errno = EINVAL; fail("plan", "mode and args are required"); }
-  int is_create = !strcmp(P.mode, "create");
+  const char *mode = STR(R_MODE);
+  if (!mode || !L[R_ARG].n) bad_plan("MODE", "mode and at least one ARG are required");
+  int is_create = !strcmp(mode, "create");
+  if (is_create && (!HAS(R_ROOTFS) || !HAS(R_FIFO))) bad_plan("ROOTFS", "create needs ROOTFS and FIFO");
 
   /* Open every namespace first: after joining a mount namespace, /proc/PID paths mean something else. */
+  unsigned njoins = L[R_JOIN].n;
   int nsfds[16];
-  for (int i = 0; i < P.njoins; i++) {
-    nsfds[i] = open(P.joins[i], O_RDONLY | O_CLOEXEC);
-    if (nsfds[i] < 0) fail("open", P.joins[i]);
+  for (unsigned i = 0; i < njoins; i++) {
+    nsfds[i] = open(L[R_JOIN].items[i].f[1].s, O_RDONLY | O_CLOEXEC);
+    if (nsfds[i] < 0) fail("open", L[R_JOIN].items[i].f[1].s);
   }
-  for (int i = 0; i < P.njoins; i++) {
-    if (setns(nsfds[i], (int)P.join_types[i]) < 0) fail("setns", P.joins[i]);
+  for (unsigned i = 0; i < njoins; i++) {
+    if (setns(nsfds[i], (int)L[R_JOIN].items[i].f[0].n) < 0) fail("setns", L[R_JOIN].items[i].f[1].s);
     close(nsfds[i]);
   }
   /* fork-like clone: the child gets fresh namespaces; a new pid namespace applies to it alone. */
-  pid_t child = (pid_t)syscall(SYS_clone, SIGCHLD | P.clone_flags, NULL, NULL, NULL, 0);
+  pid_t child = (pid_t)syscall(SYS_clone, SIGCHLD | NUM(R_CLONE, 0), NULL, NULL, NULL, 0);
   if (child < 0) fail("clone", "container process");
   if (child == 0) return container_main(is_create);
   say("pid %d", (int)child);
-  if (!P.monitor) _exit(0);
+  if (!HAS(R_MONITOR)) _exit(0);
   close(ctl);
   ctl = -1;
   record_exit(child);

@@ -3,7 +3,6 @@ package dev.berth.runtime;
 import dev.berth.model.runtime.Hooks;
 import dev.berth.model.runtime.IdMapping;
 import dev.berth.model.runtime.InvalidSpecException;
-import dev.berth.model.runtime.LinuxNamespace;
 import dev.berth.model.runtime.OciJson;
 import dev.berth.model.runtime.Process;
 import dev.berth.model.runtime.Spec;
@@ -12,13 +11,13 @@ import dev.berth.model.runtime.State;
 import dev.berth.runtime.cgroups.Cgroup;
 import dev.berth.runtime.cgroups.CgroupDriver;
 import dev.berth.runtime.cgroups.CgroupHierarchies;
+import dev.berth.runtime.cgroups.CgroupPaths;
 import dev.berth.runtime.cgroups.CgroupStats;
 import dev.berth.runtime.hooks.HookRunner;
 import dev.berth.runtime.init.CreatePlanner;
+import dev.berth.runtime.init.ExecPlanner;
 import dev.berth.runtime.init.InitPlan;
 import dev.berth.runtime.init.InitSession;
-import dev.berth.runtime.init.NamespaceKind;
-import dev.berth.runtime.init.ProcessPlanner;
 import dev.berth.runtime.libc.LibC;
 import dev.berth.runtime.libc.Native;
 import dev.berth.runtime.libc.NativeException;
@@ -178,14 +177,19 @@ public final class ContainerRuntime {
     return l != null && !l.isEmpty();
   }
 
-  private static String cgroupPathOf(String id, Spec spec) {
+  private static String cgroupPathOf(String id, Spec spec) throws ContainerException {
     String p = spec.linux() == null ? null : spec.linux().cgroupsPath();
     if (p == null || p.isEmpty()) {
       // Directly below the root, as runc and crun do: no shared parent to create and remove per container.
       return "/berth-" + id;
     }
-    // A relative path is placed below the cgroup root, like an absolute one (documented in docs/runtime.md).
-    return p.startsWith("/") ? p : "/" + p;
+    // A relative path is placed below the cgroup root, like an absolute one (documented in docs/runtime.md);
+    // ".." stops at the root, as in runc.
+    String clean = CgroupPaths.clean(p);
+    if (clean.equals("/")) {
+      throw new ContainerException("linux.cgroupsPath: \"" + p + "\" names the cgroup root itself");
+    }
+    return clean;
   }
 
   private void writeIdMappings(int pid, Spec spec) throws ContainerException {
@@ -477,21 +481,7 @@ public final class ContainerRuntime {
     if (status != ContainerStatus.RUNNING && status != ContainerStatus.CREATED) {
       throw new ContainerException("cannot exec in container \"" + id + "\": it is " + status.specName());
     }
-    if (process.args() == null || process.args().isEmpty()) {
-      throw new ContainerException("exec: process.args must contain at least one entry");
-    }
-    InitPlan plan = new InitPlan().add("mode", "exec").add("clone", 0).add("monitor");
-    List<LinuxNamespace> namespaces = r.config().linux() == null || r.config().linux().namespaces() == null
-        ? List.of() : r.config().linux().namespaces();
-    for (NamespaceKind kind : NamespaceKind.values()) {
-      if (namespaces.stream().anyMatch(n -> n.type().equals(kind.specName()))) {
-        plan.add("join", kind.cloneFlag(), "/proc/" + r.pid() + "/ns/" + kind.procName());
-      }
-    }
-    if (options.consoleSocket() != null) {
-      plan.add("console", options.consoleSocket());
-    }
-    ProcessPlanner.plan(plan, process);
+    InitPlan plan = ExecPlanner.plan(r.config(), r.pid(), process, options.consoleSocket());
     Path socket = store.dirOf(id).resolve("exec-" + Long.toHexString(System.nanoTime()) + ".sock");
     try (InitSession session = InitSession.start(socket, plan, options.stdio())) {
       int pid = session.awaitPid();

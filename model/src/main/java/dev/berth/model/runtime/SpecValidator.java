@@ -13,6 +13,9 @@ public final class SpecValidator {
       Set.of("pid", "network", "mount", "ipc", "uts", "user", "cgroup", "time");
   static final Set<String> PROPAGATIONS = Set.of("shared", "slave", "private", "unbindable",
       "rshared", "rslave", "rprivate", "runbindable");
+  private static final Pattern SYSCTL_NAME = Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*");
+  private static final Set<String> IPC_SYSCTLS = Set.of("kernel.msgmax", "kernel.msgmnb", "kernel.msgmni",
+      "kernel.sem", "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced");
   private static final Pattern SEMVER = Pattern.compile("\\d+\\.\\d+\\.\\d+(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?");
   private static final Pattern CAPABILITY = Pattern.compile("CAP_[A-Z_]+");
   private static final Pattern RLIMIT = Pattern.compile("RLIMIT_[A-Z]+");
@@ -208,13 +211,36 @@ public final class SpecValidator {
     checkList(linux.readonlyPaths(), "linux.readonlyPaths", (m, p) -> requireAbsolute(p, m));
     if (linux.sysctl() != null) {
       for (Map.Entry<String, String> e : linux.sysctl().entrySet()) {
-        if (e.getKey().isEmpty() || e.getKey().contains("/") || e.getKey().contains("..")) {
-          error("linux.sysctl", "\"" + e.getKey() + "\" is not a sysctl name");
-        }
+        checkSysctl(e.getKey(), newNamespaces, seen);
       }
     }
     if (linux.resources() != null) {
       checkResources(linux.resources());
+    }
+  }
+
+  /**
+   * As runc: a sysctl is written only where a namespace of the container's own keeps it from the host
+   * (net.* with a network namespace, IPC keys with a new IPC namespace, the UTS names with a new UTS one).
+   */
+  private void checkSysctl(String key, Set<String> newNamespaces, Set<String> anyNamespaces) {
+    String p = "linux.sysctl[\"" + key + "\"]";
+    if (!SYSCTL_NAME.matcher(key).matches()) {
+      error(p, "\"" + key + "\" is not a sysctl name (names separated by dots)");
+    } else if (IPC_SYSCTLS.contains(key) || key.startsWith("fs.mqueue.")) {
+      if (!newNamespaces.contains("ipc")) {
+        error(p, "is not allowed in the host's IPC namespace: add a new ipc namespace");
+      }
+    } else if (key.startsWith("net.")) {
+      if (!anyNamespaces.contains("network")) {
+        error(p, "is not allowed in the host's network namespace: add a network namespace");
+      }
+    } else if (key.equals("kernel.hostname") || key.equals("kernel.domainname")) {
+      if (!newNamespaces.contains("uts")) {
+        error(p, "is not allowed in the host's UTS namespace: add a new uts namespace");
+      }
+    } else {
+      error(p, "is not in a separate kernel namespace: setting it would change the host");
     }
   }
 

@@ -32,7 +32,8 @@ public final class CgroupV1Driver implements CgroupDriver {
   }
 
   @Override
-  public Cgroup create(String path, Resources resources) throws ContainerException {
+  public Cgroup create(String requested, Resources resources) throws ContainerException {
+    String path = CgroupPaths.clean(requested);
     List<String> created = new ArrayList<>();
     V1Cgroup cgroup = new V1Cgroup(path, created);
     try {
@@ -99,7 +100,7 @@ public final class CgroupV1Driver implements CgroupDriver {
   }
 
   private static Path dirOf(CgroupHierarchies.Hierarchy h, String path) {
-    return h.mountPoint().resolve(path.startsWith("/") ? path.substring(1) : path);
+    return CgroupPaths.under(h.mountPoint(), path);
   }
 
   @Override

@@ -31,11 +31,12 @@ public final class CgroupV2Driver implements CgroupDriver {
   }
 
   private Path dirOf(String path) {
-    return root.resolve(path.startsWith("/") ? path.substring(1) : path);
+    return CgroupPaths.under(root, path);
   }
 
   @Override
-  public Cgroup create(String path, Resources resources) throws ContainerException {
+  public Cgroup create(String requested, Resources resources) throws ContainerException {
+    String path = CgroupPaths.clean(requested);
     List<String> available = Arrays.asList(CgroupFiles.read(root.resolve("cgroup.controllers")).split("\\s+"));
     String enable = WANTED.stream().filter(available::contains).map(c -> "+" + c).collect(Collectors.joining(" "));
     List<String> created = new ArrayList<>();

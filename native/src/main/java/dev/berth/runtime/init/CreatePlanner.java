@@ -7,6 +7,7 @@ import dev.berth.model.runtime.Mount;
 import dev.berth.model.runtime.Spec;
 import dev.berth.runtime.ContainerException;
 import dev.berth.runtime.cgroups.CgroupDriver;
+import dev.berth.runtime.mounts.KernelFsMounts;
 import dev.berth.runtime.mounts.MountFlags;
 import dev.berth.runtime.mounts.RootfsPaths;
 import java.nio.file.Files;
@@ -34,7 +35,7 @@ public final class CreatePlanner {
   public static InitPlan plan(Request r) throws ContainerException {
     Spec spec = r.spec();
     Linux linux = spec.linux() == null ? emptyLinux() : spec.linux();
-    InitPlan plan = new InitPlan().add("mode", "create");
+    InitPlan plan = new InitPlan(InitPlan.Mode.CREATE);
     boolean newUserNs = false;
     boolean newCgroupNs = false;
     boolean hasMountNs = false;
@@ -54,7 +55,7 @@ public final class CreatePlanner {
               throw new ContainerException("linux.namespaces: " + kind.specName() + " namespace path "
                   + ns.path() + " does not exist");
             }
-            plan.add("join", kind.cloneFlag(), ns.path());
+            plan.join(kind.cloneFlag(), ns.path());
           } else if (kind == NamespaceKind.CGROUP) {
             newCgroupNs = true; // unshared after the process is in its cgroup, so the cgroup is its root
           } else {
@@ -67,33 +68,33 @@ public final class CreatePlanner {
     if (!hasMountNs) {
       throw new ContainerException("linux.namespaces: a mount namespace is required");
     }
-    plan.add("clone", cloneFlags);
+    plan.cloneFlags(cloneFlags);
     if (newCgroupNs) {
-      plan.add("cgroupns");
+      plan.cgroupNamespace();
     }
     if (r.exitFile() != null) {
-      plan.add("monitor").add("exitfile", r.exitFile());
+      plan.monitor().exitFile(r.exitFile());
     }
     if (r.hooksBeforePivot()) {
-      plan.add("hookpoint");
+      plan.hookPoint();
     }
-    plan.add("fifo", r.fifo()).add("rootfs", r.rootfs());
-    plan.add("propagation", MountFlags.rootPropagation(linux.rootfsPropagation()));
+    plan.fifo(r.fifo()).rootfs(r.rootfs());
+    plan.rootPropagation(MountFlags.rootPropagation(linux.rootfsPropagation()));
     if (!r.noPivot()) {
-      plan.add("pivot");
+      plan.pivotRoot();
     }
     if (spec.root() != null && Boolean.TRUE.equals(spec.root().readonly())) {
-      plan.add("rootro");
+      plan.rootReadonly();
     }
     if (spec.hostname() != null && !spec.hostname().isEmpty()) {
-      plan.add("hostname", spec.hostname());
+      plan.hostname(spec.hostname());
     }
     if (spec.domainname() != null && !spec.domainname().isEmpty()) {
-      plan.add("domainname", spec.domainname());
+      plan.domainname(spec.domainname());
     }
     if (linux.sysctl() != null) {
       for (Map.Entry<String, String> e : linux.sysctl().entrySet()) {
-        plan.add("sysctl", e.getKey().replace('.', '/'), e.getValue());
+        plan.sysctl(e.getKey().replace('.', '/'), e.getValue());
       }
     }
     List<Mount> mounts = spec.mounts() == null ? List.of() : spec.mounts();
@@ -102,13 +103,17 @@ public final class CreatePlanner {
     }
     planDevices(plan, r, linux, newUserNs, mounts);
     if (linux.maskedPaths() != null) {
-      linux.maskedPaths().forEach(p -> plan.add("mask", p));
+      for (String p : linux.maskedPaths()) {
+        plan.maskedPath(p);
+      }
     }
     if (linux.readonlyPaths() != null) {
-      linux.readonlyPaths().forEach(p -> plan.add("readonly", p));
+      for (String p : linux.readonlyPaths()) {
+        plan.readonlyPath(p);
+      }
     }
     if (r.consoleSocket() != null) {
-      plan.add("console", r.consoleSocket());
+      plan.consoleSocket(r.consoleSocket());
     }
     ProcessPlanner.plan(plan, spec.process());
     return plan;
@@ -118,10 +123,14 @@ public final class CreatePlanner {
     return new Linux(null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
-  /** Resolves a destination under the rootfs, refusing one whose symlinks lead out of it. */
-  public static Path target(Path rootfs, String destination, String where) throws ContainerException {
+  /**
+   * Checks a destination against the rootfs as it is before any mount, refusing one whose symlinks lead out
+   * of it, and returns it relative to the rootfs. berth-init resolves it again, inside the rootfs, when it
+   * mounts: earlier mounts may have changed what it leads to.
+   */
+  private static String inRootfs(Path rootfs, String destination, String where) throws ContainerException {
     try {
-      return RootfsPaths.resolve(rootfs, destination);
+      return rootfs.relativize(RootfsPaths.resolve(rootfs, destination)).toString();
     } catch (RootfsPaths.EscapeException e) {
       throw new ContainerException(where + ": " + e.getMessage());
     }
@@ -130,17 +139,20 @@ public final class CreatePlanner {
   private static void planMount(InitPlan plan, Request r, Mount m, int index, boolean newCgroupNs)
       throws ContainerException {
     String where = "mounts[" + index + "].destination";
-    Path target = target(r.rootfs(), m.destination(), where);
+    String dest = m.destination();
+    String resolved = inRootfs(r.rootfs(), dest, where);
     MountFlags f = MountFlags.parse(m.options());
     String type = m.type() == null ? "" : m.type();
     if (type.equals("cgroup") || type.equals("cgroup2")) {
-      planCgroupMount(plan, r, target, f, newCgroupNs);
+      planCgroupMount(plan, r, dest, f, newCgroupNs);
       return;
     }
     String source = m.source() == null ? type : m.source();
-    String kind = "dir";
-    if (f.isBind() || type.equals("bind")) {
-      Path src = Path.of(source);
+    boolean bind = f.isBind() || type.equals("bind");
+    Path src = null;
+    long kind = 0;
+    if (bind) {
+      src = Path.of(source);
       if (!src.isAbsolute()) {
         src = r.bundle().resolve(src);
       }
@@ -148,32 +160,43 @@ public final class CreatePlanner {
         throw new ContainerException("mounts[" + index + "].source: " + src + " does not exist");
       }
       source = src.toString();
-      kind = Files.isDirectory(src) ? "dir" : "file";
-      long flags = f.flags() | MountFlags.MS_BIND;
-      plan.add("mount", source, target, "", flags, f.propagation(), "", kind);
-      return;
+      kind = Files.isDirectory(src) ? 0 : PlanRecord.MOUNT_FILE;
     }
-    plan.add("mount", source, target, type, f.flags(), f.propagation(), f.data(), kind);
+    try {
+      if (KernelFsMounts.mayCoverKernelFs(resolved, bind ? "" : type, src)) {
+        kind |= PlanRecord.MOUNT_ON_KERNEL_FS;
+      }
+    } catch (KernelFsMounts.RefusedException e) {
+      throw new ContainerException(where + ": " + e.getMessage());
+    }
+    if (bind) {
+      plan.mount(source, dest, "", f.flags() | MountFlags.MS_BIND, f.propagation(), "", kind);
+    } else {
+      plan.mount(source, dest, type, f.flags(), f.propagation(), f.data(), kind);
+    }
   }
 
-  private static void planCgroupMount(InitPlan plan, Request r, Path target, MountFlags f, boolean newCgroupNs) {
+  private static void planCgroupMount(InitPlan plan, Request r, String dest, MountFlags f, boolean newCgroupNs)
+      throws ContainerException {
+    long onKernelFs = PlanRecord.MOUNT_ON_KERNEL_FS;
     long bindFlags = MountFlags.MS_BIND | MountFlags.MS_REC
         | (f.flags() & (MountFlags.MS_RDONLY | MountFlags.MS_NOSUID | MountFlags.MS_NODEV | MountFlags.MS_NOEXEC));
     if (r.cgroups().version().equals("v2")) {
       if (newCgroupNs) {
-        plan.add("mount", "cgroup", target, "cgroup2", f.flags(), 0, "", "dir");
+        plan.mount("cgroup", dest, "cgroup2", f.flags(), 0, "", onKernelFs);
       } else {
-        plan.add("mount", r.cgroups().containerView(r.cgroupPath()).get(""), target, "", bindFlags, 0, "", "dir");
+        plan.mount(r.cgroups().containerView(r.cgroupPath()).get("").toString(), dest, "", bindFlags, 0, "",
+            onKernelFs);
       }
       return;
     }
     long tmpfsFlags = MountFlags.MS_NOSUID | MountFlags.MS_NODEV | MountFlags.MS_NOEXEC;
-    plan.add("mount", "tmpfs", target, "tmpfs", tmpfsFlags, 0, "mode=755", "dir");
+    plan.mount("tmpfs", dest, "tmpfs", tmpfsFlags, 0, "mode=755", onKernelFs);
     for (Map.Entry<String, Path> e : r.cgroups().containerView(r.cgroupPath()).entrySet()) {
-      plan.add("mount", e.getValue(), target.resolve(e.getKey()), "", bindFlags, 0, "", "dir");
+      plan.mount(e.getValue().toString(), dest + "/" + e.getKey(), "", bindFlags, 0, "", onKernelFs);
     }
     if ((f.flags() & MountFlags.MS_RDONLY) != 0) {
-      plan.add("mount", "", target, "", tmpfsFlags | MountFlags.MS_REMOUNT | MountFlags.MS_RDONLY, 0, "", "dir");
+      plan.mount("", dest, "", tmpfsFlags | MountFlags.MS_REMOUNT | MountFlags.MS_RDONLY, 0, "", onKernelFs);
     }
   }
 
@@ -184,30 +207,30 @@ public final class CreatePlanner {
     if (devIsBind) {
       return; // the host's /dev, or the caller's own, is already there
     }
-    Path dev = target(r.rootfs(), "/dev", "/dev");
+    inRootfs(r.rootfs(), "/dev", "/dev");
     for (Object[] d : DEFAULT_DEVICES) {
-      Path node = dev.resolve((String) d[0]);
+      String node = "/dev/" + d[0];
       if (newUserNs) {
-        plan.add("bindnode", "/dev/" + d[0], node); // mknod is refused inside a user namespace
+        plan.bindNode(node, node); // mknod is refused inside a user namespace
       } else {
-        plan.add("mknod", node, "", S_IFCHR, d[1], d[2], 0666, 0, 0);
+        plan.mknod(node, S_IFCHR, (Integer) d[1], (Integer) d[2], 0666, 0, 0);
       }
     }
-    plan.add("symlink", "/proc/self/fd", dev.resolve("fd"));
-    plan.add("symlink", "/proc/self/fd/0", dev.resolve("stdin"));
-    plan.add("symlink", "/proc/self/fd/1", dev.resolve("stdout"));
-    plan.add("symlink", "/proc/self/fd/2", dev.resolve("stderr"));
-    plan.add("symlink", "/proc/kcore", dev.resolve("core"));
+    plan.symlink("/proc/self/fd", "/dev/fd");
+    plan.symlink("/proc/self/fd/0", "/dev/stdin");
+    plan.symlink("/proc/self/fd/1", "/dev/stdout");
+    plan.symlink("/proc/self/fd/2", "/dev/stderr");
+    plan.symlink("/proc/kcore", "/dev/core");
     if (mounts.stream().anyMatch(m -> "/dev/pts".equals(m.destination()))) {
-      plan.add("symlink", "pts/ptmx", dev.resolve("ptmx"));
+      plan.symlink("pts/ptmx", "/dev/ptmx");
     }
     if (linux.devices() != null) {
       for (int i = 0; i < linux.devices().size(); i++) {
         LinuxDevice d = linux.devices().get(i);
-        Path node = target(r.rootfs(), d.path(), "linux.devices[" + i + "].path");
+        inRootfs(r.rootfs(), d.path(), "linux.devices[" + i + "].path");
         int mode = d.fileMode() == null ? 0666 : d.fileMode();
         if (newUserNs) {
-          plan.add("bindnode", d.path(), node);
+          plan.bindNode(d.path(), d.path());
           continue;
         }
         int type = switch (d.type()) {
@@ -215,7 +238,7 @@ public final class CreatePlanner {
           case "p" -> S_IFIFO;
           default -> S_IFCHR;
         };
-        plan.add("mknod", node, "", type, d.major() == null ? 0 : d.major(), d.minor() == null ? 0 : d.minor(),
+        plan.mknod(d.path(), type, d.major() == null ? 0 : d.major(), d.minor() == null ? 0 : d.minor(),
             mode, d.uid() == null ? 0 : d.uid(), d.gid() == null ? 0 : d.gid());
       }
     }

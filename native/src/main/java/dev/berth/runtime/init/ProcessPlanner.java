@@ -12,48 +12,49 @@ public final class ProcessPlanner {
   private ProcessPlanner() {}
 
   public static void plan(InitPlan plan, Process process) throws ContainerException {
+    if (process.args() == null || process.args().isEmpty()) {
+      throw new ContainerException("process.args must contain at least one entry");
+    }
     if (process.rlimits() != null) {
       for (Rlimit r : process.rlimits()) {
         int n = RlimitNames.number(r.type());
         if (n < 0) {
           throw new ContainerException("process.rlimits: unknown rlimit type \"" + r.type() + "\"");
         }
-        plan.add("rlimit", n, Long.toUnsignedString(r.soft()), Long.toUnsignedString(r.hard()));
+        plan.rlimit(n, r.soft(), r.hard());
       }
     }
     if (process.user() != null) {
-      plan.add("user", process.user().uid(), process.user().gid());
+      plan.user(process.user().uid(), process.user().gid());
       if (process.user().additionalGids() != null) {
         for (Long g : process.user().additionalGids()) {
-          plan.add("group", g);
+          plan.additionalGroup(g);
         }
       }
       if (process.user().umask() != null) {
-        plan.add("umask", process.user().umask());
+        plan.umask(process.user().umask());
       }
     }
     Capabilities caps = process.capabilities();
     if (caps != null) {
-      plan.add("caps", Long.toUnsignedString(CapabilityNames.mask(caps.bounding())),
-          Long.toUnsignedString(CapabilityNames.mask(caps.effective())),
-          Long.toUnsignedString(CapabilityNames.mask(caps.inheritable())),
-          Long.toUnsignedString(CapabilityNames.mask(caps.permitted())),
-          Long.toUnsignedString(CapabilityNames.mask(caps.ambient())));
+      plan.capabilities(CapabilityNames.mask(caps.bounding()), CapabilityNames.mask(caps.effective()),
+          CapabilityNames.mask(caps.inheritable()), CapabilityNames.mask(caps.permitted()),
+          CapabilityNames.mask(caps.ambient()));
     }
     if (Boolean.TRUE.equals(process.noNewPrivileges())) {
-      plan.add("nonewprivs");
+      plan.noNewPrivileges();
     }
-    plan.add("cwd", process.cwd() == null ? "/" : process.cwd());
+    plan.cwd(process.cwd() == null ? "/" : process.cwd());
     if (process.consoleSize() != null) {
-      plan.add("consolesize", nz(process.consoleSize().height()), nz(process.consoleSize().width()));
+      plan.consoleSize(nz(process.consoleSize().height()), nz(process.consoleSize().width()));
     }
     if (process.env() != null) {
       for (String e : process.env()) {
-        plan.add("env", e);
+        plan.env(e);
       }
     }
     for (String a : process.args()) {
-      plan.add("arg", a);
+      plan.arg(a);
     }
   }
 

@@ -13,9 +13,13 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
@@ -30,6 +34,12 @@ import java.util.stream.Stream;
 public final class StateStore {
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.+-]{0,1023}");
   private static final ObjectMapper JSON = OciJson.mapper();
+
+  /** 0700 and 0600, as runc keeps its state: only root may read a container's config and env. */
+  private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_DIR =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+  private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FILE =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
   private final Path root;
   private final ConcurrentHashMap<String, ReentrantLock> localLocks = new ConcurrentHashMap<>();
@@ -56,8 +66,10 @@ public final class StateStore {
   public Path claim(String id) throws ContainerException {
     requireValidId(id);
     try {
-      Files.createDirectories(root);
-      return Files.createDirectory(dirOf(id));
+      if (!Files.isDirectory(root)) {
+        Files.createDirectories(root, PRIVATE_DIR);
+      }
+      return Files.createDirectory(dirOf(id), PRIVATE_DIR);
     } catch (FileAlreadyExistsException e) {
       throw new ContainerException("container with id \"" + id + "\" already exists");
     } catch (IOException e) {
@@ -109,7 +121,9 @@ public final class StateStore {
     Path dir = dirOf(record.id());
     Path tmp = dir.resolve("state.json.tmp");
     try {
-      Files.write(tmp, JSON.writeValueAsBytes(record));
+      // 0600 as runc: the record holds the container's whole config, its env (secrets) included.
+      Files.deleteIfExists(tmp);
+      Files.write(Files.createFile(tmp, PRIVATE_FILE), JSON.writeValueAsBytes(record));
       Files.move(tmp, dir.resolve("state.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new ContainerException("cannot write state of \"" + record.id() + "\" in " + dir + ": " + e);
