@@ -4,7 +4,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
+import dev.berth.agent.images.store.PrivateDirs;
 import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -36,6 +38,17 @@ public final class ContainerLogs {
   /** Where a container's stream goes, given its bundle. */
   public static Path file(Path bundle, String stream) {
     return bundle.resolve("logs").resolve(stream + ".log");
+  }
+
+  /** Creates the log directory (0700) and files (0640, as kubelet's) before the container writes to them. */
+  public static void prepare(Path bundle) throws IOException {
+    PrivateDirs.create(bundle.resolve("logs"));
+    for (String stream : STREAMS) {
+      Path f = file(bundle, stream);
+      if (!Files.exists(f)) {
+        Files.createFile(f, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")));
+      }
+    }
   }
 
   /** The current file of a container's stream; refuses ids that are not container ids and unknown containers. */
@@ -78,7 +91,7 @@ public final class ContainerLogs {
         Files.move(rotated(f, i), rotated(f, i + 1), StandardCopyOption.REPLACE_EXISTING);
       }
     }
-    Files.copy(f, rotated(f, 1), StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(f, rotated(f, 1), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
     try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
       ch.truncate(0); // the container writes with O_APPEND, so its next line lands at the new end
     }

@@ -4,7 +4,9 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.berth.agent.images.ImageStore;
 import dev.berth.agent.images.registry.ImagePuller;
 import dev.berth.agent.images.registry.RegistryClient;
+import dev.berth.agent.images.snapshot.SnapshotException;
 import dev.berth.agent.images.snapshot.Snapshotter;
+import dev.berth.agent.images.store.PrivateDirs;
 import dev.berth.agent.reconcile.Reconciler;
 import dev.berth.agent.reconcile.ReconcilerConfig;
 import dev.berth.runtime.ContainerRuntime;
@@ -33,6 +35,7 @@ public final class AgentNode {
   private final Reconciler reconciler;
   private final ImageStore images;
   private final ExecutorService unpackers;
+  private final ExecutorService pullers;
   private final List<String> deployments = new ArrayList<>();
   private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final ContainerRuntime runtime;
@@ -41,14 +44,21 @@ public final class AgentNode {
   private AgentNode(Vertx vertx, AgentConfig config) throws IOException {
     this.vertx = vertx;
     this.config = config;
-    Files.createDirectories(config.stateDir());
+    PrivateDirs.passThrough(config.stateDir());
     this.images = new ImageStore(config.stateDir().resolve("images"));
+    // Downloads and unpacks have pools of their own: a stalled registry cannot hold up unpacking, nor the reverse.
     this.unpackers = Executors.newFixedThreadPool(2);
+    this.pullers = Executors.newFixedThreadPool(4);
     this.runtime = new ContainerRuntime(config.stateDir().resolve("runtime"));
     Snapshotter snapshots = new Snapshotter(images.content(), config.stateDir().resolve("snapshots"),
         Snapshotter.overlaySupported(), unpackers);
+    try {
+      snapshots.pruneDebris();
+    } catch (SnapshotException e) {
+      throw new IOException(e.getMessage(), e);
+    }
     this.reconciler = new Reconciler(new ReconcilerConfig(config.stateDir(), config.nodeName(), config.cgroupParent()),
-        runtime, images, snapshots, new ImagePuller(new RegistryClient(Map.of()), images, unpackers),
+        runtime, images, snapshots, new ImagePuller(new RegistryClient(Map.of()), images, pullers),
         System::currentTimeMillis, new PulledBytes(metrics));
   }
 
@@ -102,6 +112,9 @@ public final class AgentNode {
       String id = deployments.get(i);
       chain = chain.compose(v -> vertx.undeploy(id));
     }
-    return chain.onComplete(v -> unpackers.shutdownNow());
+    return chain.onComplete(v -> {
+      unpackers.shutdownNow();
+      pullers.shutdownNow();
+    });
   }
 }

@@ -13,6 +13,8 @@ import java.util.Set;
  * set, and announces every change on the event bus. Decoding a small record is the only work on the loop.
  */
 public final class AssignmentConsumerVerticle extends AbstractVerticle {
+  private static final java.util.logging.Logger LOG =
+      java.util.logging.Logger.getLogger(AssignmentConsumerVerticle.class.getName());
   public static final String CHANGED = "berth.agent.desired-changed";
   private final AgentConfig config;
   private final DesiredSet desired;
@@ -30,18 +32,22 @@ public final class AssignmentConsumerVerticle extends AbstractVerticle {
         "value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer",
         "enable.auto.commit", "false", "group.id", "berth-agent-" + config.nodeName()));
     consumer.handler(record -> {
-      if (!AssignmentTopic.nodeOf(record.key()).equals(config.nodeName())) {
+      if (record.key() == null || record.key().indexOf('/') < 0
+          || !AssignmentTopic.nodeOf(record.key()).equals(config.nodeName())) {
         return;
       }
       String id = record.key().substring(record.key().indexOf('/') + 1);
-      if (record.value() == null) {
-        desired.remove(id);
-      } else {
-        try {
-          desired.put(id, AssignmentTopic.decode(record.value()));
-        } catch (java.io.UncheckedIOException e) {
-          return; // an unreadable record changes nothing; the level-triggered pass keeps what it had
+      try {
+        if (record.value() == null) {
+          AssignmentTopic.requireContainerId(id);
+          desired.remove(id);
+        } else {
+          desired.put(id, AssignmentTopic.decodeChecked(record.key(), record.value()));
         }
+      } catch (java.io.UncheckedIOException | IllegalArgumentException e) {
+        // An unreadable or forged record changes nothing; the level-triggered pass keeps what it had.
+        LOG.warning(e.getMessage());
+        return;
       }
       vertx.eventBus().publish(CHANGED, id);
     });

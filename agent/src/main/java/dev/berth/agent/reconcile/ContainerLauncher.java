@@ -3,6 +3,8 @@ package dev.berth.agent.reconcile;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.agent.images.ImageStore;
+import dev.berth.agent.images.store.PrivateDirs;
+import dev.berth.model.fleet.AssignmentTopic;
 import dev.berth.agent.logs.ContainerLogs;
 import dev.berth.agent.images.bundle.RuntimeSpecFromImage;
 import dev.berth.agent.images.registry.ImagePuller;
@@ -60,7 +62,9 @@ final class ContainerLauncher {
   /** Creates and starts the container; on failure nothing of it is left. */
   void launch(Assignment a) throws Exception {
     String id = a.containerId();
-    Path bundle = Files.createDirectories(bundleDir(id));
+    AssignmentTopic.requireContainerId(id); // it names directories below: never trust it unchecked
+    // 0700: config.json holds the container's env, its secrets included.
+    Path bundle = PrivateDirs.create(bundleDir(id));
     try {
       ImageReference ref = ImageReference.parse(a.image());
       Descriptor top = images.resolve(ref).orElse(null);
@@ -77,7 +81,7 @@ final class ContainerLauncher {
       Files.writeString(bundle.resolve("config.json"), OciJson.write(spec));
       Path stdout = ContainerLogs.file(bundle, "stdout");
       Path stderr = ContainerLogs.file(bundle, "stderr");
-      Files.createDirectories(stdout.getParent());
+      ContainerLogs.prepare(bundle);
       runtime.create(id, bundle, CreateOptions.monitored(new Stdio(Redirect.from(new File("/dev/null")),
           Redirect.appendTo(stdout.toFile()), Redirect.appendTo(stderr.toFile()))));
       runtime.start(id);

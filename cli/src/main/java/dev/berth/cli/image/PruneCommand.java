@@ -14,7 +14,8 @@ final class PruneCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ContentStore.GcResult r = options.open().prune();
-    System.out.printf("removed %d blobs, kept %d%n", r.removed().size(), r.kept().size());
+    System.out.printf("removed %d blobs and %d abandoned partial downloads, kept %d blobs%n", r.removed().size(),
+        r.partialsRemoved().size(), r.kept().size());
     return 0;
   }
 }

@@ -3,6 +3,7 @@ package dev.berth.model.fleet;
 import dev.berth.model.runtime.OciJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.regex.Pattern;
 
 /**
  * How assignments sit on berth.assignments: key "node/container", the partition chosen by the node (so an
@@ -39,6 +40,47 @@ public final class AssignmentTopic {
       return OciJson.mapper().readValue(value, Assignment.class);
     } catch (IOException e) {
       throw new UncheckedIOException("unreadable record on " + TOPIC, e);
+    }
+  }
+
+  /** A container id as Berth makes them; also what may name a directory of the agent's state. */
+  private static final Pattern CONTAINER_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
+  private static final Pattern NODE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,252}");
+
+  /**
+   * Decodes a record an agent is about to act on and checks it as strictly as the API checks a workload:
+   * a forged record (anyone who can write to the topic) must not name a path outside the state directory.
+   * The key must agree with the value.
+   */
+  public static Assignment decodeChecked(String key, byte[] value) {
+    Assignment a = decode(value);
+    requireContainerId(a.containerId());
+    if (a.node() == null || !NODE.matcher(a.node()).matches()) {
+      throw new InvalidAssignmentException("node \"" + a.node() + "\" is not a node name");
+    }
+    if (!key(a.node(), a.containerId()).equals(key)) {
+      throw new InvalidAssignmentException("key \"" + key + "\" does not match the record's node/containerId");
+    }
+    if (a.workload() == null || !WorkloadSpecs.isValidName(a.workload())) {
+      throw new InvalidAssignmentException("workload \"" + a.workload() + "\" is not a workload name");
+    }
+    if (a.image() == null || a.image().isBlank() || a.image().length() > 4096) {
+      throw new InvalidAssignmentException("container " + a.containerId() + ": no usable image reference");
+    }
+    return a;
+  }
+
+  /** Throws unless {@code id} can be a container id (and so a directory name) of Berth's. */
+  public static void requireContainerId(String id) {
+    if (id == null || !CONTAINER_ID.matcher(id).matches()) {
+      throw new InvalidAssignmentException("container id \"" + id + "\" is not one Berth makes");
+    }
+  }
+
+  /** A record on berth.assignments that an agent refuses to act on. */
+  public static final class InvalidAssignmentException extends IllegalArgumentException {
+    InvalidAssignmentException(String message) {
+      super("refused record on " + TOPIC + ": " + message);
     }
   }
 }

@@ -20,6 +20,11 @@ import java.util.stream.Collectors;
 public final class WorkloadSpecs {
   private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
   private static final Pattern LABEL_KEY = Pattern.compile("([a-z0-9.-]+/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?");
+
+  /** Whether a workload name is valid (a DNS label, as Kubernetes names). */
+  public static boolean isValidName(String name) {
+    return name != null && NAME.matcher(name).matches();
+  }
   private static final ObjectMapper JSON = strict(JsonMapper.builder().build());
   private static final ObjectMapper YAML = strict(YAMLMapper.builder().build());
 

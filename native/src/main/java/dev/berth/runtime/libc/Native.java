@@ -9,6 +9,8 @@ public final class Native {
   public static final int O_WRONLY = 01;
   public static final int O_NONBLOCK = 04000;
   public static final int O_CLOEXEC = 02000000;
+  public static final int O_PATH = 010000000;
+  public static final int O_DIRECTORY = 0200000;
   public static final int PR_SET_CHILD_SUBREAPER = 36;
   public static final int AT_FDCWD = -100;
   public static final int AT_SYMLINK_NOFOLLOW = 0x100;
@@ -81,6 +83,19 @@ public final class Native {
     if (LIBC.mount(source, target, fstype, flags, data) != 0) {
       throw new NativeException("mount " + fstype + " (" + data + ")", target, errno());
     }
+  }
+
+  /** Opens a directory as an O_PATH descriptor: a short name for it, /proc/self/fd/N, that mount(2) follows. */
+  public static int openDirectoryPath(String path) {
+    int fd = LIBC.open(path, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+    if (fd < 0) {
+      throw new NativeException("open", path, errno());
+    }
+    return fd;
+  }
+
+  public static void close(int fd) {
+    LIBC.close(fd);
   }
 
   /** Detaches a mount; false when nothing was mounted there. */

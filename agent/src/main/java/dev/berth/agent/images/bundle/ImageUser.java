@@ -1,7 +1,11 @@
 package dev.berth.agent.images.bundle;
 
 import java.io.IOException;
+import dev.berth.runtime.mounts.RootfsPaths;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,8 +21,8 @@ public record ImageUser(long uid, long gid, List<Long> additionalGids) {
       return new ImageUser(0, 0, List.of());
     }
     String[] parts = user.split(":", 2);
-    List<String[]> passwd = entries(rootfs.resolve("etc/passwd"));
-    List<String[]> groups = entries(rootfs.resolve("etc/group"));
+    List<String[]> passwd = entries(rootfs, "/etc/passwd");
+    List<String[]> groups = entries(rootfs, "/etc/group");
     String name = null;
     long uid;
     long gid;
@@ -61,13 +65,32 @@ public record ImageUser(long uid, long gid, List<Long> additionalGids) {
     return !s.isEmpty() && s.chars().allMatch(Character::isDigit);
   }
 
-  /** The colon-separated fields of each line of a passwd or group file; none when the image has no such file. */
-  private static List<String[]> entries(Path file) throws IOException {
-    if (!Files.isRegularFile(file)) {
+  /** The most of a passwd or group file read: far above any real one, so a hostile image cannot fill the heap. */
+  private static final int MAX_FILE_BYTES = 16 << 20;
+
+  /**
+   * The colon-separated fields of each line of a passwd or group file; none when the image has no such file.
+   * The file is found as the container would see it: symlinks resolve inside the rootfs, never on the host.
+   */
+  private static List<String[]> entries(Path rootfs, String inContainer) throws IOException {
+    Path file;
+    try {
+      file = RootfsPaths.resolve(rootfs, inContainer);
+    } catch (RootfsPaths.EscapeException e) {
+      throw new IOException("image " + inContainer + ": " + e.getMessage());
+    }
+    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
       return List.of();
     }
+    byte[] bytes;
+    try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+      bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+    }
+    if (bytes.length > MAX_FILE_BYTES) {
+      throw new IOException("image " + inContainer + ": larger than " + MAX_FILE_BYTES + " bytes");
+    }
     List<String[]> out = new ArrayList<>();
-    for (String line : Files.readAllLines(file)) {
+    for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
       if (!line.isBlank() && !line.startsWith("#")) {
         out.add(line.split(":", -1));
       }

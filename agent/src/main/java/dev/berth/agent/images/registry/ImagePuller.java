@@ -1,6 +1,7 @@
 package dev.berth.agent.images.registry;
 
 import dev.berth.agent.images.ImageStore;
+import dev.berth.agent.images.store.ContentStore;
 import dev.berth.agent.images.store.ContentStoreException;
 import dev.berth.agent.images.store.TransferInterruptedException;
 import dev.berth.model.image.Descriptor;
@@ -46,17 +47,26 @@ public final class ImagePuller {
   public Descriptor pull(ImageReference ref, Platform platform, PullProgress progress)
       throws RegistryException, ContentStoreException {
     RegistryClient.Fetched top = client.getManifest(ref.registry(), ref.repository(), ref.manifestReference());
-    images.content().put(top.body());
     Descriptor topDescriptor = new Descriptor(top.mediaType(), top.digest(), (long) top.body().length, null, null,
         null, null, null, null);
+    // Each manifest is parsed and checked before it is stored: the store keeps only what parsed.
+    Manifest manifest;
     byte[] manifestBytes = top.body();
+    RegistryClient.Fetched chosenManifest = top;
     if (MediaTypes.isIndex(top.mediaType())) {
-      Descriptor chosen = choose(read(top.body(), ImageIndex.class, ref), platform, ref);
-      RegistryClient.Fetched m = client.getManifest(ref.registry(), ref.repository(), chosen.digest().toString());
-      images.content().put(m.body());
-      manifestBytes = m.body();
+      ImageIndex index = read(top.body(), ImageIndex.class, ref);
+      if (index.manifests() == null) {
+        throw new RegistryException(ref + ": invalid image index: \"manifests\" is missing", 0);
+      }
+      Descriptor chosen = choose(index, platform, ref);
+      chosenManifest = client.getManifest(ref.registry(), ref.repository(), chosen.digest().toString());
+      manifestBytes = chosenManifest.body();
     }
-    Manifest manifest = read(manifestBytes, Manifest.class, ref);
+    manifest = checked(read(manifestBytes, Manifest.class, ref), ref);
+    images.content().put(top.body());
+    if (chosenManifest != top) {
+      images.content().put(chosenManifest.body());
+    }
     List<Descriptor> blobs = new ArrayList<>(manifest.layers());
     blobs.add(0, manifest.config());
     List<Future<?>> fetches = new ArrayList<>();
@@ -78,6 +88,34 @@ public final class ImagePuller {
       return OciJson.mapper().readValue(json, type);
     } catch (IOException | IllegalArgumentException e) {
       throw new RegistryException(ref + ": invalid " + type.getSimpleName() + ": " + e.getMessage(), 0);
+    }
+  }
+
+  /** Every descriptor a pull follows must say what it is; a config is a manifest-sized document. */
+  private static Manifest checked(Manifest m, ImageReference ref) throws RegistryException {
+    if (m.config() == null) {
+      throw new RegistryException(ref + ": invalid manifest: \"config\" is missing", 0);
+    }
+    if (m.layers() == null) {
+      throw new RegistryException(ref + ": invalid manifest: \"layers\" is missing", 0);
+    }
+    checkDescriptor(m.config(), "config", ref);
+    for (int i = 0; i < m.layers().size(); i++) {
+      checkDescriptor(m.layers().get(i), "layers[" + i + "]", ref);
+    }
+    if (m.config().size() > ContentStore.MAX_MANIFEST_BYTES) {
+      throw new RegistryException(ref + ": the image config is " + m.config().size() + " bytes, more than the "
+          + ContentStore.MAX_MANIFEST_BYTES + " Berth reads", 0);
+    }
+    return m;
+  }
+
+  private static void checkDescriptor(Descriptor d, String where, ImageReference ref) throws RegistryException {
+    if (d == null || d.digest() == null) {
+      throw new RegistryException(ref + ": invalid manifest: " + where + ".digest is missing", 0);
+    }
+    if (d.size() == null || d.size() < 0) {
+      throw new RegistryException(ref + ": invalid manifest: " + where + ".size is missing or negative", 0);
     }
   }
 

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
+import dev.berth.agent.images.store.ContentStore;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -41,6 +42,19 @@ public final class RegistryClient {
 
   /** A manifest or index as the registry served it: the exact bytes, their media type and digest. */
   public record Fetched(byte[] body, String mediaType, Digest digest) {}
+
+  private volatile Duration requestTimeout = Duration.ofSeconds(30);
+  private volatile Duration idleTimeout = Duration.ofSeconds(30);
+
+  /**
+   * How long a registry may take to answer a request (until its headers), and to send the next bytes of a
+   * body; both 30 s by default, as containerd's and skopeo's clients wait.
+   */
+  public RegistryClient withTimeouts(Duration request, Duration idle) {
+    this.requestTimeout = request;
+    this.idleTimeout = idle;
+    return this;
+  }
 
   public RegistryClient(Map<String, RegistryHost> hosts) {
     this.hosts = Map.copyOf(hosts);
@@ -77,14 +91,15 @@ public final class RegistryClient {
   }
 
   public Fetched getManifest(String registry, String repo, String reference) throws RegistryException {
-    HttpResponse<byte[]> r = sendPull(registry, pullScope(repo), base -> HttpRequest.newBuilder(
+    HttpResponse<InputStream> r = sendPull(registry, pullScope(repo), base -> HttpRequest.newBuilder(
         URI.create(base + "/v2/" + repo + "/manifests/" + reference)).header("Accept", ACCEPT).GET(),
-        HttpResponse.BodyHandlers.ofByteArray(), 200);
+        HttpResponse.BodyHandlers.ofInputStream(), 200);
+    byte[] body = boundedBody(r, "manifest " + repo + ":" + reference);
     String type = r.headers().firstValue("Content-Type").orElse("").split(";")[0].trim();
     if (type.isEmpty() || type.equals("application/json")) {
-      type = mediaTypeInside(r.body());
+      type = mediaTypeInside(body);
     }
-    Digest digest = Digest.sha256(r.body());
+    Digest digest = Digest.sha256(body);
     Optional<String> claimed = r.headers().firstValue("Docker-Content-Digest");
     if (reference.contains(":") && !reference.equals(digest.toString())) {
       throw new RegistryException("manifest " + repo + "@" + reference + ": the registry sent content with digest "
@@ -94,7 +109,29 @@ public final class RegistryClient {
       throw new RegistryException("manifest " + repo + ":" + reference + ": Docker-Content-Digest " + claimed.get()
           + " does not match the content (" + digest + ")", 0);
     }
-    return new Fetched(r.body(), type, digest);
+    return new Fetched(body, type, digest);
+  }
+
+  /**
+   * Reads a manifest's body, at most {@link ContentStore#MAX_MANIFEST_BYTES} (distribution's own limit):
+   * a larger one is refused from its Content-Length before reading, or as soon as it passes the limit.
+   */
+  private byte[] boundedBody(HttpResponse<InputStream> r, String what) throws RegistryException {
+    long max = ContentStore.MAX_MANIFEST_BYTES;
+    try (InputStream in = new IdleTimeoutInputStream(r.body(), idleTimeout, what)) {
+      long declared = r.headers().firstValueAsLong("Content-Length").orElse(-1);
+      if (declared > max) {
+        throw new RegistryException(what + ": " + declared + " bytes, more than the " + max
+            + " a manifest may be", 0);
+      }
+      byte[] body = in.readNBytes((int) max + 1);
+      if (body.length > max) {
+        throw new RegistryException(what + ": more than the " + max + " bytes a manifest may be", 0);
+      }
+      return body;
+    } catch (IOException e) {
+      throw new RegistryException(what + ": " + e.getMessage(), e);
+    }
   }
 
   private static String mediaTypeInside(byte[] body) {
@@ -127,7 +164,7 @@ public final class RegistryClient {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/v2/" + repo + "/blobs/" + digest)).GET();
         return offset > 0 ? b.header("Range", "bytes=" + offset + "-") : b;
       }, HttpResponse.BodyHandlers.ofInputStream(), 200, 206);
-      InputStream in = r.body();
+      InputStream in = new IdleTimeoutInputStream(r.body(), idleTimeout, "blob " + digest);
       if (offset > 0 && r.statusCode() == 200) {
         in.skipNBytes(offset); // the registry ignored Range: skip what we have
       }
@@ -277,6 +314,8 @@ public final class RegistryClient {
 
   private HttpRequest withAuth(HttpRequest.Builder b, String key) {
     String auth = authorizations.get(key);
+    // The JDK's timeout covers the response headers; bodies are watched by IdleTimeoutInputStream.
+    b.timeout(requestTimeout);
     return (auth == null ? b : b.header("Authorization", auth)).build();
   }
 

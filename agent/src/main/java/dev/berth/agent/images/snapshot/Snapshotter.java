@@ -2,8 +2,10 @@ package dev.berth.agent.images.snapshot;
 
 import dev.berth.agent.images.store.ContentStore;
 import dev.berth.agent.images.store.ContentStoreException;
+import dev.berth.agent.images.store.PrivateDirs;
 import dev.berth.agent.images.unpack.LayerException;
 import dev.berth.agent.images.unpack.LayerUnpacker;
+import dev.berth.agent.images.unpack.UnpackLimits;
 import dev.berth.agent.images.unpack.Whiteouts;
 import dev.berth.model.image.Descriptor;
 import dev.berth.model.image.Digest;
@@ -15,6 +17,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.LinkOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -34,6 +39,7 @@ public final class Snapshotter {
   private final boolean overlay;
   private final Executor unpackers;
   private final ConcurrentHashMap<Digest, CompletableFuture<Path>> unpacking = new ConcurrentHashMap<>();
+  private volatile UnpackLimits limits = UnpackLimits.DEFAULT;
 
   /** {@code overlay} false forces the copying fallback. Layers are unpacked one after another. */
   public Snapshotter(ContentStore content, Path root, boolean overlay) throws IOException {
@@ -49,8 +55,16 @@ public final class Snapshotter {
     this.root = root;
     this.overlay = overlay;
     this.unpackers = unpackers;
-    Files.createDirectories(root.resolve("layers"));
-    Files.createDirectories(root.resolve("containers"));
+    // Layers are reachable by root only; a container's rootfs is reached through 0711 directories by name.
+    PrivateDirs.passThrough(root);
+    PrivateDirs.create(root.resolve("layers"));
+    PrivateDirs.passThrough(root.resolve("containers"));
+  }
+
+  /** Sets what one layer may cost to unpack (decompression bombs, header sizes). */
+  public Snapshotter withLimits(UnpackLimits limits) {
+    this.limits = limits;
+    return this;
   }
 
   /** Whether this kernel mounts overlayfs (listed in /proc/filesystems). */
@@ -71,19 +85,26 @@ public final class Snapshotter {
    * returns the directory to use as the bundle's root.path.
    */
   public Path prepare(String id, List<Descriptor> layers, List<Digest> diffIds) throws SnapshotException {
+    requireId(id);
     if (layers.size() != diffIds.size()) {
       throw new SnapshotException("image has " + layers.size() + " layers but its config lists " + diffIds.size()
           + " diff ids");
+    }
+    if (overlay && layers.size() > MAX_OVERLAY_LAYERS) {
+      throw new SnapshotException("image has " + layers.size() + " layers; overlayfs stacks at most "
+          + MAX_OVERLAY_LAYERS + " (the kernel's limit)");
     }
     Path dir = root.resolve("containers").resolve(id);
     Path rootfs = dir.resolve("rootfs");
     try {
       Files.createDirectory(dir);
+      PrivateDirs.passThrough(dir);
     } catch (java.nio.file.FileAlreadyExistsException e) {
       throw new SnapshotException("a snapshot for container " + id + " already exists");
     } catch (IOException e) {
       throw new SnapshotException("cannot create " + dir + ": " + e.getMessage());
     }
+    boolean done = false;
     try {
       // Recorded first, so that a prune running meanwhile keeps these layers.
       Files.write(dir.resolve("layers"), diffIds.stream().map(Digest::toString).toList());
@@ -101,23 +122,59 @@ public final class Snapshotter {
             }
           }, unpackers));
         }
-        List<String> lowers = new ArrayList<>();
+        List<Path> lowers = new ArrayList<>();
         for (CompletableFuture<Path> d : dirs) {
-          lowers.add(0, join(d).toString()); // overlay lists the top layer first
+          lowers.add(0, join(d)); // overlay lists the top layer first
         }
-        Path upper = Files.createDirectories(dir.resolve("upper"));
-        Path work = Files.createDirectories(dir.resolve("work"));
-        String data = "lowerdir=" + String.join(":", lowers) + ",upperdir=" + upper + ",workdir=" + work;
-        Native.mount("overlay", rootfs.toString(), "overlay", 0, data);
+        mountOverlay(rootfs, lowers, Files.createDirectories(dir.resolve("upper")),
+            Files.createDirectories(dir.resolve("work")));
       } else {
         for (int i = 0; i < layers.size(); i++) {
           apply(layers.get(i), diffIds.get(i), rootfs);
         }
       }
+      done = true;
       return rootfs;
-    } catch (SnapshotException | IOException | NativeException e) {
-      remove(id);
-      throw e instanceof SnapshotException s ? s : new SnapshotException("container " + id + ": " + e.getMessage());
+    } catch (IOException | NativeException e) {
+      throw new SnapshotException("container " + id + ": " + e.getMessage());
+    } finally {
+      if (!done) {
+        removeQuietly(id);
+      }
+    }
+  }
+
+  /** A container id names a directory here: one plain name, nothing that climbs. */
+  private static void requireId(String id) throws SnapshotException {
+    if (id == null || id.isEmpty() || id.equals(".") || id.equals("..") || id.contains("/") || id.length() > 255) {
+      throw new SnapshotException("\"" + id + "\" cannot be a container id");
+    }
+  }
+
+  /** overlayfs's limit on stacked lower layers (OVL_MAX_STACK). */
+  static final int MAX_OVERLAY_LAYERS = 500;
+
+  /**
+   * Mounts the overlay naming each directory by a descriptor (/proc/self/fd/N), so the mount options stay
+   * far below the one page the kernel reads however long the state path (127 layers: about 2.4 KB).
+   */
+  private static void mountOverlay(Path rootfs, List<Path> lowers, Path upper, Path work) {
+    List<Integer> fds = new ArrayList<>();
+    try {
+      StringBuilder data = new StringBuilder("lowerdir=");
+      for (int i = 0; i < lowers.size(); i++) {
+        int fd = Native.openDirectoryPath(lowers.get(i).toString());
+        fds.add(fd);
+        data.append(i == 0 ? "" : ":").append("/proc/self/fd/").append(fd);
+      }
+      int up = Native.openDirectoryPath(upper.toString());
+      fds.add(up);
+      int wk = Native.openDirectoryPath(work.toString());
+      fds.add(wk);
+      data.append(",upperdir=/proc/self/fd/").append(up).append(",workdir=/proc/self/fd/").append(wk);
+      Native.mount("overlay", rootfs.toString(), "overlay", 0, data.toString());
+    } finally {
+      fds.forEach(Native::close);
     }
   }
 
@@ -129,6 +186,30 @@ public final class Snapshotter {
         throw s;
       }
       throw new SnapshotException("unpacking failed: " + e.getCause());
+    }
+  }
+
+  /** An unpack directory untouched this long belongs to a process that is gone. */
+  private static final Duration ABANDONED = Duration.ofHours(1);
+
+  /**
+   * Removes what a crash left: layer unpacks abandoned for an hour (one running here is younger). Returns
+   * their names.
+   */
+  public synchronized List<String> pruneDebris() throws SnapshotException {
+    List<String> removed = new ArrayList<>();
+    Instant cutoff = Instant.now().minus(ABANDONED);
+    try (var layers = Files.list(root.resolve("layers"))) {
+      for (Path l : layers.toList()) {
+        if (l.getFileName().toString().startsWith(LayerUnpacker.UNPACKING_PREFIX)
+            && Files.getLastModifiedTime(l, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(cutoff)) {
+          FileTrees.delete(l);
+          removed.add(l.getFileName().toString());
+        }
+      }
+      return removed;
+    } catch (IOException e) {
+      throw new SnapshotException("cannot prune unpack debris in " + root.resolve("layers") + ": " + e.getMessage());
     }
   }
 
@@ -164,6 +245,7 @@ public final class Snapshotter {
 
   /** Unmounts and deletes a container's rootfs and everything it wrote. */
   public void remove(String id) throws SnapshotException {
+    requireId(id);
     Path dir = root.resolve("containers").resolve(id);
     try {
       Native.unmount(dir.resolve("rootfs").toString());
@@ -187,44 +269,51 @@ public final class Snapshotter {
     try {
       if (!Files.isDirectory(target)) {
         try (InputStream blob = content.open(layer.digest())) {
-          LayerUnpacker.Result r = LayerUnpacker.unpackNew(blob, MediaTypes.layerCompression(layer.mediaType()), target,
-              layer.digest().toString(), Whiteouts.OVERLAY);
-          checkDiffId(layer, diffId, r, target);
+          // The diff id is checked before the layer is renamed into place: a wrong one never becomes visible.
+          LayerUnpacker.unpackNew(blob, MediaTypes.layerCompression(layer.mediaType()), target,
+              layer.digest().toString(), Whiteouts.OVERLAY, diffId, limits);
         }
       }
       mine.complete(target);
       return target;
-    } catch (IOException | ContentStoreException | LayerException e) {
-      SnapshotException s = new SnapshotException("layer " + layer.digest() + ": " + e.getMessage());
-      mine.completeExceptionally(s);
-      throw s;
-    } catch (SnapshotException e) {
-      mine.completeExceptionally(e);
+    } catch (LayerException e) {
+      throw failed(mine, new SnapshotException(e.getMessage()));
+    } catch (IOException | ContentStoreException e) {
+      throw failed(mine, new SnapshotException("layer " + layer.digest() + ": " + e.getMessage()));
+    } catch (RuntimeException | Error e) {
+      // Whatever happened, the others waiting on this layer must hear of it, or they wait for ever.
+      failed(mine, new SnapshotException("layer " + layer.digest() + ": " + e));
       throw e;
     } finally {
       unpacking.remove(diffId, mine);
     }
   }
 
-  private static void checkDiffId(Descriptor layer, Digest expected, LayerUnpacker.Result r, Path unpackedAt)
-      throws SnapshotException, IOException {
-    if (!r.diffId().equals(expected)) {
-      FileTrees.delete(unpackedAt);
-      throw new SnapshotException("layer " + layer.digest() + ": uncompressed content has digest " + r.diffId()
-          + ", the image config says " + expected);
-    }
+  private static SnapshotException failed(CompletableFuture<Path> future, SnapshotException e) {
+    future.completeExceptionally(e);
+    return e;
   }
 
   private void apply(Descriptor layer, Digest diffId, Path rootfs) throws SnapshotException {
     try (InputStream blob = content.open(layer.digest())) {
       LayerUnpacker.Result r = LayerUnpacker.unpack(blob, MediaTypes.layerCompression(layer.mediaType()), rootfs,
-          layer.digest().toString(), Whiteouts.APPLY);
+          layer.digest().toString(), Whiteouts.APPLY, limits);
       if (!r.diffId().equals(diffId)) {
         throw new SnapshotException("layer " + layer.digest() + ": uncompressed content has digest " + r.diffId()
             + ", the image config says " + diffId);
       }
-    } catch (IOException | ContentStoreException | LayerException e) {
+    } catch (LayerException e) {
+      throw new SnapshotException(e.getMessage());
+    } catch (IOException | ContentStoreException e) {
       throw new SnapshotException("layer " + layer.digest() + ": " + e.getMessage());
+    }
+  }
+
+  private void removeQuietly(String id) {
+    try {
+      remove(id);
+    } catch (SnapshotException | RuntimeException e) {
+      // the prune of debris takes it later
     }
   }
 }

@@ -18,7 +18,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
@@ -42,6 +45,8 @@ public final class ContentStore {
 
   public ContentStore(Path root) throws IOException {
     this.root = root;
+    // 0700, as containerd keeps its content: layers may hold setuid binaries and device nodes.
+    PrivateDirs.create(root);
     Files.createDirectories(root.resolve("blobs"));
     Files.createDirectories(root.resolve("ingest"));
   }
@@ -224,23 +229,32 @@ public final class ContentStore {
     }
   }
 
-  /** What garbage collection removed and kept. */
-  public record GcResult(Set<Digest> removed, Set<Digest> kept) {}
+  /** What garbage collection removed and kept, and the abandoned partial downloads it removed. */
+  public record GcResult(Set<Digest> removed, Set<Digest> kept, List<String> partialsRemoved) {}
+
+  /** The largest manifest or index read, as registries cap them (distribution's 4 MiB). */
+  public static final long MAX_MANIFEST_BYTES = 4L << 20;
+
+  /** A partial download untouched this long is abandoned; younger ones may still be resumed by a pull. */
+  private static final Duration ABANDONED = Duration.ofHours(1);
 
   /**
    * Removes every blob not reachable from {@code roots} (manifests or indexes that images still name):
-   * an index keeps its manifests, a manifest its config and layers.
+   * an index keeps its manifests, a manifest its config and layers. Only manifests and indexes are read,
+   * never a layer. Partial downloads abandoned for an hour go too.
    */
   public GcResult gc(Set<Digest> roots) throws ContentStoreException {
     Set<Digest> live = new HashSet<>();
-    Deque<Digest> todo = new ArrayDeque<>(roots);
+    Deque<Node> todo = new ArrayDeque<>();
+    roots.forEach(d -> todo.push(new Node(d, true)));
     while (!todo.isEmpty()) {
-      Digest d = todo.pop();
-      if (!live.add(d) || !has(d)) {
+      Node n = todo.pop();
+      if (!live.add(n.digest()) || !has(n.digest()) || !n.mayHaveChildren()) {
         continue;
       }
-      for (Descriptor child : children(d)) {
-        todo.push(child.digest());
+      for (Descriptor child : children(n.digest())) {
+        String type = child.mediaType();
+        todo.push(new Node(child.digest(), type == null || MediaTypes.isIndex(type) || MediaTypes.isManifest(type)));
       }
     }
     Set<Digest> removed = new HashSet<>();
@@ -255,14 +269,39 @@ public final class ContentStore {
       }
     }
     live.removeIf(d -> !has(d));
-    return new GcResult(removed, live);
+    return new GcResult(removed, live, removeAbandonedPartials());
   }
 
-  /** The blobs a manifest or index refers to; none for other blobs (configs, layers). */
+  /** A blob met while walking from the roots; only manifests and indexes are read for what they name. */
+  private record Node(Digest digest, boolean mayHaveChildren) {}
+
+  private List<String> removeAbandonedPartials() throws ContentStoreException {
+    List<String> out = new ArrayList<>();
+    Instant cutoff = Instant.now().minus(ABANDONED);
+    try (Stream<Path> files = Files.list(root.resolve("ingest"))) {
+      for (Path f : files.toList()) {
+        if (Files.getLastModifiedTime(f).toInstant().isBefore(cutoff) && !inflightFile(f)) {
+          Files.deleteIfExists(f);
+          out.add(f.getFileName().toString());
+        }
+      }
+    } catch (IOException e) {
+      throw new ContentStoreException("gc: cannot clean " + root.resolve("ingest") + ": " + e.getMessage(), e);
+    }
+    return out;
+  }
+
+  private boolean inflightFile(Path f) {
+    return inflight.keySet().stream().anyMatch(d -> partialPath(d).equals(f));
+  }
+
+  /** The blobs a manifest or index refers to; none for anything else. */
   private List<Descriptor> children(Digest d) throws ContentStoreException {
-    byte[] content = read(d);
     try {
-      var node = OciJson.mapper().readTree(content);
+      if (Files.size(path(d)) > MAX_MANIFEST_BYTES) {
+        return List.of(); // larger than any manifest is allowed to be: a leaf
+      }
+      var node = OciJson.mapper().readTree(read(d));
       String mediaType = node.path("mediaType").asText("");
       if (MediaTypes.isIndex(mediaType) || (mediaType.isEmpty() && node.has("manifests"))) {
         ImageIndex index = OciJson.mapper().treeToValue(node, ImageIndex.class);
@@ -270,14 +309,14 @@ public final class ContentStore {
       }
       if (MediaTypes.isManifest(mediaType) || (mediaType.isEmpty() && node.has("layers"))) {
         Manifest m = OciJson.mapper().treeToValue(node, Manifest.class);
-        List<Descriptor> out = new java.util.ArrayList<>(m.layers() == null ? List.of() : m.layers());
+        List<Descriptor> out = new ArrayList<>(m.layers() == null ? List.of() : m.layers());
         if (m.config() != null) {
           out.add(m.config());
         }
         return out;
       }
     } catch (IOException e) {
-      // not JSON: a layer or other leaf blob
+      // not JSON: a leaf blob
     }
     return List.of();
   }

@@ -9,6 +9,8 @@ import dev.berth.runtime.mounts.RootfsPaths;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -52,6 +54,7 @@ public final class LayerUnpacker {
   private final List<DirTime> dirTimes = new ArrayList<>();
   private long entries;
   private long bytes;
+  private String currentEntry;
 
   private LayerUnpacker(String layer, Path dir, Whiteouts whiteouts) {
     this.layer = layer;
@@ -65,44 +68,90 @@ public final class LayerUnpacker {
    */
   public static Result unpackNew(InputStream blob, String compression, Path target, String layer, Whiteouts whiteouts)
       throws LayerException {
+    return unpackNew(blob, compression, target, layer, whiteouts, null, UnpackLimits.DEFAULT);
+  }
+
+  /**
+   * As above, also checking the uncompressed digest against {@code expectedDiffId} (when given) before the
+   * layer is put in place, and stopping at the first limit passed. Whatever goes wrong, even an Error, the
+   * temporary directory is removed.
+   */
+  public static Result unpackNew(InputStream blob, String compression, Path target, String layer, Whiteouts whiteouts,
+      Digest expectedDiffId, UnpackLimits limits) throws LayerException {
     if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
       throw new LayerException("layer " + layer + ": " + target + " already exists");
     }
-    Path temp = target.resolveSibling("." + target.getFileName() + ".unpacking-" + UUID.randomUUID());
+    Path temp = target.resolveSibling(UNPACKING_PREFIX + target.getFileName() + "-" + UUID.randomUUID());
+    boolean done = false;
     try {
       Files.createDirectories(temp);
-      Result r = unpack(blob, compression, temp, layer, whiteouts);
+      Result r = unpack(blob, compression, temp, layer, whiteouts, limits);
+      if (expectedDiffId != null && !r.diffId().equals(expectedDiffId)) {
+        throw new LayerException("layer " + layer + ": uncompressed content has digest " + r.diffId()
+            + ", the image config says " + expectedDiffId);
+      }
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+      done = true;
       return r;
     } catch (IOException e) {
-      deleteTree(temp);
       throw new LayerException("layer " + layer + ": cannot unpack into " + target + ": " + e.getMessage(), e);
-    } catch (LayerException | RuntimeException e) {
-      deleteTree(temp);
-      throw e;
+    } finally {
+      if (!done) {
+        deleteQuietly(temp);
+      }
     }
   }
+
+  /** The name prefix of a layer being unpacked; what is left with it after a crash is debris to prune. */
+  public static final String UNPACKING_PREFIX = ".unpacking-";
 
   /** Applies a layer onto an existing directory (which may hold the layers below, in APPLY mode). */
   public static Result unpack(InputStream blob, String compression, Path dir, String layer, Whiteouts whiteouts)
       throws LayerException {
+    return unpack(blob, compression, dir, layer, whiteouts, UnpackLimits.DEFAULT);
+  }
+
+  public static Result unpack(InputStream blob, String compression, Path dir, String layer, Whiteouts whiteouts,
+      UnpackLimits limits) throws LayerException {
     LayerUnpacker u = new LayerUnpacker(layer, dir, whiteouts);
     MessageDigest sha = Digest.newSha256();
-    try (InputStream raw = decompress(new BufferedInputStream(blob, 1 << 16), compression, layer);
+    GuardedLayerStream guard = new GuardedLayerStream(limits);
+    try (InputStream raw = guard.expanded(decompress(new BufferedInputStream(guard.compressed(blob), 1 << 16),
+            compression, layer));
         DigestInputStream tarBytes = new DigestInputStream(raw, sha);
-        TarArchiveInputStream tar = new TarArchiveInputStream(tarBytes)) {
-      TarArchiveEntry entry;
-      while ((entry = tar.getNextEntry()) != null) {
+        TarArchiveInputStream tar = new TarArchiveInputStream(guard.headers(tarBytes))) {
+      TarArchiveEntry entry = null;
+      while (true) {
+        if (entry != null) {
+          tar.transferTo(OutputStream.nullOutputStream()); // what an entry carried and was not read, counted
+        }
+        guard.beginHeader();
+        entry = tar.getNextEntry();
+        guard.endHeader();
+        if (entry == null) {
+          break;
+        }
         u.apply(entry, tar);
       }
-      tarBytes.transferTo(java.io.OutputStream.nullOutputStream()); // the diff id covers the tar's padding too
+      tarBytes.transferTo(OutputStream.nullOutputStream()); // the diff id covers the tar's padding too
       u.finishDirectoryTimes();
-    } catch (IOException e) {
-      throw new LayerException("layer " + layer + ": " + e.getMessage(), e);
+    } catch (IOException | UncheckedIOException e) {
+      Throwable cause = e instanceof UncheckedIOException ? e.getCause() : e;
+      throw new LayerException("layer " + layer + ": " + u.current() + cause.getMessage(), cause);
     } catch (NativeException e) {
-      throw new LayerException("layer " + layer + ": " + e.getMessage(), e);
+      throw new LayerException("layer " + layer + ": " + u.current() + e.getMessage(), e);
     }
     return new Result(u.entries, u.bytes, new Digest("sha256", HexFormat.of().formatHex(sha.digest())));
+  }
+
+  /** "entry NAME: " for the entry being applied, so an error names it once. */
+  private String current() {
+    return currentEntry == null ? "" : "entry " + describe(currentEntry) + ": ";
+  }
+
+  /** An entry's name for a message: long ones shortened, with their length. */
+  static String describe(String name) {
+    return name.length() <= 160 ? name : name.substring(0, 120) + "... (" + name.length() + " characters)";
   }
 
   private static InputStream decompress(InputStream in, String compression, String layer) throws IOException,
@@ -117,6 +166,7 @@ public final class LayerUnpacker {
 
   private void apply(TarArchiveEntry entry, InputStream content) throws IOException, LayerException {
     entries++;
+    currentEntry = entry.getName();
     String name = clean(entry.getName(), entry.getName());
     if (name.isEmpty()) {
       return; // the layer's own root: "./"
@@ -130,7 +180,7 @@ public final class LayerUnpacker {
       return;
     }
     if (base.startsWith(WHITEOUT)) {
-      whiteout(parent.resolve(base.substring(WHITEOUT.length())), entry.getName());
+      whiteout(parent, base.substring(WHITEOUT.length()), entry.getName());
       return;
     }
     Files.createDirectories(parent);
@@ -145,10 +195,14 @@ public final class LayerUnpacker {
       Files.createSymbolicLink(target, Path.of(entry.getLinkName()));
     } else if (entry.isLink()) {
       String what = entry.getName() + " (hard link to " + entry.getLinkName() + ")";
-      Path linked = inside(clean(entry.getLinkName(), what), what);
-      if (!Files.exists(linked, LinkOption.NOFOLLOW_LINKS)) {
-        throw new LayerException("layer " + layer + ": entry " + entry.getName() + ": hard link target "
-            + entry.getLinkName() + " is not in the layer");
+      String linkName = clean(entry.getLinkName(), what);
+      int ls = linkName.lastIndexOf('/');
+      // The link's own last name is not followed: a hard link to a symlink links the symlink, as tar does.
+      Path linked = ls < 0 ? dir.resolve(linkName)
+          : inside(linkName.substring(0, ls), what).resolve(linkName.substring(ls + 1));
+      if (linkName.isEmpty() || !Files.exists(linked, LinkOption.NOFOLLOW_LINKS)) {
+        throw new LayerException("layer " + layer + ": entry " + describe(entry.getName()) + ": hard link target "
+            + describe(entry.getLinkName()) + " does not exist in the layer (yet)");
       }
       Files.createLink(target, linked);
       return; // a hard link shares its target's metadata
@@ -158,7 +212,7 @@ public final class LayerUnpacker {
     } else if (entry.isFile()) {
       bytes += Files.copy(content, target);
     } else {
-      throw new LayerException("layer " + layer + ": entry " + entry.getName() + ": unsupported tar entry type");
+      throw new LayerException("layer " + layer + ": entry " + describe(entry.getName()) + ": unsupported tar entry type");
     }
     metadata(entry, target);
   }
@@ -176,11 +230,20 @@ public final class LayerUnpacker {
       name = name.substring(0, name.length() - 1);
     }
     if (name.startsWith("/")) {
-      throw new LayerException("layer " + layer + ": entry " + entryName + ": absolute path refused");
+      throw new LayerException("layer " + layer + ": entry " + describe(entryName) + ": absolute path refused");
+    }
+    if (name.length() > 4096) {
+      throw new LayerException("layer " + layer + ": entry " + describe(entryName)
+          + ": the path is longer than 4096 bytes (ENAMETOOLONG)");
     }
     for (String part : name.split("/")) {
       if (part.equals("..")) {
-        throw new LayerException("layer " + layer + ": entry " + entryName + ": path leads out of the target through \"..\"");
+        throw new LayerException("layer " + layer + ": entry " + describe(entryName)
+            + ": path leads out of the target through \"..\"");
+      }
+      if (part.getBytes(StandardCharsets.UTF_8).length > 255) {
+        throw new LayerException("layer " + layer + ": entry " + describe(entryName)
+            + ": a name in the path is longer than 255 bytes (ENAMETOOLONG)");
       }
     }
     return name;
@@ -194,7 +257,7 @@ public final class LayerUnpacker {
     try {
       return RootfsPaths.resolve(dir, "/" + path);
     } catch (RootfsPaths.EscapeException e) {
-      throw new LayerException("layer " + layer + ": entry " + entryName + ": " + e.getMessage());
+      throw new LayerException("layer " + layer + ": entry " + describe(entryName) + ": " + e.getMessage());
     }
   }
 
@@ -223,12 +286,21 @@ public final class LayerUnpacker {
     }
   }
 
-  private void whiteout(Path victim, String entryName) throws IOException, LayerException {
-    if (!victim.startsWith(dir)) {
-      throw new LayerException("layer " + layer + ": entry " + entryName + ": whiteout outside the target");
+  /**
+   * Removes {@code name} from {@code parent} (or marks it removed for overlayfs). The name must be one plain
+   * entry: ".wh.", ".wh..", ".wh..." or a name with a "/" would otherwise point at the parent itself or above.
+   */
+  private void whiteout(Path parent, String name, String entryName) throws IOException, LayerException {
+    if (name.isEmpty() || name.equals(".") || name.equals("..") || name.contains("/") || name.contains("\0")) {
+      throw new LayerException("layer " + layer + ": entry " + describe(entryName)
+          + ": a whiteout must name one file or directory, not \"" + name + "\"");
+    }
+    Path victim = parent.resolve(name);
+    if (!victim.normalize().startsWith(dir) || victim.normalize().equals(dir)) {
+      throw new LayerException("layer " + layer + ": entry " + describe(entryName) + ": whiteout outside the target");
     }
     if (whiteouts == Whiteouts.OVERLAY) {
-      Files.createDirectories(victim.getParent());
+      Files.createDirectories(parent);
       deleteTree(victim);
       Native.mknod(victim.toString(), S_IFCHR, 0, 0);
       return;
@@ -268,11 +340,19 @@ public final class LayerUnpacker {
     }
   }
 
+  private static void deleteQuietly(Path p) {
+    try {
+      FileTrees.delete(p);
+    } catch (IOException | RuntimeException e) {
+      // best effort: a leftover ".unpacking-" directory is pruned later
+    }
+  }
+
   private static void deleteTree(Path p) {
     try {
       FileTrees.delete(p);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 }
