@@ -464,6 +464,20 @@ public final class ContainerRuntime {
             + "\" has no recorded exit code (not created with a monitor, or still running)")));
   }
 
+  /**
+   * The exit code of a stopped container, waiting up to {@code waitMillis} for its monitor to record it:
+   * the monitor writes it right after the process dies, so "stopped" can be seen a moment before it.
+   */
+  public Optional<Integer> recordedExit(String id, long waitMillis) {
+    long deadline = System.nanoTime() + waitMillis * 1_000_000;
+    Optional<Integer> exit = recordedExit(id);
+    while (exit.isEmpty() && System.nanoTime() < deadline) {
+      sleepMillis(2);
+      exit = recordedExit(id);
+    }
+    return exit;
+  }
+
   /** The exit code the monitor wrote, if the container has exited. */
   public Optional<Integer> recordedExit(String id) {
     Path exit = store.dirOf(id).resolve("exit");

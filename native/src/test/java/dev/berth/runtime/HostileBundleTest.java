@@ -25,6 +25,14 @@ import org.junit.jupiter.api.Test;
  * to the host (issue 8), and checking that it now fails or stays inside.
  */
 class HostileBundleTest extends RuntimeTestSupport {
+  /** Creates the bundle expecting a refusal, and checks that the refusal left no state behind. */
+  private ContainerException createFails(BusyboxBundle b, String id) {
+    ContainerException e = assertThrows(ContainerException.class,
+        () -> runtime.create(id, b.dir(), CreateOptions.monitored(capture(id))));
+    assertFalse(Files.exists(stateRoot.resolve(id)), "state left behind: " + e.getMessage());
+    return e;
+  }
+
   private static String hostNs(String kind) throws Exception {
     return Files.readSymbolicLink(Path.of("/proc/self/ns/" + kind)).toString();
   }
@@ -79,11 +87,9 @@ class HostileBundleTest extends RuntimeTestSupport {
       }
     });
     String id = newId("e2big");
-    ContainerException e = assertThrows(ContainerException.class,
-        () -> runtime.create(id, b.dir(), CreateOptions.monitored(capture(id))));
+    ContainerException e = createFails(b, id);
     assertTrue(e.getMessage().contains("process.args and process.env") && e.getMessage().contains("E2BIG"),
         e.getMessage());
-    assertFalse(Files.exists(stateRoot.resolve(id)));
   }
 
   @Test
@@ -95,18 +101,15 @@ class HostileBundleTest extends RuntimeTestSupport {
       }
     });
     String id = newId("many");
-    ContainerException e = assertThrows(ContainerException.class,
-        () -> runtime.create(id, b.dir(), CreateOptions.monitored(capture(id))));
+    ContainerException e = createFails(b, id);
     assertTrue(e.getMessage().contains("process.args: more than 1048576 entries"), e.getMessage());
-    assertFalse(Files.exists(stateRoot.resolve(id)));
   }
 
   @Test
   void anArgumentLongerThanTheKernelTakesIsRefusedByName() throws Exception {
     BusyboxBundle b = bundle("unused").edit(c -> ((ArrayNode) c.get("process").get("args")).add("y".repeat(200_000)));
     String id = newId("long");
-    ContainerException e = assertThrows(ContainerException.class,
-        () -> runtime.create(id, b.dir(), CreateOptions.monitored(capture(id))));
+    ContainerException e = createFails(b, id);
     assertTrue(e.getMessage().contains("process.args: an entry of 200000 bytes"), e.getMessage());
   }
 
@@ -156,11 +159,9 @@ class HostileBundleTest extends RuntimeTestSupport {
     b.edit(c -> ((ArrayNode) c.get("mounts")).addObject().put("destination", "/shm/made-on-host")
         .put("type", "tmpfs").put("source", "tmpfs"));
     String id = newId("magic");
-    ContainerException e = assertThrows(ContainerException.class,
-        () -> runtime.create(id, b.dir(), CreateOptions.monitored(capture(id))));
+    ContainerException e = createFails(b, id);
     assertTrue(e.getMessage().contains("inside /proc"), e.getMessage());
     assertFalse(Files.exists(probe.resolve("made-on-host")), "a directory was made on the host");
-    assertFalse(Files.exists(stateRoot.resolve(id)));
   }
 
   @Test
@@ -177,8 +178,7 @@ class HostileBundleTest extends RuntimeTestSupport {
       mounts.addObject().put("destination", "/vol/escape/made-here").put("type", "tmpfs").put("source", "tmpfs");
     });
     String id = newId("magic2");
-    ContainerException e = assertThrows(ContainerException.class,
-        () -> runtime.create(id, b.dir(), CreateOptions.monitored(capture(id))));
+    ContainerException e = createFails(b, id);
     assertTrue(e.getMessage().contains("/vol/escape/made-here") && e.getMessage().contains("ELOOP"), e.getMessage());
     assertFalse(Files.exists(probe.resolve("made-here")), "a directory was made on the host");
   }
@@ -205,8 +205,7 @@ class HostileBundleTest extends RuntimeTestSupport {
     BusyboxBundle b = bundle("true").edit(c -> ((ArrayNode) c.get("mounts")).addObject().put("destination", "/proc")
         .put("type", "bind").put("source", "/").putArray("options").add("rbind"));
     String id = newId("proc");
-    ContainerException e = assertThrows(ContainerException.class,
-        () -> runtime.create(id, b.dir(), CreateOptions.monitored(capture(id))));
+    ContainerException e = createFails(b, id);
     assertTrue(e.getMessage().contains("\"/proc\" cannot be mounted because it is not of type proc"), e.getMessage());
   }
 
@@ -215,8 +214,7 @@ class HostileBundleTest extends RuntimeTestSupport {
     BusyboxBundle b = bundle("true").edit(c -> ((ArrayNode) c.get("mounts")).addObject()
         .put("destination", "/proc/sys").put("type", "tmpfs").put("source", "tmpfs"));
     String id = newId("procsys");
-    ContainerException e = assertThrows(ContainerException.class,
-        () -> runtime.create(id, b.dir(), CreateOptions.monitored(capture(id))));
+    ContainerException e = createFails(b, id);
     assertTrue(e.getMessage().contains("\"/proc/sys\" cannot be mounted because it is inside /proc"), e.getMessage());
   }
 
@@ -243,8 +241,7 @@ class HostileBundleTest extends RuntimeTestSupport {
     BusyboxBundle b = bundle("true").edit(c -> ((ObjectNode) c.get("linux")).putObject("sysctl")
         .put("vm.swappiness", "7"));
     String id = newId("sysctl");
-    ContainerException e = assertThrows(ContainerException.class,
-        () -> runtime.create(id, b.dir(), CreateOptions.monitored(capture(id))));
+    ContainerException e = createFails(b, id);
     assertTrue(e.getMessage().contains("vm.swappiness") && e.getMessage().contains("not in a separate kernel namespace"),
         e.getMessage());
     assertEquals(before, Files.readString(Path.of("/proc/sys/vm/swappiness")));
@@ -262,8 +259,7 @@ class HostileBundleTest extends RuntimeTestSupport {
       }
     });
     String id = newId("netsysctl");
-    ContainerException e = assertThrows(ContainerException.class,
-        () -> runtime.create(id, b.dir(), CreateOptions.monitored(capture(id))));
+    ContainerException e = createFails(b, id);
     assertTrue(e.getMessage().contains("not allowed in the host's network namespace"), e.getMessage());
   }
 

@@ -86,7 +86,8 @@ public final class Reconciler {
         }
       }
       default -> {
-        Integer exit = runtime.recordedExit(id).orElse(null);
+        // The monitor records the exit a moment after the process is seen gone: a restart decision needs it.
+        Integer exit = runtime.recordedExit(id, 1000).orElse(null);
         if (!shouldRestart(a, exit, restarts)) {
           return report(a, "stopped", exit, restarts, null);
         }

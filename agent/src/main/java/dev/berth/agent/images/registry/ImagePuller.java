@@ -46,7 +46,7 @@ public final class ImagePuller {
   /** Pulls {@code ref} for {@code platform} and names it; returns the descriptor the name points at. */
   public Descriptor pull(ImageReference ref, Platform platform, PullProgress progress)
       throws RegistryException, ContentStoreException {
-    RegistryClient.Fetched top = client.getManifest(ref.registry(), ref.repository(), ref.manifestReference());
+    RegistryClient.Fetched top = manifest(ref, ref.manifestReference());
     Descriptor topDescriptor = new Descriptor(top.mediaType(), top.digest(), (long) top.body().length, null, null,
         null, null, null, null);
     // Each manifest is parsed and checked before it is stored: the store keeps only what parsed.
@@ -59,7 +59,7 @@ public final class ImagePuller {
         throw new RegistryException(ref + ": invalid image index: \"manifests\" is missing", 0);
       }
       Descriptor chosen = choose(index, platform, ref);
-      chosenManifest = client.getManifest(ref.registry(), ref.repository(), chosen.digest().toString());
+      chosenManifest = manifest(ref, chosen.digest().toString());
       manifestBytes = chosenManifest.body();
     }
     manifest = checked(read(manifestBytes, Manifest.class, ref), ref);
@@ -88,6 +88,19 @@ public final class ImagePuller {
       return OciJson.mapper().readValue(json, type);
     } catch (IOException | IllegalArgumentException e) {
       throw new RegistryException(ref + ": invalid " + type.getSimpleName() + ": " + e.getMessage(), 0);
+    }
+  }
+
+  /** A manifest, fetched again when the transfer broke off (a timeout, a reset), as blobs are resumed. */
+  private RegistryClient.Fetched manifest(ImageReference ref, String reference) throws RegistryException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return client.getManifest(ref.registry(), ref.repository(), reference);
+      } catch (RegistryException e) {
+        if (attempt == RESUME_ATTEMPTS || !(e.getCause() instanceof IOException)) {
+          throw e;
+        }
+      }
     }
   }
 
