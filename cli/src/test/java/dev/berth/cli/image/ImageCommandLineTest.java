@@ -51,7 +51,7 @@ class ImageCommandLineTest {
 
       assertEquals(0, berth("image", "rm", "--store", other, name).exit());
       BerthCli.Out pruned = berth("image", "prune", "--store", other);
-      assertTrue(pruned.out().contains("removed 3 blobs, kept 0"), pruned.out());
+      assertTrue(pruned.out().contains("removed 3 blobs and 0 abandoned partial downloads, kept 0 blobs"), pruned.out());
       assertFalse(berth("image", "ls", "--store", other).out().contains(name));
 
       BerthCli.Out bad = berth("image", "pull", "--store", other, "Not/Valid");

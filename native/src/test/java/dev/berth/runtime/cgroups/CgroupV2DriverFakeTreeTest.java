@@ -96,4 +96,13 @@ class CgroupV2DriverFakeTreeTest {
     assertTrue(e.getMessage().contains("\"../escape\" is not a cgroup file name"), e.getMessage());
     assertFalse(Files.exists(root.resolve("berth")));
   }
+
+  @Test
+  void aPathWithDotDotIsCreatedUnderTheRootNotBesideIt() throws Exception {
+    Cgroup cg = driver.create("../../../escape/c6", null);
+    assertTrue(Files.isDirectory(root.resolve("escape/c6")), "clamped below the hierarchy's root");
+    assertFalse(Files.exists(root.getParent().resolve("escape")), "nothing beside the cgroup root");
+    cg.destroy(cg.createdAncestors());
+    assertFalse(Files.exists(root.resolve("escape")));
+  }
 }
