@@ -86,6 +86,7 @@ class HostileImageTest {
       SnapshotException e = assertThrows(SnapshotException.class,
           () -> s.prepare("c2", List.of(layer(bad)), List.of(Digest.sha256(bad))));
       assertTrue(e.getMessage().contains("a whiteout must name one file or directory"), e.getMessage());
+      assertEquals(1, e.getMessage().split("layer sha256:", -1).length - 1, "the layer named once: " + e.getMessage());
       assertTrue(Files.exists(s.layerDir(Digest.sha256(good)).resolve("bin/tool")), "another layer was deleted");
     }
     assertEquals("x", Files.readString(work.resolve("snapshots/containers/c1/rootfs/bin/tool")));

@@ -151,6 +151,9 @@ public final class Snapshotter {
     }
   }
 
+  /** mount(2) reads its options from one page. */
+  private static final int MOUNT_DATA_MAX = 4096;
+
   /** overlayfs's limit on stacked lower layers (OVL_MAX_STACK). */
   static final int MAX_OVERLAY_LAYERS = 500;
 
@@ -158,7 +161,7 @@ public final class Snapshotter {
    * Mounts the overlay naming each directory by a descriptor (/proc/self/fd/N), so the mount options stay
    * far below the one page the kernel reads however long the state path (127 layers: about 2.4 KB).
    */
-  private static void mountOverlay(Path rootfs, List<Path> lowers, Path upper, Path work) {
+  private static void mountOverlay(Path rootfs, List<Path> lowers, Path upper, Path work) throws SnapshotException {
     List<Integer> fds = new ArrayList<>();
     try {
       StringBuilder data = new StringBuilder("lowerdir=");
@@ -172,6 +175,10 @@ public final class Snapshotter {
       int wk = Native.openDirectoryPath(work.toString());
       fds.add(wk);
       data.append(",upperdir=/proc/self/fd/").append(up).append(",workdir=/proc/self/fd/").append(wk);
+      if (data.length() >= MOUNT_DATA_MAX) {
+        throw new SnapshotException("an overlay of " + lowers.size() + " layers needs " + data.length()
+            + " bytes of mount options, more than the kernel reads (" + (MOUNT_DATA_MAX - 1) + ")");
+      }
       Native.mount("overlay", rootfs.toString(), "overlay", 0, data.toString());
     } finally {
       fds.forEach(Native::close);
