@@ -1,36 +1,26 @@
 package dev.berth.runtime;
 
 import dev.berth.model.runtime.Hooks;
-import dev.berth.model.runtime.IdMapping;
 import dev.berth.model.runtime.InvalidSpecException;
 import dev.berth.model.runtime.OciJson;
 import dev.berth.model.runtime.Process;
 import dev.berth.model.runtime.Spec;
 import dev.berth.model.runtime.SpecValidator;
 import dev.berth.model.runtime.State;
-import dev.berth.runtime.cgroups.Cgroup;
 import dev.berth.runtime.cgroups.CgroupDriver;
 import dev.berth.runtime.cgroups.CgroupHierarchies;
-import dev.berth.runtime.cgroups.CgroupPaths;
 import dev.berth.runtime.cgroups.CgroupStats;
 import dev.berth.runtime.hooks.HookRunner;
-import dev.berth.runtime.init.CreatePlanner;
-import dev.berth.runtime.init.ExecPlanner;
-import dev.berth.runtime.init.InitPlan;
-import dev.berth.runtime.init.InitSession;
 import dev.berth.runtime.libc.LibC;
 import dev.berth.runtime.libc.Native;
 import dev.berth.runtime.libc.NativeException;
-import dev.berth.runtime.process.ProcessStat;
 import dev.berth.runtime.state.ContainerRecord;
 import dev.berth.runtime.state.StateStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,11 +35,15 @@ import java.util.logging.Logger;
 public final class ContainerRuntime {
   public static final String OCI_VERSION = "1.2.0";
   private static final Logger LOG = Logger.getLogger(ContainerRuntime.class.getName());
-  private static final int SIGKILL = 9;
 
   private final StateStore store;
   private final CgroupDriver cgroups;
   private final Map<String, java.lang.Process> monitors = new ConcurrentHashMap<>();
+  private final ContainerStates states;
+  private final ContainerSignals signals;
+  private final ContainerCreation creation;
+  private final ContainerRemoval removal;
+  private final ContainerExecution execution;
 
   public ContainerRuntime(Path stateRoot) {
     this(stateRoot, CgroupHierarchies.detect());
@@ -58,6 +52,11 @@ public final class ContainerRuntime {
   public ContainerRuntime(Path stateRoot, CgroupDriver cgroups) {
     this.store = new StateStore(stateRoot);
     this.cgroups = cgroups;
+    this.states = new ContainerStates(store, cgroups);
+    this.signals = new ContainerSignals(cgroups);
+    this.creation = new ContainerCreation(store, cgroups, states, monitors);
+    this.removal = new ContainerRemoval(store, cgroups, states, signals, monitors);
+    this.execution = new ContainerExecution(store, cgroups, states);
   }
 
   public CgroupDriver cgroups() {
@@ -82,171 +81,25 @@ public final class ContainerRuntime {
     }
   }
 
-  private static Path rootfsOf(Path bundle, Spec spec) throws ContainerException {
-    Path rootfs = Path.of(spec.root().path());
-    if (!rootfs.isAbsolute()) {
-      rootfs = bundle.resolve(rootfs);
-    }
-    if (!Files.isDirectory(rootfs)) {
-      throw new ContainerException("root.path: rootfs " + rootfs + " does not exist or is not a directory");
-    }
-    try {
-      return rootfs.toRealPath();
-    } catch (IOException e) {
-      throw new ContainerException("root.path: cannot resolve " + rootfs + ": " + e.getMessage());
-    }
-  }
-
   /** Sets the container up to the point where only the user program's exec remains. */
   public State create(String id, Path bundle, CreateOptions options) throws ContainerException {
-    StateStore.requireValidId(id);
-    Path bundleDir = bundle.toAbsolutePath().normalize();
-    Spec spec = loadBundle(bundleDir);
-    Path rootfs = rootfsOf(bundleDir, spec);
-    Path dir = store.claim(id);
-    Cgroup cgroup = null;
-    InitSession session = null;
-    int pid = -1;
-    try {
-      Path fifo = dir.resolve("exec.fifo");
-      Native.mkfifo(fifo.toString(), 0622);
-      String cgroupPath = cgroupPathOf(id, spec);
-      Hooks hooks = spec.hooks();
-      boolean earlyHooks = hooks != null && (notEmpty(hooks.prestart()) || notEmpty(hooks.createRuntime())
-          || notEmpty(hooks.createContainer()));
-      InitPlan plan = CreatePlanner.plan(new CreatePlanner.Request(spec, bundleDir, rootfs, fifo,
-          options.monitor() ? dir.resolve("exit") : null, options.consoleSocket(), options.noPivot(), earlyHooks,
-          cgroups, cgroupPath));
-      // berth-init execs and connects while the cgroup is made: the two do not depend on each other.
-      session = InitSession.launch(dir.resolve("init.sock"), options.stdio());
-      cgroup = cgroups.create(cgroupPath, spec.linux() == null ? null : spec.linux().resources());
-      session.send(plan);
-      pid = session.awaitPid();
-      cgroup.addProcess(pid);
-      writeIdMappings(pid, spec);
-      if (spec.process().oomScoreAdj() != null) {
-        writeProcFile(pid, "oom_score_adj", spec.process().oomScoreAdj().toString());
-      }
-      session.go();
-      long startTime = ProcessStat.of(pid).map(ProcessStat::startTime).orElse(0L);
-      ContainerRecord record = new ContainerRecord(id, pid, startTime, bundleDir.toString(), rootfs.toString(),
-          Instant.now().toString(), cgroupPath, cgroup.createdAncestors(), options.monitor(), spec);
-      if (earlyHooks) {
-        session.awaitHookPoint();
-        State creating = toState(record, ContainerStatus.CREATING);
-        HookRunner.run("hooks.prestart", hooks.prestart(), creating);
-        HookRunner.run("hooks.createRuntime", hooks.createRuntime(), creating);
-        HookRunner.run("hooks.createContainer", hooks.createContainer(), creating);
-        session.resume();
-      }
-      store.write(record); // while the container mounts and pivots; a failure below removes it again
-      session.awaitReady();
-      if (options.monitor()) {
-        monitors.put(id, session.helper());
-      }
-      if (options.pidFile() != null) {
-        writePidFile(options.pidFile(), pid);
-      }
-      session.close();
-      return toState(record, ContainerStatus.CREATED);
-    } catch (ContainerException | RuntimeException e) {
-      if (session != null) {
-        session.abort();
-      }
-      if (pid > 0) {
-        Native.kill(pid, SIGKILL);
-        awaitDeath(pid);
-      }
-      if (cgroup != null) {
-        try {
-          cgroup.destroy(cgroup.createdAncestors());
-        } catch (ContainerException ce) {
-          e.addSuppressed(ce);
-        }
-      }
-      store.remove(id);
-      monitors.remove(id);
-      if (e instanceof NativeException ne) {
-        throw new ContainerException("create " + id + ": " + ne.getMessage(), ne);
-      }
-      throw e;
-    }
-  }
-
-  private static boolean notEmpty(List<?> l) {
-    return l != null && !l.isEmpty();
-  }
-
-  private static String cgroupPathOf(String id, Spec spec) throws ContainerException {
-    String p = spec.linux() == null ? null : spec.linux().cgroupsPath();
-    if (p == null || p.isEmpty()) {
-      // Directly below the root, as runc and crun do: no shared parent to create and remove per container.
-      return "/berth-" + id;
-    }
-    // A relative path is placed below the cgroup root, like an absolute one (documented in docs/runtime.md);
-    // ".." stops at the root, as in runc.
-    String clean = CgroupPaths.clean(p);
-    if (clean.equals("/")) {
-      throw new ContainerException("linux.cgroupsPath: \"" + p + "\" names the cgroup root itself");
-    }
-    return clean;
-  }
-
-  private void writeIdMappings(int pid, Spec spec) throws ContainerException {
-    if (spec.linux() == null || spec.linux().namespaces() == null) {
-      return;
-    }
-    boolean newUser = spec.linux().namespaces().stream()
-        .anyMatch(n -> n.type().equals("user") && (n.path() == null || n.path().isEmpty()));
-    if (!newUser) {
-      return;
-    }
-    writeProcFile(pid, "uid_map", mappings(spec.linux().uidMappings()));
-    writeProcFile(pid, "gid_map", mappings(spec.linux().gidMappings()));
-  }
-
-  private static String mappings(List<IdMapping> maps) {
-    StringBuilder sb = new StringBuilder();
-    for (IdMapping m : maps) {
-      sb.append(m.containerID()).append(' ').append(m.hostID()).append(' ').append(m.size()).append('\n');
-    }
-    return sb.toString();
-  }
-
-  private static void writeProcFile(int pid, String name, String value) throws ContainerException {
-    Path file = Path.of("/proc", Integer.toString(pid), name);
-    try {
-      Files.writeString(file, value);
-    } catch (IOException e) {
-      throw new ContainerException("cannot write " + file + ": " + e.getMessage());
-    }
-  }
-
-  private static void writePidFile(Path pidFile, int pid) throws ContainerException {
-    try {
-      Path tmp = pidFile.resolveSibling("." + pidFile.getFileName() + ".tmp");
-      Files.writeString(tmp, Integer.toString(pid));
-      Files.move(tmp, pidFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      throw new ContainerException("cannot write pid file " + pidFile + ": " + e.getMessage());
-    }
+    return creation.create(id, bundle, options);
   }
 
   /** Runs the user program of a created container. */
   public void start(String id) throws ContainerException {
     try (StateStore.Held lock = store.lock(id)) {
       ContainerRecord r = store.read(id);
-      ContainerStatus status = statusOf(r);
+      ContainerStatus status = states.statusOf(r);
       if (status != ContainerStatus.CREATED) {
         throw new ContainerException("cannot start container \"" + id + "\": it is " + status.specName()
             + ", not created");
       }
       Hooks hooks = r.config().hooks();
       if (hooks != null) {
-        HookRunner.run("hooks.startContainer", hooks.startContainer(), toState(r, ContainerStatus.CREATED));
+        HookRunner.run("hooks.startContainer", hooks.startContainer(), states.toState(r, ContainerStatus.CREATED));
       }
-      Path fifo = store.dirOf(id).resolve("exec.fifo");
+      Path fifo = store.execFifo(id);
       LibC libc = Native.libc();
       int fd = libc.open(fifo.toString(), Native.O_WRONLY | Native.O_NONBLOCK | Native.O_CLOEXEC, 0);
       if (fd < 0) {
@@ -267,7 +120,7 @@ public final class ContainerRuntime {
       }
       if (hooks != null) {
         try {
-          HookRunner.run("hooks.poststart", hooks.poststart(), toState(r, ContainerStatus.RUNNING));
+          HookRunner.run("hooks.poststart", hooks.poststart(), states.toState(r, ContainerStatus.RUNNING));
         } catch (ContainerException e) {
           LOG.warning("container " + id + ": " + e.getMessage());
         }
@@ -277,7 +130,7 @@ public final class ContainerRuntime {
 
   public State state(String id) throws ContainerException {
     ContainerRecord r = store.read(id);
-    return toState(r, statusOf(r));
+    return states.toState(r, states.statusOf(r));
   }
 
   public List<State> list() {
@@ -296,131 +149,31 @@ public final class ContainerRuntime {
     return store.read(id);
   }
 
-  private ContainerStatus statusOf(ContainerRecord r) {
-    if (!ProcessStat.isAlive(r.pid(), r.pidStartTime())) {
-      return ContainerStatus.STOPPED;
-    }
-    if (cgroups.open(r.cgroupPath()).isFrozen()) {
-      return ContainerStatus.PAUSED;
-    }
-    return Files.exists(store.dirOf(r.id()).resolve("exec.fifo")) ? ContainerStatus.CREATED : ContainerStatus.RUNNING;
-  }
-
-  private State toState(ContainerRecord r, ContainerStatus status) {
-    Map<String, Object> extra = new HashMap<>();
-    extra.put("rootfs", r.rootfs());
-    extra.put("created", r.created());
-    extra.put("owner", "");
-    int pid = status == ContainerStatus.STOPPED ? 0 : r.pid();
-    return new State(OCI_VERSION, r.id(), status.specName(), pid, r.bundle(), r.config().annotations(), extra);
-  }
-
   /** Sends a signal to the container's init process, or with {@code all} to every process in its cgroup. */
   public void kill(String id, int signal, boolean all) throws ContainerException {
     try (StateStore.Held lock = store.lock(id)) {
       ContainerRecord r = store.read(id);
-      ContainerStatus status = statusOf(r);
+      ContainerStatus status = states.statusOf(r);
       if (status == ContainerStatus.STOPPED && !all) {
         throw new ContainerException("cannot kill container \"" + id + "\": it is not running");
       }
       if (all) {
-        signalAll(r, signal);
+        signals.signalAll(r, signal);
       } else {
         Native.kill(r.pid(), signal);
       }
     }
   }
 
-  private void signalAll(ContainerRecord r, int signal) throws ContainerException {
-    Cgroup cg = cgroups.open(r.cgroupPath());
-    boolean wasFrozen = cg.isFrozen();
-    // Frozen, nothing in the cgroup can fork between listing and signalling.
-    if (!wasFrozen) {
-      cg.freeze();
-    }
-    for (int pid : cg.pids()) {
-      Native.kill(pid, signal);
-    }
-    if (!wasFrozen || signal == SIGKILL) {
-      cg.thaw();
-    }
-  }
-
   /** Deletes a stopped (or created) container; a running or paused one only with {@code force}. */
   public void delete(String id, boolean force) throws ContainerException {
-    try (StateStore.Held lock = store.lock(id)) {
-      ContainerRecord r = store.read(id);
-      ContainerStatus status = statusOf(r);
-      if (status == ContainerStatus.RUNNING || status == ContainerStatus.PAUSED) {
-        if (!force) {
-          throw new ContainerException("cannot delete container \"" + id + "\" that is not stopped: "
-              + status.specName() + " (use --force)");
-        }
-      }
-      if (status != ContainerStatus.STOPPED) {
-        signalAll(r, SIGKILL);
-        awaitDeath(r.pid());
-      }
-      Cgroup cg = cgroups.open(r.cgroupPath());
-      waitForEmpty(cg);
-      if (r.config().hooks() != null) {
-        try {
-          HookRunner.run("hooks.poststop", r.config().hooks().poststop(), toState(r, ContainerStatus.STOPPED));
-        } catch (ContainerException e) {
-          LOG.warning("container " + id + ": " + e.getMessage());
-        }
-      }
-      cg.destroy(r.createdCgroupAncestors());
-      java.lang.Process monitor = monitors.remove(id);
-      if (monitor != null) {
-        monitor.onExit().join();
-      } else if (r.monitored()) {
-        // Adopted (another process started it): its monitor writes the exit file into the state directory
-        // right after the container died; removing the directory before that would race with it.
-        awaitExitFile(id);
-      }
-      store.remove(id);
-    }
-  }
-
-  private static void waitForEmpty(Cgroup cg) {
-    for (int i = 0; i < 5000 && !cg.pids().isEmpty(); i++) {
-      for (int pid : cg.pids()) {
-        Native.kill(pid, SIGKILL);
-      }
-      sleepMillis(1);
-    }
-  }
-
-  private void awaitExitFile(String id) {
-    Path exit = store.dirOf(id).resolve("exit");
-    for (int i = 0; i < 5000 && !Files.exists(exit); i++) {
-      sleepMillis(1);
-    }
-  }
-
-  private static void awaitDeath(int pid) {
-    for (int i = 0; i < 10_000; i++) {
-      Optional<ProcessStat> s = ProcessStat.of(pid);
-      if (s.isEmpty() || s.get().state() == 'Z' || s.get().state() == 'X') {
-        return;
-      }
-      sleepMillis(1);
-    }
-  }
-
-  private static void sleepMillis(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    removal.delete(id, force);
   }
 
   public void pause(String id) throws ContainerException {
     try (StateStore.Held lock = store.lock(id)) {
       ContainerRecord r = store.read(id);
-      ContainerStatus status = statusOf(r);
+      ContainerStatus status = states.statusOf(r);
       if (status != ContainerStatus.RUNNING && status != ContainerStatus.CREATED) {
         throw new ContainerException("cannot pause container \"" + id + "\": it is " + status.specName());
       }
@@ -431,7 +184,7 @@ public final class ContainerRuntime {
   public void resume(String id) throws ContainerException {
     try (StateStore.Held lock = store.lock(id)) {
       ContainerRecord r = store.read(id);
-      if (statusOf(r) != ContainerStatus.PAUSED) {
+      if (states.statusOf(r) != ContainerStatus.PAUSED) {
         throw new ContainerException("cannot resume container \"" + id + "\": it is not paused");
       }
       cgroups.open(r.cgroupPath()).thaw();
@@ -472,7 +225,7 @@ public final class ContainerRuntime {
     long deadline = System.nanoTime() + waitMillis * 1_000_000;
     Optional<Integer> exit = recordedExit(id);
     while (exit.isEmpty() && System.nanoTime() < deadline) {
-      sleepMillis(2);
+      ContainerSignals.sleepMillis(2);
       exit = recordedExit(id);
     }
     return exit;
@@ -480,7 +233,7 @@ public final class ContainerRuntime {
 
   /** The exit code the monitor wrote, if the container has exited. */
   public Optional<Integer> recordedExit(String id) {
-    Path exit = store.dirOf(id).resolve("exit");
+    Path exit = store.exitFile(id);
     try {
       return Optional.of(Integer.parseInt(Files.readString(exit, StandardCharsets.US_ASCII).trim()));
     } catch (IOException | NumberFormatException e) {
@@ -490,28 +243,6 @@ public final class ContainerRuntime {
 
   /** Runs another process inside a running container: all its namespaces, its cgroup. */
   public ExecHandle exec(String id, Process process, ExecOptions options) throws ContainerException {
-    ContainerRecord r = store.read(id);
-    ContainerStatus status = statusOf(r);
-    if (status != ContainerStatus.RUNNING && status != ContainerStatus.CREATED) {
-      throw new ContainerException("cannot exec in container \"" + id + "\": it is " + status.specName());
-    }
-    InitPlan plan = ExecPlanner.plan(r.config(), r.pid(), process, options.consoleSocket());
-    Path socket = store.dirOf(id).resolve("exec-" + Long.toHexString(System.nanoTime()) + ".sock");
-    try (InitSession session = InitSession.start(socket, plan, options.stdio())) {
-      int pid = session.awaitPid();
-      try {
-        cgroups.open(r.cgroupPath()).addProcess(pid);
-        session.go();
-        session.awaitReady();
-      } catch (ContainerException e) {
-        Native.kill(pid, SIGKILL);
-        throw e;
-      }
-      if (options.pidFile() != null) {
-        writePidFile(options.pidFile(), pid);
-      }
-      java.lang.Process helper = session.helper();
-      return new ExecHandle(pid, helper.onExit().thenApply(java.lang.Process::exitValue));
-    }
+    return execution.exec(id, process, options);
   }
 }

@@ -62,6 +62,26 @@ public final class StateStore {
     return root.resolve(id);
   }
 
+  /** The fifo a created container's init blocks on until start writes to it; gone once started. */
+  public Path execFifo(String id) {
+    return dirOf(id).resolve("exec.fifo");
+  }
+
+  /** Where a container's monitor records its exit status. */
+  public Path exitFile(String id) {
+    return dirOf(id).resolve("exit");
+  }
+
+  /** The socket berth-init connects to while a container is created. */
+  public Path initSocket(String id) {
+    return dirOf(id).resolve("init.sock");
+  }
+
+  /** A fresh socket for one exec's berth-init. */
+  public Path execSocket(String id) {
+    return dirOf(id).resolve("exec-" + Long.toHexString(System.nanoTime()) + ".sock");
+  }
+
   /** Claims the id: fails if a container with that id exists. */
   public Path claim(String id) throws ContainerException {
     requireValidId(id);
