@@ -5,7 +5,7 @@ import dev.berth.cli.demo.DemoCommand;
 import dev.berth.cli.fleet.AgentCommand;
 import dev.berth.cli.fleet.ControlPlaneCommand;
 import dev.berth.cli.fleet.DownCommand;
-import dev.berth.cli.fleetctl.ExecCommand;
+import dev.berth.cli.fleetctl.FleetExecCommand;
 import dev.berth.cli.fleetctl.LogsCommand;
 import dev.berth.cli.fleetctl.ApplyCommand;
 import dev.berth.cli.fleetctl.DeleteWorkloadCommand;
@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
 @Command(name = "berth", mixinStandardHelpOptions = true, version = "berth 0.1.0",
     description = "Berth: container orchestration on the OCI stack",
     subcommands = {UpCommand.class, DownCommand.class, ControlPlaneCommand.class, AgentCommand.class,
-        ApplyCommand.class, GetCommand.class, DeleteWorkloadCommand.class, LogsCommand.class, ExecCommand.class, DemoCommand.class, ImageCommand.class, BenchCommand.class, RuntimeCommand.class})
+        ApplyCommand.class, GetCommand.class, DeleteWorkloadCommand.class, LogsCommand.class, FleetExecCommand.class, DemoCommand.class, ImageCommand.class, BenchCommand.class, RuntimeCommand.class})
 public final class BerthMain implements Runnable {
   @Override
   public void run() {

@@ -1,7 +1,7 @@
 package dev.berth.controlplane;
 
 import com.hazelcast.core.HazelcastInstance;
-import dev.berth.controlplane.api.WorkloadApiVerticle;
+import dev.berth.controlplane.api.FleetApiVerticle;
 import dev.berth.controlplane.cluster.LeaderLease;
 import dev.berth.controlplane.cluster.NodeRegistry;
 import dev.berth.controlplane.kafka.KafkaTopics;
@@ -26,12 +26,12 @@ public final class ControlPlane {
   private final Vertx vertx;
   private final WorkloadStore store;
   private final AssignmentLog assignments;
-  private final WorkloadApiVerticle api;
+  private final FleetApiVerticle api;
   private final SchedulerVerticle scheduler;
   private String apiDeployment;
   private String schedulerDeployment;
 
-  private ControlPlane(Vertx vertx, WorkloadStore store, AssignmentLog assignments, WorkloadApiVerticle api,
+  private ControlPlane(Vertx vertx, WorkloadStore store, AssignmentLog assignments, FleetApiVerticle api,
       SchedulerVerticle scheduler) {
     this.vertx = vertx;
     this.store = store;
@@ -51,7 +51,7 @@ public final class ControlPlane {
           System::currentTimeMillis);
       SchedulerPass pass = new SchedulerPass(store, new NodeRegistry(hazelcast, System::currentTimeMillis),
           assignments);
-      return new ControlPlane(vertx, store, assignments, new WorkloadApiVerticle(store, hazelcast, config.apiPort()),
+      return new ControlPlane(vertx, store, assignments, new FleetApiVerticle(store, hazelcast, config.apiPort()),
           new SchedulerVerticle(pass, config.schedulerIntervalMillis(), config.leaseMillis(), lease));
     }, false).compose(cp -> vertx.deployVerticle(cp.api)
         .compose(id -> {

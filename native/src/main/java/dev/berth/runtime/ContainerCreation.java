@@ -2,7 +2,7 @@ package dev.berth.runtime;
 
 import dev.berth.model.runtime.Hooks;
 import dev.berth.model.runtime.IdMapping;
-import dev.berth.model.runtime.Process;
+import dev.berth.model.runtime.ContainerProcess;
 import dev.berth.model.runtime.Spec;
 import dev.berth.model.runtime.State;
 import dev.berth.runtime.cgroups.Cgroup;
@@ -29,10 +29,10 @@ final class ContainerCreation {
   private final StateStore store;
   private final CgroupDriver cgroups;
   private final ContainerStates states;
-  private final Map<String, java.lang.Process> monitors;
+  private final Map<String, Process> monitors;
 
   ContainerCreation(StateStore store, CgroupDriver cgroups, ContainerStates states,
-      Map<String, java.lang.Process> monitors) {
+      Map<String, Process> monitors) {
     this.store = store;
     this.cgroups = cgroups;
     this.states = states;

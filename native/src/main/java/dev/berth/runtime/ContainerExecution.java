@@ -1,6 +1,6 @@
 package dev.berth.runtime;
 
-import dev.berth.model.runtime.Process;
+import dev.berth.model.runtime.ContainerProcess;
 import dev.berth.runtime.cgroups.CgroupDriver;
 import dev.berth.runtime.init.ExecPlanner;
 import dev.berth.runtime.init.InitPlan;
@@ -23,7 +23,7 @@ final class ContainerExecution {
   }
 
   /** Runs another process inside a running container: all its namespaces, its cgroup. */
-  ExecHandle exec(String id, Process process, ExecOptions options) throws ContainerException {
+  ExecHandle exec(String id, ContainerProcess process, ExecOptions options) throws ContainerException {
     ContainerRecord r = store.read(id);
     ContainerStatus status = states.statusOf(r);
     if (status != ContainerStatus.RUNNING && status != ContainerStatus.CREATED) {
@@ -44,8 +44,8 @@ final class ContainerExecution {
       if (options.pidFile() != null) {
         PidFiles.write(options.pidFile(), pid);
       }
-      java.lang.Process helper = session.helper();
-      return new ExecHandle(pid, helper.onExit().thenApply(java.lang.Process::exitValue));
+      Process helper = session.helper();
+      return new ExecHandle(pid, helper.onExit().thenApply(Process::exitValue));
     }
   }
 }

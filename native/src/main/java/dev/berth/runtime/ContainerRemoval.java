@@ -1,6 +1,6 @@
 package dev.berth.runtime;
 
-import dev.berth.model.runtime.Process;
+import dev.berth.model.runtime.ContainerProcess;
 import dev.berth.runtime.cgroups.Cgroup;
 import dev.berth.runtime.cgroups.CgroupDriver;
 import dev.berth.runtime.hooks.HookRunner;
@@ -18,10 +18,10 @@ final class ContainerRemoval {
   private final CgroupDriver cgroups;
   private final ContainerStates states;
   private final ContainerSignals signals;
-  private final Map<String, java.lang.Process> monitors;
+  private final Map<String, Process> monitors;
 
   ContainerRemoval(StateStore store, CgroupDriver cgroups, ContainerStates states, ContainerSignals signals,
-      Map<String, java.lang.Process> monitors) {
+      Map<String, Process> monitors) {
     this.store = store;
     this.cgroups = cgroups;
     this.states = states;
@@ -54,7 +54,7 @@ final class ContainerRemoval {
         }
       }
       cg.destroy(r.createdCgroupAncestors());
-      java.lang.Process monitor = monitors.remove(id);
+      Process monitor = monitors.remove(id);
       if (monitor != null) {
         monitor.onExit().join();
       } else if (r.monitored()) {

@@ -2,8 +2,8 @@ package dev.berth.runtime;
 
 import dev.berth.model.runtime.Hooks;
 import dev.berth.model.runtime.InvalidSpecException;
-import dev.berth.model.runtime.OciJson;
-import dev.berth.model.runtime.Process;
+import dev.berth.model.JsonMapping;
+import dev.berth.model.runtime.ContainerProcess;
 import dev.berth.model.runtime.Spec;
 import dev.berth.model.runtime.SpecValidator;
 import dev.berth.model.runtime.State;
@@ -38,7 +38,7 @@ public final class ContainerRuntime {
 
   private final StateStore store;
   private final CgroupDriver cgroups;
-  private final Map<String, java.lang.Process> monitors = new ConcurrentHashMap<>();
+  private final Map<String, Process> monitors = new ConcurrentHashMap<>();
   private final ContainerStates states;
   private final ContainerSignals signals;
   private final ContainerCreation creation;
@@ -70,7 +70,7 @@ public final class ContainerRuntime {
       throw new ContainerException("bundle " + bundle + ": config.json not found");
     }
     try {
-      Spec spec = OciJson.readSpec(config);
+      Spec spec = JsonMapping.readSpec(config);
       SpecValidator.requireValid(spec);
       if (spec.process() == null) {
         throw new ContainerException(config + ": process is required to create a container");
@@ -207,9 +207,9 @@ public final class ContainerRuntime {
    * when a signal killed it). For one created by another process, read from the exit file when present.
    */
   public CompletableFuture<Integer> exitCode(String id) throws ContainerException {
-    java.lang.Process monitor = monitors.get(id);
+    Process monitor = monitors.get(id);
     if (monitor != null) {
-      return monitor.onExit().thenApply(java.lang.Process::exitValue);
+      return monitor.onExit().thenApply(Process::exitValue);
     }
     ContainerRecord r = store.read(id);
     return recordedExit(r.id()).map(CompletableFuture::completedFuture)
@@ -242,7 +242,7 @@ public final class ContainerRuntime {
   }
 
   /** Runs another process inside a running container: all its namespaces, its cgroup. */
-  public ExecHandle exec(String id, Process process, ExecOptions options) throws ContainerException {
+  public ExecHandle exec(String id, ContainerProcess process, ExecOptions options) throws ContainerException {
     return execution.exec(id, process, options);
   }
 }

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.berth.model.runtime.Process;
+import dev.berth.model.runtime.ContainerProcess;
 import dev.berth.model.runtime.User;
 import dev.berth.runtime.testing.BusyboxBundle;
 import dev.berth.runtime.testing.RuntimeTestSupport;
@@ -121,7 +121,7 @@ class HostileBundleTest extends RuntimeTestSupport {
     List<String> args = new ArrayList<>(List.of("sh", "-c", "readlink /proc/self/ns/mnt; echo $#", "sh"));
     args.addAll(instructionLookalikes(1100));
     Path out = work.resolve("exec.out");
-    Process p = new Process(false, null, new User(0L, 0L, null, null, null, null), args, null, List.of("PATH=/bin"),
+    ContainerProcess p = new ContainerProcess(false, null, new User(0L, 0L, null, null, null, null), args, null, List.of("PATH=/bin"),
         "/", null, null, null, null, null, null, null);
     ExecHandle h = runtime.exec(id, p, new ExecOptions(null, null, new dev.berth.runtime.init.Stdio(
         ProcessBuilder.Redirect.INHERIT, ProcessBuilder.Redirect.to(out.toFile()), ProcessBuilder.Redirect.INHERIT)));
@@ -139,7 +139,7 @@ class HostileBundleTest extends RuntimeTestSupport {
     runtime.create(id, bundle("sleep 60").dir(), CreateOptions.monitored(capture(id)));
     runtime.start(id);
     Path out = work.resolve("caps.out");
-    Process p = new Process(false, null, new User(0L, 0L, null, null, null, null),
+    ContainerProcess p = new ContainerProcess(false, null, new User(0L, 0L, null, null, null, null),
         List.of("sh", "-c", "grep -E '^(CapEff|CapBnd|NoNewPrivs)' /proc/self/status"), null, List.of("PATH=/bin"),
         "/", null, null, null, null, null, null, null);
     ExecHandle h = runtime.exec(id, p, new ExecOptions(null, null, new dev.berth.runtime.init.Stdio(

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.berth.model.runtime.OciJson;
-import dev.berth.model.runtime.Process;
+import dev.berth.model.JsonMapping;
+import dev.berth.model.runtime.ContainerProcess;
 import dev.berth.runtime.init.Stdio;
 import dev.berth.runtime.testing.RuntimeTestSupport;
 import java.nio.file.Files;
@@ -183,7 +183,7 @@ class LifecycleTest extends RuntimeTestSupport {
     runtime.start(id);
     int initPid = runtime.state(id).pid();
     Path out = work.resolve("exec.out");
-    Process p = new Process(false, null, null,
+    ContainerProcess p = new ContainerProcess(false, null, null,
         List.of("sh", "-c", "hostname; for n in pid net mnt; do readlink /proc/self/ns/$n; done; echo $$; sleep 1"),
         null, List.of("PATH=/bin"), "/", null, null, null, null, null, null, null);
     Stdio stdio = new Stdio(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")),
@@ -217,11 +217,11 @@ class LifecycleTest extends RuntimeTestSupport {
     List<String> lines = Files.readAllLines(log);
     assertEquals(List.of("prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"),
         lines.stream().map(l -> l.substring(0, l.indexOf(' '))).toList());
-    JsonNode created = OciJson.mapper().readTree(lines.get(1).substring(lines.get(1).indexOf(' ') + 1));
+    JsonNode created = JsonMapping.mapper().readTree(lines.get(1).substring(lines.get(1).indexOf(' ') + 1));
     assertEquals("creating", created.get("status").asText());
     assertTrue(created.get("pid").asInt() > 0);
     assertEquals(b.dir().toString(), created.get("bundle").asText());
-    JsonNode stopped = OciJson.mapper().readTree(lines.get(5).substring(lines.get(5).indexOf(' ') + 1));
+    JsonNode stopped = JsonMapping.mapper().readTree(lines.get(5).substring(lines.get(5).indexOf(' ') + 1));
     assertEquals("stopped", stopped.get("status").asText());
   }
 

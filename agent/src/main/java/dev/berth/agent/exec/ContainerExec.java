@@ -1,6 +1,6 @@
 package dev.berth.agent.exec;
 
-import dev.berth.model.runtime.Process;
+import dev.berth.model.runtime.ContainerProcess;
 import dev.berth.runtime.ContainerException;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.ExecHandle;
@@ -36,8 +36,8 @@ public final class ContainerExec {
     if (command == null || command.isEmpty()) {
       throw new IllegalArgumentException("exec needs a command");
     }
-    Process base = runtime.record(containerId).config().process();
-    Process process = new Process(false, null, base.user(), command, null, base.env(), base.cwd(),
+    ContainerProcess base = runtime.record(containerId).config().process();
+    ContainerProcess process = new ContainerProcess(false, null, base.user(), command, null, base.env(), base.cwd(),
         base.capabilities(), null, base.noNewPrivileges(), null, null, null, null);
     Path out = Files.createTempFile("berth-exec-", ".out");
     Path err = Files.createTempFile("berth-exec-", ".err");

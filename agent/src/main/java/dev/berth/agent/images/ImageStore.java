@@ -6,7 +6,7 @@ import dev.berth.agent.images.store.ContentStoreException;
 import dev.berth.model.image.Descriptor;
 import dev.berth.model.image.Digest;
 import dev.berth.model.image.ImageReference;
-import dev.berth.model.runtime.OciJson;
+import dev.berth.model.JsonMapping;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +27,7 @@ public final class ImageStore {
     this.content = new ContentStore(root.resolve("content"));
     this.refsFile = root.resolve("refs.json");
     if (Files.exists(refsFile)) {
-      refs.putAll(OciJson.mapper().readValue(refsFile.toFile(), new TypeReference<Map<String, Descriptor>>() {}));
+      refs.putAll(JsonMapping.mapper().readValue(refsFile.toFile(), new TypeReference<Map<String, Descriptor>>() {}));
     }
   }
 
@@ -69,7 +69,7 @@ public final class ImageStore {
   private void save() throws ContentStoreException {
     Path tmp = refsFile.resolveSibling("refs.json.tmp");
     try {
-      Files.write(tmp, OciJson.mapper().writeValueAsBytes(refs));
+      Files.write(tmp, JsonMapping.mapper().writeValueAsBytes(refs));
       Files.move(tmp, refsFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new ContentStoreException("cannot save image names in " + refsFile + ": " + e.getMessage(), e);

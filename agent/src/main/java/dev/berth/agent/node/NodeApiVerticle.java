@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.agent.exec.ContainerExec;
 import dev.berth.agent.logs.ContainerLogs;
 import dev.berth.agent.logs.LogFollower;
-import dev.berth.model.runtime.OciJson;
+import dev.berth.model.JsonMapping;
 import dev.berth.runtime.ContainerNotFoundException;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.AbstractVerticle;
@@ -130,7 +130,7 @@ public final class NodeApiVerticle extends AbstractVerticle {
   private void exec(RoutingContext ctx) {
     String id = ctx.pathParam("id");
     workers.executeBlocking(() -> {
-      JsonNode body = OciJson.mapper().readTree(ctx.body().buffer() == null ? new byte[0]
+      JsonNode body = JsonMapping.mapper().readTree(ctx.body().buffer() == null ? new byte[0]
           : ctx.body().buffer().getBytes());
       List<String> command = new ArrayList<>();
       if (body == null || !body.path("command").isArray() || body.path("command").isEmpty()) {
@@ -140,7 +140,7 @@ public final class NodeApiVerticle extends AbstractVerticle {
       long timeout = body.path("timeoutSeconds").asLong(60);
       return exec.run(id, command, Duration.ofSeconds(timeout));
     }, false).onSuccess(r -> {
-      ObjectNode out = OciJson.mapper().valueToTree(r);
+      ObjectNode out = JsonMapping.mapper().valueToTree(r);
       ctx.response().putHeader("Content-Type", "application/json").end(out.toString());
     }).onFailure(e -> failed(ctx, e));
   }
@@ -157,7 +157,7 @@ public final class NodeApiVerticle extends AbstractVerticle {
 
   private static void error(RoutingContext ctx, int status, String message) {
     ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-        .end(OciJson.mapper().createObjectNode().put("error", String.valueOf(message)).toString());
+        .end(JsonMapping.mapper().createObjectNode().put("error", String.valueOf(message)).toString());
   }
 
   @Override

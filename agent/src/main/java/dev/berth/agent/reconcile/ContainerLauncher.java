@@ -17,7 +17,7 @@ import dev.berth.model.image.ImageIndex;
 import dev.berth.model.image.ImageReference;
 import dev.berth.model.image.Manifest;
 import dev.berth.model.image.MediaTypes;
-import dev.berth.model.runtime.OciJson;
+import dev.berth.model.JsonMapping;
 import dev.berth.runtime.ContainerNotFoundException;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.CreateOptions;
@@ -72,13 +72,13 @@ final class ContainerLauncher {
         top = puller.pull(ref, ImagePuller.hostPlatform(), pulls);
       }
       Manifest manifest = manifest(top, ref);
-      ImageConfig image = OciJson.mapper().readValue(images.content().read(manifest.config().digest()),
+      ImageConfig image = JsonMapping.mapper().readValue(images.content().read(manifest.config().digest()),
           ImageConfig.class);
       Path rootfs = snapshots.prepare(id, manifest.layers(), image.rootfs().diffIds());
-      ObjectNode spec = OciJson.mapper().valueToTree(
+      ObjectNode spec = JsonMapping.mapper().valueToTree(
           RuntimeSpecFromImage.create(image, rootfs, id, a.command(), a.args()));
       customize(spec, a);
-      Files.writeString(bundle.resolve("config.json"), OciJson.write(spec));
+      Files.writeString(bundle.resolve("config.json"), JsonMapping.write(spec));
       Path stdout = ContainerLogs.file(bundle, "stdout");
       Path stderr = ContainerLogs.file(bundle, "stderr");
       ContainerLogs.prepare(bundle);
@@ -94,10 +94,10 @@ final class ContainerLauncher {
   private Manifest manifest(Descriptor top, ImageReference ref) throws Exception {
     Descriptor d = top;
     if (MediaTypes.isIndex(top.mediaType())) {
-      ImageIndex index = OciJson.mapper().readValue(images.content().read(top.digest()), ImageIndex.class);
+      ImageIndex index = JsonMapping.mapper().readValue(images.content().read(top.digest()), ImageIndex.class);
       d = ImagePuller.choose(index, ImagePuller.hostPlatform(), ref);
     }
-    return OciJson.mapper().readValue(images.content().read(d.digest()), Manifest.class);
+    return JsonMapping.mapper().readValue(images.content().read(d.digest()), Manifest.class);
   }
 
   /** The assignment's env (over the image's), limits, cgroup and labels on top of the image's spec. */

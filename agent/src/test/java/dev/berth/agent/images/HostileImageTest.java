@@ -290,7 +290,7 @@ class HostileImageTest {
     byte[] tar = new TarBuilder().file("usr/bin/su", "setuid", 04755, 0, 0, Map.of()).tar();
     s.prepare("c", List.of(layer(tar)), List.of(Digest.sha256(tar)));
     // A setuid binary exists in the layer; nobody may run it from there (only through a container's rootfs).
-    java.lang.Process p = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+    Process p = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
         "test", "-e", s.layerDir(Digest.sha256(tar)).resolve("usr/bin/su").toString()).start();
     assertTrue(p.waitFor(10, TimeUnit.SECONDS));
     assertEquals(1, p.exitValue(), "an unprivileged user reached a layer directory");

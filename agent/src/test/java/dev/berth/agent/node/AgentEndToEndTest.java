@@ -9,7 +9,7 @@ import dev.berth.controlplane.ControlPlaneConfig;
 import dev.berth.controlplane.testing.StrictVertx;
 import dev.berth.model.fleet.EventTopic;
 import dev.berth.model.fleet.FleetEvent;
-import dev.berth.model.runtime.OciJson;
+import dev.berth.model.JsonMapping;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -108,7 +108,7 @@ class AgentEndToEndTest {
               "{\"command\":[\"sh\",\"-c\",\"echo $((6*7)); echo $HOSTNAME >&2; exit 3\"]}")).build(),
           HttpResponse.BodyHandlers.ofString());
       assertEquals(200, exec.statusCode(), exec.body());
-      JsonNode result = OciJson.mapper().readTree(exec.body());
+      JsonNode result = JsonMapping.mapper().readTree(exec.body());
       assertEquals(3, result.get("exitCode").asInt(), exec.body());
       assertEquals("42\n", result.get("stdout").asText());
       assertEquals(id + "\n", result.get("stderr").asText(), "exec runs in the container's UTS namespace");

@@ -8,7 +8,7 @@ final class ExternalCommand {
   private ExternalCommand() {}
 
   static void run(List<String> command) throws Exception {
-    java.lang.Process p = new ProcessBuilder(command).redirectInput(new File("/dev/null"))
+    Process p = new ProcessBuilder(command).redirectInput(new File("/dev/null"))
         .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     if (p.waitFor() != 0) {
       throw new IllegalStateException(String.join(" ", command) + " exited with " + p.exitValue());

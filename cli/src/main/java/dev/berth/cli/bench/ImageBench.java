@@ -13,7 +13,7 @@ import dev.berth.model.image.Descriptor;
 import dev.berth.model.image.ImageConfig;
 import dev.berth.model.image.ImageReference;
 import dev.berth.model.image.Manifest;
-import dev.berth.model.runtime.OciJson;
+import dev.berth.model.JsonMapping;
 import dev.berth.runtime.files.FileTrees;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,8 +119,8 @@ final class ImageBench implements Callable<Integer> {
       throws Exception {
     ImageStore store = new ImageStore(dir.resolve("store"));
     Descriptor top = new ImagePuller(client, store, workers).pull(ref, ImagePuller.hostPlatform(), PullProgress.NONE);
-    Manifest m = OciJson.mapper().readValue(store.content().read(top.digest()), Manifest.class);
-    ImageConfig c = OciJson.mapper().readValue(store.content().read(m.config().digest()), ImageConfig.class);
+    Manifest m = JsonMapping.mapper().readValue(store.content().read(top.digest()), Manifest.class);
+    ImageConfig c = JsonMapping.mapper().readValue(store.content().read(m.config().digest()), ImageConfig.class);
     Snapshotter snapshots = new Snapshotter(store.content(), dir.resolve("snapshots"), Snapshotter.overlaySupported(),
         workers);
     snapshots.prepare("bench", m.layers(), c.rootfs().diffIds());

@@ -4,7 +4,7 @@ import dev.berth.runtime.files.FileTrees;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.model.runtime.DefaultSpec;
-import dev.berth.model.runtime.OciJson;
+import dev.berth.model.JsonMapping;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.CreateOptions;
 import dev.berth.runtime.bundle.BusyboxRootfs;
@@ -50,13 +50,13 @@ final class RuntimeBench implements Callable<Integer> {
     try {
       Path bundle = work.resolve("bundle");
       BusyboxRootfs.create(bundle.resolve("rootfs"));
-      ObjectNode config = (ObjectNode) OciJson.mapper().readTree(DefaultSpec.json());
+      ObjectNode config = (ObjectNode) JsonMapping.mapper().readTree(DefaultSpec.json());
       config.put("ociVersion", "1.0.2"); // crun 1.8 predates runtime-spec 1.2 and refuses it
       ((ObjectNode) config.get("process")).put("terminal", false);
       ((ArrayNode) ((ObjectNode) config.get("process")).putArray("args")).add("/bin/true");
       // crun 1.8 refuses any resources on this hybrid cgroup layout: compare on a config without them.
       ((ObjectNode) config.get("linux")).remove("resources");
-      Files.writeString(bundle.resolve("config.json"), OciJson.write(config));
+      Files.writeString(bundle.resolve("config.json"), JsonMapping.write(config));
 
       ContainerRuntime api = new ContainerRuntime(work.resolve("state-api"));
       Path cli = berthRunc != null ? berthRunc : Path.of(System.getProperty("berth.home", "."), "bin", "berth-runc");
@@ -120,7 +120,7 @@ final class RuntimeBench implements Callable<Integer> {
   }
 
   private static String version(Path binary) throws Exception {
-    java.lang.Process p = new ProcessBuilder(binary.toString(), "--version").redirectErrorStream(true).start();
+    Process p = new ProcessBuilder(binary.toString(), "--version").redirectErrorStream(true).start();
     String first = new String(p.getInputStream().readAllBytes()).lines().findFirst().orElse("");
     p.waitFor();
     return first.replaceAll("^\\S+ version ", "").trim();

@@ -4,7 +4,7 @@ import dev.berth.runtime.files.FileTrees;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.model.runtime.DefaultSpec;
-import dev.berth.model.runtime.OciJson;
+import dev.berth.model.JsonMapping;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.CreateOptions;
 import dev.berth.runtime.bundle.BusyboxRootfs;
@@ -40,7 +40,7 @@ public final class DemoCommand implements Callable<Integer> {
     try {
       System.out.println("[1/4] building a busybox rootfs in " + work);
       BusyboxRootfs.create(work.resolve("rootfs"));
-      ObjectNode config = (ObjectNode) OciJson.mapper().readTree(DefaultSpec.json());
+      ObjectNode config = (ObjectNode) JsonMapping.mapper().readTree(DefaultSpec.json());
       ObjectNode process = (ObjectNode) config.get("process");
       process.put("terminal", false);
       ((ArrayNode) process.putArray("args")).add("sh").add("-c").add(SCRIPT);
@@ -48,7 +48,7 @@ public final class DemoCommand implements Callable<Integer> {
       ObjectNode resources = ((ObjectNode) config.get("linux")).putObject("resources");
       resources.putObject("memory").put("limit", 64L << 20);
       resources.putObject("pids").put("limit", 32);
-      Files.writeString(work.resolve("config.json"), OciJson.write(config));
+      Files.writeString(work.resolve("config.json"), JsonMapping.write(config));
       System.out.println("[2/4] creating container " + id + " (" + runtime.cgroups().version() + " cgroups)");
       runtime.create(id, work, CreateOptions.monitored(Stdio.inherit()));
       System.out.println("[3/4] starting it; inside the container:");

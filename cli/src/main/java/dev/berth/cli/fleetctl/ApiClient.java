@@ -1,7 +1,7 @@
 package dev.berth.cli.fleetctl;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.berth.model.runtime.OciJson;
+import dev.berth.model.JsonMapping;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -33,7 +33,7 @@ final class ApiClient {
     } catch (java.net.ConnectException e) {
       throw new IOException("cannot reach the control plane at " + server + " (is `berth up` running?)", e);
     }
-    JsonNode json = r.body().length == 0 ? OciJson.mapper().createObjectNode() : OciJson.mapper().readTree(r.body());
+    JsonNode json = r.body().length == 0 ? JsonMapping.mapper().createObjectNode() : JsonMapping.mapper().readTree(r.body());
     return new Answer(r.statusCode(), json);
   }
 
@@ -48,8 +48,8 @@ final class ApiClient {
     }
     try (java.io.InputStream in = r.body()) {
       if (r.statusCode() != 200) {
-        JsonNode json = OciJson.mapper().readTree(in.readAllBytes());
-        throw new IOException(error(new Answer(r.statusCode(), json == null ? OciJson.mapper().createObjectNode() : json)));
+        JsonNode json = JsonMapping.mapper().readTree(in.readAllBytes());
+        throw new IOException(error(new Answer(r.statusCode(), json == null ? JsonMapping.mapper().createObjectNode() : json)));
       }
       byte[] buf = new byte[8192];
       for (int n; (n = in.read(buf)) > 0; ) {

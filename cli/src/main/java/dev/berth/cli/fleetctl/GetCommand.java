@@ -2,7 +2,7 @@ package dev.berth.cli.fleetctl;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import dev.berth.model.runtime.OciJson;
+import dev.berth.model.JsonMapping;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,7 +42,7 @@ public final class GetCommand implements Callable<Integer> {
       return 1;
     }
     if ("json".equals(output)) {
-      System.out.println(OciJson.write(a.body()));
+      System.out.println(JsonMapping.write(a.body()));
     } else if ("yaml".equals(output)) {
       System.out.print(new YAMLMapper().writeValueAsString(a.body()));
     } else if (resource.equals("nodes")) {

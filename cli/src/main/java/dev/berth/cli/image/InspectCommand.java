@@ -6,7 +6,7 @@ import dev.berth.agent.images.ImageStore;
 import dev.berth.model.image.Descriptor;
 import dev.berth.model.image.ImageReference;
 import dev.berth.model.image.MediaTypes;
-import dev.berth.model.runtime.OciJson;
+import dev.berth.model.JsonMapping;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,16 +26,16 @@ final class InspectCommand implements Callable<Integer> {
     ImageStore store = options.open();
     ImageReference name = ImageReference.parse(ref);
     Descriptor d = store.resolve(name).orElseThrow(() -> new IllegalArgumentException("no image named " + name));
-    ObjectNode out = OciJson.mapper().createObjectNode();
+    ObjectNode out = JsonMapping.mapper().createObjectNode();
     out.put("name", name.toString());
-    out.set("descriptor", OciJson.mapper().valueToTree(d));
-    JsonNode top = OciJson.mapper().readTree(store.content().read(d.digest()));
+    out.set("descriptor", JsonMapping.mapper().valueToTree(d));
+    JsonNode top = JsonMapping.mapper().readTree(store.content().read(d.digest()));
     out.set(MediaTypes.isIndex(d.mediaType()) ? "index" : "manifest", top);
     if (top.has("config")) {
       String config = top.get("config").get("digest").asText();
-      out.set("config", OciJson.mapper().readTree(store.content().read(dev.berth.model.image.Digest.parse(config))));
+      out.set("config", JsonMapping.mapper().readTree(store.content().read(dev.berth.model.image.Digest.parse(config))));
     }
-    System.out.println(OciJson.write(out));
+    System.out.println(JsonMapping.write(out));
     return 0;
   }
 }

@@ -1,7 +1,7 @@
 package dev.berth.cli.runc;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.berth.model.runtime.OciJson;
+import dev.berth.model.JsonMapping;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
@@ -24,9 +24,9 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
       try {
         String line;
         if ("json".equals(main.logFormat)) {
-          ObjectNode n = OciJson.mapper().createObjectNode();
+          ObjectNode n = JsonMapping.mapper().createObjectNode();
           n.put("level", "error").put("msg", message).put("time", Instant.now().toString());
-          line = OciJson.writeCompact(n);
+          line = JsonMapping.writeCompact(n);
         } else {
           line = "time=\"" + Instant.now() + "\" level=error msg=\"" + message.replace("\"", "\\\"") + "\"";
         }

@@ -1,6 +1,6 @@
 package dev.berth.cli.runc;
 
-import dev.berth.model.runtime.OciJson;
+import dev.berth.model.JsonMapping;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -22,7 +22,7 @@ final class EventsCommand extends ContainerCommand {
       event.put("type", "stats");
       event.put("id", id);
       event.put("data", main.runtime().stats(id));
-      System.out.println(OciJson.writeCompact(event));
+      System.out.println(JsonMapping.writeCompact(event));
       if (stats) {
         return 0;
       }

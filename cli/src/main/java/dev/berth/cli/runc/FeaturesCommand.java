@@ -1,6 +1,6 @@
 package dev.berth.cli.runc;
 
-import dev.berth.model.runtime.OciJson;
+import dev.berth.model.JsonMapping;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.process.CapabilityNames;
 import java.util.LinkedHashMap;
@@ -31,7 +31,7 @@ final class FeaturesCommand implements Callable<Integer> {
     linux.put("selinux", Map.of("enabled", false));
     f.put("linux", linux);
     f.put("annotations", Map.of("dev.berth.runtime.version", "0.1.0"));
-    System.out.println(OciJson.write(f));
+    System.out.println(JsonMapping.write(f));
     return 0;
   }
 }

@@ -1,6 +1,6 @@
 package dev.berth.cli.runc;
 
-import dev.berth.model.runtime.OciJson;
+import dev.berth.model.JsonMapping;
 import dev.berth.model.runtime.State;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -26,7 +26,7 @@ final class ListCommand implements Callable<Integer> {
     if (quiet) {
       states.forEach(s -> System.out.println(s.id()));
     } else if (format.equals("json")) {
-      System.out.println(OciJson.writeCompact(states));
+      System.out.println(JsonMapping.writeCompact(states));
     } else if (format.equals("table")) {
       System.out.printf("%-12s %-8s %-10s %-40s %-30s %s%n", "ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER");
       for (State s : states) {

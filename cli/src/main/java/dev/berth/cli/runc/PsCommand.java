@@ -1,6 +1,6 @@
 package dev.berth.cli.runc;
 
-import dev.berth.model.runtime.OciJson;
+import dev.berth.model.JsonMapping;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.util.ArrayList;
@@ -22,12 +22,12 @@ final class PsCommand extends ContainerCommand {
   public Integer call() throws Exception {
     List<Integer> pids = main.runtime().ps(id);
     if (format.equals("json")) {
-      System.out.println(OciJson.writeCompact(pids));
+      System.out.println(JsonMapping.writeCompact(pids));
       return 0;
     }
     List<String> cmd = new ArrayList<>(List.of("ps"));
     cmd.addAll(psArgs.isEmpty() ? List.of("-ef") : psArgs);
-    java.lang.Process ps = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    Process ps = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     try (BufferedReader r = new BufferedReader(new InputStreamReader(ps.getInputStream()))) {
       String header = r.readLine();
       if (header == null) {

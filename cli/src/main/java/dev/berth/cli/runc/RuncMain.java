@@ -75,7 +75,7 @@ public final class RuncMain implements Runnable {
     m.put("kill", KillCommand::new);
     m.put("delete", DeleteCommand::new);
     m.put("run", RunCommand::new);
-    m.put("exec", ExecCommand::new);
+    m.put("exec", RuncExecCommand::new);
     m.put("list", ListCommand::new);
     m.put("ps", PsCommand::new);
     m.put("pause", PauseCommand::new);

@@ -1,6 +1,6 @@
 package dev.berth.cli.runc;
 
-import dev.berth.model.runtime.OciJson;
+import dev.berth.model.JsonMapping;
 import picocli.CommandLine.Command;
 
 /** runc state: prints the runtime-spec state document. */
@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 final class StateCommand extends ContainerCommand {
   @Override
   public Integer call() throws Exception {
-    System.out.println(OciJson.write(main.runtime().state(id)));
+    System.out.println(JsonMapping.write(main.runtime().state(id)));
     return 0;
   }
 }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.cli.BerthCli;
-import dev.berth.controlplane.api.WorkloadApiVerticle;
+import dev.berth.controlplane.api.FleetApiVerticle;
 import dev.berth.controlplane.kafka.EmbeddedKafkaBroker;
 import dev.berth.controlplane.specs.WorkloadStore;
 import io.vertx.core.Vertx;
@@ -21,7 +21,7 @@ class FleetCommandsTest {
     Vertx vertx = Vertx.vertx();
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), 0);
         WorkloadStore store = WorkloadStore.open(broker.bootstrapServers())) {
-      WorkloadApiVerticle api = new WorkloadApiVerticle(store, 0);
+      FleetApiVerticle api = new FleetApiVerticle(store, 0);
       vertx.deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       String server = "http://127.0.0.1:" + api.actualPort();
       Path specs = Files.createDirectories(dir.resolve("specs"));

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.agent.images.registry.LoopbackRegistry;
 import dev.berth.cli.BerthCli;
-import dev.berth.model.runtime.OciJson;
+import dev.berth.model.JsonMapping;
 import dev.berth.runtime.bundle.BusyboxRootfs;
 import dev.berth.runtime.files.FileTrees;
 import java.nio.file.Files;
@@ -38,7 +38,7 @@ class ImageCommandLineTest {
       BerthCli.Out pulled = berth("image", "pull", "--store", other, name);
       assertEquals(0, pulled.exit(), pulled.err());
       assertTrue(berth("image", "ls", "--store", other).out().contains(name), "listed after pull");
-      var inspect = OciJson.mapper().readTree(berth("image", "inspect", "--store", other, name).out());
+      var inspect = JsonMapping.mapper().readTree(berth("image", "inspect", "--store", other, name).out());
       assertEquals("echo hi", inspect.get("config").get("config").get("Cmd").get(2).asText());
       assertTrue(inspect.get("config").get("config").get("ExposedPorts").has("80/tcp"));
 

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.berth.model.runtime.OciJson;
+import dev.berth.model.JsonMapping;
 import dev.berth.runtime.testing.BusyboxBundle;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +53,7 @@ class RuncCommandLineTest {
     BusyboxBundle b = bundle("sleep 30");
     Path pidFile = work.resolve("pid");
     assertEquals(0, runc("create", "--bundle", b.dir().toString(), "--pid-file", pidFile.toString(), "c1").exit());
-    JsonNode created = OciJson.mapper().readTree(runc("state", "c1").out());
+    JsonNode created = JsonMapping.mapper().readTree(runc("state", "c1").out());
     assertEquals("created", created.get("status").asText());
     assertEquals(Files.readString(pidFile), created.get("pid").asText());
     assertEquals(b.dir().toString(), created.get("bundle").asText());
@@ -61,10 +61,10 @@ class RuncCommandLineTest {
     assertTrue(created.has("created") && created.has("rootfs"), created.toString());
 
     assertEquals(0, runc("start", "c1").exit());
-    assertEquals("running", OciJson.mapper().readTree(runc("state", "c1").out()).get("status").asText());
-    JsonNode list = OciJson.mapper().readTree(runc("list", "--format", "json").out());
+    assertEquals("running", JsonMapping.mapper().readTree(runc("state", "c1").out()).get("status").asText());
+    JsonNode list = JsonMapping.mapper().readTree(runc("list", "--format", "json").out());
     assertEquals("c1", list.get(0).get("id").asText());
-    assertEquals(1, OciJson.mapper().readTree(runc("ps", "--format", "json", "c1").out()).size());
+    assertEquals(1, JsonMapping.mapper().readTree(runc("ps", "--format", "json", "c1").out()).size());
 
     Cli.Result refused = runc("delete", "c1");
     assertEquals(1, refused.exit());
@@ -88,7 +88,7 @@ class RuncCommandLineTest {
     assertTrue(runc("state", "c2").out().contains("\"paused\""));
     assertEquals(1, runc("start", "c2").exit());
     assertEquals(0, runc("resume", "c2").exit());
-    JsonNode event = OciJson.mapper().readTree(runc("events", "--stats", "c2").out());
+    JsonNode event = JsonMapping.mapper().readTree(runc("events", "--stats", "c2").out());
     assertEquals("stats", event.get("type").asText());
     assertTrue(event.get("data").get("pids").get("current").asInt() >= 1, event.toString());
     assertEquals(0, runc("delete", "-f", "c2").exit());
@@ -115,12 +115,12 @@ class RuncCommandLineTest {
   void specWritesTheDefaultConfigOnceAndFeaturesDescribeTheRuntime() throws Exception {
     Path dir = Files.createDirectories(work.resolve("newbundle"));
     assertEquals(0, runc("spec", "--bundle", dir.toString()).exit());
-    JsonNode spec = OciJson.mapper().readTree(dir.resolve("config.json").toFile());
+    JsonNode spec = JsonMapping.mapper().readTree(dir.resolve("config.json").toFile());
     assertEquals("sh", spec.get("process").get("args").get(0).asText());
     Cli.Result again = runc("spec", "--bundle", dir.toString());
     assertEquals(1, again.exit());
     assertTrue(again.err().contains("exists. Remove it first"), again.err());
-    JsonNode features = OciJson.mapper().readTree(Cli.run("features").out());
+    JsonNode features = JsonMapping.mapper().readTree(Cli.run("features").out());
     assertEquals("1.2.0", features.get("ociVersionMax").asText());
     assertTrue(features.get("linux").get("namespaces").toString().contains("user"));
   }
@@ -149,7 +149,7 @@ class RuncCommandLineTest {
     Cli.Result dup = runc("create", "--bundle", ok.dir().toString(), "taken");
     assertEquals(1, dup.exit());
     assertTrue(dup.err().contains("already exists"), dup.err());
-    assertEquals("created", OciJson.mapper().readTree(runc("state", "taken").out()).get("status").asText());
+    assertEquals("created", JsonMapping.mapper().readTree(runc("state", "taken").out()).get("status").asText());
   }
 
   private void expectFailure(BusyboxBundle b, String message) {
@@ -165,7 +165,7 @@ class RuncCommandLineTest {
     Path log = work.resolve("log.json");
     Cli.Result r = Cli.run("--root", root, "--log", log.toString(), "--log-format", "json", "state", "ghost");
     assertEquals(1, r.exit());
-    JsonNode line = OciJson.mapper().readTree(Files.readString(log));
+    JsonNode line = JsonMapping.mapper().readTree(Files.readString(log));
     assertEquals("error", line.get("level").asText());
     assertEquals("container \"ghost\" does not exist", line.get("msg").asText());
   }

@@ -52,7 +52,7 @@ final class NodeProxy {
       if (!ctx.response().headWritten()) {
         int status = e instanceof NoSuchContainer ? 404 : 502;
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-            .end(dev.berth.model.runtime.OciJson.mapper().createObjectNode().put("error", e.getMessage()).toString());
+            .end(dev.berth.model.JsonMapping.mapper().createObjectNode().put("error", e.getMessage()).toString());
       } else if (!ctx.response().ended()) {
         ctx.response().reset();
       }

@@ -2,7 +2,7 @@ package dev.berth.controlplane.scheduler;
 
 import dev.berth.controlplane.specs.StoredWorkload;
 import dev.berth.model.fleet.Quantity;
-import dev.berth.model.fleet.Resources;
+import dev.berth.model.fleet.ResourceRequests;
 import dev.berth.model.fleet.WorkloadSpec;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -95,12 +95,12 @@ public final class Placer {
   }
 
   private static long cpu(WorkloadSpec spec) {
-    Resources r = spec.resources() == null ? null : spec.resources().requests();
+    ResourceRequests r = spec.resources() == null ? null : spec.resources().requests();
     return r == null || r.cpu() == null ? 0 : Quantity.millicores(r.cpu());
   }
 
   private static long memory(WorkloadSpec spec) {
-    Resources r = spec.resources() == null ? null : spec.resources().requests();
+    ResourceRequests r = spec.resources() == null ? null : spec.resources().requests();
     return r == null || r.memory() == null ? 0 : Quantity.bytes(r.memory());
   }
 

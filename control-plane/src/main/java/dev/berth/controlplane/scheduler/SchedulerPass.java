@@ -6,7 +6,7 @@ import dev.berth.controlplane.specs.WorkloadStore;
 import dev.berth.model.fleet.Assignment;
 import dev.berth.model.fleet.NodeRecord;
 import dev.berth.model.fleet.Quantity;
-import dev.berth.model.fleet.Resources;
+import dev.berth.model.fleet.ResourceRequests;
 import dev.berth.model.fleet.WorkloadSpec;
 import java.util.HashMap;
 import java.util.List;
@@ -52,7 +52,7 @@ public final class SchedulerPass {
   }
 
   static Assignment assignment(Placement p, WorkloadSpec spec) {
-    Resources limits = spec.resources() == null ? null : spec.resources().limits();
+    ResourceRequests limits = spec.resources() == null ? null : spec.resources().limits();
     Long cpu = limits == null || limits.cpu() == null ? null : Quantity.millicores(limits.cpu());
     Long memory = limits == null || limits.memory() == null ? null : Quantity.bytes(limits.memory());
     return new Assignment(p.containerId(), p.node(), p.workload(), p.generation(), spec.image(), spec.command(),

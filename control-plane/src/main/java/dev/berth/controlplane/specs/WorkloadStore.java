@@ -3,7 +3,7 @@ package dev.berth.controlplane.specs;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.model.fleet.WorkloadSpec;
 import dev.berth.model.fleet.WorkloadSpecs;
-import dev.berth.model.runtime.OciJson;
+import dev.berth.model.JsonMapping;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -34,7 +34,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class WorkloadStore implements AutoCloseable {
   public static final String TOPIC = "berth.workloads";
-  private static final ObjectMapper JSON = OciJson.mapper();
+  private static final ObjectMapper JSON = JsonMapping.mapper();
 
   private final KafkaProducer<String, byte[]> producer;
   private final KafkaConsumer<String, byte[]> consumer;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.controlplane.kafka.EmbeddedKafkaBroker;
 import dev.berth.controlplane.specs.WorkloadStore;
-import dev.berth.model.runtime.OciJson;
+import dev.berth.model.JsonMapping;
 import io.vertx.core.Vertx;
 import dev.berth.controlplane.testing.StrictVertx;
 import io.vertx.core.buffer.Buffer;
@@ -52,7 +52,7 @@ class WorkloadApiTest {
 
   private static Api api() throws Exception {
     WorkloadStore store = await(vertx.executeBlocking(() -> WorkloadStore.open(broker.bootstrapServers())));
-    WorkloadApiVerticle v = new WorkloadApiVerticle(store, 0);
+    FleetApiVerticle v = new FleetApiVerticle(store, 0);
     String id = await(vertx.deployVerticle(v));
     return new Api(WebClient.create(vertx), v.actualPort(), store, id);
   }
@@ -72,7 +72,7 @@ class WorkloadApiTest {
   }
 
   private static JsonNode json(HttpResponse<Buffer> r) throws Exception {
-    return OciJson.mapper().readTree(r.bodyAsString());
+    return JsonMapping.mapper().readTree(r.bodyAsString());
   }
 
   @Test

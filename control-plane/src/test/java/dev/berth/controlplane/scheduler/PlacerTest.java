@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.controlplane.specs.StoredWorkload;
 import dev.berth.model.fleet.ResourceRequirements;
-import dev.berth.model.fleet.Resources;
+import dev.berth.model.fleet.ResourceRequests;
 import dev.berth.model.fleet.WorkloadSpec;
 import java.util.HashMap;
 import java.util.List;
@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class PlacerTest {
   private static StoredWorkload workload(String name, int replicas, long generation, String cpu, String memory,
       Map<String, String> selector) {
-    ResourceRequirements res = new ResourceRequirements(new Resources(cpu, memory), null);
+    ResourceRequirements res = new ResourceRequirements(new ResourceRequests(cpu, memory), null);
     return new StoredWorkload(new WorkloadSpec(name, "busybox", null, null, null, replicas, res, null, null, selector),
         generation);
   }

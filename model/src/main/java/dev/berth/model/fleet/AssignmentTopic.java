@@ -1,6 +1,6 @@
 package dev.berth.model.fleet;
 
-import dev.berth.model.runtime.OciJson;
+import dev.berth.model.JsonMapping;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.regex.Pattern;
@@ -29,7 +29,7 @@ public final class AssignmentTopic {
 
   public static byte[] encode(Assignment a) {
     try {
-      return OciJson.mapper().writeValueAsBytes(a);
+      return JsonMapping.mapper().writeValueAsBytes(a);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -37,7 +37,7 @@ public final class AssignmentTopic {
 
   public static Assignment decode(byte[] value) {
     try {
-      return OciJson.mapper().readValue(value, Assignment.class);
+      return JsonMapping.mapper().readValue(value, Assignment.class);
     } catch (IOException e) {
       throw new UncheckedIOException("unreadable record on " + TOPIC, e);
     }

@@ -1,6 +1,6 @@
 package dev.berth.model.fleet;
 
-import dev.berth.model.runtime.OciJson;
+import dev.berth.model.JsonMapping;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -16,7 +16,7 @@ public final class EventTopic {
 
   public static byte[] encode(FleetEvent e) {
     try {
-      return OciJson.mapper().writeValueAsBytes(e);
+      return JsonMapping.mapper().writeValueAsBytes(e);
     } catch (IOException ex) {
       throw new UncheckedIOException(ex);
     }
@@ -24,7 +24,7 @@ public final class EventTopic {
 
   public static FleetEvent decode(byte[] value) {
     try {
-      return OciJson.mapper().readValue(value, FleetEvent.class);
+      return JsonMapping.mapper().readValue(value, FleetEvent.class);
     } catch (IOException e) {
       throw new UncheckedIOException("unreadable record on " + TOPIC, e);
     }

@@ -121,8 +121,8 @@ public final class WorkloadSpecs {
     if (s.resources() != null) {
       check(errors, "resources.requests", s.resources().requests());
       check(errors, "resources.limits", s.resources().limits());
-      Resources req = s.resources().requests();
-      Resources lim = s.resources().limits();
+      ResourceRequests req = s.resources().requests();
+      ResourceRequests lim = s.resources().limits();
       if (req != null && lim != null && errors.isEmpty()) {
         if (req.cpu() != null && lim.cpu() != null && Quantity.millicores(req.cpu()) > Quantity.millicores(lim.cpu())) {
           errors.add(new ValidationError("resources.requests.cpu", "must not exceed resources.limits.cpu"));
@@ -135,7 +135,7 @@ public final class WorkloadSpecs {
     return errors;
   }
 
-  private static void check(List<ValidationError> errors, String path, Resources r) {
+  private static void check(List<ValidationError> errors, String path, ResourceRequests r) {
     if (r == null) {
       return;
     }

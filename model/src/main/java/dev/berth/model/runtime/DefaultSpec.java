@@ -1,5 +1,7 @@
 package dev.berth.model.runtime;
 
+import dev.berth.model.JsonMapping;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -19,7 +21,7 @@ public final class DefaultSpec {
 
   public static Spec create() {
     try {
-      return OciJson.mapper().readValue(json(), Spec.class);
+      return JsonMapping.mapper().readValue(json(), Spec.class);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -8,7 +8,7 @@ import java.util.Map;
 /** The runtime-spec config.json of a bundle. */
 public record Spec(
     String ociVersion,
-    Process process,
+    ContainerProcess process,
     Root root,
     String hostname,
     String domainname,

@@ -83,7 +83,7 @@ public final class SpecValidator {
     }
   }
 
-  private void checkProcess(Process process) {
+  private void checkProcess(ContainerProcess process) {
     if (process.args() == null || process.args().isEmpty()) {
       error("process.args", "must contain at least one entry");
     }

@@ -3,7 +3,7 @@ package dev.berth.model.image;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.berth.model.runtime.OciJson;
+import dev.berth.model.JsonMapping;
 import org.junit.jupiter.api.Test;
 
 class ImageJsonTest {
@@ -17,11 +17,11 @@ class ImageJsonTest {
 
   @Test
   void aManifestReadsIntoTypedFieldsAndWritesBackEqual() throws Exception {
-    Manifest m = OciJson.mapper().readValue(MANIFEST, Manifest.class);
+    Manifest m = JsonMapping.mapper().readValue(MANIFEST, Manifest.class);
     assertEquals(2, m.schemaVersion());
     assertEquals(32654L, m.layers().get(0).size());
     assertEquals("sha256", m.config().digest().algorithm());
-    assertEquals(OciJson.mapper().readTree(MANIFEST), OciJson.mapper().readTree(OciJson.writeCompact(m)));
+    assertEquals(JsonMapping.mapper().readTree(MANIFEST), JsonMapping.mapper().readTree(JsonMapping.writeCompact(m)));
   }
 
   @Test
@@ -30,16 +30,16 @@ class ImageJsonTest {
         + "\"Env\":[\"PATH=/bin\"],\"Entrypoint\":[\"/bin/sh\"],\"Cmd\":[\"-c\",\"echo\"],\"WorkingDir\":\"/w\","
         + "\"ExposedPorts\":{\"80/tcp\":{}},\"Labels\":{\"a\":\"b\"}},"
         + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"sha256:" + "b".repeat(64) + "\"]}}";
-    ImageConfig c = OciJson.mapper().readValue(json, ImageConfig.class);
+    ImageConfig c = JsonMapping.mapper().readValue(json, ImageConfig.class);
     assertEquals("1000:1000", c.config().user());
     assertEquals("/w", c.config().workingDir());
     assertEquals("sha256:" + "b".repeat(64), c.rootfs().diffIds().get(0).toString());
-    assertEquals(OciJson.mapper().readTree(json), OciJson.mapper().readTree(OciJson.writeCompact(c)));
+    assertEquals(JsonMapping.mapper().readTree(json), JsonMapping.mapper().readTree(JsonMapping.writeCompact(c)));
   }
 
   @Test
   void aDigestIsCheckedWhenRead() {
-    Exception e = assertThrows(Exception.class, () -> OciJson.mapper().readValue(
+    Exception e = assertThrows(Exception.class, () -> JsonMapping.mapper().readValue(
         "{\"mediaType\":\"x\",\"digest\":\"sha256:123\",\"size\":1}", Descriptor.class));
     assertEquals(true, e.getMessage().contains("invalid sha256 digest \"123\""), e.getMessage());
   }

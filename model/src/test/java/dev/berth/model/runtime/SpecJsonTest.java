@@ -1,5 +1,7 @@
 package dev.berth.model.runtime;
 
+import dev.berth.model.JsonMapping;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,15 +22,15 @@ class SpecJsonTest {
 
   @Test
   void theSpecsOwnExampleReadsAndWritesBackEqual() throws Exception {
-    Spec spec = OciJson.mapper().readValue(example(), Spec.class);
-    JsonNode original = OciJson.mapper().readTree(example());
-    JsonNode written = OciJson.mapper().readTree(OciJson.write(spec));
+    Spec spec = JsonMapping.mapper().readValue(example(), Spec.class);
+    JsonNode original = JsonMapping.mapper().readTree(example());
+    JsonNode written = JsonMapping.mapper().readTree(JsonMapping.write(spec));
     assertEquals(original, written);
   }
 
   @Test
   void theExampleIsReadIntoTypedFields() throws Exception {
-    Spec spec = OciJson.mapper().readValue(example(), Spec.class);
+    Spec spec = JsonMapping.mapper().readValue(example(), Spec.class);
     assertEquals(536870912L, spec.linux().resources().memory().limit());
     assertEquals("2-3", spec.linux().resources().cpu().cpus());
     assertEquals(32771L, spec.linux().resources().pids().limit());
@@ -43,15 +45,15 @@ class SpecJsonTest {
         + "\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\",\"scheduler\":{\"policy\":\"SCHED_OTHER\"}},"
         + "\"root\":{\"path\":\"rootfs\",\"x-vendor\":true},"
         + "\"linux\":{\"intelRdt\":{\"closID\":\"g1\"},\"resources\":{\"memory\":{\"limit\":1,\"newKnob\":2}}}}";
-    Spec spec = OciJson.mapper().readValue(json, Spec.class);
-    assertEquals(OciJson.mapper().readTree(json), OciJson.mapper().readTree(OciJson.writeCompact(spec)));
+    Spec spec = JsonMapping.mapper().readValue(json, Spec.class);
+    assertEquals(JsonMapping.mapper().readTree(json), JsonMapping.mapper().readTree(JsonMapping.writeCompact(spec)));
   }
 
   @Test
   void invalidJsonNamesTheFileAndLine(@TempDir Path dir) throws Exception {
     Path config = dir.resolve("config.json");
     Files.writeString(config, "{\n \"ociVersion\": \"1.2.0\",\n \"process\": [\n");
-    InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> OciJson.readSpec(config));
+    InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> JsonMapping.readSpec(config));
     assertTrue(e.getMessage().contains(config.toString()), e.getMessage());
     assertTrue(e.getMessage().contains("line 3"), e.getMessage());
   }

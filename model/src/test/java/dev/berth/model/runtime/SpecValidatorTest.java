@@ -1,5 +1,7 @@
 package dev.berth.model.runtime;
 
+import dev.berth.model.JsonMapping;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class SpecValidatorTest {
   private static List<String> errorsOf(String json) throws Exception {
-    Spec spec = OciJson.mapper().readValue(json, Spec.class);
+    Spec spec = JsonMapping.mapper().readValue(json, Spec.class);
     return SpecValidator.validate(spec).stream().map(ValidationError::toString).collect(Collectors.toList());
   }
 
@@ -22,7 +24,7 @@ class SpecValidatorTest {
 
   @Test
   void theSpecsExampleIsValid() throws Exception {
-    Spec spec = OciJson.mapper().readValue(getClass().getResourceAsStream("/runtime-spec-example.json"), Spec.class);
+    Spec spec = JsonMapping.mapper().readValue(getClass().getResourceAsStream("/runtime-spec-example.json"), Spec.class);
     assertEquals(List.of(), SpecValidator.validate(spec));
   }
 

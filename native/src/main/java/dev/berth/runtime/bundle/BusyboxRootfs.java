@@ -22,7 +22,7 @@ public final class BusyboxRootfs {
     }
     Files.copy(BUSYBOX, target.resolve("bin/busybox"), StandardCopyOption.COPY_ATTRIBUTES,
         StandardCopyOption.REPLACE_EXISTING);
-    java.lang.Process list = new ProcessBuilder(BUSYBOX.toString(), "--list").start();
+    Process list = new ProcessBuilder(BUSYBOX.toString(), "--list").start();
     for (String applet : new String(list.getInputStream().readAllBytes()).split("\n")) {
       Path link = target.resolve("bin").resolve(applet.trim());
       if (!applet.isBlank() && !applet.trim().equals("busybox") && !Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {

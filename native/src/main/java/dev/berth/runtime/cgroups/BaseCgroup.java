@@ -1,5 +1,7 @@
 package dev.berth.runtime.cgroups;
 
+import dev.berth.model.runtime.Resources;
+import dev.berth.runtime.ContainerException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -22,6 +24,32 @@ abstract class BaseCgroup implements Cgroup {
   @Override
   public List<String> createdAncestors() {
     return created.stream().filter(p -> !p.equals(path)).toList();
+  }
+
+  /** Removes, when empty, the directories a create made (deepest first): a failed create leaves nothing. */
+  abstract void removeCreated(List<String> created);
+
+  /** The directory work of one driver's create. */
+  interface DirectoryMaker {
+    void make() throws ContainerException;
+  }
+
+  /**
+   * The create every driver shares: make the directories (recording each in {@code created}), apply the
+   * resources, or on any failure remove what was made and rethrow.
+   */
+  static <C extends BaseCgroup> C create(C cgroup, List<String> created, DirectoryMaker dirs, Resources resources)
+      throws ContainerException {
+    try {
+      dirs.make();
+      if (resources != null) {
+        cgroup.apply(resources);
+      }
+      return cgroup;
+    } catch (ContainerException | RuntimeException e) {
+      cgroup.removeCreated(created);
+      throw e;
+    }
   }
 
   /** Visits cgroup paths deepest first, the only order in which they can be removed. */

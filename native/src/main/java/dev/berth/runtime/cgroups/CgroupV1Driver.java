@@ -35,8 +35,7 @@ public final class CgroupV1Driver implements CgroupDriver {
   public Cgroup create(String requested, Resources resources) throws ContainerException {
     String path = CgroupPaths.clean(requested);
     List<String> created = new ArrayList<>();
-    V1Cgroup cgroup = new V1Cgroup(path, created);
-    try {
+    return BaseCgroup.create(new V1Cgroup(path, created), created, () -> {
       for (CgroupHierarchies.Hierarchy h : hierarchies) {
         for (int attempt = 0; ; attempt++) {
           try {
@@ -49,14 +48,7 @@ public final class CgroupV1Driver implements CgroupDriver {
           }
         }
       }
-      if (resources != null) {
-        cgroup.apply(resources);
-      }
-      return cgroup;
-    } catch (ContainerException | RuntimeException e) {
-      cgroup.destroyQuietly(created);
-      throw e;
-    }
+    }, resources);
   }
 
   /** A parent directory vanished while creating: the caller retries. */
@@ -294,7 +286,8 @@ public final class CgroupV1Driver implements CgroupDriver {
       }
     }
 
-    void destroyQuietly(List<String> created) {
+    @Override
+    void removeCreated(List<String> created) {
       for (CgroupHierarchies.Hierarchy h : hierarchies) {
         deepestFirst(created, a -> CgroupFiles.rmdirIfEmpty(dirOf(h, a)));
       }

@@ -40,8 +40,7 @@ public final class CgroupV2Driver implements CgroupDriver {
     List<String> available = Arrays.asList(CgroupFiles.read(root.resolve("cgroup.controllers")).split("\\s+"));
     String enable = WANTED.stream().filter(available::contains).map(c -> "+" + c).collect(Collectors.joining(" "));
     List<String> created = new ArrayList<>();
-    V2Cgroup cgroup = new V2Cgroup(path, created);
-    try {
+    return BaseCgroup.create(new V2Cgroup(path, created), created, () -> {
       String current = "";
       Path parent = root;
       for (String part : path.split("/")) {
@@ -66,14 +65,7 @@ public final class CgroupV2Driver implements CgroupDriver {
         }
         parent = dir;
       }
-      if (resources != null) {
-        cgroup.apply(resources);
-      }
-      return cgroup;
-    } catch (ContainerException | RuntimeException e) {
-      cgroup.removeCreated(created);
-      throw e;
-    }
+    }, resources);
   }
 
   @Override
@@ -226,6 +218,7 @@ public final class CgroupV2Driver implements CgroupDriver {
       removeCreated(createdAncestors);
     }
 
+    @Override
     void removeCreated(List<String> all) {
       deepestFirst(all, a -> {
         clearFakeFiles(dirOf(a));

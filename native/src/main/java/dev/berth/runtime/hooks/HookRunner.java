@@ -1,7 +1,7 @@
 package dev.berth.runtime.hooks;
 
 import dev.berth.model.runtime.Hook;
-import dev.berth.model.runtime.OciJson;
+import dev.berth.model.JsonMapping;
 import dev.berth.model.runtime.State;
 import dev.berth.runtime.ContainerException;
 import java.io.IOException;
@@ -21,7 +21,7 @@ public final class HookRunner {
     if (hooks == null) {
       return;
     }
-    byte[] stdin = OciJson.writeCompact(state).getBytes(StandardCharsets.UTF_8);
+    byte[] stdin = JsonMapping.writeCompact(state).getBytes(StandardCharsets.UTF_8);
     for (int i = 0; i < hooks.size(); i++) {
       runOne(phase + "[" + i + "]", hooks.get(i), stdin);
     }
@@ -46,7 +46,7 @@ public final class HookRunner {
         }
       }
     }
-    java.lang.Process p;
+    Process p;
     try {
       p = pb.start();
     } catch (IOException e) {

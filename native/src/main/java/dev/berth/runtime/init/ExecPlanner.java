@@ -1,7 +1,7 @@
 package dev.berth.runtime.init;
 
 import dev.berth.model.runtime.LinuxNamespace;
-import dev.berth.model.runtime.Process;
+import dev.berth.model.runtime.ContainerProcess;
 import dev.berth.model.runtime.Spec;
 import dev.berth.runtime.ContainerException;
 import java.util.List;
@@ -11,7 +11,7 @@ public final class ExecPlanner {
   private ExecPlanner() {}
 
   /** A plan that joins every namespace of the container whose init process is {@code pid}. */
-  public static InitPlan plan(Spec container, int pid, Process process, String consoleSocket)
+  public static InitPlan plan(Spec container, int pid, ContainerProcess process, String consoleSocket)
       throws ContainerException {
     InitPlan plan = new InitPlan(InitPlan.Mode.EXEC).cloneFlags(0).monitor();
     List<LinuxNamespace> namespaces = container.linux() == null || container.linux().namespaces() == null
@@ -32,11 +32,11 @@ public final class ExecPlanner {
    * As runc: the privileges an exec'd process leaves out are the container's own (capabilities,
    * no_new_privs, rlimits, AppArmor and SELinux labels), never more than it has.
    */
-  static Process withContainerDefaults(Process p, Process container) {
+  static ContainerProcess withContainerDefaults(ContainerProcess p, ContainerProcess container) {
     if (container == null) {
       return p;
     }
-    return new Process(p.terminal(), p.consoleSize(), p.user(), p.args(), p.commandLine(), p.env(), p.cwd(),
+    return new ContainerProcess(p.terminal(), p.consoleSize(), p.user(), p.args(), p.commandLine(), p.env(), p.cwd(),
         p.capabilities() != null ? p.capabilities() : container.capabilities(),
         p.rlimits() != null && !p.rlimits().isEmpty() ? p.rlimits() : container.rlimits(),
         p.noNewPrivileges() != null ? p.noNewPrivileges() : container.noNewPrivileges(),

@@ -22,10 +22,10 @@ import java.util.concurrent.TimeUnit;
 public final class InitSession implements AutoCloseable {
   private final Path socketPath;
   private final ServerSocketChannel server;
-  private final java.lang.Process helper;
+  private final Process helper;
   private SocketChannel channel;
 
-  private InitSession(Path socketPath, ServerSocketChannel server, java.lang.Process helper) {
+  private InitSession(Path socketPath, ServerSocketChannel server, Process helper) {
     this.socketPath = socketPath;
     this.server = server;
     this.helper = helper;
@@ -53,7 +53,7 @@ public final class InitSession implements AutoCloseable {
       Files.deleteIfExists(socketPath);
       server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
       server.bind(UnixDomainSocketAddress.of(socketPath));
-      java.lang.Process helper = new ProcessBuilder(InitBinary.path().toString(), socketPath.toString())
+      Process helper = new ProcessBuilder(InitBinary.path().toString(), socketPath.toString())
           .redirectInput(stdio.in()).redirectOutput(stdio.out()).redirectError(stdio.err()).start();
       return new InitSession(socketPath, server, helper);
     } catch (IOException e) {
@@ -83,7 +83,7 @@ public final class InitSession implements AutoCloseable {
 
   private void accept() throws IOException, ContainerException {
     // A plain blocking accept; if berth-init dies before connecting, closing the server ends the wait.
-    CompletableFuture<java.lang.Process> died = helper.onExit();
+    CompletableFuture<Process> died = helper.onExit();
     died.thenRun(() -> closeQuietly(server));
     try {
       channel = server.accept();
@@ -97,7 +97,7 @@ public final class InitSession implements AutoCloseable {
     Files.deleteIfExists(socketPath);
   }
 
-  public java.lang.Process helper() {
+  public Process helper() {
     return helper;
   }
 

@@ -1,7 +1,7 @@
 package dev.berth.runtime.init;
 
 import dev.berth.model.runtime.Capabilities;
-import dev.berth.model.runtime.Process;
+import dev.berth.model.runtime.ContainerProcess;
 import dev.berth.model.runtime.Rlimit;
 import dev.berth.runtime.ContainerException;
 import dev.berth.runtime.process.CapabilityNames;
@@ -11,7 +11,7 @@ import dev.berth.runtime.process.RlimitNames;
 public final class ProcessPlanner {
   private ProcessPlanner() {}
 
-  public static void plan(InitPlan plan, Process process) throws ContainerException {
+  public static void plan(InitPlan plan, ContainerProcess process) throws ContainerException {
     if (process.args() == null || process.args().isEmpty()) {
       throw new ContainerException("process.args must contain at least one entry");
     }

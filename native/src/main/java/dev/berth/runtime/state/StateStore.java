@@ -1,7 +1,7 @@
 package dev.berth.runtime.state;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.berth.model.runtime.OciJson;
+import dev.berth.model.JsonMapping;
 import dev.berth.runtime.ContainerException;
 import dev.berth.runtime.ContainerNotFoundException;
 import java.io.IOException;
@@ -33,7 +33,7 @@ import java.util.stream.Stream;
  */
 public final class StateStore {
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.+-]{0,1023}");
-  private static final ObjectMapper JSON = OciJson.mapper();
+  private static final ObjectMapper JSON = JsonMapping.mapper();
 
   /** 0700 and 0600, as runc keeps its state: only root may read a container's config and env. */
   private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_DIR =

@@ -4,7 +4,7 @@ import dev.berth.runtime.files.FileTrees;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.model.runtime.DefaultSpec;
-import dev.berth.model.runtime.OciJson;
+import dev.berth.model.JsonMapping;
 import dev.berth.runtime.bundle.BusyboxRootfs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,7 +32,7 @@ public final class BusyboxBundle {
     try {
       Path dir = Files.createDirectories(parent.resolve(name));
       copyTree(template(), dir.resolve("rootfs"));
-      ObjectNode config = (ObjectNode) OciJson.mapper().readTree(DefaultSpec.json());
+      ObjectNode config = (ObjectNode) JsonMapping.mapper().readTree(DefaultSpec.json());
       ObjectNode process = (ObjectNode) config.get("process");
       process.put("terminal", false);
       ArrayNode args = process.putArray("args");
@@ -68,7 +68,7 @@ public final class BusyboxBundle {
 
   private void write() {
     try {
-      Files.writeString(dir.resolve("config.json"), OciJson.write(config));
+      Files.writeString(dir.resolve("config.json"), JsonMapping.write(config));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

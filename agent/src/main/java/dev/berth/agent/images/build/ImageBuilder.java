@@ -11,7 +11,7 @@ import dev.berth.model.image.ImageReference;
 import dev.berth.model.image.Manifest;
 import dev.berth.model.image.MediaTypes;
 import dev.berth.model.image.RootFs;
-import dev.berth.model.runtime.OciJson;
+import dev.berth.model.JsonMapping;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -72,7 +72,7 @@ public final class ImageBuilder {
     ImageConfig config = new ImageConfig(now, null, "amd64", "linux", null, null, cc,
         new RootFs("layers", layers.stream().map(Layer::diffId).toList(), null),
         sources.stream().map(s -> new History(now, "berth image build " + s, null, null, null, null)).toList(), null);
-    byte[] configBytes = OciJson.mapper().writeValueAsBytes(config);
+    byte[] configBytes = JsonMapping.mapper().writeValueAsBytes(config);
     Digest configDigest = images.content().put(configBytes);
     Manifest manifest = new Manifest(2, MediaTypes.OCI_MANIFEST, null,
         new Descriptor(MediaTypes.OCI_CONFIG, configDigest, (long) configBytes.length, null, null, null, null, null,
@@ -80,7 +80,7 @@ public final class ImageBuilder {
         layers.stream().map(l -> new Descriptor(MediaTypes.OCI_LAYER_GZIP, l.digest(), l.size(), null, null, null,
             null, null, null)).toList(),
         null, null, null);
-    byte[] manifestBytes = OciJson.mapper().writeValueAsBytes(manifest);
+    byte[] manifestBytes = JsonMapping.mapper().writeValueAsBytes(manifest);
     Digest manifestDigest = images.content().put(manifestBytes);
     Descriptor descriptor = new Descriptor(MediaTypes.OCI_MANIFEST, manifestDigest, (long) manifestBytes.length,
         null, null, null, null, null, null);

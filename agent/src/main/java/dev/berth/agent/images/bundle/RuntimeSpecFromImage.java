@@ -3,7 +3,7 @@ package dev.berth.agent.images.bundle;
 import dev.berth.model.image.ContainerConfig;
 import dev.berth.model.image.ImageConfig;
 import dev.berth.model.runtime.DefaultSpec;
-import dev.berth.model.runtime.Process;
+import dev.berth.model.runtime.ContainerProcess;
 import dev.berth.model.runtime.Root;
 import dev.berth.model.runtime.Spec;
 import dev.berth.model.runtime.User;
@@ -56,8 +56,8 @@ public final class RuntimeSpecFromImage {
     }
     ImageUser user = ImageUser.resolve(c.user(), rootfs);
     Spec base = DefaultSpec.create();
-    Process p = base.process();
-    Process process = new Process(false, null, new User(user.uid(), user.gid(), null, user.additionalGids(), null,
+    ContainerProcess p = base.process();
+    ContainerProcess process = new ContainerProcess(false, null, new User(user.uid(), user.gid(), null, user.additionalGids(), null,
         null), argv, null, env, c.workingDir() == null || c.workingDir().isEmpty() ? "/" : c.workingDir(),
         p.capabilities(), p.rlimits(), p.noNewPrivileges(), null, null, null, null);
     Map<String, String> annotations = new LinkedHashMap<>();

@@ -9,7 +9,7 @@ import dev.berth.model.image.ImageIndex;
 import dev.berth.model.image.ImageReference;
 import dev.berth.model.image.Manifest;
 import dev.berth.model.image.MediaTypes;
-import dev.berth.model.runtime.OciJson;
+import dev.berth.model.JsonMapping;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +49,7 @@ public final class OciLayout {
     List<Descriptor> entries = new ArrayList<>();
     Path indexFile = dir.resolve("index.json");
     if (Files.exists(indexFile)) {
-      for (Descriptor e : OciJson.mapper().readValue(indexFile.toFile(), ImageIndex.class).manifests()) {
+      for (Descriptor e : JsonMapping.mapper().readValue(indexFile.toFile(), ImageIndex.class).manifests()) {
         if (e.annotations() == null || !refName.equals(e.annotations().get(REF_NAME))) {
           entries.add(e);
         }
@@ -62,7 +62,7 @@ public final class OciLayout {
     entries.add(entry);
     ImageIndex index = new ImageIndex(2, MediaTypes.OCI_INDEX, null, entries, null, null, null);
     Path tmp = dir.resolve("index.json.tmp");
-    Files.write(tmp, OciJson.mapper().writeValueAsBytes(index));
+    Files.write(tmp, JsonMapping.mapper().writeValueAsBytes(index));
     Files.move(tmp, indexFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     return entry;
   }
@@ -73,11 +73,11 @@ public final class OciLayout {
     if (!Files.isRegularFile(layoutFile)) {
       throw new IOException(dir + " is not an OCI image layout: no oci-layout file");
     }
-    JsonNode layout = OciJson.mapper().readTree(layoutFile.toFile());
+    JsonNode layout = JsonMapping.mapper().readTree(layoutFile.toFile());
     if (!"1.0.0".equals(layout.path("imageLayoutVersion").asText())) {
       throw new IOException(layoutFile + ": unsupported imageLayoutVersion " + layout.path("imageLayoutVersion"));
     }
-    ImageIndex index = OciJson.mapper().readValue(dir.resolve("index.json").toFile(), ImageIndex.class);
+    ImageIndex index = JsonMapping.mapper().readValue(dir.resolve("index.json").toFile(), ImageIndex.class);
     List<Descriptor> candidates = index.manifests().stream().filter(d -> refName == null
         || (d.annotations() != null && refName.equals(d.annotations().get(REF_NAME)))).toList();
     if (candidates.size() != 1) {
@@ -119,10 +119,10 @@ public final class OciLayout {
 
   private List<Descriptor> children(Descriptor d) throws IOException, ContentStoreException {
     if (MediaTypes.isIndex(d.mediaType())) {
-      return OciJson.mapper().readValue(images.content().read(d.digest()), ImageIndex.class).manifests();
+      return JsonMapping.mapper().readValue(images.content().read(d.digest()), ImageIndex.class).manifests();
     }
     if (MediaTypes.isManifest(d.mediaType())) {
-      Manifest m = OciJson.mapper().readValue(images.content().read(d.digest()), Manifest.class);
+      Manifest m = JsonMapping.mapper().readValue(images.content().read(d.digest()), Manifest.class);
       List<Descriptor> out = new ArrayList<>(m.layers());
       out.add(m.config());
       return out;

@@ -10,7 +10,7 @@ import dev.berth.model.image.ImageReference;
 import dev.berth.model.image.Manifest;
 import dev.berth.model.image.MediaTypes;
 import dev.berth.model.image.Platform;
-import dev.berth.model.runtime.OciJson;
+import dev.berth.model.JsonMapping;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,7 +85,7 @@ public final class ImagePuller {
 
   private static <T> T read(byte[] json, Class<T> type, ImageReference ref) throws RegistryException {
     try {
-      return OciJson.mapper().readValue(json, type);
+      return JsonMapping.mapper().readValue(json, type);
     } catch (IOException | IllegalArgumentException e) {
       throw new RegistryException(ref + ": invalid " + type.getSimpleName() + ": " + e.getMessage(), 0);
     }

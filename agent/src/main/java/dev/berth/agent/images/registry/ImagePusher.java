@@ -8,7 +8,7 @@ import dev.berth.model.image.ImageIndex;
 import dev.berth.model.image.ImageReference;
 import dev.berth.model.image.Manifest;
 import dev.berth.model.image.MediaTypes;
-import dev.berth.model.runtime.OciJson;
+import dev.berth.model.JsonMapping;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +35,7 @@ public final class ImagePusher {
         .orElseThrow(() -> new ContentStoreException("no image named " + source + " in the store"));
     int[] counts = new int[3];
     if (MediaTypes.isIndex(top.mediaType())) {
-      ImageIndex index = OciJson.mapper().readValue(images.content().read(top.digest()), ImageIndex.class);
+      ImageIndex index = JsonMapping.mapper().readValue(images.content().read(top.digest()), ImageIndex.class);
       for (Descriptor m : index.manifests()) {
         pushManifest(m, target, m.digest().toString(), mountFrom, progress, counts);
       }
@@ -50,7 +50,7 @@ public final class ImagePusher {
   private void pushManifest(Descriptor d, ImageReference target, String reference, String mountFrom,
       PullProgress progress, int[] counts) throws RegistryException, ContentStoreException, IOException {
     byte[] body = images.content().read(d.digest());
-    Manifest manifest = OciJson.mapper().readValue(body, Manifest.class);
+    Manifest manifest = JsonMapping.mapper().readValue(body, Manifest.class);
     List<Descriptor> blobs = new ArrayList<>(manifest.layers());
     blobs.add(manifest.config());
     for (Descriptor blob : blobs) {

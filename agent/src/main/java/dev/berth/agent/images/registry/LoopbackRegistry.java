@@ -15,7 +15,7 @@ import java.nio.file.Path;
  */
 public final class LoopbackRegistry implements AutoCloseable {
   private final Path dir;
-  private final java.lang.Process process;
+  private final Process process;
   private final int port;
 
   /** Token authentication as distribution configures it: who issues tokens and the certificates that sign them. */

@@ -3,7 +3,7 @@ package dev.berth.agent.images.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.model.image.Digest;
 import dev.berth.model.image.MediaTypes;
-import dev.berth.model.runtime.OciJson;
+import dev.berth.model.JsonMapping;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -136,7 +136,7 @@ public final class RegistryClient {
 
   private static String mediaTypeInside(byte[] body) {
     try {
-      JsonNode n = OciJson.mapper().readTree(body);
+      JsonNode n = JsonMapping.mapper().readTree(body);
       if (n.has("mediaType")) {
         return n.get("mediaType").asText();
       }
@@ -354,7 +354,7 @@ public final class RegistryClient {
       throw new RegistryException("token endpoint " + c.params().get("realm") + ": HTTP " + r.statusCode(),
           r.statusCode());
     }
-    JsonNode token = OciJson.mapper().readTree(r.body());
+    JsonNode token = JsonMapping.mapper().readTree(r.body());
     String value = token.hasNonNull("token") ? token.get("token").asText() : token.path("access_token").asText("");
     if (value.isEmpty()) {
       throw new RegistryException("token endpoint " + c.params().get("realm") + ": no token in its answer", 0);
@@ -376,7 +376,7 @@ public final class RegistryClient {
       return "";
     }
     try {
-      JsonNode errors = OciJson.mapper().readTree(bytes).path("errors");
+      JsonNode errors = JsonMapping.mapper().readTree(bytes).path("errors");
       if (errors.isArray() && !errors.isEmpty()) {
         return " (" + errors.get(0).path("code").asText() + ": " + errors.get(0).path("message").asText() + ")";
       }

@@ -5,7 +5,7 @@ import dev.berth.model.image.Digest;
 import dev.berth.model.image.ImageIndex;
 import dev.berth.model.image.Manifest;
 import dev.berth.model.image.MediaTypes;
-import dev.berth.model.runtime.OciJson;
+import dev.berth.model.JsonMapping;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -301,14 +301,14 @@ public final class ContentStore {
       if (Files.size(path(d)) > MAX_MANIFEST_BYTES) {
         return List.of(); // larger than any manifest is allowed to be: a leaf
       }
-      var node = OciJson.mapper().readTree(read(d));
+      var node = JsonMapping.mapper().readTree(read(d));
       String mediaType = node.path("mediaType").asText("");
       if (MediaTypes.isIndex(mediaType) || (mediaType.isEmpty() && node.has("manifests"))) {
-        ImageIndex index = OciJson.mapper().treeToValue(node, ImageIndex.class);
+        ImageIndex index = JsonMapping.mapper().treeToValue(node, ImageIndex.class);
         return index.manifests() == null ? List.of() : index.manifests();
       }
       if (MediaTypes.isManifest(mediaType) || (mediaType.isEmpty() && node.has("layers"))) {
-        Manifest m = OciJson.mapper().treeToValue(node, Manifest.class);
+        Manifest m = JsonMapping.mapper().treeToValue(node, Manifest.class);
         List<Descriptor> out = new ArrayList<>(m.layers() == null ? List.of() : m.layers());
         if (m.config() != null) {
           out.add(m.config());

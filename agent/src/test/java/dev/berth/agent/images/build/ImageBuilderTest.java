@@ -10,7 +10,7 @@ import dev.berth.model.image.Digest;
 import dev.berth.model.image.ImageConfig;
 import dev.berth.model.image.ImageReference;
 import dev.berth.model.image.Manifest;
-import dev.berth.model.runtime.OciJson;
+import dev.berth.model.JsonMapping;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,8 +48,8 @@ class ImageBuilderTest {
     Files.writeString(b.resolve("g"), "b");
     ImageBuilder.Built built = new ImageBuilder(store).build(List.of(a, b), BuildOptions.of(List.of("true")),
         ImageReference.parse("local/two:1"));
-    Manifest m = OciJson.mapper().readValue(store.content().read(built.manifest().digest()), Manifest.class);
-    ImageConfig c = OciJson.mapper().readValue(store.content().read(m.config().digest()), ImageConfig.class);
+    Manifest m = JsonMapping.mapper().readValue(store.content().read(built.manifest().digest()), Manifest.class);
+    ImageConfig c = JsonMapping.mapper().readValue(store.content().read(m.config().digest()), ImageConfig.class);
     assertEquals(2, m.layers().size());
     assertEquals(built.layer(), m.layers().get(1).digest());
     assertEquals(List.of(c.rootfs().diffIds().get(1)), List.of(built.diffId()));

@@ -9,7 +9,7 @@ import dev.berth.agent.images.build.BuildOptions;
 import dev.berth.agent.images.build.ImageBuilder;
 import dev.berth.model.image.Descriptor;
 import dev.berth.model.image.ImageReference;
-import dev.berth.model.runtime.OciJson;
+import dev.berth.model.JsonMapping;
 import dev.berth.runtime.bundle.BusyboxRootfs;
 import dev.berth.runtime.files.FileTrees;
 import java.io.IOException;
@@ -40,7 +40,7 @@ class OciLayoutTest {
   }
 
   private static String run(String... command) throws Exception {
-    java.lang.Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes());
     assertEquals(0, p.waitFor(), String.join(" ", command) + ": " + out);
     return out;
@@ -50,7 +50,7 @@ class OciLayoutTest {
   void anExportedLayoutIsReadBySkopeoAndUnpackedByUmoci() throws Exception {
     Path layout = work.resolve("layout");
     new OciLayout(store).export(ImageReference.parse("local/bb:1"), layout, "1.0");
-    var inspect = OciJson.mapper().readTree(run("skopeo", "inspect", "--raw", "oci:" + layout + ":1.0"));
+    var inspect = JsonMapping.mapper().readTree(run("skopeo", "inspect", "--raw", "oci:" + layout + ":1.0"));
     assertEquals(built.layer().toString(), inspect.get("layers").get(0).get("digest").asText());
     Path bundle = work.resolve("umoci-bundle");
     run("umoci", "unpack", "--image", layout + ":1.0", bundle.toString());

@@ -11,7 +11,7 @@ import dev.berth.model.image.Descriptor;
 import dev.berth.model.image.ImageConfig;
 import dev.berth.model.image.ImageReference;
 import dev.berth.model.image.Manifest;
-import dev.berth.model.runtime.OciJson;
+import dev.berth.model.JsonMapping;
 import dev.berth.model.runtime.Spec;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.CreateOptions;
@@ -50,8 +50,8 @@ class ImageRunTest {
       ImageStore node = new ImageStore(work.resolve("node"));
       Descriptor top = new ImagePuller(client, node, workers).pull(remote, ImagePuller.hostPlatform(),
           PullProgress.NONE);
-      Manifest manifest = OciJson.mapper().readValue(node.content().read(top.digest()), Manifest.class);
-      ImageConfig config = OciJson.mapper().readValue(node.content().read(manifest.config().digest()),
+      Manifest manifest = JsonMapping.mapper().readValue(node.content().read(top.digest()), Manifest.class);
+      ImageConfig config = JsonMapping.mapper().readValue(node.content().read(manifest.config().digest()),
           ImageConfig.class);
       Snapshotter snapshots = new Snapshotter(node.content(), work.resolve("snapshots"), true);
       Path containerRoot = snapshots.prepare("app1", manifest.layers(), config.rootfs().diffIds());
@@ -60,7 +60,7 @@ class ImageRunTest {
         assertEquals("8080/tcp", spec.annotations().get(RuntimeSpecFromImage.EXPOSED_PORTS));
         assertEquals("berth", spec.annotations().get("org.example.team"));
         Path bundle = Files.createDirectories(work.resolve("bundle"));
-        Files.writeString(bundle.resolve("config.json"), OciJson.write(spec));
+        Files.writeString(bundle.resolve("config.json"), JsonMapping.write(spec));
         ContainerRuntime runtime = new ContainerRuntime(work.resolve("state"));
         Path out = work.resolve("out");
         runtime.create("app1", bundle, CreateOptions.monitored(new Stdio(Redirect.from(new File("/dev/null")),

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.berth.model.runtime.OciJson;
+import dev.berth.model.JsonMapping;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -37,7 +37,7 @@ final class JwtTokenServer implements AutoCloseable {
 
   JwtTokenServer(Path dir) throws Exception {
     Path store = dir.resolve("token-key.p12");
-    java.lang.Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+    Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
         "-genkeypair", "-keyalg", "RSA", "-keysize", "2048", "-alias", "berth", "-keystore", store.toString(),
         "-storetype", "PKCS12", "-storepass", "changeit", "-keypass", "changeit", "-dname", "CN=berth-test",
         "-validity", "2").redirectErrorStream(true).start();
@@ -66,7 +66,7 @@ final class JwtTokenServer implements AutoCloseable {
 
   private void token(HttpExchange ex) throws IOException {
     try {
-      ArrayNode access = OciJson.mapper().createArrayNode();
+      ArrayNode access = JsonMapping.mapper().createArrayNode();
       String query = ex.getRequestURI().getRawQuery() == null ? "" : ex.getRequestURI().getRawQuery();
       for (String param : query.split("&")) {
         if (param.startsWith("scope=")) {
@@ -81,19 +81,19 @@ final class JwtTokenServer implements AutoCloseable {
         }
       }
       long now = System.currentTimeMillis() / 1000;
-      ObjectNode header = OciJson.mapper().createObjectNode().put("typ", "JWT").put("alg", "RS256");
+      ObjectNode header = JsonMapping.mapper().createObjectNode().put("typ", "JWT").put("alg", "RS256");
       header.putArray("x5c").add(Base64.getEncoder().encodeToString(cert.getEncoded()));
-      ObjectNode claims = OciJson.mapper().createObjectNode().put("iss", ISSUER).put("sub", "berth").put("aud", SERVICE)
+      ObjectNode claims = JsonMapping.mapper().createObjectNode().put("iss", ISSUER).put("sub", "berth").put("aud", SERVICE)
           .put("exp", now + 300).put("nbf", now - 10).put("iat", now).put("jti", UUID.randomUUID().toString());
       claims.set("access", access);
       Base64.Encoder url = Base64.getUrlEncoder().withoutPadding();
-      String signingInput = url.encodeToString(OciJson.writeCompact(header).getBytes(StandardCharsets.UTF_8)) + "."
-          + url.encodeToString(OciJson.writeCompact(claims).getBytes(StandardCharsets.UTF_8));
+      String signingInput = url.encodeToString(JsonMapping.writeCompact(header).getBytes(StandardCharsets.UTF_8)) + "."
+          + url.encodeToString(JsonMapping.writeCompact(claims).getBytes(StandardCharsets.UTF_8));
       Signature rs256 = Signature.getInstance("SHA256withRSA");
       rs256.initSign(key);
       rs256.update(signingInput.getBytes(StandardCharsets.US_ASCII));
       String jwt = signingInput + "." + url.encodeToString(rs256.sign());
-      byte[] body = OciJson.writeCompact(OciJson.mapper().createObjectNode().put("token", jwt).put("expires_in", 300))
+      byte[] body = JsonMapping.writeCompact(JsonMapping.mapper().createObjectNode().put("token", jwt).put("expires_in", 300))
           .getBytes(StandardCharsets.UTF_8);
       ex.getResponseHeaders().add("Content-Type", "application/json");
       ex.sendResponseHeaders(200, body.length);

@@ -16,7 +16,7 @@ import dev.berth.model.image.ImageReference;
 import dev.berth.model.image.Manifest;
 import dev.berth.model.image.MediaTypes;
 import dev.berth.model.image.Platform;
-import dev.berth.model.runtime.OciJson;
+import dev.berth.model.JsonMapping;
 import dev.berth.runtime.bundle.BusyboxRootfs;
 import dev.berth.runtime.files.FileTrees;
 import java.nio.file.Files;
@@ -86,7 +86,7 @@ class RegistryPullPushTest {
     Descriptor pulled = new ImagePuller(client, empty, workers).pull(ref("test/busybox:1"),
         ImagePuller.hostPlatform(), PullProgress.NONE);
     assertEquals(built.manifest().digest(), pulled.digest());
-    Manifest m = OciJson.mapper().readValue(empty.content().read(pulled.digest()), Manifest.class);
+    Manifest m = JsonMapping.mapper().readValue(empty.content().read(pulled.digest()), Manifest.class);
     for (Descriptor blob : List.of(m.config(), m.layers().get(0))) {
       byte[] bytes = empty.content().read(blob.digest());
       assertEquals(blob.size(), bytes.length);
@@ -305,7 +305,7 @@ class RegistryPullPushTest {
     ImageBuilder.Built built = build(source, "local/docker:1");
     new ImagePusher(client, source, 8 << 20).push(ImageReference.parse("local/docker:1"), ref("test/docker:oci"), null,
         PullProgress.NONE);
-    Manifest oci = OciJson.mapper().readValue(source.content().read(built.manifest().digest()), Manifest.class);
+    Manifest oci = JsonMapping.mapper().readValue(source.content().read(built.manifest().digest()), Manifest.class);
     String docker = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.DOCKER_MANIFEST + "\","
         + "\"config\":{\"mediaType\":\"" + MediaTypes.DOCKER_CONFIG + "\",\"digest\":\"" + oci.config().digest()
         + "\",\"size\":" + oci.config().size() + "},\"layers\":[{\"mediaType\":\"" + MediaTypes.DOCKER_LAYER_GZIP
@@ -315,7 +315,7 @@ class RegistryPullPushTest {
     Descriptor pulled = new ImagePuller(client, empty, workers).pull(ref("test/docker:v2"), ImagePuller.hostPlatform(),
         PullProgress.NONE);
     assertEquals(MediaTypes.DOCKER_MANIFEST, pulled.mediaType());
-    Manifest m = OciJson.mapper().readValue(empty.content().read(pulled.digest()), Manifest.class);
+    Manifest m = JsonMapping.mapper().readValue(empty.content().read(pulled.digest()), Manifest.class);
     Path unpacked = work.resolve("unpacked");
     try (var blob = empty.content().open(m.layers().get(0).digest())) {
       dev.berth.agent.images.unpack.LayerUnpacker.unpackNew(blob,

@@ -94,7 +94,7 @@ class LayerUnpackerTest {
     Path whiteout = upper.resolve("a/gone");
     assertEquals(0020000, (int) Files.getAttribute(whiteout, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 0170000);
     assertEquals(0L, ((Number) Files.getAttribute(whiteout, "unix:rdev")).longValue(), "a 0:0 character device");
-    java.lang.Process getfattr = new ProcessBuilder("sh", "-c",
+    Process getfattr = new ProcessBuilder("sh", "-c",
         "python3 -c \"import os,sys;print(os.getxattr(sys.argv[1],'trusted.overlay.opaque').decode())\" "
             + upper.resolve("o")).redirectErrorStream(true).start();
     assertEquals("y", new String(getfattr.getInputStream().readAllBytes()).trim());

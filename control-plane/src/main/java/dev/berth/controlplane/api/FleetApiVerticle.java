@@ -14,7 +14,7 @@ import dev.berth.model.fleet.FleetMaps;
 import dev.berth.model.fleet.NodeRecord;
 import dev.berth.model.fleet.WorkloadSpec;
 import dev.berth.model.fleet.WorkloadSpecs;
-import dev.berth.model.runtime.OciJson;
+import dev.berth.model.JsonMapping;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Promise;
 import io.vertx.core.WorkerExecutor;
@@ -31,7 +31,7 @@ import java.util.Locale;
  * given the fleet view, nodes and containers. Parsing, store and Hazelcast calls run on a worker pool; the
  * event loop only routes.
  */
-public final class WorkloadApiVerticle extends AbstractVerticle {
+public final class FleetApiVerticle extends AbstractVerticle {
   /** Specs are small; anything larger is refused before it is parsed. */
   public static final long MAX_BODY = 1 << 20;
   private static final YAMLMapper YAML = new YAMLMapper();
@@ -42,12 +42,12 @@ public final class WorkloadApiVerticle extends AbstractVerticle {
   private WorkerExecutor workers;
   private HttpServer server;
 
-  public WorkloadApiVerticle(WorkloadStore store, int port) {
+  public FleetApiVerticle(WorkloadStore store, int port) {
     this(store, null, port);
   }
 
   /** With {@code fleetView}, also GET /v1/nodes and /v1/containers from the live view in Hazelcast. */
-  public WorkloadApiVerticle(WorkloadStore store, HazelcastInstance fleetView, int port) {
+  public FleetApiVerticle(WorkloadStore store, HazelcastInstance fleetView, int port) {
     this.store = store;
     this.fleetView = fleetView;
     this.port = port;
@@ -102,7 +102,7 @@ public final class WorkloadApiVerticle extends AbstractVerticle {
 
   private void list(RoutingContext ctx) {
     workers.executeBlocking(store::list, false).onSuccess(all -> {
-      ObjectNode out = OciJson.mapper().createObjectNode();
+      ObjectNode out = JsonMapping.mapper().createObjectNode();
       ArrayNode items = out.putArray("items");
       all.forEach(w -> items.add(describe(w)));
       respond(ctx, 200, out);
@@ -134,10 +134,10 @@ public final class WorkloadApiVerticle extends AbstractVerticle {
     workers.executeBlocking(() -> {
       IMap<String, NodeRecord> map = fleetView.getMap(FleetMaps.NODES);
       long now = System.currentTimeMillis();
-      ObjectNode out = OciJson.mapper().createObjectNode();
+      ObjectNode out = JsonMapping.mapper().createObjectNode();
       ArrayNode items = out.putArray("items");
       map.values().stream().sorted(Comparator.comparing(NodeRecord::name)).forEach(n -> {
-        ObjectNode item = OciJson.mapper().valueToTree(n);
+        ObjectNode item = JsonMapping.mapper().valueToTree(n);
         item.put("alive", n.alive(now));
         items.add(item);
       });
@@ -148,10 +148,10 @@ public final class WorkloadApiVerticle extends AbstractVerticle {
   private void containers(RoutingContext ctx) {
     workers.executeBlocking(() -> {
       IMap<String, ContainerReport> map = fleetView.getMap(FleetMaps.CONTAINERS);
-      ObjectNode out = OciJson.mapper().createObjectNode();
+      ObjectNode out = JsonMapping.mapper().createObjectNode();
       ArrayNode items = out.putArray("items");
       map.values().stream().sorted(Comparator.comparing(ContainerReport::containerId))
-          .forEach(c -> items.add(OciJson.mapper().valueToTree(c)));
+          .forEach(c -> items.add(JsonMapping.mapper().valueToTree(c)));
       return out;
     }, false).onSuccess(out -> respond(ctx, 200, out)).onFailure(e -> error(ctx, e));
   }
@@ -178,15 +178,15 @@ public final class WorkloadApiVerticle extends AbstractVerticle {
   }
 
   private static ObjectNode describe(StoredWorkload w) {
-    ObjectNode out = OciJson.mapper().createObjectNode();
+    ObjectNode out = JsonMapping.mapper().createObjectNode();
     out.put("name", w.spec().name());
     out.put("generation", w.generation());
-    out.set("spec", OciJson.mapper().valueToTree(w.spec()));
+    out.set("spec", JsonMapping.mapper().valueToTree(w.spec()));
     return out;
   }
 
   private static ObjectNode message(String text) {
-    return OciJson.mapper().createObjectNode().put("error", text);
+    return JsonMapping.mapper().createObjectNode().put("error", text);
   }
 
   private static boolean isYaml(String type) {
@@ -196,7 +196,7 @@ public final class WorkloadApiVerticle extends AbstractVerticle {
   private static void respond(RoutingContext ctx, int status, ObjectNode body) {
     boolean yaml = isYaml(ctx.request().getHeader("Accept"));
     try {
-      String text = yaml ? YAML.writeValueAsString(body) : OciJson.writeCompact(body);
+      String text = yaml ? YAML.writeValueAsString(body) : JsonMapping.writeCompact(body);
       ctx.response().setStatusCode(status).putHeader("Content-Type", yaml ? "application/yaml" : "application/json")
           .end(text);
     } catch (IOException e) {

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /** The container process: what runs, as whom, with which privileges. */
-public record Process(
+public record ContainerProcess(
     Boolean terminal,
     ConsoleSize consoleSize,
     User user,
@@ -21,7 +21,7 @@ public record Process(
     Integer oomScoreAdj,
     String selinuxLabel,
     @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
-  public Process {
+  public ContainerProcess {
     extra = Extras.copy(extra);
   }
 }

@@ -1,4 +1,7 @@
-package dev.berth.model.runtime;
+package dev.berth.model;
+
+import dev.berth.model.runtime.InvalidSpecException;
+import dev.berth.model.runtime.Spec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -11,8 +14,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Reads and writes runtime-spec documents with the mapper settings the spec's JSON needs. */
-public final class OciJson {
+/** The project's one JSON mapping (runtime-spec, image-spec and fleet documents): null fields left out, unknown ones kept or ignored. */
+public final class JsonMapping {
   private static final ObjectMapper MAPPER =
       JsonMapper.builder()
           .serializationInclusion(JsonInclude.Include.NON_NULL)
@@ -20,7 +23,7 @@ public final class OciJson {
           .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
           .build();
 
-  private OciJson() {}
+  private JsonMapping() {}
 
   public static ObjectMapper mapper() {
     return MAPPER;

@@ -1,7 +1,7 @@
 package dev.berth.cli.fleetctl;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.berth.model.runtime.OciJson;
+import dev.berth.model.JsonMapping;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -11,7 +11,7 @@ import picocli.CommandLine.Parameters;
 
 /** `berth exec CONTAINER|WORKLOAD -- COMMAND...`: runs a command in a container and exits with its code. */
 @Command(name = "exec", description = "run a command in a container (a workload name picks its first running replica)")
-public final class ExecCommand implements Callable<Integer> {
+public final class FleetExecCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "CONTAINER|WORKLOAD")
   String name;
 
@@ -25,10 +25,10 @@ public final class ExecCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     ApiClient api = new ApiClient(server);
     String id = api.resolveContainer(name);
-    ObjectNode body = OciJson.mapper().createObjectNode();
+    ObjectNode body = JsonMapping.mapper().createObjectNode();
     command.forEach(body.putArray("command")::add);
     ApiClient.Answer a = api.send("POST", "/v1/containers/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "/exec",
-        "application/json", OciJson.mapper().writeValueAsBytes(body));
+        "application/json", JsonMapping.mapper().writeValueAsBytes(body));
     if (a.status() != 200) {
       System.err.println("berth: " + ApiClient.error(a));
       return 1;

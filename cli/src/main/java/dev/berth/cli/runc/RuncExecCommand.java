@@ -1,7 +1,7 @@
 package dev.berth.cli.runc;
 
-import dev.berth.model.runtime.OciJson;
-import dev.berth.model.runtime.Process;
+import dev.berth.model.JsonMapping;
+import dev.berth.model.runtime.ContainerProcess;
 import dev.berth.model.runtime.User;
 import dev.berth.runtime.ExecHandle;
 import dev.berth.runtime.ExecOptions;
@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
 
 /** runc exec: runs a new process inside a running container. */
 @Command(name = "exec", description = "execute new process inside the container")
-final class ExecCommand extends ContainerCommand {
+final class RuncExecCommand extends ContainerCommand {
   @Parameters(index = "1..*", paramLabel = "<command>")
   List<String> command = new ArrayList<>();
 
@@ -45,7 +45,7 @@ final class ExecCommand extends ContainerCommand {
 
   @Override
   public Integer call() throws Exception {
-    Process process = processFile != null ? OciJson.mapper().readValue(processFile.toFile(), Process.class)
+    ContainerProcess process = processFile != null ? JsonMapping.mapper().readValue(processFile.toFile(), ContainerProcess.class)
         : fromArgs(main.runtime().record(id).config().process());
     if ((tty || Boolean.TRUE.equals(process.terminal())) && consoleSocket == null) {
       throw new RuncException("exec with a terminal needs --console-socket");
@@ -55,7 +55,7 @@ final class ExecCommand extends ContainerCommand {
     return detach ? 0 : h.exit().get();
   }
 
-  private Process fromArgs(Process base) throws RuncException {
+  private ContainerProcess fromArgs(ContainerProcess base) throws RuncException {
     if (command.isEmpty()) {
       throw new RuncException("exec needs a command, or --process");
     }
@@ -70,7 +70,7 @@ final class ExecCommand extends ContainerCommand {
         throw new RuncException("--user \"" + user + "\": expected uid[:gid] as numbers");
       }
     }
-    return new Process(tty, null, u, command, null, allEnv, cwd != null ? cwd : base.cwd(), base.capabilities(),
+    return new ContainerProcess(tty, null, u, command, null, allEnv, cwd != null ? cwd : base.cwd(), base.capabilities(),
         null, base.noNewPrivileges(), null, null, null, null);
   }
 }
