@@ -38,7 +38,7 @@ public final class AssignmentFeed implements AutoCloseable {
       if (!AssignmentTopic.nodeOf(r.key()).equals(node)) {
         continue; // another node that hashes to the same partition
       }
-      String id = r.key().substring(r.key().indexOf('/') + 1);
+      String id = AssignmentTopic.containerOf(r.key());
       if (r.value() == null) {
         changed |= desired.remove(id) != null;
       } else {

@@ -32,11 +32,10 @@ public final class AssignmentConsumerVerticle extends AbstractVerticle {
         "value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer",
         "enable.auto.commit", "false", "group.id", "berth-agent-" + config.nodeName()));
     consumer.handler(record -> {
-      if (record.key() == null || record.key().indexOf('/') < 0
-          || !AssignmentTopic.nodeOf(record.key()).equals(config.nodeName())) {
+      if (!AssignmentTopic.nodeOf(record.key()).equals(config.nodeName())) {
         return;
       }
-      String id = record.key().substring(record.key().indexOf('/') + 1);
+      String id = AssignmentTopic.containerOf(record.key());
       try {
         if (record.value() == null) {
           AssignmentTopic.requireContainerId(id);

@@ -19,8 +19,16 @@ public final class AssignmentTopic {
     return node + "/" + containerId;
   }
 
+  /** The node part of a key; "" for a key that is not "node/container" (so it matches no node). */
   public static String nodeOf(String key) {
-    return key.substring(0, key.indexOf('/'));
+    int slash = key == null ? -1 : key.indexOf('/');
+    return slash < 0 ? "" : key.substring(0, slash);
+  }
+
+  /** The container part of a key; "" for a key that is not "node/container". */
+  public static String containerOf(String key) {
+    int slash = key == null ? -1 : key.indexOf('/');
+    return slash < 0 ? "" : key.substring(slash + 1);
   }
 
   public static int partitionOf(String node) {

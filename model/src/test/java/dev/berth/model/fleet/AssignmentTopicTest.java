@@ -45,4 +45,12 @@ class AssignmentTopicTest {
     assertThrows(IllegalArgumentException.class,
         () -> AssignmentTopic.decodeChecked("node-1/web-1-0", AssignmentTopic.encode(a)));
   }
+
+  @Test
+  void aKeyIsSplitIntoNodeAndContainerInOnePlace() {
+    assertEquals("node-1", AssignmentTopic.nodeOf("node-1/web-1-0"));
+    assertEquals("web-1-0", AssignmentTopic.containerOf("node-1/web-1-0"));
+    assertEquals("", AssignmentTopic.nodeOf("no-slash"), "a malformed key matches no node");
+    assertEquals("", AssignmentTopic.nodeOf(null));
+  }
 }
