@@ -33,6 +33,21 @@ class HostileBundleTest extends RuntimeTestSupport {
     return e;
   }
 
+  /**
+   * A bundle that bind-mounts a host volume holding the symlink {@code escape -> linkTarget} at /vol, then
+   * mounts a tmpfs at /vol/escape/{@code made}: the link is only there once the volume is mounted.
+   */
+  private BusyboxBundle volumeWithLink(String linkTarget, String made, String script) throws Exception {
+    Path volume = Files.createDirectories(work.resolve("volume"));
+    Files.createSymbolicLink(volume.resolve("escape"), Path.of(linkTarget));
+    return bundle(script).edit(c -> {
+      ArrayNode mounts = (ArrayNode) c.get("mounts");
+      mounts.addObject().put("destination", "/vol").put("type", "bind").put("source", volume.toString())
+          .putArray("options").add("rbind");
+      mounts.addObject().put("destination", "/vol/escape/" + made).put("type", "tmpfs").put("source", "tmpfs");
+    });
+  }
+
   private static String hostNs(String kind) throws Exception {
     return Files.readSymbolicLink(Path.of("/proc/self/ns/" + kind)).toString();
   }
@@ -167,16 +182,8 @@ class HostileBundleTest extends RuntimeTestSupport {
   @Test
   void aProcMagicLinkExposedByAnEarlierMountIsRefusedAtMountTime() throws Exception {
     Path probe = Files.createDirectories(work.resolve("host-probe"));
-    Path volume = Files.createDirectories(work.resolve("volume"));
     // Not visible when the bundle is checked: it appears only once the volume is mounted, after /proc.
-    Files.createSymbolicLink(volume.resolve("escape"), Path.of("/proc/self/root" + probe));
-    BusyboxBundle b = bundle("test -d " + probe + "/made-here && echo contained");
-    b.edit(c -> {
-      ArrayNode mounts = (ArrayNode) c.get("mounts");
-      mounts.addObject().put("destination", "/vol").put("type", "bind").put("source", volume.toString())
-          .putArray("options").add("rbind");
-      mounts.addObject().put("destination", "/vol/escape/made-here").put("type", "tmpfs").put("source", "tmpfs");
-    });
+    BusyboxBundle b = volumeWithLink("/proc/self/root" + probe, "made-here", "true");
     String id = newId("magic2");
     ContainerException e = createFails(b, id);
     assertTrue(e.getMessage().contains("/vol/escape/made-here") && e.getMessage().contains("ELOOP"), e.getMessage());
@@ -186,15 +193,8 @@ class HostileBundleTest extends RuntimeTestSupport {
   @Test
   void aSymlinkInsideAnEarlierBindMountStaysInsideTheRootfs() throws Exception {
     Path probe = Files.createDirectories(work.resolve("host-probe"));
-    Path volume = Files.createDirectories(work.resolve("volume"));
-    Files.createSymbolicLink(volume.resolve("escape"), Path.of("../../../../../../../../.." + probe));
-    BusyboxBundle b = bundle("test -d " + probe + "/inside && echo contained");
-    b.edit(c -> {
-      ArrayNode mounts = (ArrayNode) c.get("mounts");
-      mounts.addObject().put("destination", "/vol").put("type", "bind").put("source", volume.toString())
-          .putArray("options").add("rbind");
-      mounts.addObject().put("destination", "/vol/escape/inside").put("type", "tmpfs").put("source", "tmpfs");
-    });
+    BusyboxBundle b = volumeWithLink("../../../../../../../.." + probe, "inside",
+        "test -d " + probe + "/inside && echo contained");
     Result r = run(b);
     assertEquals("contained\n", r.stdout(), r.stderr());
     assertFalse(Files.exists(probe.resolve("inside")), "a directory was made on the host");
