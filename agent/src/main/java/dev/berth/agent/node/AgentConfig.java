@@ -1,5 +1,7 @@
 package dev.berth.agent.node;
 
+import dev.berth.agent.AgentLayout;
+
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -40,8 +42,8 @@ public record AgentConfig(String nodeName, Path stateDir, String kafkaBootstrap,
     return Math.max(memoryBytes / 2, memoryBytes - RESERVED_MEMORY_BYTES);
   }
 
-  /** Every container of this node sits below this cgroup, so two agents on one machine never collide. */
-  public String cgroupParent() {
-    return "/berth-node-" + nodeName;
+  /** Where this agent keeps its state, and its cgroup parent. */
+  public AgentLayout layout() {
+    return new AgentLayout(stateDir, nodeName);
   }
 }

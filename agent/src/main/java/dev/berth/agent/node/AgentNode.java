@@ -1,6 +1,7 @@
 package dev.berth.agent.node;
 
 import com.hazelcast.core.HazelcastInstance;
+import dev.berth.agent.AgentLayout;
 import dev.berth.agent.images.ImageStore;
 import dev.berth.agent.images.registry.ImagePuller;
 import dev.berth.agent.images.registry.RegistryClient;
@@ -8,7 +9,6 @@ import dev.berth.agent.images.snapshot.SnapshotException;
 import dev.berth.agent.images.snapshot.Snapshotter;
 import dev.berth.agent.images.store.PrivateDirs;
 import dev.berth.agent.reconcile.Reconciler;
-import dev.berth.agent.reconcile.ReconcilerConfig;
 import dev.berth.runtime.ContainerRuntime;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -17,7 +17,6 @@ import io.vertx.core.Vertx;
 import dev.berth.agent.exec.ContainerExec;
 import dev.berth.agent.logs.ContainerLogs;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,20 +43,21 @@ public final class AgentNode {
   private AgentNode(Vertx vertx, AgentConfig config) throws IOException {
     this.vertx = vertx;
     this.config = config;
-    PrivateDirs.passThrough(config.stateDir());
-    this.images = new ImageStore(config.stateDir().resolve("images"));
+    AgentLayout layout = config.layout();
+    PrivateDirs.passThrough(layout.stateDir());
+    this.images = new ImageStore(layout.images());
     // Downloads and unpacks have pools of their own: a stalled registry cannot hold up unpacking, nor the reverse.
     this.unpackers = Executors.newFixedThreadPool(2);
     this.pullers = Executors.newFixedThreadPool(4);
-    this.runtime = new ContainerRuntime(config.stateDir().resolve("runtime"));
-    Snapshotter snapshots = new Snapshotter(images.content(), config.stateDir().resolve("snapshots"),
+    this.runtime = new ContainerRuntime(layout.runtime());
+    Snapshotter snapshots = new Snapshotter(images.content(), layout.snapshots(),
         Snapshotter.overlaySupported(), unpackers);
     try {
       snapshots.pruneDebris();
     } catch (SnapshotException e) {
       throw new IOException(e.getMessage(), e);
     }
-    this.reconciler = new Reconciler(new ReconcilerConfig(config.stateDir(), config.nodeName(), config.cgroupParent()),
+    this.reconciler = new Reconciler(layout,
         runtime, images, snapshots, new ImagePuller(new RegistryClient(Map.of()), images, pullers),
         System::currentTimeMillis, new PulledBytes(metrics));
   }
@@ -72,7 +72,7 @@ public final class AgentNode {
     }
     DesiredSet desired = new DesiredSet();
     ReconcileVerticle reconcile = new ReconcileVerticle(config, desired, node.reconciler, node.metrics);
-    ContainerLogs logs = new ContainerLogs(config.stateDir().resolve("bundles"), config.logMaxBytes(),
+    ContainerLogs logs = new ContainerLogs(config.layout().bundles(), config.logMaxBytes(),
         AgentConfig.LOG_FILES_KEPT);
     NodeApiVerticle api = new NodeApiVerticle(logs, new ContainerExec(node.runtime), node.metrics, config.apiPort());
     return node.deploy(reconcile)

@@ -1,5 +1,7 @@
 package dev.berth.agent.reconcile;
 
+import dev.berth.agent.AgentLayout;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.agent.images.ImageStore;
@@ -38,17 +40,17 @@ final class ContainerLauncher {
   static final String WORKLOAD = "dev.berth.workload";
   static final String GENERATION = "dev.berth.generation";
 
-  private final ReconcilerConfig config;
+  private final AgentLayout layout;
   private final ContainerRuntime runtime;
   private final ImageStore images;
   private final Snapshotter snapshots;
   private final ImagePuller puller;
   private final PullProgress pulls;
 
-  ContainerLauncher(ReconcilerConfig config, ContainerRuntime runtime, ImageStore images, Snapshotter snapshots,
+  ContainerLauncher(AgentLayout layout, ContainerRuntime runtime, ImageStore images, Snapshotter snapshots,
       ImagePuller puller, PullProgress pulls) {
     this.pulls = pulls;
-    this.config = config;
+    this.layout = layout;
     this.runtime = runtime;
     this.images = images;
     this.snapshots = snapshots;
@@ -56,7 +58,7 @@ final class ContainerLauncher {
   }
 
   Path bundleDir(String id) {
-    return config.stateDir().resolve("bundles").resolve(id);
+    return layout.bundle(id);
   }
 
   /** Creates and starts the container; on failure nothing of it is left. */
@@ -115,7 +117,7 @@ final class ContainerLauncher {
       }
     }
     ObjectNode linux = (ObjectNode) spec.get("linux");
-    linux.put("cgroupsPath", config.cgroupParent() + "/" + a.containerId());
+    linux.put("cgroupsPath", layout.cgroupParent() + "/" + a.containerId());
     ObjectNode resources = linux.with("resources");
     if (a.memoryLimitBytes() != null) {
       resources.putObject("memory").put("limit", a.memoryLimitBytes()).put("swap", a.memoryLimitBytes());

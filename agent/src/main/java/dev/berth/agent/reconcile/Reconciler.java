@@ -1,5 +1,8 @@
 package dev.berth.agent.reconcile;
 
+import dev.berth.agent.AgentLayout;
+import dev.berth.agent.images.registry.PullProgress;
+
 import dev.berth.model.fleet.ContainerReport;
 import dev.berth.agent.images.ImageStore;
 import dev.berth.agent.images.registry.ImagePuller;
@@ -28,23 +31,23 @@ import java.util.function.LongSupplier;
 public final class Reconciler {
   private static final java.util.logging.Logger LOG =
       java.util.logging.Logger.getLogger(Reconciler.class.getName());
-  private final ReconcilerConfig config;
+  private final AgentLayout layout;
   private final ContainerRuntime runtime;
   private final ContainerLauncher launcher;
   private final LongSupplier clock;
   private final Map<String, Long> notBefore = new HashMap<>();
 
-  public Reconciler(ReconcilerConfig config, ContainerRuntime runtime, ImageStore images, Snapshotter snapshots,
+  public Reconciler(AgentLayout layout, ContainerRuntime runtime, ImageStore images, Snapshotter snapshots,
       ImagePuller puller, LongSupplier clock) {
-    this(config, runtime, images, snapshots, puller, clock, dev.berth.agent.images.registry.PullProgress.NONE);
+    this(layout, runtime, images, snapshots, puller, clock, PullProgress.NONE);
   }
 
   /** {@code pulls} hears about every byte pulled for a container's image. */
-  public Reconciler(ReconcilerConfig config, ContainerRuntime runtime, ImageStore images, Snapshotter snapshots,
+  public Reconciler(AgentLayout layout, ContainerRuntime runtime, ImageStore images, Snapshotter snapshots,
       ImagePuller puller, LongSupplier clock, dev.berth.agent.images.registry.PullProgress pulls) {
-    this.config = config;
+    this.layout = layout;
     this.runtime = runtime;
-    this.launcher = new ContainerLauncher(config, runtime, images, snapshots, puller, pulls);
+    this.launcher = new ContainerLauncher(layout, runtime, images, snapshots, puller, pulls);
     this.clock = clock;
   }
 
@@ -129,7 +132,7 @@ public final class Reconciler {
 
   private ContainerReport report(Assignment a, String state, Integer exit, int restarts, String message) {
     return new ContainerReport(a.containerId(), a.workload(), a.generation(), state, exit, restarts, message,
-        config.nodeName());
+        layout.nodeName());
   }
 
   private void removeQuietly(String id) {
@@ -147,7 +150,7 @@ public final class Reconciler {
    */
   public synchronized void releaseCgroupParent() throws dev.berth.runtime.ContainerException {
     if (runtime.list().isEmpty()) {
-      runtime.cgroups().open(config.cgroupParent()).destroy(List.of());
+      runtime.cgroups().open(layout.cgroupParent()).destroy(List.of());
     }
   }
 

@@ -1,5 +1,7 @@
 package dev.berth.agent.reconcile;
 
+import dev.berth.agent.AgentLayout;
+
 import dev.berth.model.fleet.ContainerReport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -41,7 +43,8 @@ class ReconcilerTest {
   ContainerRuntime runtime;
   Snapshotter snapshots;
   AtomicLong now = new AtomicLong(1_000_000);
-  String parent = "/berth-test-agent-" + ProcessHandle.current().pid();
+  AgentLayout layout;
+  String parent;
 
   @BeforeAll
   static void buildImage() throws Exception {
@@ -62,8 +65,10 @@ class ReconcilerTest {
   void setUp() throws Exception {
     state = Files.createTempDirectory(shared, "node-");
     Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rwxr-xr-x"));
-    runtime = new ContainerRuntime(state.resolve("runtime"));
-    snapshots = new Snapshotter(images.content(), state.resolve("snapshots"), true, workers);
+    layout = new AgentLayout(state, "test-agent-" + ProcessHandle.current().pid());
+    parent = layout.cgroupParent();
+    runtime = new ContainerRuntime(layout.runtime());
+    snapshots = new Snapshotter(images.content(), layout.snapshots(), true, workers);
   }
 
   @AfterEach
@@ -77,7 +82,7 @@ class ReconcilerTest {
   }
 
   private Reconciler reconciler() {
-    return new Reconciler(new ReconcilerConfig(state, "node-a", parent), runtime, images, snapshots,
+    return new Reconciler(layout, runtime, images, snapshots,
         new ImagePuller(new RegistryClient(Map.of()), images, workers), now::get);
   }
 

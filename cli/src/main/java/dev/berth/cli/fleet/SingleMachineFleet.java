@@ -1,5 +1,7 @@
 package dev.berth.cli.fleet;
 
+import dev.berth.agent.AgentLayout;
+
 import com.hazelcast.core.HazelcastInstance;
 import dev.berth.agent.images.build.BuildOptions;
 import dev.berth.agent.images.build.ImageBuilder;
@@ -61,7 +63,7 @@ public final class SingleMachineFleet implements AutoCloseable {
     ControlPlane controlPlane = await(ControlPlane.start(vertx, new ControlPlaneConfig(broker.bootstrapServers(),
         o.apiPort(), "berth-up-" + ProcessHandle.current().pid(), LEASE_MILLIS, 1000), hazelcast));
     progress.println("[4/5] agent " + o.nodeName());
-    AgentConfig config = AgentConfig.forThisMachine(o.nodeName(), o.stateDir().resolve("agent-" + o.nodeName()),
+    AgentConfig config = AgentConfig.forThisMachine(o.nodeName(), AgentLayout.inFleet(o.stateDir(), o.nodeName()).stateDir(),
         broker.bootstrapServers(), Map.of(), LEASE_MILLIS, 0);
     AgentNode agent = await(AgentNode.start(vertx, config, hazelcast));
     SingleMachineFleet fleet = new SingleMachineFleet(broker, hazelcast, vertx, controlPlane, agent);
