@@ -45,7 +45,7 @@ public final class EventsVerticle extends AbstractVerticle {
     for (ContainerReport r : reports.get()) {
       current.put(r.containerId(), r);
       ContainerReport before = previous.get(r.containerId());
-      if (before == null || !before.state().equals(r.state()) || before.restarts() != r.restarts()
+      if (before == null || before.state() != r.state() || before.restarts() != r.restarts()
           || !Objects.equals(before.exitCode(), r.exitCode())) {
         send(FleetEvent.of(r, now));
       }

@@ -1,6 +1,7 @@
 package dev.berth.agent.node;
 
 import dev.berth.model.fleet.ContainerReport;
+import dev.berth.model.fleet.ContainerState;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -14,7 +15,6 @@ import java.util.function.Supplier;
  * event loop's lag (how late a 100 ms timer fires: a blocked or overloaded loop shows here first).
  */
 public final class MetricsVerticle extends AbstractVerticle {
-  static final List<String> STATES = List.of("running", "stopped", "failed");
   private static final long TICK_MILLIS = 100;
   private final MeterRegistry metrics;
   private final Supplier<List<ContainerReport>> reports;
@@ -26,9 +26,9 @@ public final class MetricsVerticle extends AbstractVerticle {
 
   @Override
   public void start() {
-    for (String state : STATES) {
-      Gauge.builder("berth_agent_containers", reports, r -> r.get().stream().filter(c -> c.state().equals(state)).count())
-          .tag("state", state).description("containers of this node by state").register(metrics);
+    for (ContainerState state : ContainerState.values()) {
+      Gauge.builder("berth_agent_containers", reports, r -> r.get().stream().filter(c -> c.state() == state).count())
+          .tag("state", state.wire()).description("containers of this node by state").register(metrics);
     }
     Timer lag = Timer.builder("berth_agent_event_loop_lag").description("how late the event loop runs a timer")
         .register(metrics);

@@ -4,6 +4,7 @@ import dev.berth.agent.AgentLayout;
 import dev.berth.agent.images.registry.PullProgress;
 
 import dev.berth.model.fleet.ContainerReport;
+import dev.berth.model.fleet.ContainerState;
 import dev.berth.agent.images.ImageStore;
 import dev.berth.agent.images.registry.ImagePuller;
 import dev.berth.agent.images.snapshot.Snapshotter;
@@ -77,33 +78,33 @@ public final class Reconciler {
     }
     switch (state.status()) {
       case "running", "paused" -> {
-        return report(a, "running", null, restarts, null);
+        return report(a, ContainerState.RUNNING, null, restarts, null);
       }
       case "created" -> {
         try {
           runtime.start(id); // the agent stopped between create and start
-          return report(a, "running", null, restarts, null);
+          return report(a, ContainerState.RUNNING, null, restarts, null);
         } catch (Exception e) {
           removeQuietly(id);
-          return report(a, "failed", null, restarts, e.getMessage());
+          return report(a, ContainerState.FAILED, null, restarts, e.getMessage());
         }
       }
       default -> {
         // The monitor records the exit a moment after the process is seen gone: a restart decision needs it.
         Integer exit = runtime.recordedExit(id, 1000).orElse(null);
         if (!shouldRestart(a, exit, restarts)) {
-          return report(a, "stopped", exit, restarts, null);
+          return report(a, ContainerState.STOPPED, exit, restarts, null);
         }
         long now = clock.getAsLong();
         long due = notBefore.computeIfAbsent(id, k -> now + RestartBackoff.delayMillis(restarts + 1));
         if (now < due) {
-          return report(a, "stopped", exit, restarts, "restarting in " + (due - now) + " ms");
+          return report(a, ContainerState.STOPPED, exit, restarts, "restarting in " + (due - now) + " ms");
         }
         notBefore.remove(id);
         try {
           launcher.remove(id, true);
         } catch (Exception e) {
-          return report(a, "stopped", exit, restarts, "cannot remove for restart: " + e.getMessage());
+          return report(a, ContainerState.STOPPED, exit, restarts, "cannot remove for restart: " + e.getMessage());
         }
         writeRestarts(id, restarts + 1);
         return launch(a, restarts + 1);
@@ -124,13 +125,13 @@ public final class Reconciler {
   private ContainerReport launch(Assignment a, int restarts) {
     try {
       launcher.launch(a);
-      return report(a, "running", null, restarts, null);
+      return report(a, ContainerState.RUNNING, null, restarts, null);
     } catch (Exception e) {
-      return report(a, "failed", null, restarts, e.getMessage());
+      return report(a, ContainerState.FAILED, null, restarts, e.getMessage());
     }
   }
 
-  private ContainerReport report(Assignment a, String state, Integer exit, int restarts, String message) {
+  private ContainerReport report(Assignment a, ContainerState state, Integer exit, int restarts, String message) {
     return new ContainerReport(a.containerId(), a.workload(), a.generation(), state, exit, restarts, message,
         layout.nodeName());
   }

@@ -1,5 +1,6 @@
 package dev.berth.agent.node;
 
+import dev.berth.model.fleet.ContainerState;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -88,7 +89,7 @@ class AgentEndToEndTest {
       await(() -> runtime.list().stream().filter(s -> s.status().equals("running")).count() == 2,
           "two running containers");
       IMap<String, ContainerReport> containers = hz.getMap(dev.berth.model.fleet.FleetMaps.CONTAINERS);
-      await(() -> containers.values().stream().filter(r -> r.state().equals("running")).count() == 2,
+      await(() -> containers.values().stream().filter(r -> r.state() == ContainerState.RUNNING).count() == 2,
           "both reported running in Hazelcast");
       String id = containers.keySet().stream().sorted().findFirst().orElseThrow();
       dev.berth.model.fleet.NodeRecord node = hz.<String, dev.berth.model.fleet.NodeRecord>getMap(

@@ -1,5 +1,6 @@
 package dev.berth.agent.reconcile;
 
+import dev.berth.model.fleet.ContainerState;
 import dev.berth.agent.AgentLayout;
 
 import dev.berth.model.fleet.ContainerReport;
@@ -99,7 +100,7 @@ class ReconcilerTest {
   void desiredContainersRunAndASecondPassChangesNothing() throws Exception {
     Reconciler r = reconciler();
     List<ContainerReport> first = r.reconcile(List.of(assignment("web-g1-r0", "sleep 30", RestartPolicy.Always, null)));
-    assertEquals("running", first.get(0).state(), first.toString());
+    assertEquals(ContainerState.RUNNING, first.get(0).state(), first.toString());
     int pid = runtime.state("web-g1-r0").pid();
     r.reconcile(List.of(assignment("web-g1-r0", "sleep 30", RestartPolicy.Always, null)));
     assertEquals(pid, runtime.state("web-g1-r0").pid(), "the same process, not a new one");
@@ -129,7 +130,7 @@ class ReconcilerTest {
     r.reconcile(List.of(failing));
     awaitStopped("job-g1-r0");
     ContainerReport waiting = r.reconcile(List.of(failing)).get(0);
-    assertEquals("stopped", waiting.state());
+    assertEquals(ContainerState.STOPPED, waiting.state());
     assertTrue(waiting.message().startsWith("restarting in"), "back-off first: " + waiting);
     now.addAndGet(1000);
     assertEquals(1, r.reconcile(List.of(failing)).get(0).restarts());
@@ -140,7 +141,7 @@ class ReconcilerTest {
     awaitStopped("job-g1-r0");
     now.addAndGet(60_000);
     ContainerReport done = r.reconcile(List.of(failing)).get(0);
-    assertEquals("stopped", done.state());
+    assertEquals(ContainerState.STOPPED, done.state());
     assertEquals(3, done.exitCode());
     assertEquals(2, done.restarts(), "the limit holds");
     String log = Files.readString(state.resolve("bundles/job-g1-r0/logs/stdout.log"));
@@ -159,7 +160,7 @@ class ReconcilerTest {
     now.addAndGet(1000);
     List<ContainerReport> after = r.reconcile(List.of(once, always));
     assertEquals(0, after.get(0).restarts());
-    assertEquals("stopped", after.get(0).state());
+    assertEquals(ContainerState.STOPPED, after.get(0).state());
     assertEquals(1, after.get(1).restarts());
   }
 
@@ -171,7 +172,7 @@ class ReconcilerTest {
     runtime = new ContainerRuntime(state.resolve("runtime"));
     List<ContainerReport> adopted = reconciler().reconcile(
         List.of(assignment("web-g1-r0", "sleep 30", RestartPolicy.Always, null)));
-    assertEquals("running", adopted.get(0).state());
+    assertEquals(ContainerState.RUNNING, adopted.get(0).state());
     assertEquals(pid, runtime.state("web-g1-r0").pid());
     assertEquals(1, runtime.list().size());
   }
@@ -181,7 +182,7 @@ class ReconcilerTest {
     Assignment bad = new Assignment("bad-g1-r0", "node-a", "bad", 1, "127.0.0.1:1/nothing/here:1", null, null, null,
         null, null, RestartPolicy.Always, null);
     ContainerReport report = reconciler().reconcile(List.of(bad)).get(0);
-    assertEquals("failed", report.state());
+    assertEquals(ContainerState.FAILED, report.state());
     assertTrue(report.message().contains("127.0.0.1:1"), report.message());
     assertEquals(List.of(), runtime.list());
   }

@@ -1,5 +1,6 @@
 package dev.berth.cli.fleet;
 
+import dev.berth.model.fleet.ContainerState;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -132,7 +133,7 @@ class MultiProcessFleetTest {
       var reports = hz.<String, dev.berth.model.fleet.ContainerReport>getMap(dev.berth.model.fleet.FleetMaps.CONTAINERS);
       await(() -> reports.values().stream().noneMatch(r -> r.node().equals("node-b")),
           "no report left that says a container runs on b", 10_000);
-      await(() -> reports.values().stream().filter(r -> r.state().equals("running")).count() == 3,
+      await(() -> reports.values().stream().filter(r -> r.state() == ContainerState.RUNNING).count() == 3,
           "three running replicas in the fleet view", 10_000);
       assertEquals(3, running(onA).size());
 

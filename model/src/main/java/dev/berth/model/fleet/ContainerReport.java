@@ -1,5 +1,5 @@
 package dev.berth.model.fleet;
 
 /** A container's actual state as its agent reports it (map containers): running, stopped or failed, exit code, restarts. */
-public record ContainerReport(String containerId, String workload, long generation, String state, Integer exitCode,
+public record ContainerReport(String containerId, String workload, long generation, ContainerState state, Integer exitCode,
     int restarts, String message, String node) implements java.io.Serializable {}

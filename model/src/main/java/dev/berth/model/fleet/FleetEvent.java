@@ -9,7 +9,7 @@ public record FleetEvent(long timeMillis, String kind, String node, String conta
     long generation, String state, Integer exitCode, int restarts, String message) {
 
   public static FleetEvent of(ContainerReport r, long timeMillis) {
-    return new FleetEvent(timeMillis, "container", r.node(), r.containerId(), r.workload(), r.generation(), r.state(),
+    return new FleetEvent(timeMillis, "container", r.node(), r.containerId(), r.workload(), r.generation(), r.state().wire(),
         r.exitCode(), r.restarts(), r.message());
   }
 }
