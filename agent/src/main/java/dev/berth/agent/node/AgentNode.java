@@ -44,7 +44,7 @@ public final class AgentNode {
     this.vertx = vertx;
     this.config = config;
     AgentLayout layout = config.layout();
-    PrivateDirs.passThrough(layout.stateDir());
+    PrivateDirs.create(layout.stateDir());
     this.images = new ImageStore(layout.images());
     // Downloads and unpacks have pools of their own: a stalled registry cannot hold up unpacking, nor the reverse.
     this.unpackers = Executors.newFixedThreadPool(2);

@@ -5,16 +5,17 @@ import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Promise;
 import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
+import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.Set;
+import java.util.logging.Logger;
 
 /**
  * Reads this node's partition of berth.assignments from offset 0 (vertx-kafka-client), keeps the desired
  * set, and announces every change on the event bus. Decoding a small record is the only work on the loop.
  */
 public final class AssignmentConsumerVerticle extends AbstractVerticle {
-  private static final java.util.logging.Logger LOG =
-      java.util.logging.Logger.getLogger(AssignmentConsumerVerticle.class.getName());
+  private static final Logger LOG = Logger.getLogger(AssignmentConsumerVerticle.class.getName());
   public static final String CHANGED = "berth.agent.desired-changed";
   private final AgentConfig config;
   private final DesiredSet desired;
@@ -43,7 +44,7 @@ public final class AssignmentConsumerVerticle extends AbstractVerticle {
         } else {
           desired.put(id, AssignmentTopic.decodeChecked(record.key(), record.value()));
         }
-      } catch (java.io.UncheckedIOException | IllegalArgumentException e) {
+      } catch (UncheckedIOException | IllegalArgumentException e) {
         // An unreadable or forged record changes nothing; the level-triggered pass keeps what it had.
         LOG.warning(e.getMessage());
         return;

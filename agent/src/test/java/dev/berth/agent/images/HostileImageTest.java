@@ -193,7 +193,8 @@ class HostileImageTest {
     // A media type no unpacker knows throws an unchecked exception inside the shared unpack.
     Descriptor odd = new Descriptor("application/x-not-a-layer", content.put(tar), (long) tar.length, null, null,
         null, null, null, null);
-    ExecutorService pool = Executors.newFixedThreadPool(4);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    ExecutorService callers = Executors.newFixedThreadPool(4); // as the agent: prepares never run on the unpack pool
     try {
       Snapshotter s = new Snapshotter(content, work.resolve("snapshots"), true, pool);
       assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
@@ -201,13 +202,14 @@ class HostileImageTest {
         for (int i = 0; i < 4; i++) {
           String id = "c" + i;
           tries.add(CompletableFuture.runAsync(() -> assertThrows(Exception.class,
-              () -> s.prepare(id, List.of(odd), List.of(Digest.sha256(tar)))), pool));
+              () -> s.prepare(id, List.of(odd), List.of(Digest.sha256(tar)))), callers));
         }
         CompletableFuture.allOf(tries.toArray(CompletableFuture[]::new)).get();
       });
       assertEquals(List.of(), left(work.resolve("snapshots/containers")), "no snapshot left behind");
     } finally {
       pool.shutdownNow();
+      callers.shutdownNow();
     }
   }
 
@@ -281,20 +283,30 @@ class HostileImageTest {
   }
 
   @Test
-  void layersAndContentAreReachableByRootOnly() throws Exception {
+  void layersContentAndRootfsAreReachableByRootOnly() throws Exception {
     Snapshotter s = new Snapshotter(content, work.resolve("snapshots"), true);
     assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(content.root())));
-    assertEquals("rwx------",
-        PosixFilePermissions.toString(Files.getPosixFilePermissions(work.resolve("snapshots/layers"))));
-    assertEquals("rwx--x--x", PosixFilePermissions.toString(Files.getPosixFilePermissions(work.resolve("snapshots"))));
+    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(work.resolve("snapshots"))));
     byte[] tar = new TarBuilder().file("usr/bin/su", "setuid", 04755, 0, 0, Map.of()).tar();
-    s.prepare("c", List.of(layer(tar)), List.of(Digest.sha256(tar)));
-    // A setuid binary exists in the layer; nobody may run it from there (only through a container's rootfs).
-    Process p = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-        "test", "-e", s.layerDir(Digest.sha256(tar)).resolve("usr/bin/su").toString()).start();
+    Path rootfs = s.prepare("c", List.of(layer(tar)), List.of(Digest.sha256(tar)));
+    try {
+      // A setuid binary is in the layer and in the mounted rootfs: root sees it, nobody may reach either by path.
+      for (Path su : List.of(s.layerDir(Digest.sha256(tar)).resolve("usr/bin/su"), rootfs.resolve("usr/bin/su"))) {
+        assertTrue(Files.exists(su), "there for root: " + su);
+        assertEquals(1, asNobody("test", "-e", su.toString()), "an unprivileged user reached " + su);
+      }
+      assertEquals(0, asNobody("test", "-e", "/"), "the check itself runs as nobody");
+    } finally {
+      s.remove("c");
+    }
+  }
+
+  private static int asNobody(String... command) throws Exception {
+    List<String> args = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
+    args.addAll(List.of(command));
+    Process p = new ProcessBuilder(args).start();
     assertTrue(p.waitFor(10, TimeUnit.SECONDS));
-    assertEquals(1, p.exitValue(), "an unprivileged user reached a layer directory");
-    s.remove("c");
+    return p.exitValue();
   }
 
   @Test

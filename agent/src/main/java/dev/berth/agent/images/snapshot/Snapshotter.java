@@ -55,10 +55,11 @@ public final class Snapshotter {
     this.root = root;
     this.overlay = overlay;
     this.unpackers = unpackers;
-    // Layers are reachable by root only; a container's rootfs is reached through 0711 directories by name.
-    PrivateDirs.passThrough(root);
+    // Root only, as containerd's snapshotter: layers and mounted rootfs hold an image's setuid binaries and
+    // device nodes, which no host user may reach by path.
+    PrivateDirs.create(root);
     PrivateDirs.create(root.resolve("layers"));
-    PrivateDirs.passThrough(root.resolve("containers"));
+    PrivateDirs.create(root.resolve("containers"));
   }
 
   /** Sets what one layer may cost to unpack (decompression bombs, header sizes). */
@@ -98,7 +99,6 @@ public final class Snapshotter {
     Path rootfs = dir.resolve("rootfs");
     try {
       Files.createDirectory(dir);
-      PrivateDirs.passThrough(dir);
     } catch (java.nio.file.FileAlreadyExistsException e) {
       throw new SnapshotException("a snapshot for container " + id + " already exists");
     } catch (IOException e) {

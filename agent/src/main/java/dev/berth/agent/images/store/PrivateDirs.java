@@ -18,11 +18,4 @@ public final class PrivateDirs {
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
     return dir;
   }
-
-  /** As {@link #create}, but 0711: others may pass through to a known name below, not list or read it. */
-  public static Path passThrough(Path dir) throws IOException {
-    Files.createDirectories(dir);
-    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
-    return dir;
-  }
 }
