@@ -5,7 +5,7 @@ import dev.berth.agent.images.build.BuildOptions;
 import dev.berth.agent.images.build.ImageBuilder;
 import dev.berth.agent.images.registry.ImagePuller;
 import dev.berth.agent.images.registry.ImagePusher;
-import dev.berth.agent.images.registry.LoopbackRegistry;
+import dev.berth.embedded.LoopbackRegistry;
 import dev.berth.agent.images.registry.PullProgress;
 import dev.berth.agent.images.registry.RegistryClient;
 import dev.berth.agent.images.snapshot.Snapshotter;

@@ -1,9 +1,9 @@
 package dev.berth.cli.bench;
 
 import com.hazelcast.core.HazelcastInstance;
-import dev.berth.controlplane.cluster.EmbeddedHazelcast;
+import dev.berth.embedded.EmbeddedHazelcast;
 import dev.berth.controlplane.cluster.NodeRegistry;
-import dev.berth.controlplane.kafka.EmbeddedKafkaBroker;
+import dev.berth.embedded.EmbeddedKafkaBroker;
 import dev.berth.controlplane.scheduler.AssignmentLog;
 import dev.berth.controlplane.scheduler.SchedulerPass;
 import dev.berth.controlplane.specs.WorkloadStore;

@@ -3,7 +3,7 @@ package dev.berth.cli.fleet;
 import com.hazelcast.core.HazelcastInstance;
 import dev.berth.controlplane.ControlPlane;
 import dev.berth.controlplane.ControlPlaneConfig;
-import dev.berth.controlplane.cluster.EmbeddedHazelcast;
+import dev.berth.embedded.EmbeddedHazelcast;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;

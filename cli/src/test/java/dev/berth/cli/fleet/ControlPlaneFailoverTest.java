@@ -1,14 +1,16 @@
 package dev.berth.cli.fleet;
 
+import dev.berth.cli.BerthMain;
+import dev.berth.testing.ChildJvm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.hazelcast.core.HazelcastInstance;
-import dev.berth.agent.assignments.AssignmentFeed;
 import dev.berth.agent.node.FleetViewClient;
 import dev.berth.controlplane.cluster.LeaderLease;
-import dev.berth.controlplane.cluster.NodeRegistry;
-import dev.berth.controlplane.kafka.EmbeddedKafkaBroker;
+import dev.berth.testing.AssignmentTopicReader;
+import dev.berth.testing.SimulatedNodes;
+import dev.berth.embedded.EmbeddedKafkaBroker;
 import dev.berth.model.fleet.Assignment;
 import dev.berth.runtime.files.FileTrees;
 import java.io.IOException;
@@ -34,6 +36,8 @@ import org.junit.jupiter.api.Test;
  * the new leader carries on from the placements the old one wrote (no duplicates).
  */
 class ControlPlaneFailoverTest {
+  private static final String BERTH = BerthMain.class.getName();
+
   private static final long LEASE = 3000;
   private final HttpClient http = HttpClient.newHttpClient();
 
@@ -61,7 +65,7 @@ class ControlPlaneFailoverTest {
 
   /** Every assignment of both simulated nodes once the log has been quiet for a moment. */
   private static List<Assignment> placed(String kafka) {
-    try (AssignmentFeed a = new AssignmentFeed(kafka, "sim-1"); AssignmentFeed b = new AssignmentFeed(kafka, "sim-2")) {
+    try (AssignmentTopicReader a = new AssignmentTopicReader(kafka, "sim-1"); AssignmentTopicReader b = new AssignmentTopicReader(kafka, "sim-2")) {
       for (int quiet = 0; quiet < 2; ) {
         boolean moved = a.poll(Duration.ofMillis(200)) | b.poll(Duration.ofMillis(200));
         quiet = moved ? 0 : quiet + 1;
@@ -87,22 +91,22 @@ class ControlPlaneFailoverTest {
     Path work = Files.createTempDirectory("berth-cp-failover-");
     int[] hz = {freePort(), freePort()};
     int[] api = {freePort(), freePort()};
-    BerthProcess[] cps = new BerthProcess[2];
+    ChildJvm[] cps = new ChildJvm[2];
     ScheduledExecutorService renewals = Executors.newSingleThreadScheduledExecutor();
     HazelcastInstance client = null;
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(work.resolve("kafka"), 0)) {
       String kafka = broker.bootstrapServers();
       for (int i = 0; i < 2; i++) {
-        cps[i] = BerthProcess.start(work.resolve("cp" + i + ".log"), "control-plane", "--kafka", kafka,
+        cps[i] = ChildJvm.start(work.resolve("cp" + i + ".log"), BERTH, "control-plane", "--kafka", kafka,
             "--api-port", Integer.toString(api[i]), "--cluster", "berth-cpf", "--hazelcast-port",
             Integer.toString(hz[i]), "--hazelcast-member", "127.0.0.1:" + hz[1 - i], "--lease-millis",
             Long.toString(LEASE));
       }
-      for (BerthProcess cp : cps) {
+      for (ChildJvm cp : cps) {
         cp.awaitLine("ready", 90_000);
       }
       client = FleetViewClient.connect("berth-cpf", List.of("127.0.0.1:" + hz[0], "127.0.0.1:" + hz[1]));
-      NodeRegistry nodes = new NodeRegistry(client, System::currentTimeMillis);
+      SimulatedNodes nodes = new SimulatedNodes(client, System::currentTimeMillis);
       renewals.scheduleAtFixedRate(() -> {
         nodes.renew("sim-1", 4000, 8L << 30, Map.of(), 60_000);
         nodes.renew("sim-2", 4000, 8L << 30, Map.of(), 60_000);
@@ -137,7 +141,7 @@ class ControlPlaneFailoverTest {
       if (client != null) {
         client.shutdown();
       }
-      for (BerthProcess cp : cps) {
+      for (ChildJvm cp : cps) {
         if (cp != null) {
           cp.close();
         }

@@ -1,5 +1,7 @@
 package dev.berth.cli.fleet;
 
+import dev.berth.cli.BerthMain;
+import dev.berth.testing.ChildJvm;
 import dev.berth.model.fleet.ContainerState;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,11 +13,11 @@ import dev.berth.agent.images.build.ImageBuilder;
 import dev.berth.cli.BerthCli;
 import dev.berth.controlplane.ControlPlane;
 import dev.berth.controlplane.ControlPlaneConfig;
-import dev.berth.controlplane.cluster.EmbeddedHazelcast;
+import dev.berth.embedded.EmbeddedHazelcast;
 import dev.berth.controlplane.cluster.NodeRegistry;
-import dev.berth.controlplane.kafka.EmbeddedKafkaBroker;
+import dev.berth.embedded.EmbeddedKafkaBroker;
 import dev.berth.controlplane.specs.WorkloadStore;
-import dev.berth.controlplane.testing.StrictVertx;
+import dev.berth.testing.StrictVertx;
 import dev.berth.model.image.ImageReference;
 import dev.berth.model.runtime.State;
 import dev.berth.runtime.ContainerRuntime;
@@ -40,6 +42,8 @@ import org.junit.jupiter.api.Test;
  * adopted by an agent restarted in time, survive a broker restart, and all go when deleted.
  */
 class MultiProcessFleetTest {
+  private static final String BERTH = BerthMain.class.getName();
+
   private static final String IMAGE = "local/busybox:1";
   /** Agent b's lease is short (it is the one that dies); agent a's is long enough to restart within it. */
   private static final long LEASE_B = 3000;
@@ -73,9 +77,9 @@ class MultiProcessFleetTest {
         HttpResponse.BodyHandlers.ofString()).statusCode();
   }
 
-  private BerthProcess agent(Path work, String node, long leaseMillis, String kafka, String hazelcast)
+  private ChildJvm agent(Path work, String node, long leaseMillis, String kafka, String hazelcast)
       throws Exception {
-    BerthProcess p = BerthProcess.start(work.resolve(node + ".log"), "agent", "--node", node, "--kafka", kafka,
+    ChildJvm p = ChildJvm.start(work.resolve(node + ".log"), BERTH, "agent", "--node", node, "--kafka", kafka,
         "--hazelcast", hazelcast, "--cluster", "berth-mp", "--state-dir", work.resolve("agent-" + node).toString(),
         "--lease-millis", Long.toString(leaseMillis));
     p.awaitLine("agent " + node + " ready", 60_000);
@@ -92,8 +96,8 @@ class MultiProcessFleetTest {
     EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(work.resolve("kafka"), 0);
     String kafka = broker.bootstrapServers();
     ControlPlane cp = null;
-    BerthProcess a = null;
-    BerthProcess b = null;
+    ChildJvm a = null;
+    ChildJvm b = null;
     try {
       cp = get(ControlPlane.start(strict.vertx(), new ControlPlaneConfig(kafka, 0, "cp", 3000, 500), hz));
       api = "http://127.0.0.1:" + cp.apiPort();
@@ -162,7 +166,7 @@ class MultiProcessFleetTest {
       await(() -> onA.list().isEmpty() && onB.list().isEmpty(), "everything to be removed", 60_000);
       strict.assertNeverBlocked();
     } finally {
-      for (BerthProcess p : new BerthProcess[] {a, b}) {
+      for (ChildJvm p : new ChildJvm[] {a, b}) {
         if (p != null) {
           p.close();
         }

@@ -1,11 +1,12 @@
 package dev.berth.cli.fleetctl;
 
+import dev.berth.testing.InProcessCli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.cli.BerthCli;
 import dev.berth.controlplane.api.FleetApiVerticle;
-import dev.berth.controlplane.kafka.EmbeddedKafkaBroker;
+import dev.berth.embedded.EmbeddedKafkaBroker;
 import dev.berth.controlplane.specs.WorkloadStore;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
@@ -28,29 +29,29 @@ class FleetCommandsTest {
       Files.writeString(specs.resolve("a.yaml"), "name: alpha\nimage: busybox\nreplicas: 2\n");
       Files.writeString(specs.resolve("b.json"), "{\"name\":\"beta\",\"image\":\"busybox\"}");
 
-      BerthCli.Out applied = BerthCli.run("apply", "-f", specs.toString(), "--server", server);
+      InProcessCli.Output applied = BerthCli.run("apply", "-f", specs.toString(), "--server", server);
       assertEquals(0, applied.exit(), applied.err());
       assertEquals("workload/alpha created\nworkload/beta created\n", applied.out());
       assertEquals("workload/alpha unchanged\n",
           BerthCli.run("apply", "-f", specs.resolve("a.yaml").toString(), "--server", server).out());
 
-      BerthCli.Out table = BerthCli.run("get", "workloads", "--server", server);
+      InProcessCli.Output table = BerthCli.run("get", "workloads", "--server", server);
       assertTrue(table.out().startsWith("NAME"), table.out());
       assertTrue(table.out().lines().anyMatch(l -> l.startsWith("alpha") && l.contains(" 2 ")), table.out());
       assertTrue(BerthCli.run("get", "workloads", "beta", "-o", "yaml", "--server", server).out()
           .contains("name: \"beta\""));
 
       Files.writeString(specs.resolve("c.yaml"), "name: gamma\nimage: busybox\nreplicas: -3\n");
-      BerthCli.Out bad = BerthCli.run("apply", "-f", specs.resolve("c.yaml").toString(), "--server", server);
+      InProcessCli.Output bad = BerthCli.run("apply", "-f", specs.resolve("c.yaml").toString(), "--server", server);
       assertEquals(1, bad.exit());
       assertTrue(bad.err().contains("replicas: must not be negative"), bad.err());
 
       assertEquals(0, BerthCli.run("delete", "workload", "alpha", "--server", server).exit());
-      BerthCli.Out gone = BerthCli.run("get", "workloads", "alpha", "--server", server);
+      InProcessCli.Output gone = BerthCli.run("get", "workloads", "alpha", "--server", server);
       assertEquals(1, gone.exit());
       assertTrue(gone.err().contains("no workload named \"alpha\""), gone.err());
 
-      BerthCli.Out down = BerthCli.run("get", "workloads", "--server", "http://127.0.0.1:1");
+      InProcessCli.Output down = BerthCli.run("get", "workloads", "--server", "http://127.0.0.1:1");
       assertEquals(1, down.exit());
       assertTrue(down.err().contains("is `berth up` running?"), down.err());
     } finally {

@@ -1,5 +1,6 @@
 package dev.berth.cli.runc;
 
+import dev.berth.testing.InProcessCli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,9 +29,9 @@ class RuncCommandLineTest {
 
   @AfterEach
   void tearDown() {
-    for (String id : Cli.run("--root", root, "list", "-q").out().split("\n")) {
+    for (String id : InProcessCli.run(RuncMain::execute, "--root", root, "list", "-q").out().split("\n")) {
       if (!id.isBlank()) {
-        Cli.run("--root", root, "delete", "--force", id);
+        InProcessCli.run(RuncMain::execute, "--root", root, "delete", "--force", id);
       }
     }
     BusyboxBundle.deleteTree(work);
@@ -40,12 +41,12 @@ class RuncCommandLineTest {
     return BusyboxBundle.create(work, "b" + (++counter), script);
   }
 
-  private Cli.Result runc(String... args) {
+  private InProcessCli.Output runc(String... args) {
     String[] all = new String[args.length + 2];
     all[0] = "--root";
     all[1] = root;
     System.arraycopy(args, 0, all, 2, args.length);
-    return Cli.run(all);
+    return InProcessCli.run(RuncMain::execute, all);
   }
 
   @Test
@@ -66,7 +67,7 @@ class RuncCommandLineTest {
     assertEquals("c1", list.get(0).get("id").asText());
     assertEquals(1, JsonMapping.mapper().readTree(runc("ps", "--format", "json", "c1").out()).size());
 
-    Cli.Result refused = runc("delete", "c1");
+    InProcessCli.Output refused = runc("delete", "c1");
     assertEquals(1, refused.exit());
     assertTrue(refused.err().contains("not stopped: running"), refused.err());
     assertEquals(0, runc("kill", "c1", "SIGKILL").exit());
@@ -74,7 +75,7 @@ class RuncCommandLineTest {
       Thread.sleep(10);
     }
     assertEquals(0, runc("delete", "c1").exit());
-    Cli.Result gone = runc("state", "c1");
+    InProcessCli.Output gone = runc("state", "c1");
     assertEquals(1, gone.exit());
     assertTrue(gone.err().contains("container \"c1\" does not exist"), gone.err());
     assertEquals(0, runc("delete", "--force", "c1").exit(), "--force ignores a container that is gone");
@@ -98,7 +99,7 @@ class RuncCommandLineTest {
   void killAcceptsSignalNamesAndNumbersAndRefusesUnknownOnes() {
     BusyboxBundle b = bundle("sleep 30");
     runc("run", "-d", "--bundle", b.dir().toString(), "c3");
-    Cli.Result bad = runc("kill", "c3", "SIGBOGUS");
+    InProcessCli.Output bad = runc("kill", "c3", "SIGBOGUS");
     assertEquals(1, bad.exit());
     assertTrue(bad.err().contains("unknown signal \"SIGBOGUS\""), bad.err());
     assertEquals(0, runc("kill", "--all", "c3", "9").exit());
@@ -117,10 +118,10 @@ class RuncCommandLineTest {
     assertEquals(0, runc("spec", "--bundle", dir.toString()).exit());
     JsonNode spec = JsonMapping.mapper().readTree(dir.resolve("config.json").toFile());
     assertEquals("sh", spec.get("process").get("args").get(0).asText());
-    Cli.Result again = runc("spec", "--bundle", dir.toString());
+    InProcessCli.Output again = runc("spec", "--bundle", dir.toString());
     assertEquals(1, again.exit());
     assertTrue(again.err().contains("exists. Remove it first"), again.err());
-    JsonNode features = JsonMapping.mapper().readTree(Cli.run("features").out());
+    JsonNode features = JsonMapping.mapper().readTree(InProcessCli.run(RuncMain::execute, "features").out());
     assertEquals("1.2.0", features.get("ociVersionMax").asText());
     assertTrue(features.get("linux").get("namespaces").toString().contains("user"));
   }
@@ -146,14 +147,14 @@ class RuncCommandLineTest {
 
     BusyboxBundle ok = bundle("sleep 30");
     assertEquals(0, runc("create", "--bundle", ok.dir().toString(), "taken").exit());
-    Cli.Result dup = runc("create", "--bundle", ok.dir().toString(), "taken");
+    InProcessCli.Output dup = runc("create", "--bundle", ok.dir().toString(), "taken");
     assertEquals(1, dup.exit());
     assertTrue(dup.err().contains("already exists"), dup.err());
     assertEquals("created", JsonMapping.mapper().readTree(runc("state", "taken").out()).get("status").asText());
   }
 
   private void expectFailure(BusyboxBundle b, String message) {
-    Cli.Result r = runc("create", "--bundle", b.dir().toString(), "bad");
+    InProcessCli.Output r = runc("create", "--bundle", b.dir().toString(), "bad");
     assertEquals(1, r.exit(), r.err());
     assertTrue(r.err().contains(message), r.err());
     assertFalse(Files.exists(Path.of(root, "bad")), "state left behind");
@@ -163,7 +164,7 @@ class RuncCommandLineTest {
   @Test
   void errorsAreAlsoLoggedAsJsonWhenAsked() throws Exception {
     Path log = work.resolve("log.json");
-    Cli.Result r = Cli.run("--root", root, "--log", log.toString(), "--log-format", "json", "state", "ghost");
+    InProcessCli.Output r = InProcessCli.run(RuncMain::execute, "--root", root, "--log", log.toString(), "--log-format", "json", "state", "ghost");
     assertEquals(1, r.exit());
     JsonNode line = JsonMapping.mapper().readTree(Files.readString(log));
     assertEquals("error", line.get("level").asText());
@@ -172,7 +173,7 @@ class RuncCommandLineTest {
 
   @Test
   void systemdCgroupsAreRefusedClearly() {
-    Cli.Result r = Cli.run("--root", root, "--systemd-cgroup", "list");
+    InProcessCli.Output r = InProcessCli.run(RuncMain::execute, "--root", root, "--systemd-cgroup", "list");
     assertEquals(1, r.exit());
     assertTrue(r.err().contains("--systemd-cgroup is not supported"), r.err());
   }

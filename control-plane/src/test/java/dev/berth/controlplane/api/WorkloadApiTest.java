@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.berth.controlplane.kafka.EmbeddedKafkaBroker;
+import dev.berth.embedded.EmbeddedKafkaBroker;
 import dev.berth.controlplane.specs.WorkloadStore;
 import dev.berth.model.JsonMapping;
 import io.vertx.core.Vertx;
-import dev.berth.controlplane.testing.StrictVertx;
+import dev.berth.testing.StrictVertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;

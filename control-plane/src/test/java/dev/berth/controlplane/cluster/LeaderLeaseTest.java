@@ -1,5 +1,6 @@
 package dev.berth.controlplane.cluster;
 
+import dev.berth.embedded.EmbeddedHazelcast;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

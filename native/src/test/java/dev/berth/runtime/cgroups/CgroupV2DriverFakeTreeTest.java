@@ -8,6 +8,7 @@ import dev.berth.model.runtime.Cpu;
 import dev.berth.model.runtime.Memory;
 import dev.berth.model.runtime.Pids;
 import dev.berth.model.runtime.Resources;
+import dev.berth.testing.FakeCgroupV2Tree;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,9 +28,7 @@ class CgroupV2DriverFakeTreeTest {
 
   @BeforeEach
   void fakeRoot() throws Exception {
-    Files.writeString(root.resolve("cgroup.controllers"), "cpuset cpu io memory hugetlb pids rdma misc\n");
-    Files.writeString(root.resolve("cgroup.subtree_control"), "");
-    driver = new CgroupV2Driver(root);
+    driver = new CgroupV2Driver(FakeCgroupV2Tree.create(root));
   }
 
   private static Resources resources(Memory mem, Cpu cpu, Pids pids, Map<String, String> unified) {

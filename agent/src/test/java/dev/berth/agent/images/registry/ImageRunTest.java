@@ -1,5 +1,6 @@
 package dev.berth.agent.images.registry;
 
+import dev.berth.embedded.LoopbackRegistry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.berth.agent.images.ImageStore;

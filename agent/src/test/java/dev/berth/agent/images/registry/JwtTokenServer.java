@@ -1,5 +1,6 @@
 package dev.berth.agent.images.registry;
 
+import dev.berth.embedded.LoopbackRegistry;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;

@@ -1,5 +1,6 @@
 package dev.berth.agent.images.registry;
 
+import dev.berth.embedded.LoopbackRegistry;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -126,7 +127,7 @@ class RegistryPullPushTest {
     ImageBuilder.Built built = build(source, "local/corrupt:1");
     new ImagePusher(client, source, 8 << 20).push(ImageReference.parse("local/corrupt:1"), ref("test/corrupt:1"),
         null, PullProgress.NONE);
-    Path onDisk = registry.blobData(built.layer());
+    Path onDisk = registry.blobData(built.layer().encoded());
     byte[] data = Files.readAllBytes(onDisk);
     data[data.length / 2] ^= 0x55;
     Files.write(onDisk, data);

@@ -1,4 +1,4 @@
-package dev.berth.controlplane.kafka;
+package dev.berth.embedded;
 
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,4 +1,4 @@
-package dev.berth.controlplane.cluster;
+package dev.berth.embedded;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;

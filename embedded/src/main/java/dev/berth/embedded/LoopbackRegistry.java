@@ -1,6 +1,7 @@
-package dev.berth.agent.images.registry;
+package dev.berth.embedded;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -8,6 +9,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 /**
  * Debian's docker-registry (the CNCF distribution registry) started on a loopback port with its storage in a
@@ -32,7 +35,7 @@ public final class LoopbackRegistry implements AutoCloseable {
       throw new IllegalStateException("docker-registry is not installed: apt-get install docker-registry");
     }
     dir = Files.createTempDirectory("berth-registry-");
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
     Files.writeString(dir.resolve("config.yml"), String.join("\n",
@@ -78,16 +81,21 @@ public final class LoopbackRegistry implements AutoCloseable {
     return "127.0.0.1:" + port;
   }
 
-  /** Where the registry keeps a blob's bytes on disk. */
-  public Path blobData(dev.berth.model.image.Digest d) {
-    return dir.resolve("data/docker/registry/v2/blobs/sha256").resolve(d.encoded().substring(0, 2))
-        .resolve(d.encoded()).resolve("data");
+  /** Where the registry keeps the bytes of the blob whose sha256 is {@code hex} on disk. */
+  public Path blobData(String hex) {
+    return dir.resolve("data/docker/registry/v2/blobs/sha256").resolve(hex.substring(0, 2)).resolve(hex)
+        .resolve("data");
   }
 
   @Override
   public void close() throws Exception {
     process.destroy();
     process.waitFor();
-    dev.berth.runtime.files.FileTrees.delete(dir);
+    // The registry's files only: no links out of it to follow, so a plain walk suffices.
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 }

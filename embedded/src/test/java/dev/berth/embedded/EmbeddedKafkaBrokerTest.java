@@ -1,4 +1,4 @@
-package dev.berth.controlplane.kafka;
+package dev.berth.embedded;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

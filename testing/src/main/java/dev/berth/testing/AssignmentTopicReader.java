@@ -1,4 +1,4 @@
-package dev.berth.agent.assignments;
+package dev.berth.testing;
 
 import dev.berth.model.fleet.Assignment;
 import dev.berth.model.fleet.AssignmentTopic;
@@ -13,15 +13,15 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * This node's desired containers, from its partition of berth.assignments, read from offset 0 on a cold
- * start so the whole set is rebuilt from the log. Blocking: poll from a worker or a dedicated thread.
+ * What the scheduler assigned to one node, read from its partition of berth.assignments from offset 0 (as an
+ * agent rebuilds its desired set on a cold start), for tests of what the control plane writes. Blocking.
  */
-public final class AssignmentFeed implements AutoCloseable {
+public final class AssignmentTopicReader implements AutoCloseable {
   private final String node;
   private final KafkaConsumer<String, byte[]> consumer;
   private final Map<String, Assignment> desired = new HashMap<>();
 
-  public AssignmentFeed(String bootstrapServers, String node) {
+  public AssignmentTopicReader(String bootstrapServers, String node) {
     this.node = node;
     this.consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrapServers,
         "key.deserializer", StringDeserializer.class, "value.deserializer", ByteArrayDeserializer.class,

@@ -1,14 +1,14 @@
-package dev.berth.agent.assignments;
+package dev.berth.controlplane.scheduler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.hazelcast.core.HazelcastInstance;
-import dev.berth.controlplane.cluster.EmbeddedHazelcast;
+import dev.berth.embedded.EmbeddedHazelcast;
 import dev.berth.controlplane.cluster.NodeRegistry;
-import dev.berth.controlplane.kafka.EmbeddedKafkaBroker;
-import dev.berth.controlplane.scheduler.AssignmentLog;
-import dev.berth.controlplane.scheduler.SchedulerPass;
+import dev.berth.testing.AssignmentTopicReader;
+import dev.berth.testing.SimulatedNodes;
+import dev.berth.embedded.EmbeddedKafkaBroker;
 import dev.berth.controlplane.specs.WorkloadStore;
 import dev.berth.model.fleet.Assignment;
 import dev.berth.model.fleet.WorkloadSpecs;
@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SchedulingThroughKafkaTest {
   /** Polls until two polls in a row bring nothing new (writes are acknowledged before the test reads). */
-  private static Map<String, Assignment> settle(AssignmentFeed feed) {
+  private static Map<String, Assignment> settle(AssignmentTopicReader feed) {
     int quiet = 0;
     for (int i = 0; i < 40 && quiet < 2; i++) {
       quiet = feed.poll(Duration.ofMillis(250)) ? 0 : quiet + 1;
@@ -40,13 +40,13 @@ class SchedulingThroughKafkaTest {
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(data, 0);
         WorkloadStore store = WorkloadStore.open(broker.bootstrapServers());
         AssignmentLog log = AssignmentLog.open(broker.bootstrapServers());
-        AssignmentFeed a = new AssignmentFeed(broker.bootstrapServers(), "node-a");
-        AssignmentFeed b = new AssignmentFeed(broker.bootstrapServers(), "node-b")) {
+        AssignmentTopicReader a = new AssignmentTopicReader(broker.bootstrapServers(), "node-a");
+        AssignmentTopicReader b = new AssignmentTopicReader(broker.bootstrapServers(), "node-b")) {
       AtomicLong now = new AtomicLong(1_000_000);
-      NodeRegistry nodes = new NodeRegistry(hz, now::get);
+      SimulatedNodes nodes = new SimulatedNodes(hz, now::get);
       nodes.renew("node-a", 4000, 8L << 30, Map.of(), 3000);
       nodes.renew("node-b", 4000, 8L << 30, Map.of(), 3000);
-      SchedulerPass scheduler = new SchedulerPass(store, nodes, log);
+      SchedulerPass scheduler = new SchedulerPass(store, new NodeRegistry(hz, now::get), log);
 
       store.apply(WorkloadSpecs.read(("{\"name\":\"web\",\"image\":\"busybox\",\"replicas\":3,"
           + "\"resources\":{\"limits\":{\"memory\":\"64Mi\"}}}").getBytes(StandardCharsets.UTF_8), false));
@@ -73,7 +73,7 @@ class SchedulingThroughKafkaTest {
       scheduler.run();
       assertEquals(0, settle(a).size());
 
-      try (AssignmentFeed cold = new AssignmentFeed(broker.bootstrapServers(), "node-a")) {
+      try (AssignmentTopicReader cold = new AssignmentTopicReader(broker.bootstrapServers(), "node-a")) {
         assertEquals(settle(a), settle(cold), "a cold start rebuilds the same desired set from offset 0");
       }
     } finally {

@@ -1,4 +1,4 @@
-package dev.berth.agent.node;
+package dev.berth.cli.fleet;
 
 import dev.berth.model.fleet.ContainerState;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.controlplane.ControlPlane;
 import dev.berth.controlplane.ControlPlaneConfig;
-import dev.berth.controlplane.testing.StrictVertx;
+import dev.berth.testing.StrictVertx;
 import dev.berth.model.fleet.EventTopic;
 import dev.berth.model.fleet.FleetEvent;
 import dev.berth.model.JsonMapping;
@@ -20,9 +20,11 @@ import com.hazelcast.map.IMap;
 import dev.berth.agent.images.build.BuildOptions;
 import dev.berth.agent.images.build.ImageBuilder;
 import dev.berth.model.fleet.ContainerReport;
+import dev.berth.agent.node.AgentConfig;
+import dev.berth.agent.node.AgentNode;
 import dev.berth.agent.reconcile.Reconciler;
-import dev.berth.controlplane.cluster.EmbeddedHazelcast;
-import dev.berth.controlplane.kafka.EmbeddedKafkaBroker;
+import dev.berth.embedded.EmbeddedHazelcast;
+import dev.berth.embedded.EmbeddedKafkaBroker;
 import dev.berth.model.image.ImageReference;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.bundle.BusyboxRootfs;

@@ -1,4 +1,4 @@
-package dev.berth.controlplane.testing;
+package dev.berth.testing;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
