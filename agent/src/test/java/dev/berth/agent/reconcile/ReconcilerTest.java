@@ -88,7 +88,7 @@ class ReconcilerTest {
   }
 
   private static Assignment assignment(String id, String script, RestartPolicy policy, Integer limit) {
-    return new Assignment(id, "node-a", "web", 1, "local/busybox:1", List.of("sh", "-c"), List.of(script),
+    return new Assignment(id, "node-a", "web", 1, 0, "local/busybox:1", List.of("sh", "-c"), List.of(script),
         Map.of("GREETING", "hi"), 500L, 64L << 20, policy, limit);
   }
 
@@ -179,7 +179,7 @@ class ReconcilerTest {
 
   @Test
   void anImageThatCannotBeHadIsReportedAndLeavesNothing() {
-    Assignment bad = new Assignment("bad-g1-r0", "node-a", "bad", 1, "127.0.0.1:1/nothing/here:1", null, null, null,
+    Assignment bad = new Assignment("bad-g1-r0", "node-a", "bad", 1, 0, "127.0.0.1:1/nothing/here:1", null, null, null,
         null, null, RestartPolicy.Always, null);
     ContainerReport report = reconciler().reconcile(List.of(bad)).get(0);
     assertEquals(ContainerState.FAILED, report.state());

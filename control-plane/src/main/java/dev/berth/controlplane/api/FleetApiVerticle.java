@@ -7,7 +7,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.berth.controlplane.ControlPlaneEvents;
 import dev.berth.controlplane.specs.ApplyResult;
-import dev.berth.controlplane.specs.StoredWorkload;
+import dev.berth.model.fleet.StoredWorkload;
 import dev.berth.controlplane.specs.WorkloadStore;
 import dev.berth.model.fleet.ContainerReport;
 import dev.berth.model.fleet.FleetMaps;

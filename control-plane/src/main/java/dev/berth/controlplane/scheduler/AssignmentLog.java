@@ -78,14 +78,10 @@ public final class AssignmentLog implements AutoCloseable {
   public synchronized Map<String, Placement> placements() {
     Map<String, Placement> out = new HashMap<>();
     for (Assignment a : current.values()) {
-      out.put(a.containerId(), new Placement(a.containerId(), a.workload(), a.generation(),
-          replicaOf(a.containerId()), a.node()));
+      out.put(a.containerId(), new Placement(a.containerId(), a.workload(), a.generation(), a.replica(),
+          a.node()));
     }
     return out;
-  }
-
-  private static int replicaOf(String containerId) {
-    return Integer.parseInt(containerId.substring(containerId.lastIndexOf("-r") + 2));
   }
 
   /** Makes the log say exactly {@code desired}: new or moved assignments written, the others tombstoned. */

@@ -1,6 +1,6 @@
 package dev.berth.controlplane.scheduler;
 
-import dev.berth.controlplane.specs.StoredWorkload;
+import dev.berth.model.fleet.StoredWorkload;
 import dev.berth.model.fleet.Quantity;
 import dev.berth.model.fleet.ResourceRequests;
 import dev.berth.model.fleet.WorkloadSpec;

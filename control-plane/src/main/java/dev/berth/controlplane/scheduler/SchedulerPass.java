@@ -1,7 +1,7 @@
 package dev.berth.controlplane.scheduler;
 
 import dev.berth.controlplane.cluster.NodeRegistry;
-import dev.berth.controlplane.specs.StoredWorkload;
+import dev.berth.model.fleet.StoredWorkload;
 import dev.berth.controlplane.specs.WorkloadStore;
 import dev.berth.model.fleet.Assignment;
 import dev.berth.model.fleet.NodeRecord;
@@ -55,7 +55,7 @@ public final class SchedulerPass {
     ResourceRequests limits = spec.resources() == null ? null : spec.resources().limits();
     Long cpu = limits == null || limits.cpu() == null ? null : Quantity.millicores(limits.cpu());
     Long memory = limits == null || limits.memory() == null ? null : Quantity.bytes(limits.memory());
-    return new Assignment(p.containerId(), p.node(), p.workload(), p.generation(), spec.image(), spec.command(),
+    return new Assignment(p.containerId(), p.node(), p.workload(), p.generation(), p.replica(), spec.image(), spec.command(),
         spec.args(), spec.env(), cpu, memory, spec.restartPolicy(), spec.restartLimit());
   }
 }

@@ -1,11 +1,11 @@
 package dev.berth.controlplane.specs;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import static dev.berth.model.fleet.WorkloadTopic.TOPIC;
+
+import dev.berth.model.fleet.StoredWorkload;
 import dev.berth.model.fleet.WorkloadSpec;
 import dev.berth.model.fleet.WorkloadSpecs;
-import dev.berth.model.JsonMapping;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.berth.model.fleet.WorkloadTopic;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -33,8 +33,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * so every control plane sees every apply. Blocking: call it from a worker.
  */
 public final class WorkloadStore implements AutoCloseable {
-  public static final String TOPIC = "berth.workloads";
-  private static final ObjectMapper JSON = JsonMapping.mapper();
 
   private final KafkaProducer<String, byte[]> producer;
   private final KafkaConsumer<String, byte[]> consumer;
@@ -54,7 +52,7 @@ public final class WorkloadStore implements AutoCloseable {
 
   /** Makes sure the topic exists, reads it from the beginning, and is ready for applies. */
   public static WorkloadStore open(String bootstrapServers) {
-    KafkaTopics.ensure(bootstrapServers, new NewTopic(TOPIC, 1, (short) 1)
+    KafkaTopics.ensure(bootstrapServers, new NewTopic(TOPIC, WorkloadTopic.PARTITIONS, (short) 1)
         .configs(Map.of("cleanup.policy", "compact", "min.insync.replicas", "1")));
     KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrapServers,
         "acks", "all", "enable.idempotence", true, "linger.ms", 0, "key.serializer", StringSerializer.class,
@@ -83,7 +81,7 @@ public final class WorkloadStore implements AutoCloseable {
           if (r.value() == null) {
             view.remove(r.key());
           } else {
-            view.put(r.key(), decode(r.value()));
+            view.put(r.key(), WorkloadTopic.decode(r.value()));
           }
         }
         long position = consumer.position(new TopicPartition(TOPIC, 0));
@@ -132,7 +130,7 @@ public final class WorkloadStore implements AutoCloseable {
       return new ApplyResult(ApplyResult.Outcome.UNCHANGED, current);
     }
     StoredWorkload next = new StoredWorkload(spec, current == null ? 1 : current.generation() + 1);
-    send(spec.name(), encode(next));
+    send(spec.name(), WorkloadTopic.encode(next));
     return new ApplyResult(current == null ? ApplyResult.Outcome.CREATED : ApplyResult.Outcome.UPDATED, next);
   }
 
@@ -162,22 +160,6 @@ public final class WorkloadStore implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted writing " + key + " to " + TOPIC, e);
-    }
-  }
-
-  private static byte[] encode(StoredWorkload w) {
-    try {
-      return JSON.writeValueAsBytes(w);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static StoredWorkload decode(byte[] bytes) {
-    try {
-      return JSON.readValue(bytes, StoredWorkload.class);
-    } catch (IOException e) {
-      throw new UncheckedIOException("unreadable record on " + TOPIC, e);
     }
   }
 

@@ -3,7 +3,7 @@ package dev.berth.controlplane.scheduler;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.controlplane.specs.StoredWorkload;
+import dev.berth.model.fleet.StoredWorkload;
 import dev.berth.model.fleet.ResourceRequirements;
 import dev.berth.model.fleet.ResourceRequests;
 import dev.berth.model.fleet.WorkloadSpec;

@@ -5,13 +5,14 @@ import java.util.Map;
 
 /**
  * One container a node must run (the value on berth.assignments, keyed node/container): everything the
- * agent needs, copied from the workload generation it came from.
+ * agent needs, copied from the workload generation it came from, and which of its replicas this is.
  */
 public record Assignment(
     String containerId,
     String node,
     String workload,
     long generation,
+    int replica,
     String image,
     List<String> command,
     List<String> args,

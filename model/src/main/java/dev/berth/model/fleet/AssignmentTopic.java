@@ -72,6 +72,10 @@ public final class AssignmentTopic {
     if (a.workload() == null || !WorkloadSpecs.isValidName(a.workload())) {
       throw new InvalidAssignmentException("workload \"" + a.workload() + "\" is not a workload name");
     }
+    if (a.generation() < 1 || a.replica() < 0) {
+      throw new InvalidAssignmentException("container " + a.containerId() + ": generation " + a.generation()
+          + " or replica " + a.replica() + " out of range");
+    }
     if (a.image() == null || a.image().isBlank() || a.image().length() > 4096) {
       throw new InvalidAssignmentException("container " + a.containerId() + ": no usable image reference");
     }

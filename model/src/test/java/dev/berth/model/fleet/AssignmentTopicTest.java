@@ -11,14 +11,28 @@ import org.junit.jupiter.api.Test;
 /** A forged record on berth.assignments cannot name a path outside an agent's state directory. */
 class AssignmentTopicTest {
   private static Assignment assignment(String containerId, String workload) {
-    return new Assignment(containerId, "node-1", workload, 1, "busybox:latest", List.of(), List.of(), Map.of(), null,
-        null, null, null);
+    return assignment(containerId, workload, 2);
+  }
+
+  private static Assignment assignment(String containerId, String workload, int replica) {
+    return new Assignment(containerId, "node-1", workload, 1, replica, "busybox:latest", List.of(), List.of(),
+        Map.of(), null, null, null, null);
   }
 
   @Test
-  void aWellFormedRecordDecodes() {
+  void aWellFormedRecordDecodesWithItsReplicaIndex() {
     Assignment a = assignment("web-1-0", "web");
-    assertEquals(a, AssignmentTopic.decodeChecked("node-1/web-1-0", AssignmentTopic.encode(a)));
+    Assignment decoded = AssignmentTopic.decodeChecked("node-1/web-1-0", AssignmentTopic.encode(a));
+    assertEquals(a, decoded);
+    assertEquals(2, decoded.replica(), "carried as a field, not parsed back out of the container id");
+  }
+
+  @Test
+  void aNegativeReplicaIndexIsRefused() {
+    Assignment a = assignment("web-1-0", "web", -1);
+    var e = assertThrows(IllegalArgumentException.class,
+        () -> AssignmentTopic.decodeChecked("node-1/web-1-0", AssignmentTopic.encode(a)));
+    assertTrue(e.getMessage().contains("out of range"), e.getMessage());
   }
 
   @Test
