@@ -5,7 +5,12 @@ import dev.berth.agent.images.store.ContentStore;
 import dev.berth.agent.images.store.ContentStoreException;
 import dev.berth.model.image.Descriptor;
 import dev.berth.model.image.Digest;
+import dev.berth.model.image.ImageConfig;
+import dev.berth.model.image.ImageIndex;
 import dev.berth.model.image.ImageReference;
+import dev.berth.model.image.Manifest;
+import dev.berth.model.image.MediaTypes;
+import dev.berth.model.image.Platform;
 import dev.berth.model.JsonMapping;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -46,6 +51,36 @@ public final class ImageStore {
 
   public synchronized Optional<Descriptor> resolve(ImageReference name) {
     return Optional.ofNullable(refs.get(name.toString()));
+  }
+
+  /**
+   * The image a name points at, resolved for {@code platform} from the store alone (an index to the platform's
+   * manifest, the manifest to its config); empty when the name is unknown here.
+   */
+  public Optional<ResolvedImage> image(ImageReference name, Platform platform) throws ContentStoreException {
+    Descriptor target = resolve(name).orElse(null);
+    if (target == null) {
+      return Optional.empty();
+    }
+    Descriptor chosen = target;
+    if (MediaTypes.isIndex(target.mediaType())) {
+      ImageIndex index = read(target.digest(), ImageIndex.class);
+      chosen = index.manifestFor(platform).orElseThrow(() -> new ContentStoreException(
+          name + ": no manifest for " + platform + " in its index " + target.digest()));
+    }
+    Manifest manifest = read(chosen.digest(), Manifest.class);
+    if (manifest.config() == null) {
+      throw new ContentStoreException(name + ": manifest " + chosen.digest() + " has no config");
+    }
+    return Optional.of(new ResolvedImage(target, manifest, read(manifest.config().digest(), ImageConfig.class)));
+  }
+
+  private <T> T read(Digest digest, Class<T> type) throws ContentStoreException {
+    try {
+      return JsonMapping.mapper().readValue(content.read(digest), type);
+    } catch (IOException e) {
+      throw new ContentStoreException("cannot read " + type.getSimpleName() + " " + digest + ": " + e.getMessage(), e);
+    }
   }
 
   public synchronized Map<String, Descriptor> list() {

@@ -1,5 +1,6 @@
 package dev.berth.agent.node;
 
+import dev.berth.agent.images.registry.RegistryHost;
 import dev.berth.agent.AgentLayout;
 
 import java.nio.file.Path;
@@ -7,10 +8,12 @@ import java.util.Map;
 
 /**
  * One node agent: its name, state directory, Kafka brokers, capacity and labels, its timings, the port of its
- * node API (0: any free one) and the size at which container logs rotate.
+ * node API (0: any free one), the size at which container logs rotate, and how to reach registries (mirrors,
+ * credentials, plain HTTP) by registry host.
  */
 public record AgentConfig(String nodeName, Path stateDir, String kafkaBootstrap, long cpuMillis, long memoryBytes,
-    Map<String, String> labels, long leaseMillis, long reconcileIntervalMillis, int apiPort, long logMaxBytes) {
+    Map<String, String> labels, long leaseMillis, long reconcileIntervalMillis, int apiPort, long logMaxBytes,
+    Map<String, RegistryHost> registries) {
 
   /** Kubelet's defaults: 10 MiB per file, a few files kept. */
   public static final long DEFAULT_LOG_MAX_BYTES = 10L << 20;
@@ -25,7 +28,13 @@ public record AgentConfig(String nodeName, Path stateDir, String kafkaBootstrap,
     long memory = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
         .getOperatingSystemMXBean()).getTotalMemorySize();
     return new AgentConfig(nodeName, stateDir, kafkaBootstrap, Runtime.getRuntime().availableProcessors() * 1000L,
-        memory, labels, leaseMillis, 2000, apiPort, DEFAULT_LOG_MAX_BYTES);
+        memory, labels, leaseMillis, 2000, apiPort, DEFAULT_LOG_MAX_BYTES, Map.of());
+  }
+
+  /** The same agent, reaching registries with {@code hosts} (see RegistryHostsFile). */
+  public AgentConfig withRegistries(Map<String, RegistryHost> hosts) {
+    return new AgentConfig(nodeName, stateDir, kafkaBootstrap, cpuMillis, memoryBytes, labels, leaseMillis,
+        reconcileIntervalMillis, apiPort, logMaxBytes, Map.copyOf(hosts));
   }
 
   /** What the node keeps for the agent and the system, as kubelet's system-reserved: not for containers. */

@@ -58,7 +58,7 @@ public final class AgentNode {
       throw new IOException(e.getMessage(), e);
     }
     this.reconciler = new Reconciler(layout,
-        runtime, images, snapshots, new ImagePuller(new RegistryClient(Map.of()), images, pullers),
+        runtime, images, snapshots, new ImagePuller(new RegistryClient(config.registries()), images, pullers),
         System::currentTimeMillis, new PulledBytes(metrics));
   }
 

@@ -2,9 +2,8 @@ package dev.berth.agent.reconcile;
 
 import dev.berth.agent.AgentLayout;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.agent.images.ImageStore;
+import dev.berth.agent.images.ResolvedImage;
 import dev.berth.agent.images.store.PrivateDirs;
 import dev.berth.model.fleet.AssignmentTopic;
 import dev.berth.agent.logs.ContainerLogs;
@@ -13,12 +12,12 @@ import dev.berth.agent.images.registry.ImagePuller;
 import dev.berth.agent.images.registry.PullProgress;
 import dev.berth.agent.images.snapshot.Snapshotter;
 import dev.berth.model.fleet.Assignment;
-import dev.berth.model.image.Descriptor;
-import dev.berth.model.image.ImageConfig;
-import dev.berth.model.image.ImageIndex;
 import dev.berth.model.image.ImageReference;
-import dev.berth.model.image.Manifest;
-import dev.berth.model.image.MediaTypes;
+import dev.berth.model.image.Platform;
+import dev.berth.model.runtime.Cpu;
+import dev.berth.model.runtime.Memory;
+import dev.berth.model.runtime.Resources;
+import dev.berth.model.runtime.Spec;
 import dev.berth.model.JsonMapping;
 import dev.berth.runtime.ContainerNotFoundException;
 import dev.berth.runtime.ContainerRuntime;
@@ -29,6 +28,9 @@ import java.io.File;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -46,6 +48,7 @@ final class ContainerLauncher {
   private final Snapshotter snapshots;
   private final ImagePuller puller;
   private final PullProgress pulls;
+  private final Platform platform = Platform.host();
 
   ContainerLauncher(AgentLayout layout, ContainerRuntime runtime, ImageStore images, Snapshotter snapshots,
       ImagePuller puller, PullProgress pulls) {
@@ -69,17 +72,12 @@ final class ContainerLauncher {
     Path bundle = PrivateDirs.create(bundleDir(id));
     try {
       ImageReference ref = ImageReference.parse(a.image());
-      Descriptor top = images.resolve(ref).orElse(null);
-      if (top == null) {
-        top = puller.pull(ref, ImagePuller.hostPlatform(), pulls);
+      ResolvedImage image = images.image(ref, platform).orElse(null);
+      if (image == null) {
+        image = puller.pull(ref, platform, pulls);
       }
-      Manifest manifest = manifest(top, ref);
-      ImageConfig image = JsonMapping.mapper().readValue(images.content().read(manifest.config().digest()),
-          ImageConfig.class);
-      Path rootfs = snapshots.prepare(id, manifest.layers(), image.rootfs().diffIds());
-      ObjectNode spec = JsonMapping.mapper().valueToTree(
-          RuntimeSpecFromImage.create(image, rootfs, id, a.command(), a.args()));
-      customize(spec, a);
+      Path rootfs = snapshots.prepare(id, image.manifest().layers(), image.config().rootfs().diffIds());
+      Spec spec = customize(RuntimeSpecFromImage.create(image.config(), rootfs, id, a.command(), a.args()), a);
       Files.writeString(bundle.resolve("config.json"), JsonMapping.write(spec));
       Path stdout = ContainerLogs.file(bundle, "stdout");
       Path stderr = ContainerLogs.file(bundle, "stderr");
@@ -93,41 +91,31 @@ final class ContainerLauncher {
     }
   }
 
-  private Manifest manifest(Descriptor top, ImageReference ref) throws Exception {
-    Descriptor d = top;
-    if (MediaTypes.isIndex(top.mediaType())) {
-      ImageIndex index = JsonMapping.mapper().readValue(images.content().read(top.digest()), ImageIndex.class);
-      d = ImagePuller.choose(index, ImagePuller.hostPlatform(), ref);
-    }
-    return JsonMapping.mapper().readValue(images.content().read(d.digest()), Manifest.class);
-  }
-
   /** The assignment's env (over the image's), limits, cgroup and labels on top of the image's spec. */
-  private void customize(ObjectNode spec, Assignment a) {
-    ObjectNode process = (ObjectNode) spec.get("process");
-    if (a.env() != null && !a.env().isEmpty()) {
-      ArrayNode env = (ArrayNode) process.get("env");
+  private Spec customize(Spec spec, Assignment a) {
+    List<String> env = new ArrayList<>(spec.process().env());
+    if (a.env() != null) {
       for (Map.Entry<String, String> e : a.env().entrySet()) {
-        for (int i = env.size() - 1; i >= 0; i--) {
-          if (env.get(i).asText().startsWith(e.getKey() + "=")) {
-            env.remove(i);
-          }
-        }
+        env.removeIf(kv -> kv.startsWith(e.getKey() + "="));
         env.add(e.getKey() + "=" + e.getValue());
       }
     }
-    ObjectNode linux = (ObjectNode) spec.get("linux");
-    linux.put("cgroupsPath", layout.cgroupParent() + "/" + a.containerId());
-    ObjectNode resources = linux.with("resources");
+    Resources resources = spec.linux().resources() == null ? Resources.none() : spec.linux().resources();
     if (a.memoryLimitBytes() != null) {
-      resources.putObject("memory").put("limit", a.memoryLimitBytes()).put("swap", a.memoryLimitBytes());
+      resources = resources.withMemory(Memory.limitWithoutSwap(a.memoryLimitBytes()));
     }
     if (a.cpuLimitMillis() != null) {
-      resources.putObject("cpu").put("period", 100_000).put("quota", a.cpuLimitMillis() * 100);
+      resources = resources.withCpu(Cpu.millicores(a.cpuLimitMillis()));
     }
-    ObjectNode annotations = spec.with("annotations");
+    Map<String, String> annotations = new LinkedHashMap<>();
+    if (spec.annotations() != null) {
+      annotations.putAll(spec.annotations());
+    }
     annotations.put(WORKLOAD, a.workload());
     annotations.put(GENERATION, Long.toString(a.generation()));
+    return spec.withProcess(spec.process().withEnv(env))
+        .withLinux(spec.linux().withCgroupsPath(layout.cgroupParent() + "/" + a.containerId()).withResources(resources))
+        .withAnnotations(annotations);
   }
 
   /** Stops and removes the container, its rootfs and (unless {@code keepBundle}) its bundle and logs. */

@@ -5,6 +5,7 @@ import dev.berth.model.runtime.State;
 import dev.berth.runtime.ContainerNotFoundException;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.files.FileTrees;
+import java.util.Map;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -42,7 +43,7 @@ final class ApplyToRunningBench implements Callable<Integer> {
     Path examples = Files.createDirectories(state.resolve("examples"));
     Files.writeString(examples.resolve("warm.yaml"), spec("bench-image", 0)); // builds the busybox image once
     SingleMachineFleet fleet = SingleMachineFleet.start(new SingleMachineFleet.Options(state.resolve("berth"), 0, 0,
-        "bench", examples), new PrintStream(PrintStream.nullOutputStream()));
+        "bench", examples, Map.of()), new PrintStream(PrintStream.nullOutputStream()));
     ContainerRuntime runtime = new ContainerRuntime(state.resolve("berth/agent-bench/runtime"));
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     String api = "http://127.0.0.1:" + fleet.apiPort() + "/v1/workloads";

@@ -12,6 +12,7 @@ import dev.berth.agent.images.snapshot.Snapshotter;
 import dev.berth.model.image.Descriptor;
 import dev.berth.model.image.ImageConfig;
 import dev.berth.model.image.ImageReference;
+import dev.berth.model.image.Platform;
 import dev.berth.model.image.Manifest;
 import dev.berth.model.JsonMapping;
 import dev.berth.runtime.files.FileTrees;
@@ -118,7 +119,7 @@ final class ImageBench implements Callable<Integer> {
   private static void runBerth(RegistryClient client, ExecutorService workers, ImageReference ref, Path dir)
       throws Exception {
     ImageStore store = new ImageStore(dir.resolve("store"));
-    Descriptor top = new ImagePuller(client, store, workers).pull(ref, ImagePuller.hostPlatform(), PullProgress.NONE);
+    Descriptor top = new ImagePuller(client, store, workers).pull(ref, Platform.host(), PullProgress.NONE).target();
     Manifest m = JsonMapping.mapper().readValue(store.content().read(top.digest()), Manifest.class);
     ImageConfig c = JsonMapping.mapper().readValue(store.content().read(m.config().digest()), ImageConfig.class);
     Snapshotter snapshots = new Snapshotter(store.content(), dir.resolve("snapshots"), Snapshotter.overlaySupported(),

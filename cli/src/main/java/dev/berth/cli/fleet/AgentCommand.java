@@ -1,5 +1,6 @@
 package dev.berth.cli.fleet;
 
+import dev.berth.agent.images.registry.RegistryHostsFile;
 import com.hazelcast.core.HazelcastInstance;
 import dev.berth.agent.node.AgentConfig;
 import dev.berth.agent.node.AgentNode;
@@ -44,12 +45,16 @@ public final class AgentCommand implements Callable<Integer> {
   @Option(names = "--lease-millis", defaultValue = "5000")
   long leaseMillis;
 
+  @Option(names = "--registry-config", description = "registry mirrors, credentials and plain-HTTP hosts (YAML)")
+  Path registryConfig;
+
   @Override
   public Integer call() throws Exception {
     Path dir = stateDir != null ? stateDir : Path.of("/var/lib/berth", "agent-" + node);
     HazelcastInstance client = FleetViewClient.connect(cluster, hazelcast);
     Vertx vertx = Vertx.vertx();
-    AgentConfig config = AgentConfig.forThisMachine(node, dir, kafka, labels, leaseMillis, apiPort);
+    AgentConfig config = AgentConfig.forThisMachine(node, dir, kafka, labels, leaseMillis, apiPort)
+        .withRegistries(registryConfig == null ? Map.of() : RegistryHostsFile.read(registryConfig));
     AgentNode agent = AgentNode.start(vertx, config, client).toCompletionStage().toCompletableFuture()
         .get(120, TimeUnit.SECONDS);
     System.out.println("agent " + node + " ready: node API http://" + agent.apiAddress() + ", state " + dir);

@@ -1,5 +1,6 @@
 package dev.berth.cli.fleet;
 
+import dev.berth.agent.images.registry.RegistryHost;
 import dev.berth.agent.AgentLayout;
 
 import com.hazelcast.core.HazelcastInstance;
@@ -31,7 +32,8 @@ import java.util.stream.Stream;
  */
 public final class SingleMachineFleet implements AutoCloseable {
   /** Where the fleet keeps its state and which loopback ports it uses (0: any free one). */
-  public record Options(Path stateDir, int kafkaPort, int apiPort, String nodeName, Path examples) {}
+  public record Options(Path stateDir, int kafkaPort, int apiPort, String nodeName, Path examples,
+      Map<String, RegistryHost> registries) {}
 
   public static final String EXAMPLE_IMAGE = "local/busybox:1";
   /** Node leases last this long; the scheduler also waits this long after it starts. */
@@ -64,7 +66,7 @@ public final class SingleMachineFleet implements AutoCloseable {
         o.apiPort(), "berth-up-" + ProcessHandle.current().pid(), LEASE_MILLIS, 1000), hazelcast));
     progress.println("[4/5] agent " + o.nodeName());
     AgentConfig config = AgentConfig.forThisMachine(o.nodeName(), AgentLayout.inFleet(o.stateDir(), o.nodeName()).stateDir(),
-        broker.bootstrapServers(), Map.of(), LEASE_MILLIS, 0);
+        broker.bootstrapServers(), Map.of(), LEASE_MILLIS, 0).withRegistries(o.registries());
     AgentNode agent = await(AgentNode.start(vertx, config, hazelcast));
     SingleMachineFleet fleet = new SingleMachineFleet(broker, hazelcast, vertx, controlPlane, agent);
     progress.println("[5/5] examples from " + o.examples());

@@ -1,5 +1,7 @@
 package dev.berth.cli.fleet;
 
+import dev.berth.agent.images.registry.RegistryHostsFile;
+import java.util.Map;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -20,6 +22,9 @@ public final class UpCommand implements Callable<Integer> {
   @Option(names = "--node", defaultValue = "local", description = "this machine's node name")
   String node;
 
+  @Option(names = "--registry-config", description = "registry mirrors, credentials and plain-HTTP hosts (YAML)")
+  Path registryConfig;
+
   @Option(names = "--examples", description = "workload specs to apply (default: the repository's examples/)")
   Path examples;
 
@@ -27,7 +32,8 @@ public final class UpCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Path specs = examples != null ? examples : Path.of(System.getProperty("berth.home", "."), "examples");
     SingleMachineFleet fleet = SingleMachineFleet.start(
-        new SingleMachineFleet.Options(stateDir, kafkaPort, apiPort, node, specs), System.out);
+        new SingleMachineFleet.Options(stateDir, kafkaPort, apiPort, node, specs,
+            registryConfig == null ? Map.of() : RegistryHostsFile.read(registryConfig)), System.out);
     System.out.println();
     System.out.println("Berth is up. Workload API: http://127.0.0.1:" + fleet.apiPort() + "/v1/workloads"
         + "   Kafka: " + fleet.kafkaBootstrap() + "   state: " + stateDir);

@@ -1,7 +1,7 @@
 package dev.berth.cli.image;
 
+import dev.berth.agent.images.ResolvedImage;
 import dev.berth.agent.images.registry.ImagePuller;
-import dev.berth.model.image.Descriptor;
 import dev.berth.model.image.ImageReference;
 import dev.berth.model.image.Platform;
 import java.util.concurrent.Callable;
@@ -27,16 +27,12 @@ final class PullCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ImageReference reference = ImageReference.parse(ref);
-    Platform wanted = ImagePuller.hostPlatform();
-    if (platform != null) {
-      String[] p = platform.split("/");
-      wanted = new Platform(p[1], p[0], null, null, p.length > 2 ? p[2] : null, null, null);
-    }
+    Platform wanted = platform == null ? Platform.host() : Platform.parse(platform);
     ExecutorService workers = Executors.newFixedThreadPool(4);
     try {
-      Descriptor d = new ImagePuller(options.client(reference.registry()), options.open(), workers)
+      ResolvedImage image = new ImagePuller(options.client(reference.registry()), options.open(), workers)
           .pull(reference, wanted, new ProgressBars(System.out));
-      System.out.println(reference + " " + d.digest());
+      System.out.println(reference + " " + image.target().digest());
       return 0;
     } finally {
       workers.shutdownNow();

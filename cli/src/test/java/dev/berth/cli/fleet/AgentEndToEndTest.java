@@ -73,7 +73,7 @@ class AgentEndToEndTest {
       cp = get(ControlPlane.start(vertx, new ControlPlaneConfig(broker.bootstrapServers(), 0, "cp-test", 3000, 500),
           hz));
       AgentConfig config = new AgentConfig("node-a", work.resolve("agent"), broker.bootstrapServers(), 4000, 8L << 30,
-          Map.of("zone", "a"), 3000, 500, 0, AgentConfig.DEFAULT_LOG_MAX_BYTES);
+          Map.of("zone", "a"), 3000, 500, 0, AgentConfig.DEFAULT_LOG_MAX_BYTES, Map.of());
       agent = get(AgentNode.start(vertx, config, hz));
       new ImageBuilder(agent.images()).build(BusyboxRootfs.create(work.resolve("rootfs")),
           BuildOptions.of(List.of("sleep", "60")), ImageReference.parse("local/busybox:1"));

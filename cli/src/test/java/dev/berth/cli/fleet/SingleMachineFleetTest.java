@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.berth.model.runtime.State;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.files.FileTrees;
+import java.util.Map;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -43,7 +44,7 @@ class SingleMachineFleetTest {
     Files.writeString(examples.resolve("hello.yaml"),
         "name: hello\nimage: local/busybox:1\ncommand: [sleep]\nargs: [\"60\"]\nreplicas: 1\n");
     SingleMachineFleet.Options options = new SingleMachineFleet.Options(state.resolve("berth"), 0, 0, "test-node",
-        examples);
+        examples, Map.of());
     PrintStream quiet = new PrintStream(PrintStream.nullOutputStream());
     ContainerRuntime runtime = new ContainerRuntime(state.resolve("berth/agent-test-node/runtime"));
     HttpClient http = HttpClient.newHttpClient();

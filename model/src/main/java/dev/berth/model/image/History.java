@@ -1,5 +1,6 @@
 package dev.berth.model.image;
 
+import dev.berth.model.UnknownFields;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -15,6 +16,6 @@ public record History(
     @JsonProperty("empty_layer") Boolean emptyLayer,
     @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
   public History {
-    extra = extra == null ? new java.util.LinkedHashMap<>() : new java.util.LinkedHashMap<>(extra);
+    extra = UnknownFields.copy(extra);
   }
 }

@@ -1,5 +1,6 @@
 package dev.berth.model.image;
 
+import dev.berth.model.UnknownFields;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -19,6 +20,6 @@ public record ImageConfig(
     List<History> history,
     @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
   public ImageConfig {
-    extra = extra == null ? new java.util.LinkedHashMap<>() : new java.util.LinkedHashMap<>(extra);
+    extra = UnknownFields.copy(extra);
   }
 }

@@ -1,10 +1,12 @@
 package dev.berth.model.image;
 
+import dev.berth.model.UnknownFields;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** An image index (or Docker manifest list): manifests by platform. */
 public record ImageIndex(
@@ -16,6 +18,14 @@ public record ImageIndex(
     Map<String, String> annotations,
     @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
   public ImageIndex {
-    extra = extra == null ? new java.util.LinkedHashMap<>() : new java.util.LinkedHashMap<>(extra);
+    extra = UnknownFields.copy(extra);
+  }
+
+  /** The first manifest for {@code wanted} (see {@link Platform#satisfies}), as containerd picks it. */
+  public Optional<Descriptor> manifestFor(Platform wanted) {
+    if (manifests == null) {
+      return Optional.empty();
+    }
+    return manifests.stream().filter(d -> d.platform() != null && d.platform().satisfies(wanted)).findFirst();
   }
 }

@@ -1,5 +1,6 @@
 package dev.berth.model.image;
 
+import dev.berth.model.UnknownFields;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -17,6 +18,6 @@ public record Manifest(
     Map<String, String> annotations,
     @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
   public Manifest {
-    extra = extra == null ? new java.util.LinkedHashMap<>() : new java.util.LinkedHashMap<>(extra);
+    extra = UnknownFields.copy(extra);
   }
 }

@@ -1,5 +1,6 @@
 package dev.berth.model.image;
 
+import dev.berth.model.UnknownFields;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -12,6 +13,6 @@ public record RootFs(
     @JsonProperty("diff_ids") List<Digest> diffIds,
     @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
   public RootFs {
-    extra = extra == null ? new java.util.LinkedHashMap<>() : new java.util.LinkedHashMap<>(extra);
+    extra = UnknownFields.copy(extra);
   }
 }

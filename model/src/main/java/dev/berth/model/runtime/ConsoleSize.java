@@ -1,5 +1,6 @@
 package dev.berth.model.runtime;
 
+import dev.berth.model.UnknownFields;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import java.util.List;
@@ -11,6 +12,6 @@ public record ConsoleSize(
     Integer width,
     @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
   public ConsoleSize {
-    extra = Extras.copy(extra);
+    extra = UnknownFields.copy(extra);
   }
 }

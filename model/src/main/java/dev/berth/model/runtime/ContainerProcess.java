@@ -1,5 +1,6 @@
 package dev.berth.model.runtime;
 
+import dev.berth.model.UnknownFields;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import java.util.List;
@@ -22,6 +23,11 @@ public record ContainerProcess(
     String selinuxLabel,
     @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
   public ContainerProcess {
-    extra = Extras.copy(extra);
+    extra = UnknownFields.copy(extra);
+  }
+
+  public ContainerProcess withEnv(List<String> e) {
+    return new ContainerProcess(terminal, consoleSize, user, args, commandLine, e, cwd, capabilities, rlimits,
+        noNewPrivileges, apparmorProfile, oomScoreAdj, selinuxLabel, extra);
   }
 }

@@ -1,5 +1,6 @@
 package dev.berth.model.runtime;
 
+import dev.berth.model.UnknownFields;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import java.util.List;
@@ -18,6 +19,11 @@ public record Cpu(
     Long idle,
     @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
   public Cpu {
-    extra = Extras.copy(extra);
+    extra = UnknownFields.copy(extra);
+  }
+
+  /** CFS bandwidth of {@code millicores} thousandths of a CPU, over the kernel's default 100 ms period. */
+  public static Cpu millicores(long millicores) {
+    return new Cpu(null, millicores * 100, null, 100_000L, null, null, null, null, null, null);
   }
 }

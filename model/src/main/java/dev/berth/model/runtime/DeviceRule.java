@@ -1,5 +1,6 @@
 package dev.berth.model.runtime;
 
+import dev.berth.model.UnknownFields;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import java.util.List;
@@ -14,6 +15,6 @@ public record DeviceRule(
     String access,
     @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
   public DeviceRule {
-    extra = Extras.copy(extra);
+    extra = UnknownFields.copy(extra);
   }
 }

@@ -1,5 +1,6 @@
 package dev.berth.model.runtime;
 
+import dev.berth.model.UnknownFields;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import java.util.List;
@@ -13,6 +14,6 @@ public record Hook(
     Integer timeout,
     @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
   public Hook {
-    extra = Extras.copy(extra);
+    extra = UnknownFields.copy(extra);
   }
 }

@@ -1,5 +1,6 @@
 package dev.berth.model.runtime;
 
+import dev.berth.model.UnknownFields;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import java.util.List;
@@ -21,6 +22,16 @@ public record Linux(
     String mountLabel,
     @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
   public Linux {
-    extra = Extras.copy(extra);
+    extra = UnknownFields.copy(extra);
+  }
+
+  public Linux withCgroupsPath(String path) {
+    return new Linux(namespaces, uidMappings, gidMappings, devices, path, resources, rootfsPropagation, seccomp,
+        sysctl, maskedPaths, readonlyPaths, mountLabel, extra);
+  }
+
+  public Linux withResources(Resources r) {
+    return new Linux(namespaces, uidMappings, gidMappings, devices, cgroupsPath, r, rootfsPropagation, seccomp,
+        sysctl, maskedPaths, readonlyPaths, mountLabel, extra);
   }
 }

@@ -1,5 +1,6 @@
 package dev.berth.model.runtime;
 
+import dev.berth.model.UnknownFields;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import java.util.List;
@@ -16,6 +17,6 @@ public record LinuxDevice(
     Long gid,
     @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
   public LinuxDevice {
-    extra = Extras.copy(extra);
+    extra = UnknownFields.copy(extra);
   }
 }

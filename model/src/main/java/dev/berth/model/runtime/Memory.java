@@ -1,5 +1,6 @@
 package dev.berth.model.runtime;
 
+import dev.berth.model.UnknownFields;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import java.util.List;
@@ -18,6 +19,11 @@ public record Memory(
     Boolean checkBeforeUpdate,
     @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
   public Memory {
-    extra = Extras.copy(extra);
+    extra = UnknownFields.copy(extra);
+  }
+
+  /** A hard limit of {@code bytes} with no swap beyond it (runc's memory+swap equal to memory). */
+  public static Memory limitWithoutSwap(long bytes) {
+    return new Memory(bytes, null, bytes, null, null, null, null, null, null, null);
   }
 }

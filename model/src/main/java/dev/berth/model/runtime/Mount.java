@@ -1,5 +1,6 @@
 package dev.berth.model.runtime;
 
+import dev.berth.model.UnknownFields;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import java.util.List;
@@ -15,6 +16,6 @@ public record Mount(
     List<IdMapping> gidMappings,
     @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
   public Mount {
-    extra = Extras.copy(extra);
+    extra = UnknownFields.copy(extra);
   }
 }

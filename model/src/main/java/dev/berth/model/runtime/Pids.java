@@ -1,5 +1,6 @@
 package dev.berth.model.runtime;
 
+import dev.berth.model.UnknownFields;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import java.util.List;
@@ -10,6 +11,6 @@ public record Pids(
     Long limit,
     @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
   public Pids {
-    extra = Extras.copy(extra);
+    extra = UnknownFields.copy(extra);
   }
 }

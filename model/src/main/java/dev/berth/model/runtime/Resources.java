@@ -1,5 +1,6 @@
 package dev.berth.model.runtime;
 
+import dev.berth.model.UnknownFields;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import java.util.List;
@@ -18,6 +19,19 @@ public record Resources(
     Map<String, String> unified,
     @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
   public Resources {
-    extra = Extras.copy(extra);
+    extra = UnknownFields.copy(extra);
+  }
+
+  public Resources withMemory(Memory m) {
+    return new Resources(devices, m, cpu, pids, blockIO, hugepageLimits, network, rdma, unified, extra);
+  }
+
+  public Resources withCpu(Cpu c) {
+    return new Resources(devices, memory, c, pids, blockIO, hugepageLimits, network, rdma, unified, extra);
+  }
+
+  /** No limits at all. */
+  public static Resources none() {
+    return new Resources(null, null, null, null, null, null, null, null, null, null);
   }
 }

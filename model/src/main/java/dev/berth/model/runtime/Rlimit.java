@@ -1,5 +1,6 @@
 package dev.berth.model.runtime;
 
+import dev.berth.model.UnknownFields;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import java.util.List;
@@ -12,6 +13,6 @@ public record Rlimit(
     Long soft,
     @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
   public Rlimit {
-    extra = Extras.copy(extra);
+    extra = UnknownFields.copy(extra);
   }
 }

@@ -1,5 +1,6 @@
 package dev.berth.model.runtime;
 
+import dev.berth.model.UnknownFields;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import java.util.List;
@@ -18,6 +19,18 @@ public record Spec(
     Linux linux,
     @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
   public Spec {
-    extra = Extras.copy(extra);
+    extra = UnknownFields.copy(extra);
+  }
+
+  public Spec withProcess(ContainerProcess p) {
+    return new Spec(ociVersion, p, root, hostname, domainname, mounts, hooks, annotations, linux, extra);
+  }
+
+  public Spec withAnnotations(Map<String, String> a) {
+    return new Spec(ociVersion, process, root, hostname, domainname, mounts, hooks, a, linux, extra);
+  }
+
+  public Spec withLinux(Linux l) {
+    return new Spec(ociVersion, process, root, hostname, domainname, mounts, hooks, annotations, l, extra);
   }
 }

@@ -5,6 +5,8 @@ import dev.berth.agent.images.store.ContentStore;
 import dev.berth.agent.images.store.ContentStoreException;
 import dev.berth.agent.images.store.TransferInterruptedException;
 import dev.berth.model.image.Descriptor;
+import dev.berth.agent.images.ResolvedImage;
+import dev.berth.model.image.ImageConfig;
 import dev.berth.model.image.ImageIndex;
 import dev.berth.model.image.ImageReference;
 import dev.berth.model.image.Manifest;
@@ -33,18 +35,8 @@ public final class ImagePuller {
   }
 
   /** The platform of this machine, as image indexes name platforms. */
-  public static Platform hostPlatform() {
-    String arch = System.getProperty("os.arch");
-    String oci = switch (arch) {
-      case "amd64", "x86_64" -> "amd64";
-      case "aarch64" -> "arm64";
-      default -> arch;
-    };
-    return new Platform(oci, "linux", null, null, null, null, null);
-  }
-
-  /** Pulls {@code ref} for {@code platform} and names it; returns the descriptor the name points at. */
-  public Descriptor pull(ImageReference ref, Platform platform, PullProgress progress)
+  /** Pulls {@code ref} for {@code platform} and names it; returns the image as resolved for the platform. */
+  public ResolvedImage pull(ImageReference ref, Platform platform, PullProgress progress)
       throws RegistryException, ContentStoreException {
     RegistryClient.Fetched top = manifest(ref, ref.manifestReference());
     Descriptor topDescriptor = new Descriptor(top.mediaType(), top.digest(), (long) top.body().length, null, null,
@@ -58,7 +50,8 @@ public final class ImagePuller {
       if (index.manifests() == null) {
         throw new RegistryException(ref + ": invalid image index: \"manifests\" is missing", 0);
       }
-      Descriptor chosen = choose(index, platform, ref);
+      Descriptor chosen = index.manifestFor(platform).orElseThrow(() -> new RegistryException(
+          ref + ": no manifest for " + platform + " in its index", 0));
       chosenManifest = manifest(ref, chosen.digest().toString());
       manifestBytes = chosenManifest.body();
     }
@@ -79,8 +72,9 @@ public final class ImagePuller {
     for (Future<?> f : fetches) {
       await(f);
     }
+    ImageConfig config = read(images.content().read(manifest.config().digest()), ImageConfig.class, ref);
     images.tag(ref, topDescriptor);
-    return topDescriptor;
+    return new ResolvedImage(topDescriptor, manifest, config);
   }
 
   private static <T> T read(byte[] json, Class<T> type, ImageReference ref) throws RegistryException {
@@ -130,19 +124,6 @@ public final class ImagePuller {
     if (d.size() == null || d.size() < 0) {
       throw new RegistryException(ref + ": invalid manifest: " + where + ".size is missing or negative", 0);
     }
-  }
-
-  /** The manifest for the platform: os and architecture must match, and the variant when one is asked for. */
-  public static Descriptor choose(ImageIndex index, Platform wanted, ImageReference ref) throws RegistryException {
-    for (Descriptor d : index.manifests()) {
-      Platform p = d.platform();
-      if (p != null && wanted.os().equals(p.os()) && wanted.architecture().equals(p.architecture())
-          && (wanted.variant() == null || wanted.variant().equals(p.variant()))) {
-        return d;
-      }
-    }
-    throw new RegistryException(ref + ": no manifest for " + wanted.os() + "/" + wanted.architecture()
-        + (wanted.variant() == null ? "" : "/" + wanted.variant()) + " in its index", 0);
   }
 
   private void fetch(ImageReference ref, Descriptor blob, PullProgress progress) throws ContentStoreException {

@@ -10,6 +10,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.berth.agent.images.ImageStore;
 import dev.berth.model.image.Digest;
 import dev.berth.model.image.ImageReference;
+import dev.berth.model.image.Platform;
 import java.nio.file.Path;
 import java.util.Set;
 import org.junit.jupiter.api.io.TempDir;
@@ -114,7 +115,7 @@ class HostileRegistryTest {
     var pool = Executors.newFixedThreadPool(2);
     try {
       RegistryException e = assertThrows(RegistryException.class, () -> new ImagePuller(client(), images, pool)
-          .pull(ImageReference.parse(registry + "/r:nolayers"), ImagePuller.hostPlatform(), PullProgress.NONE));
+          .pull(ImageReference.parse(registry + "/r:nolayers"), Platform.host(), PullProgress.NONE));
       assertTrue(e.getMessage().contains("invalid manifest: \"layers\" is missing"), e.getMessage());
       assertEquals(Set.of(), images.content().all(), "nothing stored from a manifest that did not parse");
     } finally {

@@ -11,6 +11,7 @@ import dev.berth.agent.images.snapshot.Snapshotter;
 import dev.berth.model.image.Descriptor;
 import dev.berth.model.image.ImageConfig;
 import dev.berth.model.image.ImageReference;
+import dev.berth.model.image.Platform;
 import dev.berth.model.image.Manifest;
 import dev.berth.model.JsonMapping;
 import dev.berth.model.runtime.Spec;
@@ -49,8 +50,8 @@ class ImageRunTest {
           PullProgress.NONE);
 
       ImageStore node = new ImageStore(work.resolve("node"));
-      Descriptor top = new ImagePuller(client, node, workers).pull(remote, ImagePuller.hostPlatform(),
-          PullProgress.NONE);
+      Descriptor top = new ImagePuller(client, node, workers).pull(remote, Platform.host(),
+          PullProgress.NONE).target();
       Manifest manifest = JsonMapping.mapper().readValue(node.content().read(top.digest()), Manifest.class);
       ImageConfig config = JsonMapping.mapper().readValue(node.content().read(manifest.config().digest()),
           ImageConfig.class);

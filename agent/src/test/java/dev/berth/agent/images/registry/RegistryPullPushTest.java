@@ -85,7 +85,7 @@ class RegistryPullPushTest {
 
     ImageStore empty = store("empty");
     Descriptor pulled = new ImagePuller(client, empty, workers).pull(ref("test/busybox:1"),
-        ImagePuller.hostPlatform(), PullProgress.NONE);
+        Platform.host(), PullProgress.NONE).target();
     assertEquals(built.manifest().digest(), pulled.digest());
     Manifest m = JsonMapping.mapper().readValue(empty.content().read(pulled.digest()), Manifest.class);
     for (Descriptor blob : List.of(m.config(), m.layers().get(0))) {
@@ -117,7 +117,7 @@ class RegistryPullPushTest {
     new ImagePusher(client, source, 64 * 1024).push(ImageReference.parse("local/chunked:1"), ref("test/chunked:1"),
         null, PullProgress.NONE);
     ImageStore empty = store("empty");
-    new ImagePuller(client, empty, workers).pull(ref("test/chunked:1"), ImagePuller.hostPlatform(), PullProgress.NONE);
+    new ImagePuller(client, empty, workers).pull(ref("test/chunked:1"), Platform.host(), PullProgress.NONE);
     assertArrayEquals(source.content().read(built.layer()), empty.content().read(built.layer()));
   }
 
@@ -133,7 +133,7 @@ class RegistryPullPushTest {
     Files.write(onDisk, data);
     ImageStore empty = store("empty");
     ContentStoreException e = assertThrows(ContentStoreException.class, () -> new ImagePuller(client, empty, workers)
-        .pull(ref("test/corrupt:1"), ImagePuller.hostPlatform(), PullProgress.NONE));
+        .pull(ref("test/corrupt:1"), Platform.host(), PullProgress.NONE));
     assertTrue(e.getMessage().contains(built.layer().toString()) && e.getMessage().contains("does not match its digest"),
         e.getMessage());
     assertFalse(empty.content().has(built.layer()));
@@ -159,12 +159,12 @@ class RegistryPullPushTest {
     ImageStore armStore = store("arm");
     ImagePuller puller = new ImagePuller(client, armStore, workers);
     Descriptor top = puller.pull(ref("test/multi:latest"), new Platform("arm64", "linux", null, null, "v8", null, null),
-        PullProgress.NONE);
+        PullProgress.NONE).target();
     assertEquals(MediaTypes.OCI_INDEX, top.mediaType());
     assertTrue(armStore.content().has(arm.digest()));
     assertFalse(armStore.content().has(amd.digest()), "only the asked-for platform is fetched");
     ImageStore amdStore = store("amd");
-    new ImagePuller(client, amdStore, workers).pull(ref("test/multi:latest"), ImagePuller.hostPlatform(),
+    new ImagePuller(client, amdStore, workers).pull(ref("test/multi:latest"), Platform.host(),
         PullProgress.NONE);
     assertTrue(amdStore.content().has(amd.digest()));
     RegistryException none = assertThrows(RegistryException.class, () -> new ImagePuller(client, store("s390"), workers)
@@ -187,7 +187,7 @@ class RegistryPullPushTest {
     try (RegistryProxy proxy = new RegistryProxy(registry.host(), RegistryProxy.Mode.BEARER)) {
       ImageStore empty = store("empty");
       new ImagePuller(client, empty, workers).pull(ImageReference.parse(proxy.host() + "/test/guarded:1"),
-          ImagePuller.hostPlatform(), PullProgress.NONE);
+          Platform.host(), PullProgress.NONE);
       assertTrue(empty.content().has(built.layer()));
       assertTrue(proxy.tokenRequests.stream().anyMatch(q -> q.contains("service=berth-test")
           && q.contains("scope=repository:test/guarded:pull")), proxy.tokenRequests.toString());
@@ -197,7 +197,7 @@ class RegistryPullPushTest {
   @Test
   void anUnknownImageIsAClearError() {
     RegistryException e = assertThrows(RegistryException.class, () -> new ImagePuller(client, store("x"), workers)
-        .pull(ref("test/nothing:1"), ImagePuller.hostPlatform(), PullProgress.NONE));
+        .pull(ref("test/nothing:1"), Platform.host(), PullProgress.NONE));
     assertEquals(404, e.status());
     assertTrue(e.getMessage().contains("MANIFEST_UNKNOWN") || e.getMessage().contains("NAME_UNKNOWN"), e.getMessage());
   }
@@ -215,7 +215,7 @@ class RegistryPullPushTest {
           new RegistryHost(down, true, List.of("http://" + mirror.host()), null, null)));
       ImageStore a = store("a");
       new ImagePuller(viaMirror, a, workers).pull(ImageReference.parse(down + "/test/mirrored:1"),
-          ImagePuller.hostPlatform(), PullProgress.NONE);
+          Platform.host(), PullProgress.NONE);
       assertTrue(a.content().has(built.layer()), "served by the mirror");
 
       // A mirror that lacks the image is passed over for the registry.
@@ -224,7 +224,7 @@ class RegistryPullPushTest {
       RegistryClient emptyMirror = new RegistryClient(Map.of(registry.host(),
           new RegistryHost(registry.host(), true, List.of("http://" + mirror.host()), null, null)));
       ImageStore b = store("b");
-      new ImagePuller(emptyMirror, b, workers).pull(ref("test/only-here:1"), ImagePuller.hostPlatform(),
+      new ImagePuller(emptyMirror, b, workers).pull(ref("test/only-here:1"), Platform.host(),
           PullProgress.NONE);
       assertTrue(b.content().has(built.layer()), "served by the registry after the mirror's 404");
     }
@@ -239,12 +239,14 @@ class RegistryPullPushTest {
     try (RegistryProxy proxy = new RegistryProxy(registry.host(), RegistryProxy.Mode.BASIC)) {
       ImageReference guarded = ImageReference.parse(proxy.host() + "/test/basic:1");
       RegistryException refused = assertThrows(RegistryException.class, () -> new ImagePuller(client, store("x"),
-          workers).pull(guarded, ImagePuller.hostPlatform(), PullProgress.NONE));
+          workers).pull(guarded, Platform.host(), PullProgress.NONE));
       assertTrue(refused.getMessage().contains("asks for a user name and password"), refused.getMessage());
-      RegistryClient withPassword = new RegistryClient(Map.of(proxy.host(),
-          new RegistryHost(proxy.host(), true, List.of(), "berth", "s3cret")));
+      // As an agent gets them: from its --registry-config file.
+      Path settings = Files.writeString(work.resolve("registries.yaml"),
+          "registries:\n  \"" + proxy.host() + "\":\n    username: berth\n    password: s3cret\n");
+      RegistryClient withPassword = new RegistryClient(RegistryHostsFile.read(settings));
       ImageStore empty = store("empty");
-      new ImagePuller(withPassword, empty, workers).pull(guarded, ImagePuller.hostPlatform(), PullProgress.NONE);
+      new ImagePuller(withPassword, empty, workers).pull(guarded, Platform.host(), PullProgress.NONE);
       assertTrue(empty.content().has(built.layer()));
     }
   }
@@ -258,7 +260,7 @@ class RegistryPullPushTest {
     try (RegistryProxy proxy = new RegistryProxy(registry.host(), RegistryProxy.Mode.FLAKY)) {
       ImageStore empty = store("empty");
       new ImagePuller(client, empty, workers).pull(ImageReference.parse(proxy.host() + "/test/flaky:1"),
-          ImagePuller.hostPlatform(), PullProgress.NONE);
+          Platform.host(), PullProgress.NONE);
       assertTrue(empty.content().has(built.layer()));
       assertEquals(Digest.sha256(empty.content().read(built.layer())), built.layer());
       assertEquals(1, proxy.ranges.size(), "one resumed request: " + proxy.ranges);
@@ -276,7 +278,7 @@ class RegistryPullPushTest {
       new ImagePusher(client, source, 8 << 20).push(ImageReference.parse("local/jwt:1"), remote, null,
           PullProgress.NONE);
       ImageStore empty = store("empty");
-      new ImagePuller(new RegistryClient(Map.of()), empty, workers).pull(remote, ImagePuller.hostPlatform(),
+      new ImagePuller(new RegistryClient(Map.of()), empty, workers).pull(remote, Platform.host(),
           PullProgress.NONE);
       assertTrue(empty.content().has(built.layer()));
       int anonymous = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
@@ -313,8 +315,8 @@ class RegistryPullPushTest {
         + "\",\"digest\":\"" + built.layer() + "\",\"size\":" + oci.layers().get(0).size() + "}]}";
     client.putManifest(registry.host(), "test/docker", "v2", MediaTypes.DOCKER_MANIFEST, docker.getBytes());
     ImageStore empty = store("empty");
-    Descriptor pulled = new ImagePuller(client, empty, workers).pull(ref("test/docker:v2"), ImagePuller.hostPlatform(),
-        PullProgress.NONE);
+    Descriptor pulled = new ImagePuller(client, empty, workers).pull(ref("test/docker:v2"), Platform.host(),
+        PullProgress.NONE).target();
     assertEquals(MediaTypes.DOCKER_MANIFEST, pulled.mediaType());
     Manifest m = JsonMapping.mapper().readValue(empty.content().read(pulled.digest()), Manifest.class);
     Path unpacked = work.resolve("unpacked");
