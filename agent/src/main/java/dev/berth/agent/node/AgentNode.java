@@ -38,7 +38,8 @@ public final class AgentNode {
   private final List<String> deployments = new ArrayList<>();
   private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final ContainerRuntime runtime;
-  private String apiAddress;
+  private volatile String apiAddress;
+  private volatile ReconcileVerticle reconcile;
 
   private AgentNode(Vertx vertx, AgentConfig config) throws IOException {
     this.vertx = vertx;
@@ -70,20 +71,20 @@ public final class AgentNode {
     } catch (IOException e) {
       return Future.failedFuture(e);
     }
-    DesiredSet desired = new DesiredSet();
-    ReconcileVerticle reconcile = new ReconcileVerticle(config, desired, node.reconciler, node.metrics);
+    ReconcileVerticle reconcile = new ReconcileVerticle(config, node.reconciler, node.metrics);
     ContainerLogs logs = new ContainerLogs(config.layout().bundles(), config.logMaxBytes(),
         AgentConfig.LOG_FILES_KEPT);
     NodeApiVerticle api = new NodeApiVerticle(logs, new ContainerExec(node.runtime), node.metrics, config.apiPort());
     return node.deploy(reconcile)
-        .compose(v -> node.deploy(new MetricsVerticle(node.metrics, reconcile::lastReports)))
+        .compose(v -> node.deploy(new MetricsVerticle(node.metrics, config.nodeName())))
         .compose(v -> node.deploy(api))
         .compose(v -> node.deploy(new LogRotationVerticle(logs)))
-        .compose(v -> node.deploy(new EventsVerticle(config, reconcile::lastReports)))
-        .compose(v -> node.deploy(new StatusVerticle(config, hazelcast, reconcile::lastReports, api.address())))
-        .compose(v -> node.deploy(new AssignmentConsumerVerticle(config, desired)))
+        .compose(v -> node.deploy(new EventsVerticle(config)))
+        .compose(v -> node.deploy(new StatusVerticle(config, hazelcast, api.address())))
+        .compose(v -> node.deploy(new AssignmentConsumerVerticle(config)))
         .map(v -> {
           node.apiAddress = api.address();
+          node.reconcile = reconcile;
           return node;
         });
   }
@@ -98,6 +99,11 @@ public final class AgentNode {
 
   public Reconciler reconciler() {
     return reconciler;
+  }
+
+  /** How many reconcile passes have finished since the agent started. */
+  public long reconcilePasses() {
+    return reconcile.finishedPasses();
   }
 
   /** host:port of the node API (logs, exec, /metrics). */

@@ -11,23 +11,22 @@ import java.util.Set;
 import java.util.logging.Logger;
 
 /**
- * Reads this node's partition of berth.assignments from offset 0 (vertx-kafka-client), keeps the desired
- * set, and announces every change on the event bus. Decoding a small record is the only work on the loop.
+ * Reads this node's partition of berth.assignments from offset 0 (vertx-kafka-client) and sends the desired
+ * set's changes to the reconcile verticle as {@link DesiredChange}s. Decoding a small record is the only work on
+ * the loop.
  */
 public final class AssignmentConsumerVerticle extends AbstractVerticle {
   private static final Logger LOG = Logger.getLogger(AssignmentConsumerVerticle.class.getName());
-  public static final String CHANGED = "berth.agent.desired-changed";
   private final AgentConfig config;
-  private final DesiredSet desired;
   private KafkaConsumer<String, byte[]> consumer;
 
-  public AssignmentConsumerVerticle(AgentConfig config, DesiredSet desired) {
+  public AssignmentConsumerVerticle(AgentConfig config) {
     this.config = config;
-    this.desired = desired;
   }
 
   @Override
   public void start(Promise<Void> started) {
+    LocalCodec.register(vertx.eventBus(), DesiredChange.class);
     consumer = KafkaConsumer.create(vertx, Map.of("bootstrap.servers", config.kafkaBootstrap(),
         "key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer",
         "value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer",
@@ -37,19 +36,20 @@ public final class AssignmentConsumerVerticle extends AbstractVerticle {
         return;
       }
       String id = AssignmentTopic.containerOf(record.key());
+      DesiredChange change;
       try {
         if (record.value() == null) {
           AssignmentTopic.requireContainerId(id);
-          desired.remove(id);
+          change = DesiredChange.removed(id);
         } else {
-          desired.put(id, AssignmentTopic.decodeChecked(record.key(), record.value()));
+          change = DesiredChange.assigned(AssignmentTopic.decodeChecked(record.key(), record.value()));
         }
       } catch (UncheckedIOException | IllegalArgumentException e) {
         // An unreadable or forged record changes nothing; the level-triggered pass keeps what it had.
         LOG.warning(e.getMessage());
         return;
       }
-      vertx.eventBus().publish(CHANGED, id);
+      vertx.eventBus().send(AgentAddresses.desired(config.nodeName()), change);
     });
     TopicPartition mine = new TopicPartition(AssignmentTopic.TOPIC, AssignmentTopic.partitionOf(config.nodeName()));
     consumer.assign(Set.of(mine)).compose(v -> consumer.seekToBeginning(mine))
@@ -66,8 +66,7 @@ public final class AssignmentConsumerVerticle extends AbstractVerticle {
     vertx.setPeriodic(50, timer -> consumer.position(mine).onSuccess(position -> {
       if (position >= end) {
         vertx.cancelTimer(timer);
-        desired.markCaughtUp();
-        vertx.eventBus().publish(CHANGED, "");
+        vertx.eventBus().send(AgentAddresses.desired(config.nodeName()), DesiredChange.CAUGHT_UP);
       }
     }));
   }

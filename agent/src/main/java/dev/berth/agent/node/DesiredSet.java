@@ -1,33 +1,38 @@
 package dev.berth.agent.node;
 
 import dev.berth.model.fleet.Assignment;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
-/** The node's desired containers as the assignment consumer has read them; read by the reconciler. */
-public final class DesiredSet {
-  private final Map<String, Assignment> byId = new ConcurrentHashMap<>();
-  private volatile boolean caughtUp;
+/**
+ * The node's desired containers, built from the {@link DesiredChange}s the reconcile verticle receives; confined
+ * to that verticle's event loop, so it needs no locks.
+ */
+final class DesiredSet {
+  private final Map<String, Assignment> byId = new HashMap<>();
+  private boolean caughtUp;
+
+  void apply(DesiredChange change) {
+    if (change.caughtUp()) {
+      caughtUp = true;
+    } else if (change.assignment() == null) {
+      byId.remove(change.containerId());
+    } else {
+      byId.put(change.containerId(), change.assignment());
+    }
+  }
 
   /** True once everything that was on the log when the agent started has been read. */
-  public boolean caughtUp() {
+  boolean caughtUp() {
     return caughtUp;
   }
 
-  void markCaughtUp() {
-    caughtUp = true;
+  int size() {
+    return byId.size();
   }
 
-  void put(String containerId, Assignment a) {
-    byId.put(containerId, a);
-  }
-
-  void remove(String containerId) {
-    byId.remove(containerId);
-  }
-
-  public List<Assignment> snapshot() {
+  List<Assignment> snapshot() {
     return List.copyOf(byId.values());
   }
 }

@@ -11,22 +11,20 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Supplier;
+import java.util.logging.Logger;
 
 /**
  * Publishes each change of a container's state on this node to berth.events (started, stopped with its exit
  * code, restarted, failed, removed), by comparing each reconcile pass's reports with the previous ones.
  */
 public final class EventsVerticle extends AbstractVerticle {
-  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(EventsVerticle.class.getName());
+  private static final Logger LOG = Logger.getLogger(EventsVerticle.class.getName());
   private final AgentConfig config;
-  private final Supplier<List<ContainerReport>> reports;
   private final Map<String, ContainerReport> previous = new HashMap<>();
   private KafkaProducer<String, byte[]> producer;
 
-  public EventsVerticle(AgentConfig config, Supplier<List<ContainerReport>> reports) {
+  public EventsVerticle(AgentConfig config) {
     this.config = config;
-    this.reports = reports;
   }
 
   @Override
@@ -35,14 +33,15 @@ public final class EventsVerticle extends AbstractVerticle {
         "key.serializer", "org.apache.kafka.common.serialization.StringSerializer",
         "value.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer",
         "acks", "all", "enable.idempotence", "true"));
-    vertx.eventBus().consumer(ReconcileVerticle.REPORTS, m -> publishChanges());
+    vertx.eventBus().<NodeReports>consumer(AgentAddresses.reports(config.nodeName()),
+        m -> publishChanges(m.body().reports()));
     started.complete();
   }
 
-  private void publishChanges() {
+  private void publishChanges(List<ContainerReport> reports) {
     long now = System.currentTimeMillis();
     Map<String, ContainerReport> current = new HashMap<>();
-    for (ContainerReport r : reports.get()) {
+    for (ContainerReport r : reports) {
       current.put(r.containerId(), r);
       ContainerReport before = previous.get(r.containerId());
       if (before == null || before.state() != r.state() || before.restarts() != r.restarts()

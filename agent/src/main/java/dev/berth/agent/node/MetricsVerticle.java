@@ -8,7 +8,6 @@ import io.micrometer.core.instrument.Timer;
 import io.vertx.core.AbstractVerticle;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /**
  * The node's gauges that nothing else owns: containers by state (from the last reconcile pass) and the
@@ -17,17 +16,19 @@ import java.util.function.Supplier;
 public final class MetricsVerticle extends AbstractVerticle {
   private static final long TICK_MILLIS = 100;
   private final MeterRegistry metrics;
-  private final Supplier<List<ContainerReport>> reports;
+  private final String node;
+  private volatile List<ContainerReport> last = List.of(); // read by the registry's scrapes
 
-  public MetricsVerticle(MeterRegistry metrics, Supplier<List<ContainerReport>> reports) {
+  public MetricsVerticle(MeterRegistry metrics, String node) {
     this.metrics = metrics;
-    this.reports = reports;
+    this.node = node;
   }
 
   @Override
   public void start() {
+    vertx.eventBus().<NodeReports>consumer(AgentAddresses.reports(node), m -> last = m.body().reports());
     for (ContainerState state : ContainerState.values()) {
-      Gauge.builder("berth_agent_containers", reports, r -> r.get().stream().filter(c -> c.state() == state).count())
+      Gauge.builder("berth_agent_containers", this, v -> v.last.stream().filter(c -> c.state() == state).count())
           .tag("state", state.wire()).description("containers of this node by state").register(metrics);
     }
     Timer lag = Timer.builder("berth_agent_event_loop_lag").description("how late the event loop runs a timer")

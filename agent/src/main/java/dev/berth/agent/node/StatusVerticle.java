@@ -8,8 +8,10 @@ import dev.berth.model.fleet.NodeRecord;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.WorkerExecutor;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.Set;
 
 /**
  * The node in the live fleet view: renews its lease in the map "nodes" every second and writes its
@@ -19,16 +21,13 @@ import java.util.function.Supplier;
 public final class StatusVerticle extends AbstractVerticle {
   private final AgentConfig config;
   private final HazelcastInstance hazelcast;
-  private final Supplier<java.util.List<ContainerReport>> reports;
   private final String apiAddress;
-  private final java.util.Set<String> published = new java.util.HashSet<>();
+  private final Set<String> published = new HashSet<>();
   private WorkerExecutor worker;
 
-  public StatusVerticle(AgentConfig config, HazelcastInstance hazelcast,
-      Supplier<java.util.List<ContainerReport>> reports, String apiAddress) {
+  public StatusVerticle(AgentConfig config, HazelcastInstance hazelcast, String apiAddress) {
     this.config = config;
     this.hazelcast = hazelcast;
-    this.reports = reports;
     this.apiAddress = apiAddress;
   }
 
@@ -44,7 +43,8 @@ public final class StatusVerticle extends AbstractVerticle {
     }, true);
     renew();
     vertx.setPeriodic(1000, t -> renew());
-    vertx.eventBus().consumer(ReconcileVerticle.REPORTS, m -> publish());
+    vertx.eventBus().<NodeReports>consumer(AgentAddresses.reports(config.nodeName()),
+        m -> publish(m.body().reports()));
   }
 
   private void renew() {
@@ -57,8 +57,7 @@ public final class StatusVerticle extends AbstractVerticle {
     }, true);
   }
 
-  private void publish() {
-    java.util.List<ContainerReport> now = reports.get();
+  private void publish(List<ContainerReport> now) {
     worker.executeBlocking(() -> {
       IMap<String, ContainerReport> containers = hazelcast.getMap(FleetMaps.CONTAINERS);
       Map<String, ContainerReport> batch = new HashMap<>();

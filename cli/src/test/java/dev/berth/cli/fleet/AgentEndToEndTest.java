@@ -1,5 +1,6 @@
 package dev.berth.cli.fleet;
 
+import dev.berth.testing.Await;
 import dev.berth.model.fleet.ContainerState;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,13 +51,7 @@ import org.junit.jupiter.api.Test;
  */
 class AgentEndToEndTest {
   private static void await(BooleanSupplier condition, String what) throws Exception {
-    for (int i = 0; i < 300; i++) {
-      if (condition.getAsBoolean()) {
-        return;
-      }
-      TimeUnit.MILLISECONDS.sleep(100);
-    }
-    throw new AssertionError("timed out waiting for " + what);
+    Await.until(condition, what, 30000);
   }
 
   @Test

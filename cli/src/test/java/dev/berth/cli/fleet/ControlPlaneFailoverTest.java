@@ -1,5 +1,6 @@
 package dev.berth.cli.fleet;
 
+import dev.berth.testing.Await;
 import dev.berth.cli.BerthMain;
 import dev.berth.testing.ChildJvm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -76,16 +77,6 @@ class ControlPlaneFailoverTest {
     }
   }
 
-  private static void await(java.util.function.BooleanSupplier condition, String what, long millis) throws Exception {
-    long deadline = System.currentTimeMillis() + millis;
-    while (!condition.getAsBoolean()) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      TimeUnit.MILLISECONDS.sleep(200);
-    }
-  }
-
   @Test
   void whenTheSchedulingControlPlaneIsKilledTheOtherTakesOverWithinTheLease() throws Exception {
     Path work = Files.createTempDirectory("berth-cp-failover-");
@@ -112,12 +103,12 @@ class ControlPlaneFailoverTest {
         nodes.renew("sim-2", 4000, 8L << 30, Map.of(), 60_000);
       }, 0, 500, TimeUnit.MILLISECONDS);
       var leases = client.<String, LeaderLease.Holder>getMap(LeaderLease.MAP);
-      await(() -> leases.get("scheduler") != null, "a leader", 30_000);
+      Await.until(() -> leases.get("scheduler") != null, "a leader", 30_000);
       int leader = leases.get("scheduler").id().contains("-" + cps[0].pid() + "@") ? 0 : 1;
       int standby = 1 - leader;
 
       assertEquals(201, apply(api[standby], 2), "the standby answers the API");
-      await(() -> placed(kafka).size() == 2, "the leader to place what the standby stored", 30_000);
+      Await.until(() -> placed(kafka).size() == 2, "the leader to place what the standby stored", 30_000);
 
       // An apply answered by the leader right before it dies is not lost: it was on Kafka before the answer.
       http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api[leader] + "/v1/workloads"))
@@ -125,9 +116,9 @@ class ControlPlaneFailoverTest {
               "name: last-words\nimage: local/busybox:1\nreplicas: 0\n")).build(), HttpResponse.BodyHandlers.ofString());
       long killed = System.currentTimeMillis();
       cps[leader].kill();
-      await(() -> status(api[standby], "/v1/workloads/last-words") == 200, "the survivor to know the last apply", 10_000);
+      Await.until(() -> status(api[standby], "/v1/workloads/last-words") == 200, "the survivor to know the last apply", 10_000);
       assertEquals(200, apply(api[standby], 4));
-      await(() -> placed(kafka).size() == 4, "the new leader to place the scale-up", LEASE + 30_000);
+      Await.until(() -> placed(kafka).size() == 4, "the new leader to place the scale-up", LEASE + 30_000);
       long tookOver = System.currentTimeMillis() - killed;
       System.out.println("control-plane failover: placements by the new leader " + tookOver + " ms after SIGKILL");
       assertTrue(tookOver < LEASE + 15_000, "took over after " + tookOver + " ms");

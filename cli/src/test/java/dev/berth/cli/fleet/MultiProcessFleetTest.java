@@ -1,5 +1,6 @@
 package dev.berth.cli.fleet;
 
+import dev.berth.testing.Await;
 import dev.berth.cli.BerthMain;
 import dev.berth.testing.ChildJvm;
 import dev.berth.model.fleet.ContainerState;
@@ -52,16 +53,6 @@ class MultiProcessFleetTest {
   private final HttpClient http = HttpClient.newHttpClient();
   private String api;
 
-  private static void await(BooleanSupplier condition, String what, long timeoutMillis) throws Exception {
-    long deadline = System.currentTimeMillis() + timeoutMillis;
-    while (!condition.getAsBoolean()) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      TimeUnit.MILLISECONDS.sleep(100);
-    }
-  }
-
   private static List<State> running(ContainerRuntime runtime) {
     return runtime.list().stream().filter(s -> s.status().equals("running")).toList();
   }
@@ -75,6 +66,20 @@ class MultiProcessFleetTest {
         "application/yaml").POST(HttpRequest.BodyPublishers.ofString("name: " + name + "\nimage: " + IMAGE
         + "\ncommand: [sleep]\nargs: [\"600\"]\nreplicas: " + replicas + "\n")).build(),
         HttpResponse.BodyHandlers.ofString()).statusCode();
+  }
+
+  /** The agent's finished reconcile passes, from its node API's /metrics (the pass timer's count). */
+  private long reconcilePasses(ChildJvm agent) {
+    try {
+      String ready = agent.awaitLine("ready: node API http://", 5000);
+      String base = ready.substring(ready.indexOf("http://"), ready.indexOf(',', ready.indexOf("http://")));
+      String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      return metrics.lines().filter(l -> l.startsWith("berth_agent_reconcile_seconds_count"))
+          .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    } catch (Exception e) {
+      return -1; // not answering yet
+    }
   }
 
   private ChildJvm agent(Path work, String node, long leaseMillis, String kafka, String hazelcast)
@@ -112,32 +117,32 @@ class MultiProcessFleetTest {
       ContainerRuntime onA = new ContainerRuntime(work.resolve("agent-node-a/runtime"));
       ContainerRuntime onB = new ContainerRuntime(work.resolve("agent-node-b/runtime"));
       NodeRegistry nodes = new NodeRegistry(hz, System::currentTimeMillis);
-      await(() -> nodes.alive().size() == 2, "both agents' leases", 30_000);
+      Await.until(() -> nodes.alive().size() == 2, "both agents' leases", 30_000);
 
       assertEquals(201, apply("web", 3));
-      await(() -> running(onA).size() + running(onB).size() == 3, "three replicas", 60_000);
+      Await.until(() -> running(onA).size() + running(onB).size() == 3, "three replicas", 60_000);
       assertTrue(!running(onA).isEmpty() && !running(onB).isEmpty(), "replicas spread over both agents");
       assertEquals(200, apply("web", 5));
-      await(() -> running(onA).size() + running(onB).size() == 5, "five replicas", 60_000);
+      Await.until(() -> running(onA).size() + running(onB).size() == 5, "five replicas", 60_000);
       assertEquals(200, apply("web", 1));
-      await(() -> onA.list().size() + onB.list().size() == 1, "one replica, the others removed", 60_000);
+      Await.until(() -> onA.list().size() + onB.list().size() == 1, "one replica, the others removed", 60_000);
       assertEquals(200, apply("web", 3));
-      await(() -> running(onA).size() + running(onB).size() == 3 && !running(onB).isEmpty(), "three again", 60_000);
+      Await.until(() -> running(onA).size() + running(onB).size() == 3 && !running(onB).isEmpty(), "three again", 60_000);
 
       // SIGKILL agent b: its lease lapses and its replicas are placed and started on a.
       long killed = System.currentTimeMillis();
       b.kill();
-      await(() -> running(onA).size() == 3, "b's replicas running on a", LEASE_B + 20_000);
+      Await.until(() -> running(onA).size() == 3, "b's replicas running on a", LEASE_B + 20_000);
       long moved = System.currentTimeMillis() - killed;
       assertTrue(moved < LEASE_B + 10_000, "replicas moved " + moved + " ms after the kill");
       System.out.println("failover: b's replicas running on a " + moved + " ms after SIGKILL (lease " + LEASE_B + " ms)");
       // b comes back: what no longer belongs to it is stopped there.
       b = agent(work, "node-b", LEASE_B, kafka, hazelcast);
-      await(() -> onB.list().isEmpty(), "b to stop the replicas that moved away", 30_000);
+      Await.until(() -> onB.list().isEmpty(), "b to stop the replicas that moved away", 30_000);
       var reports = hz.<String, dev.berth.model.fleet.ContainerReport>getMap(dev.berth.model.fleet.FleetMaps.CONTAINERS);
-      await(() -> reports.values().stream().noneMatch(r -> r.node().equals("node-b")),
+      Await.until(() -> reports.values().stream().noneMatch(r -> r.node().equals("node-b")),
           "no report left that says a container runs on b", 10_000);
-      await(() -> reports.values().stream().filter(r -> r.state() == ContainerState.RUNNING).count() == 3,
+      Await.until(() -> reports.values().stream().filter(r -> r.state() == ContainerState.RUNNING).count() == 3,
           "three running replicas in the fleet view", 10_000);
       assertEquals(3, running(onA).size());
 
@@ -145,7 +150,8 @@ class MultiProcessFleetTest {
       List<Integer> before = pids(onA);
       a.kill();
       a = agent(work, "node-a", LEASE_A, kafka, hazelcast);
-      TimeUnit.SECONDS.sleep(3); // a few reconcile passes
+      ChildJvm restarted = a;
+      Await.until(() -> reconcilePasses(restarted) >= 3, "three reconcile passes of the restarted agent", 30_000);
       assertEquals(before, pids(onA), "adopted: the same processes");
       assertEquals(3, onA.list().size() + onB.list().size());
 
@@ -156,14 +162,14 @@ class MultiProcessFleetTest {
       try (WorkloadStore reread = WorkloadStore.open(kafka)) {
         assertEquals(List.of("extra", "web"), reread.list().stream().map(w -> w.spec().name()).toList());
       }
-      await(() -> retryApply("after"), "an apply to succeed after the broker restart", 60_000);
-      await(() -> running(onA).size() + running(onB).size() == 5, "web, extra and after running", 60_000);
+      Await.until(() -> retryApply("after"), "an apply to succeed after the broker restart", 60_000);
+      Await.until(() -> running(onA).size() + running(onB).size() == 5, "web, extra and after running", 60_000);
 
       for (String name : List.of("web", "extra", "after")) {
         http.send(HttpRequest.newBuilder(URI.create(api + "/v1/workloads/" + name)).DELETE().build(),
             HttpResponse.BodyHandlers.ofString());
       }
-      await(() -> onA.list().isEmpty() && onB.list().isEmpty(), "everything to be removed", 60_000);
+      Await.until(() -> onA.list().isEmpty() && onB.list().isEmpty(), "everything to be removed", 60_000);
       strict.assertNeverBlocked();
     } finally {
       for (ChildJvm p : new ChildJvm[] {a, b}) {

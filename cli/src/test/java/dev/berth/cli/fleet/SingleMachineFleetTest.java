@@ -1,5 +1,6 @@
 package dev.berth.cli.fleet;
 
+import dev.berth.testing.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,13 +24,7 @@ import org.junit.jupiter.api.Test;
 /** `berth up` in-process: examples run, the API applies, and a restart keeps workloads and adopts containers. */
 class SingleMachineFleetTest {
   private static void await(BooleanSupplier condition, String what) throws Exception {
-    for (int i = 0; i < 400; i++) {
-      if (condition.getAsBoolean()) {
-        return;
-      }
-      TimeUnit.MILLISECONDS.sleep(100);
-    }
-    throw new AssertionError("timed out waiting for " + what);
+    Await.until(condition, what, 40000);
   }
 
   private static List<State> running(ContainerRuntime runtime) {
@@ -81,7 +76,8 @@ class SingleMachineFleetTest {
       String listed = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fleet.apiPort()
           + "/v1/workloads")).build(), HttpResponse.BodyHandlers.ofString()).body();
       assertTrue(listed.contains("\"name\":\"web\"") && listed.contains("\"name\":\"hello\""), listed);
-      TimeUnit.SECONDS.sleep(3); // a few reconcile passes
+      SingleMachineFleet restarted = fleet;
+      await(() -> restarted.agent().reconcilePasses() >= 3, "three reconcile passes of the restarted agent");
       assertEquals(pids, running(runtime).stream().map(State::pid).sorted().toList(),
           "the restarted fleet adopted its containers: no restart, no duplicate");
 

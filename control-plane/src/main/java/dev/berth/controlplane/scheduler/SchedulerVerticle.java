@@ -1,9 +1,12 @@
 package dev.berth.controlplane.scheduler;
 
 import dev.berth.controlplane.ControlPlaneEvents;
+import dev.berth.controlplane.cluster.LeaderLease;
+import dev.berth.model.concurrent.OnePassAtATime;
 import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Promise;
 import io.vertx.core.WorkerExecutor;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Runs scheduler passes on a worker, one at a time: when a workload changes and every second (nodes come
@@ -14,11 +17,10 @@ public final class SchedulerVerticle extends AbstractVerticle {
   private final SchedulerPass pass;
   private final long intervalMillis;
   private final long startupGraceMillis;
-  private final dev.berth.controlplane.cluster.LeaderLease leadership;
+  private final LeaderLease leadership;
+  private final OnePassAtATime passes = new OnePassAtATime(this::pass);
   private volatile boolean ready;
   private volatile boolean leader;
-  private final AtomicBoolean running = new AtomicBoolean();
-  private final AtomicBoolean again = new AtomicBoolean();
   private WorkerExecutor worker;
 
   /**
@@ -31,7 +33,7 @@ public final class SchedulerVerticle extends AbstractVerticle {
 
   /** {@code leadership} null: this is the only control plane. */
   public SchedulerVerticle(SchedulerPass pass, long intervalMillis, long startupGraceMillis,
-      dev.berth.controlplane.cluster.LeaderLease leadership) {
+      LeaderLease leadership) {
     this.pass = pass;
     this.intervalMillis = intervalMillis;
     this.startupGraceMillis = startupGraceMillis;
@@ -51,14 +53,18 @@ public final class SchedulerVerticle extends AbstractVerticle {
   }
 
   private void trigger() {
-    if (!ready) {
-      return;
+    if (ready) {
+      passes.trigger();
     }
-    if (!running.compareAndSet(false, true)) {
-      again.set(true);
-      return;
-    }
-    worker.executeBlocking(() -> {
+  }
+
+  /** How many scheduler passes have finished (as leader or not) since the verticle started. */
+  public long finishedPasses() {
+    return passes.finishedPasses();
+  }
+
+  private CompletionStage<?> pass() {
+    return worker.executeBlocking(() -> {
       // The lease is checked right before acting: a control plane that lost it does nothing.
       boolean was = leader;
       leader = leadership == null || leadership.acquireOrRenew();
@@ -66,17 +72,12 @@ public final class SchedulerVerticle extends AbstractVerticle {
         pass.resync(); // the previous leader's placements are on the log, not in this one's memory
       }
       return leader ? pass.run() : null;
-    }, true).onComplete(r -> {
-      running.set(false);
-      if (again.getAndSet(false)) {
-        trigger();
-      }
-    });
+    }, true).toCompletionStage();
   }
 
   /** Hands the lease back (a Hazelcast call, so on the worker) so that another need not wait for it to lapse. */
   @Override
-  public void stop(io.vertx.core.Promise<Void> stopped) {
+  public void stop(Promise<Void> stopped) {
     if (worker == null) {
       stopped.complete();
       return;
