@@ -1,5 +1,6 @@
 package dev.berth.embedded;
 
+import java.util.List;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.core.Hazelcast;
@@ -16,14 +17,14 @@ public final class EmbeddedHazelcast {
   private EmbeddedHazelcast() {}
 
   public static HazelcastInstance start(String clusterName) throws IOException {
-    return start(clusterName, 0, java.util.List.of("127.0.0.1"));
+    return start(clusterName, 0, List.of("127.0.0.1"));
   }
 
   /**
    * A member on {@code port} (0: any free one) of 127.0.0.1 that joins the members at {@code members}
    * ("host:port" or "host"), as separate control-plane processes do.
    */
-  public static HazelcastInstance start(String clusterName, int port, java.util.List<String> members)
+  public static HazelcastInstance start(String clusterName, int port, List<String> members)
       throws IOException {
     Config config = new Config();
     config.setClusterName(clusterName);

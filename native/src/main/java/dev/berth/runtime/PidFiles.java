@@ -1,5 +1,6 @@
 package dev.berth.runtime;
 
+import java.nio.file.StandardCopyOption;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,8 +14,8 @@ final class PidFiles {
     try {
       Path tmp = pidFile.resolveSibling("." + pidFile.getFileName() + ".tmp");
       Files.writeString(tmp, Integer.toString(pid));
-      Files.move(tmp, pidFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.move(tmp, pidFile, StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new ContainerException("cannot write pid file " + pidFile + ": " + e.getMessage());
     }

@@ -1,5 +1,6 @@
 package dev.berth.runtime;
 
+import org.junit.jupiter.api.function.Executable;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -94,7 +95,7 @@ class BadInputTest extends RuntimeTestSupport {
 
   @Test
   void anUnknownIdIsNamed() {
-    for (var call : List.<org.junit.jupiter.api.function.Executable>of(() -> runtime.state("nope"),
+    for (var call : List.<Executable>of(() -> runtime.state("nope"),
         () -> runtime.start("nope"), () -> runtime.kill("nope", 9, false), () -> runtime.delete("nope", true),
         () -> runtime.pause("nope"), () -> runtime.ps("nope"))) {
       ContainerException e = assertThrows(ContainerNotFoundException.class, call);

@@ -1,5 +1,6 @@
 package dev.berth.runtime;
 
+import dev.berth.runtime.init.Stdio;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -138,7 +139,7 @@ class HostileBundleTest extends RuntimeTestSupport {
     Path out = work.resolve("exec.out");
     ContainerProcess p = new ContainerProcess(false, null, new User(0L, 0L, null, null, null, null), args, null, List.of("PATH=/bin"),
         "/", null, null, null, null, null, null, null);
-    ExecHandle h = runtime.exec(id, p, new ExecOptions(null, null, new dev.berth.runtime.init.Stdio(
+    ExecHandle h = runtime.exec(id, p, new ExecOptions(null, null, new Stdio(
         ProcessBuilder.Redirect.INHERIT, ProcessBuilder.Redirect.to(out.toFile()), ProcessBuilder.Redirect.INHERIT)));
     assertEquals(0, h.exit().get(30, TimeUnit.SECONDS));
     String[] lines = Files.readString(out).split("\n");
@@ -157,7 +158,7 @@ class HostileBundleTest extends RuntimeTestSupport {
     ContainerProcess p = new ContainerProcess(false, null, new User(0L, 0L, null, null, null, null),
         List.of("sh", "-c", "grep -E '^(CapEff|CapBnd|NoNewPrivs)' /proc/self/status"), null, List.of("PATH=/bin"),
         "/", null, null, null, null, null, null, null);
-    ExecHandle h = runtime.exec(id, p, new ExecOptions(null, null, new dev.berth.runtime.init.Stdio(
+    ExecHandle h = runtime.exec(id, p, new ExecOptions(null, null, new Stdio(
         ProcessBuilder.Redirect.INHERIT, ProcessBuilder.Redirect.to(out.toFile()), ProcessBuilder.Redirect.INHERIT)));
     assertEquals(0, h.exit().get(30, TimeUnit.SECONDS));
     String mask = String.format("%016x", (1L << 29) | (1L << 5) | (1L << 10));

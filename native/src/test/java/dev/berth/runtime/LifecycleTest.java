@@ -1,5 +1,6 @@
 package dev.berth.runtime;
 
+import java.io.File;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -186,7 +187,7 @@ class LifecycleTest extends RuntimeTestSupport {
     ContainerProcess p = new ContainerProcess(false, null, null,
         List.of("sh", "-c", "hostname; for n in pid net mnt; do readlink /proc/self/ns/$n; done; echo $$; sleep 1"),
         null, List.of("PATH=/bin"), "/", null, null, null, null, null, null, null);
-    Stdio stdio = new Stdio(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")),
+    Stdio stdio = new Stdio(ProcessBuilder.Redirect.from(new File("/dev/null")),
         ProcessBuilder.Redirect.to(out.toFile()), ProcessBuilder.Redirect.INHERIT);
     ExecHandle h = runtime.exec(id, p, new ExecOptions(null, null, stdio));
     assertTrue(runtime.ps(id).contains(h.pid()), "exec'd process is in the container's cgroup");

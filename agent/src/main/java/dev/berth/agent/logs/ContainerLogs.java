@@ -1,5 +1,6 @@
 package dev.berth.agent.logs;
 
+import java.util.Arrays;
 import dev.berth.agent.images.store.PrivateDirs;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -144,6 +145,6 @@ public final class ContainerLogs {
       }
       i--;
     }
-    return java.util.Arrays.copyOfRange(all, i, end);
+    return Arrays.copyOfRange(all, i, end);
   }
 }

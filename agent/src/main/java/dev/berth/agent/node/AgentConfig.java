@@ -1,5 +1,7 @@
 package dev.berth.agent.node;
 
+import com.sun.management.OperatingSystemMXBean;
+import java.lang.management.ManagementFactory;
 import dev.berth.agent.images.registry.RegistryHost;
 import dev.berth.agent.AgentLayout;
 
@@ -25,7 +27,7 @@ public record AgentConfig(String nodeName, Path stateDir, String kafkaBootstrap,
    */
   public static AgentConfig forThisMachine(String nodeName, Path stateDir, String kafkaBootstrap,
       Map<String, String> labels, long leaseMillis, int apiPort) {
-    long memory = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+    long memory = ((OperatingSystemMXBean) ManagementFactory
         .getOperatingSystemMXBean()).getTotalMemorySize();
     return new AgentConfig(nodeName, stateDir, kafkaBootstrap, Runtime.getRuntime().availableProcessors() * 1000L,
         memory, labels, leaseMillis, 2000, apiPort, DEFAULT_LOG_MAX_BYTES, Map.of());

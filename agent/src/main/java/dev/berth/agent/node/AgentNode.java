@@ -1,5 +1,6 @@
 package dev.berth.agent.node;
 
+import io.vertx.core.Verticle;
 import com.hazelcast.core.HazelcastInstance;
 import dev.berth.agent.AgentLayout;
 import dev.berth.agent.images.ImageStore;
@@ -89,7 +90,7 @@ public final class AgentNode {
         });
   }
 
-  private Future<Void> deploy(io.vertx.core.Verticle v) {
+  private Future<Void> deploy(Verticle v) {
     return vertx.deployVerticle(v).onSuccess(deployments::add).mapEmpty();
   }
 

@@ -1,12 +1,13 @@
 package dev.berth.agent.node;
 
+import java.util.logging.Logger;
 import dev.berth.agent.logs.ContainerLogs;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.WorkerExecutor;
 
 /** Rotates the node's container logs by size, every second, on a worker. */
 public final class LogRotationVerticle extends AbstractVerticle {
-  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(LogRotationVerticle.class.getName());
+  private static final Logger LOG = Logger.getLogger(LogRotationVerticle.class.getName());
   private final ContainerLogs logs;
   private WorkerExecutor worker;
 

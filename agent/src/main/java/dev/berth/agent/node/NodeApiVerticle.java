@@ -1,5 +1,7 @@
 package dev.berth.agent.node;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.agent.exec.ContainerExec;
@@ -44,7 +46,7 @@ public final class NodeApiVerticle extends AbstractVerticle {
 
   @Override
   public void start(Promise<Void> started) {
-    workers = vertx.createSharedWorkerExecutor("berth-node-api", 4, 2, java.util.concurrent.TimeUnit.MINUTES);
+    workers = vertx.createSharedWorkerExecutor("berth-node-api", 4, 2, TimeUnit.MINUTES);
     Router router = Router.router(vertx);
     router.get("/metrics").handler(ctx -> workers.<String>executeBlocking(() -> metrics.scrape(), false)
         .onSuccess(text -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4").end(text))
@@ -148,7 +150,7 @@ public final class NodeApiVerticle extends AbstractVerticle {
   private static void failed(RoutingContext ctx, Throwable e) {
     if (e instanceof NoSuchFileException || e instanceof ContainerNotFoundException) {
       error(ctx, 404, e instanceof NoSuchFileException nf && nf.getReason() != null ? nf.getReason() : e.getMessage());
-    } else if (e instanceof IllegalArgumentException || e instanceof com.fasterxml.jackson.core.JsonProcessingException) {
+    } else if (e instanceof IllegalArgumentException || e instanceof JsonProcessingException) {
       error(ctx, 400, e.getMessage());
     } else {
       error(ctx, 500, e.getMessage());

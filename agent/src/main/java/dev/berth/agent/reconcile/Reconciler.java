@@ -1,5 +1,8 @@
 package dev.berth.agent.reconcile;
 
+import dev.berth.agent.images.registry.PullProgress;
+import dev.berth.runtime.ContainerException;
+import java.util.logging.Logger;
 import dev.berth.agent.AgentLayout;
 import dev.berth.agent.images.registry.PullProgress;
 
@@ -30,8 +33,8 @@ import java.util.function.LongSupplier;
  * duplicated. Blocking: run it on a worker, one pass at a time.
  */
 public final class Reconciler {
-  private static final java.util.logging.Logger LOG =
-      java.util.logging.Logger.getLogger(Reconciler.class.getName());
+  private static final Logger LOG =
+      Logger.getLogger(Reconciler.class.getName());
   private final AgentLayout layout;
   private final ContainerRuntime runtime;
   private final ContainerLauncher launcher;
@@ -45,7 +48,7 @@ public final class Reconciler {
 
   /** {@code pulls} hears about every byte pulled for a container's image. */
   public Reconciler(AgentLayout layout, ContainerRuntime runtime, ImageStore images, Snapshotter snapshots,
-      ImagePuller puller, LongSupplier clock, dev.berth.agent.images.registry.PullProgress pulls) {
+      ImagePuller puller, LongSupplier clock, PullProgress pulls) {
     this.layout = layout;
     this.runtime = runtime;
     this.launcher = new ContainerLauncher(layout, runtime, images, snapshots, puller, pulls);
@@ -149,7 +152,7 @@ public final class Reconciler {
    * Removes the agent's cgroup parent once no container is left in it (when the node is drained or the
    * agent is uninstalled); the parent is shared by all of the node's containers, so none of them removes it.
    */
-  public synchronized void releaseCgroupParent() throws dev.berth.runtime.ContainerException {
+  public synchronized void releaseCgroupParent() throws ContainerException {
     if (runtime.list().isEmpty()) {
       runtime.cgroups().open(layout.cgroupParent()).destroy(List.of());
     }

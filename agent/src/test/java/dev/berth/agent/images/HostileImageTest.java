@@ -1,5 +1,6 @@
 package dev.berth.agent.images;
 
+import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -135,7 +136,7 @@ class HostileImageTest {
     octal(header, 136, 12, 0);
     header[156] = 'L';
     System.arraycopy("ustar  \0".getBytes(), 0, header, 257, 8);
-    java.util.Arrays.fill(header, 148, 156, (byte) ' ');
+    Arrays.fill(header, 148, 156, (byte) ' ');
     int sum = 0;
     for (byte b : header) {
       sum += b & 0xff;
@@ -144,7 +145,7 @@ class HostileImageTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.writeBytes(header);
     byte[] body = new byte[(size + 511) / 512 * 512];
-    java.util.Arrays.fill(body, 0, size, (byte) 'a');
+    Arrays.fill(body, 0, size, (byte) 'a');
     out.writeBytes(body);
     out.writeBytes(new byte[1024]);
     return out.toByteArray();

@@ -1,5 +1,6 @@
 package dev.berth.cli.bench;
 
+import java.nio.file.attribute.PosixFilePermissions;
 import dev.berth.cli.fleet.SingleMachineFleet;
 import dev.berth.model.runtime.State;
 import dev.berth.runtime.ContainerNotFoundException;
@@ -39,7 +40,7 @@ final class ApplyToRunningBench implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path state = Files.createTempDirectory("berth-apply-bench-");
-    Files.setPosixFilePermissions(state, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rwxr-xr-x"));
     Path examples = Files.createDirectories(state.resolve("examples"));
     Files.writeString(examples.resolve("warm.yaml"), spec("bench-image", 0)); // builds the busybox image once
     SingleMachineFleet fleet = SingleMachineFleet.start(new SingleMachineFleet.Options(state.resolve("berth"), 0, 0,

@@ -1,5 +1,6 @@
 package dev.berth.cli.bench;
 
+import java.io.IOException;
 import dev.berth.runtime.files.FileTrees;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -114,7 +115,7 @@ final class RuntimeBench implements Callable<Integer> {
     Path controllers = Path.of("/sys/fs/cgroup/unified/cgroup.controllers");
     try {
       return Files.exists(controllers) && !Files.readString(controllers).isBlank();
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return false;
     }
   }

@@ -1,5 +1,7 @@
 package dev.berth.cli.fleet;
 
+import dev.berth.controlplane.ControlPlaneEvents;
+import io.vertx.core.Future;
 import dev.berth.agent.images.registry.RegistryHost;
 import dev.berth.agent.AgentLayout;
 
@@ -94,7 +96,7 @@ public final class SingleMachineFleet implements AutoCloseable {
         var result = controlPlane.store().apply(WorkloadSpecs.read(Files.readAllBytes(f), f.toString().endsWith(".yaml")));
         progress.println("      " + f.getFileName() + ": " + result.workload().spec().name() + " "
             + result.outcome().name().toLowerCase());
-        vertx.eventBus().publish(dev.berth.controlplane.ControlPlaneEvents.WORKLOADS_CHANGED,
+        vertx.eventBus().publish(ControlPlaneEvents.WORKLOADS_CHANGED,
             result.workload().spec().name());
       }
     }
@@ -116,7 +118,7 @@ public final class SingleMachineFleet implements AutoCloseable {
     return hazelcast;
   }
 
-  private static <T> T await(io.vertx.core.Future<T> f) throws Exception {
+  private static <T> T await(Future<T> f) throws Exception {
     return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }
 

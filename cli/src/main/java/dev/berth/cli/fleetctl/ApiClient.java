@@ -1,5 +1,8 @@
 package dev.berth.cli.fleetctl;
 
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.model.JsonMapping;
 import java.io.IOException;
@@ -30,7 +33,7 @@ final class ApiClient {
     HttpResponse<byte[]> r;
     try {
       r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-    } catch (java.net.ConnectException e) {
+    } catch (ConnectException e) {
       throw new IOException("cannot reach the control plane at " + server + " (is `berth up` running?)", e);
     }
     JsonNode json = r.body().length == 0 ? JsonMapping.mapper().createObjectNode() : JsonMapping.mapper().readTree(r.body());
@@ -38,15 +41,15 @@ final class ApiClient {
   }
 
   /** Copies a streamed answer (a followed log) to {@code out} as it arrives; returns the status. */
-  int stream(String path, java.io.OutputStream out) throws IOException, InterruptedException {
-    HttpResponse<java.io.InputStream> r;
+  int stream(String path, OutputStream out) throws IOException, InterruptedException {
+    HttpResponse<InputStream> r;
     try {
       r = http.send(HttpRequest.newBuilder(URI.create(server + path)).GET().build(),
           HttpResponse.BodyHandlers.ofInputStream());
-    } catch (java.net.ConnectException e) {
+    } catch (ConnectException e) {
       throw new IOException("cannot reach the control plane at " + server + " (is `berth up` running?)", e);
     }
-    try (java.io.InputStream in = r.body()) {
+    try (InputStream in = r.body()) {
       if (r.statusCode() != 200) {
         JsonNode json = JsonMapping.mapper().readTree(in.readAllBytes());
         throw new IOException(error(new Answer(r.statusCode(), json == null ? JsonMapping.mapper().createObjectNode() : json)));

@@ -1,5 +1,6 @@
 package dev.berth.cli.fleetctl;
 
+import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.berth.model.JsonMapping;
@@ -65,7 +66,7 @@ public final class GetCommand implements Callable<Integer> {
       }
     } else {
       System.out.printf("%-24s %-40s %-9s %s%n", "NAME", "IMAGE", "REPLICAS", "GENERATION");
-      for (JsonNode w : one ? java.util.List.of(a.body()) : a.body().path("items")) {
+      for (JsonNode w : one ? List.of(a.body()) : a.body().path("items")) {
         JsonNode spec = w.path("spec");
         System.out.printf("%-24s %-40s %-9s %s%n", w.path("name").asText(), spec.path("image").asText(),
             spec.path("replicas").asText("1"), w.path("generation").asText());

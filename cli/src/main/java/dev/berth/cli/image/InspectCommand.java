@@ -1,5 +1,6 @@
 package dev.berth.cli.image;
 
+import dev.berth.model.image.Digest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.agent.images.ImageStore;
@@ -33,7 +34,7 @@ final class InspectCommand implements Callable<Integer> {
     out.set(MediaTypes.isIndex(d.mediaType()) ? "index" : "manifest", top);
     if (top.has("config")) {
       String config = top.get("config").get("digest").asText();
-      out.set("config", JsonMapping.mapper().readTree(store.content().read(dev.berth.model.image.Digest.parse(config))));
+      out.set("config", JsonMapping.mapper().readTree(store.content().read(Digest.parse(config))));
     }
     System.out.println(JsonMapping.write(out));
     return 0;

@@ -1,5 +1,12 @@
 package dev.berth.cli.fleet;
 
+import dev.berth.model.fleet.FleetMaps;
+import dev.berth.model.fleet.NodeRecord;
+import io.vertx.core.Future;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import dev.berth.testing.Await;
 import dev.berth.model.fleet.ContainerState;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -85,12 +92,12 @@ class AgentEndToEndTest {
       ContainerRuntime runtime = new ContainerRuntime(work.resolve("agent/runtime"));
       await(() -> runtime.list().stream().filter(s -> s.status().equals("running")).count() == 2,
           "two running containers");
-      IMap<String, ContainerReport> containers = hz.getMap(dev.berth.model.fleet.FleetMaps.CONTAINERS);
+      IMap<String, ContainerReport> containers = hz.getMap(FleetMaps.CONTAINERS);
       await(() -> containers.values().stream().filter(r -> r.state() == ContainerState.RUNNING).count() == 2,
           "both reported running in Hazelcast");
       String id = containers.keySet().stream().sorted().findFirst().orElseThrow();
-      dev.berth.model.fleet.NodeRecord node = hz.<String, dev.berth.model.fleet.NodeRecord>getMap(
-          dev.berth.model.fleet.FleetMaps.NODES).get("node-a");
+      NodeRecord node = hz.<String, NodeRecord>getMap(
+          FleetMaps.NODES).get("node-a");
       assertEquals(4000, node.cpuMillis());
       assertEquals(3900, node.allocatableCpuMillis(), "the node keeps 100m for itself");
       assertEquals((8L << 30) - (256L << 20), node.allocatableMemoryBytes(), "and 256Mi");
@@ -151,10 +158,10 @@ class AgentEndToEndTest {
 
   /** A followed log stays open and delivers what the container writes afterwards. */
   private static void assertFollowedLogShowsNewLines(HttpClient http, String api, String id) throws Exception {
-    HttpResponse<java.io.InputStream> followed = http.send(HttpRequest.newBuilder(
+    HttpResponse<InputStream> followed = http.send(HttpRequest.newBuilder(
         URI.create(api + "/v1/containers/" + id + "/logs?stream=stdout&follow=true")).build(),
         HttpResponse.BodyHandlers.ofInputStream());
-    try (java.io.InputStream in = followed.body()) {
+    try (InputStream in = followed.body()) {
       // Appends as the container's own output does (O_APPEND), through PID 1's stdout.
       http.send(HttpRequest.newBuilder(URI.create(api + "/v1/containers/" + id + "/exec"))
           .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
@@ -168,7 +175,7 @@ class AgentEndToEndTest {
         if (n < 0) {
           break;
         }
-        seen.append(new String(buf, 0, n, java.nio.charset.StandardCharsets.UTF_8));
+        seen.append(new String(buf, 0, n, StandardCharsets.UTF_8));
       }
       assertTrue(seen.toString().startsWith("hello-stdout\n"), seen.toString());
       assertTrue(seen.toString().contains("followed-line"), seen.toString());
@@ -190,15 +197,15 @@ class AgentEndToEndTest {
       consumer.assign(List.of(p));
       consumer.seekToBeginning(List.of(p));
       long end = consumer.endOffsets(List.of(p)).get(p);
-      List<FleetEvent> out = new java.util.ArrayList<>();
+      List<FleetEvent> out = new ArrayList<>();
       while (consumer.position(p) < end) {
-        consumer.poll(java.time.Duration.ofMillis(200)).forEach(r -> out.add(EventTopic.decode(r.value())));
+        consumer.poll(Duration.ofMillis(200)).forEach(r -> out.add(EventTopic.decode(r.value())));
       }
       return out;
     }
   }
 
-  private static <T> T get(io.vertx.core.Future<T> f) throws Exception {
+  private static <T> T get(Future<T> f) throws Exception {
     return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }
 }

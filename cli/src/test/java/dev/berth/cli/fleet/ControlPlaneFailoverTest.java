@@ -1,5 +1,6 @@
 package dev.berth.cli.fleet;
 
+import java.util.ArrayList;
 import dev.berth.testing.Await;
 import dev.berth.cli.BerthMain;
 import dev.berth.testing.ChildJvm;
@@ -71,7 +72,7 @@ class ControlPlaneFailoverTest {
         boolean moved = a.poll(Duration.ofMillis(200)) | b.poll(Duration.ofMillis(200));
         quiet = moved ? 0 : quiet + 1;
       }
-      List<Assignment> all = new java.util.ArrayList<>(a.desired().values());
+      List<Assignment> all = new ArrayList<>(a.desired().values());
       all.addAll(b.desired().values());
       return all;
     }

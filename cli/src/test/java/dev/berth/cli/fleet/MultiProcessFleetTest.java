@@ -1,5 +1,8 @@
 package dev.berth.cli.fleet;
 
+import dev.berth.model.fleet.ContainerReport;
+import dev.berth.model.fleet.FleetMaps;
+import io.vertx.core.Future;
 import dev.berth.testing.Await;
 import dev.berth.cli.BerthMain;
 import dev.berth.testing.ChildJvm;
@@ -139,7 +142,7 @@ class MultiProcessFleetTest {
       // b comes back: what no longer belongs to it is stopped there.
       b = agent(work, "node-b", LEASE_B, kafka, hazelcast);
       Await.until(() -> onB.list().isEmpty(), "b to stop the replicas that moved away", 30_000);
-      var reports = hz.<String, dev.berth.model.fleet.ContainerReport>getMap(dev.berth.model.fleet.FleetMaps.CONTAINERS);
+      var reports = hz.<String, ContainerReport>getMap(FleetMaps.CONTAINERS);
       Await.until(() -> reports.values().stream().noneMatch(r -> r.node().equals("node-b")),
           "no report left that says a container runs on b", 10_000);
       Await.until(() -> reports.values().stream().filter(r -> r.state() == ContainerState.RUNNING).count() == 3,
@@ -196,7 +199,7 @@ class MultiProcessFleetTest {
     }
   }
 
-  private static <T> T get(io.vertx.core.Future<T> f) throws Exception {
+  private static <T> T get(Future<T> f) throws Exception {
     return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }
 }

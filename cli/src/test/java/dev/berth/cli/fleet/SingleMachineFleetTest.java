@@ -1,5 +1,6 @@
 package dev.berth.cli.fleet;
 
+import dev.berth.cli.BerthCli;
 import dev.berth.testing.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -54,20 +55,20 @@ class SingleMachineFleetTest {
       assertEquals(201, applied.statusCode(), applied.body());
       await(() -> running(runtime).size() == 3, "web's two replicas to run");
       String server = "http://127.0.0.1:" + fleet.apiPort();
-      var nodes = dev.berth.cli.BerthCli.run("get", "nodes", "--server", server);
+      var nodes = BerthCli.run("get", "nodes", "--server", server);
       assertTrue(nodes.out().lines().anyMatch(l -> l.startsWith("test-node") && l.contains("Ready")), nodes.out());
-      await(() -> dev.berth.cli.BerthCli.run("get", "containers", "--server", server).out().lines()
+      await(() -> BerthCli.run("get", "containers", "--server", server).out().lines()
           .filter(l -> l.contains(" running ")).count() == 3, "three containers reported running");
       List<Integer> pids = running(runtime).stream().map(State::pid).sorted().toList();
 
-      var exec = dev.berth.cli.BerthCli.run("exec", "web", "--server", server, "--", "sh", "-c",
+      var exec = BerthCli.run("exec", "web", "--server", server, "--", "sh", "-c",
           "echo out-$((1+1)); echo to-the-log >> /proc/1/fd/1; exit 4");
       assertEquals(4, exec.exit(), exec.err());
       assertEquals("out-2\n", exec.out());
-      var logs = dev.berth.cli.BerthCli.run("logs", "web", "--server", server);
+      var logs = BerthCli.run("logs", "web", "--server", server);
       assertEquals(0, logs.exit(), logs.err());
       assertEquals("to-the-log\n", logs.out(), "what went to the container's stdout (the same replica)");
-      var unknown = dev.berth.cli.BerthCli.run("logs", "nobody", "--server", server);
+      var unknown = BerthCli.run("logs", "nobody", "--server", server);
       assertEquals(1, unknown.exit());
       assertTrue(unknown.err().contains("no container or running workload named \"nobody\""), unknown.err());
 

@@ -1,5 +1,7 @@
 package dev.berth.cli.runc;
 
+import java.io.File;
+import java.util.ArrayList;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,9 +31,9 @@ class BerthRuncLauncherIT {
   private record Outcome(int exit, String out, String err) {}
 
   private Outcome berthRunc(String... args) throws Exception {
-    List<String> cmd = new java.util.ArrayList<>(List.of(launcher.toString(), "--root", work.resolve("state").toString()));
+    List<String> cmd = new ArrayList<>(List.of(launcher.toString(), "--root", work.resolve("state").toString()));
     cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectInput(new java.io.File("/dev/null")).start();
+    Process p = new ProcessBuilder(cmd).redirectInput(new File("/dev/null")).start();
     String out = new String(p.getInputStream().readAllBytes());
     String err = new String(p.getErrorStream().readAllBytes());
     return new Outcome(p.waitFor(), out, err);

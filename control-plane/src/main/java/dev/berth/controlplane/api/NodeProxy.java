@@ -1,5 +1,6 @@
 package dev.berth.controlplane.api;
 
+import dev.berth.model.JsonMapping;
 import com.hazelcast.core.HazelcastInstance;
 import dev.berth.model.fleet.ContainerReport;
 import dev.berth.model.fleet.FleetMaps;
@@ -52,7 +53,7 @@ final class NodeProxy {
       if (!ctx.response().headWritten()) {
         int status = e instanceof NoSuchContainer ? 404 : 502;
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-            .end(dev.berth.model.JsonMapping.mapper().createObjectNode().put("error", e.getMessage()).toString());
+            .end(JsonMapping.mapper().createObjectNode().put("error", e.getMessage()).toString());
       } else if (!ctx.response().ended()) {
         ctx.response().reset();
       }

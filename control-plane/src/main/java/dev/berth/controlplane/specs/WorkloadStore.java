@@ -1,5 +1,6 @@
 package dev.berth.controlplane.specs;
 
+import org.apache.kafka.common.errors.WakeupException;
 import static dev.berth.model.fleet.WorkloadTopic.TOPIC;
 
 import dev.berth.model.fleet.StoredWorkload;
@@ -90,7 +91,7 @@ public final class WorkloadStore implements AutoCloseable {
           progress.notifyAll();
         }
       }
-    } catch (org.apache.kafka.common.errors.WakeupException e) {
+    } catch (WakeupException e) {
       // closing
     } catch (RuntimeException e) {
       failure = e;

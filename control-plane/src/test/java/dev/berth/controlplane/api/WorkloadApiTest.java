@@ -1,5 +1,8 @@
 package dev.berth.controlplane.api;
 
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
+import java.util.Comparator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,12 +42,12 @@ class WorkloadApiTest {
     strict.close();
     broker.close();
     try (var walk = Files.walk(data)) {
-      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
     strict.assertNeverBlocked();
   }
 
-  private static <T> T await(io.vertx.core.Future<T> f) throws Exception {
+  private static <T> T await(Future<T> f) throws Exception {
     return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
@@ -64,7 +67,7 @@ class WorkloadApiTest {
 
   private static HttpResponse<Buffer> send(Api api, String method, String path, String type, String body)
       throws Exception {
-    var request = api.client().request(io.vertx.core.http.HttpMethod.valueOf(method), api.port(), "127.0.0.1", path);
+    var request = api.client().request(HttpMethod.valueOf(method), api.port(), "127.0.0.1", path);
     if (type != null) {
       request.putHeader("Content-Type", type);
     }

@@ -1,5 +1,6 @@
 package dev.berth.controlplane.scheduler;
 
+import java.util.ArrayList;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -75,11 +76,11 @@ class PlacerTest {
 
   @Test
   void manyReplicasOverManyNodesArePlacedQuickly() {
-    List<NodeCapacity> nodes = new java.util.ArrayList<>();
+    List<NodeCapacity> nodes = new ArrayList<>();
     for (int i = 0; i < 2000; i++) {
       nodes.add(node("n" + i, 4000, 8192, Map.of()));
     }
-    List<StoredWorkload> workloads = new java.util.ArrayList<>();
+    List<StoredWorkload> workloads = new ArrayList<>();
     for (int w = 0; w < 200; w++) {
       workloads.add(workload("w" + w, 100, 1, "10m", "16Mi", null));
     }

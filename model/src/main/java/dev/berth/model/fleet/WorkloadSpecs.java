@@ -1,5 +1,9 @@
 package dev.berth.model.fleet;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.UncheckedIOException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -33,7 +37,7 @@ public final class WorkloadSpecs {
   private static ObjectMapper strict(ObjectMapper m) {
     return m.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-        .disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS);
+        .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS);
   }
 
   /** Thrown with every problem found in a spec, each as "field: what is wrong". */
@@ -162,11 +166,11 @@ public final class WorkloadSpecs {
   /** The spec as canonical JSON (what is stored on Kafka and compared to decide whether anything changed). */
   public static byte[] canonicalJson(WorkloadSpec spec) {
     try {
-      return JSON.copy().configure(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
-          .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+      return JSON.copy().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
+          .setSerializationInclusion(JsonInclude.Include.NON_NULL)
           .writeValueAsBytes(spec);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.berth.model.runtime;
 
+import java.nio.charset.StandardCharsets;
 import dev.berth.model.JsonMapping;
 
 import java.io.IOException;
@@ -13,7 +14,7 @@ public final class DefaultSpec {
   /** The default config as JSON text. */
   public static String json() {
     try (InputStream in = DefaultSpec.class.getResourceAsStream("default-config.json")) {
-      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -1,5 +1,6 @@
 package dev.berth.runtime.bundle;
 
+import java.nio.file.LinkOption;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ public final class BusyboxRootfs {
     Process list = new ProcessBuilder(BUSYBOX.toString(), "--list").start();
     for (String applet : new String(list.getInputStream().readAllBytes()).split("\n")) {
       Path link = target.resolve("bin").resolve(applet.trim());
-      if (!applet.isBlank() && !applet.trim().equals("busybox") && !Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      if (!applet.isBlank() && !applet.trim().equals("busybox") && !Files.exists(link, LinkOption.NOFOLLOW_LINKS)) {
         Files.createSymbolicLink(link, Path.of("busybox"));
       }
     }

@@ -1,5 +1,7 @@
 package dev.berth.runtime.cgroups;
 
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.NoSuchFileException;
 import dev.berth.model.runtime.Cpu;
 import dev.berth.model.runtime.DeviceRule;
 import dev.berth.model.runtime.Memory;
@@ -71,9 +73,9 @@ public final class CgroupV1Driver implements CgroupDriver {
       }
       try {
         Files.createDirectory(dir);
-      } catch (java.nio.file.FileAlreadyExistsException e) {
+      } catch (FileAlreadyExistsException e) {
         continue;
-      } catch (java.nio.file.NoSuchFileException e) {
+      } catch (NoSuchFileException e) {
         // Another container's delete removed the (empty) parent just now: start again from the top.
         throw new ParentRemovedException("cannot create cgroup " + dir + ": its parent was removed meanwhile");
       } catch (IOException e) {

@@ -1,5 +1,6 @@
 package dev.berth.runtime.cgroups;
 
+import java.nio.file.FileAlreadyExistsException;
 import dev.berth.model.runtime.Cpu;
 import dev.berth.model.runtime.Memory;
 import dev.berth.model.runtime.Resources;
@@ -57,7 +58,7 @@ public final class CgroupV2Driver implements CgroupDriver {
           try {
             Files.createDirectory(dir);
             created.add(current);
-          } catch (java.nio.file.FileAlreadyExistsException e) {
+          } catch (FileAlreadyExistsException e) {
             // made by a concurrent create
           } catch (IOException e) {
             throw new ContainerException("cannot create cgroup " + dir + ": " + e.getMessage());

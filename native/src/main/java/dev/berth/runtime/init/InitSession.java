@@ -1,5 +1,6 @@
 package dev.berth.runtime.init;
 
+import java.nio.channels.AsynchronousCloseException;
 import dev.berth.runtime.ContainerException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -87,7 +88,7 @@ public final class InitSession implements AutoCloseable {
     died.thenRun(() -> closeQuietly(server));
     try {
       channel = server.accept();
-    } catch (java.nio.channels.AsynchronousCloseException e) {
+    } catch (AsynchronousCloseException e) {
       throw new ContainerException("berth-init exited with status " + helper.exitValue()
           + " before connecting (see its stderr)");
     } finally {

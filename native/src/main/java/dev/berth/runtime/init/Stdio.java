@@ -1,5 +1,6 @@
 package dev.berth.runtime.init;
 
+import java.io.File;
 import java.lang.ProcessBuilder.Redirect;
 
 /** Where the container process's stdin, stdout and stderr go. */
@@ -11,6 +12,6 @@ public record Stdio(Redirect in, Redirect out, Redirect err) {
 
   /** Nothing in, everything out discarded. */
   public static Stdio discard() {
-    return new Stdio(Redirect.from(new java.io.File("/dev/null")), Redirect.DISCARD, Redirect.DISCARD);
+    return new Stdio(Redirect.from(new File("/dev/null")), Redirect.DISCARD, Redirect.DISCARD);
   }
 }

@@ -1,5 +1,6 @@
 package dev.berth.runtime.libc;
 
+import jnr.ffi.Runtime;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Platform;
 import jnr.ffi.byref.IntByReference;
@@ -30,7 +31,7 @@ public final class Native {
   }
 
   public static int errno() {
-    return jnr.ffi.Runtime.getRuntime(LIBC).getLastError();
+    return Runtime.getRuntime(LIBC).getLastError();
   }
 
   /** Sends a signal; false when the process no longer exists. */

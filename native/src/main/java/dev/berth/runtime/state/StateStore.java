@@ -1,5 +1,6 @@
 package dev.berth.runtime.state;
 
+import java.io.FileNotFoundException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.model.JsonMapping;
 import dev.berth.runtime.ContainerException;
@@ -155,7 +156,7 @@ public final class StateStore {
     Path file = dirOf(id).resolve("state.json");
     try {
       return JSON.readValue(file.toFile(), ContainerRecord.class);
-    } catch (NoSuchFileException | java.io.FileNotFoundException e) {
+    } catch (NoSuchFileException | FileNotFoundException e) {
       throw new ContainerNotFoundException(id);
     } catch (IOException e) {
       if (!Files.exists(file)) {

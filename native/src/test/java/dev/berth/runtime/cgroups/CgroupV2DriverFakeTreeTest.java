@@ -1,5 +1,7 @@
 package dev.berth.runtime.cgroups;
 
+import dev.berth.runtime.ContainerException;
+import org.junit.jupiter.api.Assertions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -90,7 +92,7 @@ class CgroupV2DriverFakeTreeTest {
 
   @Test
   void aBadUnifiedKeyIsRefusedAndNothingIsLeft() {
-    var e = org.junit.jupiter.api.Assertions.assertThrows(dev.berth.runtime.ContainerException.class,
+    var e = Assertions.assertThrows(ContainerException.class,
         () -> driver.create("/berth/c5", resources(null, null, null, Map.of("../escape", "1"))));
     assertTrue(e.getMessage().contains("\"../escape\" is not a cgroup file name"), e.getMessage());
     assertFalse(Files.exists(root.resolve("berth")));

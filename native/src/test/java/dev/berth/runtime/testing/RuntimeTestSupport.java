@@ -1,5 +1,6 @@
 package dev.berth.runtime.testing;
 
+import java.nio.file.attribute.PosixFilePermissions;
 import dev.berth.model.runtime.State;
 import dev.berth.runtime.ContainerException;
 import dev.berth.runtime.ContainerRuntime;
@@ -29,7 +30,7 @@ public abstract class RuntimeTestSupport {
   void setUpRuntime() throws IOException {
     work = Files.createTempDirectory("berth-test-");
     // A user-namespace container's root is an unprivileged host uid: it must be able to reach the bundle.
-    Files.setPosixFilePermissions(work, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
     stateRoot = work.resolve("state");
     runtime = new ContainerRuntime(stateRoot);
   }

@@ -1,5 +1,9 @@
 package dev.berth.agent.images.build;
 
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.util.ArrayList;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import dev.berth.agent.images.ImageStore;
 import dev.berth.agent.images.store.ContentStoreException;
 import dev.berth.model.image.ContainerConfig;
@@ -53,7 +57,7 @@ public final class ImageBuilder {
   /** Builds an image with one layer per source, bottom first. */
   public Built build(List<Path> sources, BuildOptions options, ImageReference name)
       throws IOException, ContentStoreException {
-    List<Layer> layers = new java.util.ArrayList<>();
+    List<Layer> layers = new ArrayList<>();
     for (Path source : sources) {
       if (Files.isDirectory(source)) {
         layers.add(layerFromDirectory(source));
@@ -120,13 +124,13 @@ public final class ImageBuilder {
       MessageDigest compressed = Digest.newSha256();
       MessageDigest uncompressed = Digest.newSha256();
       if (gzip) {
-        Files.copy(tarball, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        try (InputStream in = new java.security.DigestInputStream(
-            new org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream(Files.newInputStream(tmp), true),
+        Files.copy(tarball, tmp, StandardCopyOption.REPLACE_EXISTING);
+        try (InputStream in = new DigestInputStream(
+            new GzipCompressorInputStream(Files.newInputStream(tmp), true),
             uncompressed)) {
           in.transferTo(OutputStream.nullOutputStream());
         }
-        try (InputStream in = new java.security.DigestInputStream(Files.newInputStream(tmp), compressed)) {
+        try (InputStream in = new DigestInputStream(Files.newInputStream(tmp), compressed)) {
           in.transferTo(OutputStream.nullOutputStream());
         }
       } else {

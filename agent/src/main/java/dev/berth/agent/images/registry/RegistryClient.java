@@ -1,5 +1,8 @@
 package dev.berth.agent.images.registry;
 
+import java.io.FileNotFoundException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.model.image.Digest;
 import dev.berth.model.image.MediaTypes;
@@ -215,7 +218,7 @@ public final class RegistryClient {
       long sent = 0;
       while (sent < size) {
         int n = in.readNBytes(chunk, 0, (int) Math.min(chunkSize, size - sent));
-        byte[] body = n == chunk.length ? chunk : java.util.Arrays.copyOf(chunk, n);
+        byte[] body = n == chunk.length ? chunk : Arrays.copyOf(chunk, n);
         String at = location;
         long from = sent;
         HttpResponse<Void> r = send(registry, scope, () -> HttpRequest.newBuilder(URI.create(at))
@@ -243,8 +246,8 @@ public final class RegistryClient {
   private static HttpRequest.BodyPublisher ofFile(Path file) {
     try {
       return HttpRequest.BodyPublishers.ofFile(file);
-    } catch (java.io.FileNotFoundException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (FileNotFoundException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -1,5 +1,8 @@
 package dev.berth.agent.images.snapshot;
 
+import java.nio.file.FileAlreadyExistsException;
+import java.util.HashSet;
+import java.util.Set;
 import dev.berth.agent.images.store.ContentStore;
 import dev.berth.agent.images.store.ContentStoreException;
 import dev.berth.agent.images.store.PrivateDirs;
@@ -99,7 +102,7 @@ public final class Snapshotter {
     Path rootfs = dir.resolve("rootfs");
     try {
       Files.createDirectory(dir);
-    } catch (java.nio.file.FileAlreadyExistsException e) {
+    } catch (FileAlreadyExistsException e) {
       throw new SnapshotException("a snapshot for container " + id + " already exists");
     } catch (IOException e) {
       throw new SnapshotException("cannot create " + dir + ": " + e.getMessage());
@@ -224,8 +227,8 @@ public final class Snapshotter {
    * Removes unpacked layers that neither {@code keep} (the diff ids of the images still named) nor any
    * container's rootfs uses; returns the diff ids removed.
    */
-  public synchronized List<Digest> prune(java.util.Set<Digest> keep) throws SnapshotException {
-    java.util.Set<String> used = new java.util.HashSet<>();
+  public synchronized List<Digest> prune(Set<Digest> keep) throws SnapshotException {
+    Set<String> used = new HashSet<>();
     keep.forEach(d -> used.add(d.encoded()));
     try (var containers = Files.list(root.resolve("containers"))) {
       for (Path c : containers.toList()) {

@@ -1,5 +1,6 @@
 package dev.berth.agent.images.store;
 
+import java.io.ByteArrayInputStream;
 import dev.berth.model.image.Descriptor;
 import dev.berth.model.image.Digest;
 import dev.berth.model.image.ImageIndex;
@@ -82,7 +83,7 @@ public final class ContentStore {
   /** Stores content whose digest is computed here (manifests, configs made locally). */
   public Digest put(byte[] content) throws ContentStoreException {
     Digest digest = Digest.sha256(content);
-    ingest(digest, content.length, offset -> new java.io.ByteArrayInputStream(content, (int) offset,
+    ingest(digest, content.length, offset -> new ByteArrayInputStream(content, (int) offset,
         content.length - (int) offset));
     return digest;
   }

@@ -1,5 +1,6 @@
 package dev.berth.agent.images.registry;
 
+import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -69,7 +70,7 @@ class HostileRegistryTest {
     x.getResponseHeaders().add("Content-Type", "application/vnd.oci.image.manifest.v1+json");
     x.sendResponseHeaders(200, 0);
     byte[] chunk = new byte[1 << 16];
-    java.util.Arrays.fill(chunk, (byte) ' ');
+    Arrays.fill(chunk, (byte) ' ');
     try (OutputStream out = x.getResponseBody()) {
       for (int i = 0; i < 4096; i++) { // 256 MiB at most, so the test server stops by itself
         out.write(chunk);

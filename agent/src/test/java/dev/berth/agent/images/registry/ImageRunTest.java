@@ -1,5 +1,6 @@
 package dev.berth.agent.images.registry;
 
+import java.nio.file.attribute.PosixFilePermissions;
 import dev.berth.embedded.LoopbackRegistry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -35,7 +36,7 @@ class ImageRunTest {
   @Test
   void anImagePushedAndPulledBackRunsWithItsConfigApplied() throws Exception {
     Path work = Files.createTempDirectory("berth-image-run-");
-    Files.setPosixFilePermissions(work, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
     var workers = Executors.newFixedThreadPool(4);
     try (LoopbackRegistry registry = new LoopbackRegistry()) {
       Path rootfs = BusyboxRootfs.create(work.resolve("source-rootfs"));

@@ -1,5 +1,6 @@
 package dev.berth.agent.images.registry;
 
+import java.util.Base64;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -22,7 +23,7 @@ final class RegistryProxy implements AutoCloseable {
   enum Mode { BEARER, BASIC, FLAKY }
 
   static final String TOKEN = "berth-test-token";
-  static final String BASIC = "Basic " + java.util.Base64.getEncoder().encodeToString("berth:s3cret".getBytes());
+  static final String BASIC = "Basic " + Base64.getEncoder().encodeToString("berth:s3cret".getBytes());
   final List<String> tokenRequests = new CopyOnWriteArrayList<>();
   final List<String> ranges = new CopyOnWriteArrayList<>();
   private final HttpServer server;

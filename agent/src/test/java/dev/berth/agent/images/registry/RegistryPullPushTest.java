@@ -1,5 +1,12 @@
 package dev.berth.agent.images.registry;
 
+import dev.berth.agent.images.unpack.LayerUnpacker;
+import dev.berth.agent.images.unpack.Whiteouts;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Optional;
 import dev.berth.embedded.LoopbackRegistry;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -281,9 +288,9 @@ class RegistryPullPushTest {
       new ImagePuller(new RegistryClient(Map.of()), empty, workers).pull(remote, Platform.host(),
           PullProgress.NONE);
       assertTrue(empty.content().has(built.layer()));
-      int anonymous = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-          java.net.URI.create("http://" + guarded.host() + "/v2/team/jwt/manifests/1")).build(),
-          java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+      int anonymous = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create("http://" + guarded.host() + "/v2/team/jwt/manifests/1")).build(),
+          HttpResponse.BodyHandlers.discarding()).statusCode();
       assertEquals(401, anonymous, "the registry really demands a token");
       new RegistryClient(Map.of()).ping(guarded.host()); // the /v2/ check answers the challenge too
       assertTrue(tokens.scopesAsked.contains("repository:team/jwt:pull,push"), tokens.scopesAsked.toString());
@@ -298,8 +305,8 @@ class RegistryPullPushTest {
     new ImagePusher(client, source, 8 << 20).push(ImageReference.parse("local/head:1"), ref("test/head:1"), null,
         PullProgress.NONE);
     client.ping(registry.host());
-    assertEquals(java.util.Optional.of(built.manifest().digest()), client.headManifest(registry.host(), "test/head", "1"));
-    assertEquals(java.util.Optional.empty(), client.headManifest(registry.host(), "test/head", "nope"));
+    assertEquals(Optional.of(built.manifest().digest()), client.headManifest(registry.host(), "test/head", "1"));
+    assertEquals(Optional.empty(), client.headManifest(registry.host(), "test/head", "nope"));
   }
 
   @Test
@@ -321,9 +328,9 @@ class RegistryPullPushTest {
     Manifest m = JsonMapping.mapper().readValue(empty.content().read(pulled.digest()), Manifest.class);
     Path unpacked = work.resolve("unpacked");
     try (var blob = empty.content().open(m.layers().get(0).digest())) {
-      dev.berth.agent.images.unpack.LayerUnpacker.unpackNew(blob,
+      LayerUnpacker.unpackNew(blob,
           MediaTypes.layerCompression(m.layers().get(0).mediaType()), unpacked, "docker layer",
-          dev.berth.agent.images.unpack.Whiteouts.APPLY);
+          Whiteouts.APPLY);
     }
     assertTrue(Files.isRegularFile(unpacked.resolve("bin/busybox")));
   }

@@ -1,5 +1,6 @@
 package dev.berth.agent.images.snapshot;
 
+import java.util.Set;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -111,11 +112,11 @@ class SnapshotterTest {
     s.prepare("c6", layers, diffIds);
     s.remove("c6");
     s.prepare("c7", layers.subList(0, 1), diffIds.subList(0, 1));
-    assertEquals(List.of(), s.prune(java.util.Set.of(diffIds.get(1))), "one kept by an image, one by a container");
+    assertEquals(List.of(), s.prune(Set.of(diffIds.get(1))), "one kept by an image, one by a container");
     s.remove("c7");
-    assertEquals(List.of(diffIds.get(0)), s.prune(java.util.Set.of(diffIds.get(1))));
+    assertEquals(List.of(diffIds.get(0)), s.prune(Set.of(diffIds.get(1))));
     assertFalse(Files.exists(s.layerDir(diffIds.get(0))));
     assertTrue(Files.exists(s.layerDir(diffIds.get(1))));
-    assertEquals(List.of(diffIds.get(1)), s.prune(java.util.Set.of()));
+    assertEquals(List.of(diffIds.get(1)), s.prune(Set.of()));
   }
 }

@@ -1,5 +1,8 @@
 package dev.berth.agent.images.unpack;
 
+import java.nio.ByteBuffer;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
+import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -53,8 +56,8 @@ class LayerUnpackerTest {
     assertEquals(0020000, devMode & 0170000, "a character device");
     assertEquals(259L, ((Number) Files.getAttribute(root.resolve("dev/null"), "unix:rdev")).longValue(), "1:3");
     assertEquals(0010000, (int) Files.getAttribute(root.resolve("run/pipe"), "unix:mode") & 0170000, "a fifo");
-    var xattrs = Files.getFileAttributeView(tool, java.nio.file.attribute.UserDefinedFileAttributeView.class);
-    java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(16);
+    var xattrs = Files.getFileAttributeView(tool, UserDefinedFileAttributeView.class);
+    ByteBuffer buf = ByteBuffer.allocate(16);
     xattrs.read("origin", buf);
     assertEquals("test", new String(buf.array(), 0, buf.position()));
   }
@@ -82,7 +85,7 @@ class LayerUnpackerTest {
     assertFalse(Files.exists(root.resolve("a/gone")));
     assertFalse(Files.exists(root.resolve("a/.wh.gone")));
     try (var files = Files.list(root.resolve("o"))) {
-      assertEquals(java.util.List.of(root.resolve("o/new")), files.toList());
+      assertEquals(List.of(root.resolve("o/new")), files.toList());
     }
   }
 
