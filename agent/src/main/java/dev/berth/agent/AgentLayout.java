@@ -7,13 +7,16 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Where one node agent keeps what it owns, below its state directory, and the cgroup its containers sit in:
- * the one place that knows this layout (the agent, its reconciler and launcher, and berth down use it).
+ * Where one node agent keeps what it owns, below its state directory, and the cgroup its containers
+ * sit in: the one place that knows this layout (the agent, its reconciler and launcher, and berth
+ * down use it).
  */
 public record AgentLayout(Path stateDir, String nodeName) {
   private static final String FLEET_DIR_PREFIX = "agent-";
 
-  /** The agent of node {@code nodeName} in a single-machine fleet's state directory ("agent-NODE"). */
+  /**
+   * The agent of node {@code nodeName} in a single-machine fleet's state directory ("agent-NODE").
+   */
   public static AgentLayout inFleet(Path fleetStateDir, String nodeName) {
     return new AgentLayout(fleetStateDir.resolve(FLEET_DIR_PREFIX + nodeName), nodeName);
   }
@@ -23,7 +26,10 @@ public record AgentLayout(Path stateDir, String nodeName) {
     try (Stream<Path> dirs = Files.list(fleetStateDir)) {
       return dirs.filter(Files::isDirectory)
           .filter(d -> d.getFileName().toString().startsWith(FLEET_DIR_PREFIX))
-          .map(d -> new AgentLayout(d, d.getFileName().toString().substring(FLEET_DIR_PREFIX.length())))
+          .map(
+              d ->
+                  new AgentLayout(
+                      d, d.getFileName().toString().substring(FLEET_DIR_PREFIX.length())))
           .toList();
     }
   }
@@ -52,7 +58,10 @@ public record AgentLayout(Path stateDir, String nodeName) {
     return bundles().resolve(containerId);
   }
 
-  /** Every container of this node sits below this cgroup, so two agents on one machine never collide. */
+  /**
+   * Every container of this node sits below this cgroup, so two agents on one machine never
+   * collide.
+   */
   public String cgroupParent() {
     return "/berth-node-" + nodeName;
   }

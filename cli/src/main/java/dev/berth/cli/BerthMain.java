@@ -5,21 +5,40 @@ import dev.berth.cli.demo.DemoCommand;
 import dev.berth.cli.fleet.AgentCommand;
 import dev.berth.cli.fleet.ControlPlaneCommand;
 import dev.berth.cli.fleet.DownCommand;
-import dev.berth.cli.fleetctl.FleetExecCommand;
-import dev.berth.cli.fleetctl.LogsCommand;
+import dev.berth.cli.fleet.UpCommand;
 import dev.berth.cli.fleetctl.ApplyCommand;
 import dev.berth.cli.fleetctl.DeleteWorkloadCommand;
+import dev.berth.cli.fleetctl.FleetExecCommand;
 import dev.berth.cli.fleetctl.GetCommand;
-import dev.berth.cli.fleet.UpCommand;
+import dev.berth.cli.fleetctl.LogsCommand;
 import dev.berth.cli.image.ImageCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** berth: the one launcher; `berth runtime ...` is the runc command line, `berth up` runs Berth on this machine. */
-@Command(name = "berth", mixinStandardHelpOptions = true, version = "berth 0.1.0",
+/**
+ * berth: the one launcher; `berth runtime ...` is the runc command line, `berth up` runs Berth on
+ * this machine.
+ */
+@Command(
+    name = "berth",
+    mixinStandardHelpOptions = true,
+    version = "berth 0.1.0",
     description = "Berth: container orchestration on the OCI stack",
-    subcommands = {UpCommand.class, DownCommand.class, ControlPlaneCommand.class, AgentCommand.class,
-        ApplyCommand.class, GetCommand.class, DeleteWorkloadCommand.class, LogsCommand.class, FleetExecCommand.class, DemoCommand.class, ImageCommand.class, BenchCommand.class, RuntimeCommand.class})
+    subcommands = {
+      UpCommand.class,
+      DownCommand.class,
+      ControlPlaneCommand.class,
+      AgentCommand.class,
+      ApplyCommand.class,
+      GetCommand.class,
+      DeleteWorkloadCommand.class,
+      LogsCommand.class,
+      FleetExecCommand.class,
+      DemoCommand.class,
+      ImageCommand.class,
+      BenchCommand.class,
+      RuntimeCommand.class
+    })
 public final class BerthMain implements Runnable {
   @Override
   public void run() {
@@ -30,13 +49,17 @@ public final class BerthMain implements Runnable {
     System.exit(execute(args));
   }
 
-  /** Runs one command line and returns its exit code; a failure prints its message, not a stack trace. */
+  /**
+   * Runs one command line and returns its exit code; a failure prints its message, not a stack
+   * trace.
+   */
   public static int execute(String... args) {
     CommandLine cl = new CommandLine(new BerthMain());
-    cl.setExecutionExceptionHandler((e, line, parsed) -> {
-      System.err.println("berth: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
-      return 1;
-    });
+    cl.setExecutionExceptionHandler(
+        (e, line, parsed) -> {
+          System.err.println("berth: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+          return 1;
+        });
     return cl.execute(args);
   }
 }

@@ -8,7 +8,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** `berth runtime ARGS`: the runc command line (the same as bin/berth-runc). */
-@Command(name = "runtime", description = "the OCI runtime, with runc's command line (see berth runtime --help)")
+@Command(
+    name = "runtime",
+    description = "the OCI runtime, with runc's command line (see berth runtime --help)")
 final class RuntimeCommand implements Callable<Integer> {
   @Parameters(arity = "0..*", paramLabel = "ARGS")
   List<String> args = new ArrayList<>();

@@ -16,8 +16,9 @@ import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
 
 /**
- * One control-plane process: the workload store on Kafka, the REST API, and the scheduler, which acts only
- * while this process holds the scheduler lease in Hazelcast (so any number of them can run).
+ * One control-plane process: the workload store on Kafka, the REST API, and the scheduler, which
+ * acts only while this process holds the scheduler lease in Hazelcast (so any number of them can
+ * run).
  */
 public final class ControlPlane {
   /** Events are history, not state: kept for a day, not compacted. */
@@ -31,7 +32,11 @@ public final class ControlPlane {
   private String apiDeployment;
   private String schedulerDeployment;
 
-  private ControlPlane(Vertx vertx, WorkloadStore store, AssignmentLog assignments, FleetApiVerticle api,
+  private ControlPlane(
+      Vertx vertx,
+      WorkloadStore store,
+      AssignmentLog assignments,
+      FleetApiVerticle api,
       SchedulerVerticle scheduler) {
     this.vertx = vertx;
     this.store = store;
@@ -41,27 +46,50 @@ public final class ControlPlane {
   }
 
   /** Opens the topics (creating them when missing), then deploys the API and the scheduler. */
-  public static Future<ControlPlane> start(Vertx vertx, ControlPlaneConfig config, HazelcastInstance hazelcast) {
-    return vertx.executeBlocking(() -> {
-      KafkaTopics.ensure(config.kafkaBootstrap(), new NewTopic(EventTopic.TOPIC, 1, (short) 1)
-          .configs(Map.of("retention.ms", Long.toString(EVENT_RETENTION_MILLIS))));
-      WorkloadStore store = WorkloadStore.open(config.kafkaBootstrap());
-      AssignmentLog assignments = AssignmentLog.open(config.kafkaBootstrap());
-      LeaderLease lease = new LeaderLease(hazelcast, "scheduler", config.identity(), config.leaseMillis(),
-          System::currentTimeMillis);
-      SchedulerPass pass = new SchedulerPass(store, new NodeRegistry(hazelcast, System::currentTimeMillis),
-          assignments);
-      return new ControlPlane(vertx, store, assignments, new FleetApiVerticle(store, hazelcast, config.apiPort()),
-          new SchedulerVerticle(pass, config.schedulerIntervalMillis(), config.leaseMillis(), lease));
-    }, false).compose(cp -> vertx.deployVerticle(cp.api)
-        .compose(id -> {
-          cp.apiDeployment = id;
-          return vertx.deployVerticle(cp.scheduler);
-        })
-        .map(id -> {
-          cp.schedulerDeployment = id;
-          return cp;
-        }));
+  public static Future<ControlPlane> start(
+      Vertx vertx, ControlPlaneConfig config, HazelcastInstance hazelcast) {
+    return vertx
+        .executeBlocking(
+            () -> {
+              KafkaTopics.ensure(
+                  config.kafkaBootstrap(),
+                  new NewTopic(EventTopic.TOPIC, 1, (short) 1)
+                      .configs(Map.of("retention.ms", Long.toString(EVENT_RETENTION_MILLIS))));
+              WorkloadStore store = WorkloadStore.open(config.kafkaBootstrap());
+              AssignmentLog assignments = AssignmentLog.open(config.kafkaBootstrap());
+              LeaderLease lease =
+                  new LeaderLease(
+                      hazelcast,
+                      "scheduler",
+                      config.identity(),
+                      config.leaseMillis(),
+                      System::currentTimeMillis);
+              SchedulerPass pass =
+                  new SchedulerPass(
+                      store, new NodeRegistry(hazelcast, System::currentTimeMillis), assignments);
+              return new ControlPlane(
+                  vertx,
+                  store,
+                  assignments,
+                  new FleetApiVerticle(store, hazelcast, config.apiPort()),
+                  new SchedulerVerticle(
+                      pass, config.schedulerIntervalMillis(), config.leaseMillis(), lease));
+            },
+            false)
+        .compose(
+            cp ->
+                vertx
+                    .deployVerticle(cp.api)
+                    .compose(
+                        id -> {
+                          cp.apiDeployment = id;
+                          return vertx.deployVerticle(cp.scheduler);
+                        })
+                    .map(
+                        id -> {
+                          cp.schedulerDeployment = id;
+                          return cp;
+                        }));
   }
 
   public int apiPort() {
@@ -74,13 +102,21 @@ public final class ControlPlane {
 
   /** Stops the scheduler (handing the lease back) and the API, then closes the Kafka clients. */
   public Future<Void> stop() {
-    Future<Void> undeployed = schedulerDeployment == null ? Future.succeededFuture()
-        : vertx.undeploy(schedulerDeployment);
-    return undeployed.compose(v -> apiDeployment == null ? Future.succeededFuture() : vertx.undeploy(apiDeployment))
-        .compose(v -> vertx.executeBlocking(() -> {
-          assignments.close();
-          store.close();
-          return null;
-        }, false));
+    Future<Void> undeployed =
+        schedulerDeployment == null
+            ? Future.succeededFuture()
+            : vertx.undeploy(schedulerDeployment);
+    return undeployed
+        .compose(
+            v -> apiDeployment == null ? Future.succeededFuture() : vertx.undeploy(apiDeployment))
+        .compose(
+            v ->
+                vertx.executeBlocking(
+                    () -> {
+                      assignments.close();
+                      store.close();
+                      return null;
+                    },
+                    false));
   }
 }

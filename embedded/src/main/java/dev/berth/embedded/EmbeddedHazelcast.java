@@ -1,6 +1,5 @@
 package dev.berth.embedded;
 
-import java.util.List;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.core.Hazelcast;
@@ -8,6 +7,7 @@ import com.hazelcast.core.HazelcastInstance;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.List;
 
 /**
  * A Hazelcast member for `berth up` and tests, confined to loopback: no multicast, TCP-IP join to
@@ -21,8 +21,8 @@ public final class EmbeddedHazelcast {
   }
 
   /**
-   * A member on {@code port} (0: any free one) of 127.0.0.1 that joins the members at {@code members}
-   * ("host:port" or "host"), as separate control-plane processes do.
+   * A member on {@code port} (0: any free one) of 127.0.0.1 that joins the members at {@code
+   * members} ("host:port" or "host"), as separate control-plane processes do.
    */
   public static HazelcastInstance start(String clusterName, int port, List<String> members)
       throws IOException {
@@ -31,7 +31,8 @@ public final class EmbeddedHazelcast {
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.logging.type", "none");
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
-    // A control plane that dies is noticed in seconds, not after Hazelcast's default minute: its partitions
+    // A control plane that dies is noticed in seconds, not after Hazelcast's default minute: its
+    // partitions
     // (the node leases, the scheduler lease) move to the survivors from their backups.
     config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
     config.setProperty("hazelcast.max.no.heartbeat.seconds", "5");

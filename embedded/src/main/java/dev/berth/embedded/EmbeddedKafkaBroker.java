@@ -17,8 +17,9 @@ import org.apache.kafka.server.common.Feature;
 import org.apache.kafka.server.common.MetadataVersion;
 
 /**
- * A single-node KRaft Kafka broker (broker and controller in one) on loopback, from Kafka's own artifacts,
- * for `berth up`. Its log directory is formatted once and kept, so a restart finds every record again.
+ * A single-node KRaft Kafka broker (broker and controller in one) on loopback, from Kafka's own
+ * artifacts, for `berth up`. Its log directory is formatted once and kept, so a restart finds every
+ * record again.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
   private final KafkaRaftServer server;
@@ -29,7 +30,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     this.port = port;
   }
 
-  /** Starts the broker with its data in {@code dataDir}, listening on {@code port} (0: any free one). */
+  /**
+   * Starts the broker with its data in {@code dataDir}, listening on {@code port} (0: any free
+   * one).
+   */
   public static EmbeddedKafkaBroker start(Path dataDir, int port) throws Exception {
     Path logs = Files.createDirectories(dataDir.resolve("kafka-logs"));
     int brokerPort = port == 0 ? freePort() : port;
@@ -38,7 +42,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     props.put("process.roles", "broker,controller");
     props.put("node.id", "1");
     props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-    props.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    props.put(
+        "listeners",
+        "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
     props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
     props.put("controller.listener.names", "CONTROLLER");
     props.put("inter.broker.listener.name", "PLAINTEXT");

@@ -13,15 +13,19 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * Debian's docker-registry (the CNCF distribution registry) started on a loopback port with its storage in a
- * temporary directory: for benchmarks and tests that need a real registry. It is stopped and removed on close.
+ * Debian's docker-registry (the CNCF distribution registry) started on a loopback port with its
+ * storage in a temporary directory: for benchmarks and tests that need a real registry. It is
+ * stopped and removed on close.
  */
 public final class LoopbackRegistry implements AutoCloseable {
   private final Path dir;
   private final Process process;
   private final int port;
 
-  /** Token authentication as distribution configures it: who issues tokens and the certificates that sign them. */
+  /**
+   * Token authentication as distribution configures it: who issues tokens and the certificates that
+   * sign them.
+   */
   public record TokenAuth(String realm, String service, String issuer, Path rootCertBundle) {}
 
   public LoopbackRegistry() throws Exception {
@@ -32,40 +36,53 @@ public final class LoopbackRegistry implements AutoCloseable {
   public LoopbackRegistry(TokenAuth auth) throws Exception {
     Path binary = Path.of("/usr/bin/docker-registry");
     if (!Files.isExecutable(binary)) {
-      throw new IllegalStateException("docker-registry is not installed: apt-get install docker-registry");
+      throw new IllegalStateException(
+          "docker-registry is not installed: apt-get install docker-registry");
     }
     dir = Files.createTempDirectory("berth-registry-");
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
-    Files.writeString(dir.resolve("config.yml"), String.join("\n",
-        "version: 0.1",
-        "log:",
-        "  level: error",
-        "  accesslog:",
-        "    disabled: true",
-        "storage:",
-        "  filesystem:",
-        "    rootdirectory: " + dir.resolve("data"),
-        "  delete:",
-        "    enabled: true",
-        "http:",
-        "  addr: 127.0.0.1:" + port,
-        auth == null ? "" : String.join("\n",
-            "auth:",
-            "  token:",
-            "    realm: " + auth.realm(),
-            "    service: " + auth.service(),
-            "    issuer: " + auth.issuer(),
-            "    rootcertbundle: " + auth.rootCertBundle()),
-        ""));
-    process = new ProcessBuilder(binary.toString(), "serve", dir.resolve("config.yml").toString())
-        .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
+    Files.writeString(
+        dir.resolve("config.yml"),
+        String.join(
+            "\n",
+            "version: 0.1",
+            "log:",
+            "  level: error",
+            "  accesslog:",
+            "    disabled: true",
+            "storage:",
+            "  filesystem:",
+            "    rootdirectory: " + dir.resolve("data"),
+            "  delete:",
+            "    enabled: true",
+            "http:",
+            "  addr: 127.0.0.1:" + port,
+            auth == null
+                ? ""
+                : String.join(
+                    "\n",
+                    "auth:",
+                    "  token:",
+                    "    realm: " + auth.realm(),
+                    "    service: " + auth.service(),
+                    "    issuer: " + auth.issuer(),
+                    "    rootcertbundle: " + auth.rootCertBundle()),
+            ""));
+    process =
+        new ProcessBuilder(binary.toString(), "serve", dir.resolve("config.yml").toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("registry.log").toFile())
+            .start();
     HttpClient http = HttpClient.newHttpClient();
     for (int i = 0; i < 200; i++) {
       try {
-        int status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v2/")).build(),
-            HttpResponse.BodyHandlers.discarding()).statusCode();
+        int status =
+            http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v2/")).build(),
+                    HttpResponse.BodyHandlers.discarding())
+                .statusCode();
         if (status == 200 || (auth != null && status == 401)) {
           return;
         }
@@ -74,7 +91,8 @@ public final class LoopbackRegistry implements AutoCloseable {
       }
     }
     close();
-    throw new IllegalStateException("docker-registry did not start: " + Files.readString(dir.resolve("registry.log")));
+    throw new IllegalStateException(
+        "docker-registry did not start: " + Files.readString(dir.resolve("registry.log")));
   }
 
   public String host() {
@@ -83,7 +101,9 @@ public final class LoopbackRegistry implements AutoCloseable {
 
   /** Where the registry keeps the bytes of the blob whose sha256 is {@code hex} on disk. */
   public Path blobData(String hex) {
-    return dir.resolve("data/docker/registry/v2/blobs/sha256").resolve(hex.substring(0, 2)).resolve(hex)
+    return dir.resolve("data/docker/registry/v2/blobs/sha256")
+        .resolve(hex.substring(0, 2))
+        .resolve(hex)
         .resolve("data");
   }
 

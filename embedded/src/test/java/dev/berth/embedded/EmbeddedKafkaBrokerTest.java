@@ -17,12 +17,24 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The embedded broker really is a Kafka broker: records sent with acks=all are read back, also after a restart. */
+/**
+ * The embedded broker really is a Kafka broker: records sent with acks=all are read back, also
+ * after a restart.
+ */
 class EmbeddedKafkaBrokerTest {
   private static List<String> readAll(String bootstrap, String topic) {
-    Map<String, Object> props = Map.of("bootstrap.servers", bootstrap, "group.id", "test-" + UUID.randomUUID(),
-        "auto.offset.reset", "earliest", "key.deserializer", StringDeserializer.class,
-        "value.deserializer", StringDeserializer.class);
+    Map<String, Object> props =
+        Map.of(
+            "bootstrap.servers",
+            bootstrap,
+            "group.id",
+            "test-" + UUID.randomUUID(),
+            "auto.offset.reset",
+            "earliest",
+            "key.deserializer",
+            StringDeserializer.class,
+            "value.deserializer",
+            StringDeserializer.class);
     List<String> values = new ArrayList<>();
     try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
       consumer.subscribe(List.of(topic));
@@ -42,9 +54,18 @@ class EmbeddedKafkaBrokerTest {
       int port;
       try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(data, 0)) {
         port = Integer.parseInt(broker.bootstrapServers().split(":")[1]);
-        Map<String, Object> props = Map.of("bootstrap.servers", broker.bootstrapServers(), "acks", "all",
-            "enable.idempotence", true, "key.serializer", StringSerializer.class,
-            "value.serializer", StringSerializer.class);
+        Map<String, Object> props =
+            Map.of(
+                "bootstrap.servers",
+                broker.bootstrapServers(),
+                "acks",
+                "all",
+                "enable.idempotence",
+                true,
+                "key.serializer",
+                StringSerializer.class,
+                "value.serializer",
+                StringSerializer.class);
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
           producer.send(new ProducerRecord<>("berth.test", "web", "replicas: 3")).get();
         }

@@ -1,20 +1,22 @@
 package dev.berth.model;
 
-import dev.berth.model.runtime.InvalidSpecException;
-import dev.berth.model.runtime.Spec;
-
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.berth.model.runtime.InvalidSpecException;
+import dev.berth.model.runtime.Spec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The project's one JSON mapping (runtime-spec, image-spec and fleet documents): null fields left out, unknown ones kept or ignored. */
+/**
+ * The project's one JSON mapping (runtime-spec, image-spec and fleet documents): null fields left
+ * out, unknown ones kept or ignored.
+ */
 public final class JsonMapping {
   private static final ObjectMapper MAPPER =
       JsonMapper.builder()
@@ -34,8 +36,8 @@ public final class JsonMapping {
     try {
       return MAPPER.readValue(Files.readAllBytes(configJson), Spec.class);
     } catch (JsonProcessingException e) {
-      throw new InvalidSpecException(configJson + ": invalid JSON: " + e.getOriginalMessage()
-          + locationOf(e));
+      throw new InvalidSpecException(
+          configJson + ": invalid JSON: " + e.getOriginalMessage() + locationOf(e));
     } catch (IOException e) {
       throw new InvalidSpecException(configJson + ": cannot read: " + e);
     }
@@ -58,7 +60,12 @@ public final class JsonMapping {
   }
 
   private static String locationOf(JsonProcessingException e) {
-    return e.getLocation() == null ? ""
-        : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+    return e.getLocation() == null
+        ? ""
+        : " (line "
+            + e.getLocation().getLineNr()
+            + ", column "
+            + e.getLocation().getColumnNr()
+            + ")";
   }
 }

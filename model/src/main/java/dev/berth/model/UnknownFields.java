@@ -3,7 +3,10 @@ package dev.berth.model;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Holds the fields a spec record does not know, so that they survive a read and a write (specs evolve). */
+/**
+ * Holds the fields a spec record does not know, so that they survive a read and a write (specs
+ * evolve).
+ */
 public final class UnknownFields {
   private UnknownFields() {}
 

@@ -2,7 +2,6 @@ package dev.berth.runtime;
 
 import dev.berth.model.runtime.Hooks;
 import dev.berth.model.runtime.IdMapping;
-import dev.berth.model.runtime.ContainerProcess;
 import dev.berth.model.runtime.Spec;
 import dev.berth.model.runtime.State;
 import dev.berth.runtime.cgroups.Cgroup;
@@ -31,7 +30,10 @@ final class ContainerCreation {
   private final ContainerStates states;
   private final Map<String, Process> monitors;
 
-  ContainerCreation(StateStore store, CgroupDriver cgroups, ContainerStates states,
+  ContainerCreation(
+      StateStore store,
+      CgroupDriver cgroups,
+      ContainerStates states,
       Map<String, Process> monitors) {
     this.store = store;
     this.cgroups = cgroups;
@@ -45,7 +47,8 @@ final class ContainerCreation {
       rootfs = bundle.resolve(rootfs);
     }
     if (!Files.isDirectory(rootfs)) {
-      throw new ContainerException("root.path: rootfs " + rootfs + " does not exist or is not a directory");
+      throw new ContainerException(
+          "root.path: rootfs " + rootfs + " does not exist or is not a directory");
     }
     try {
       return rootfs.toRealPath();
@@ -69,12 +72,26 @@ final class ContainerCreation {
       Native.mkfifo(fifo.toString(), 0622);
       String cgroupPath = cgroupPathOf(id, spec);
       Hooks hooks = spec.hooks();
-      boolean earlyHooks = hooks != null && (notEmpty(hooks.prestart()) || notEmpty(hooks.createRuntime())
-          || notEmpty(hooks.createContainer()));
-      InitPlan plan = CreatePlanner.plan(new CreatePlanner.Request(spec, bundleDir, rootfs, fifo,
-          options.monitor() ? store.exitFile(id) : null, options.consoleSocket(), options.noPivot(), earlyHooks,
-          cgroups, cgroupPath));
-      // berth-init execs and connects while the cgroup is made: the two do not depend on each other.
+      boolean earlyHooks =
+          hooks != null
+              && (notEmpty(hooks.prestart())
+                  || notEmpty(hooks.createRuntime())
+                  || notEmpty(hooks.createContainer()));
+      InitPlan plan =
+          CreatePlanner.plan(
+              new CreatePlanner.Request(
+                  spec,
+                  bundleDir,
+                  rootfs,
+                  fifo,
+                  options.monitor() ? store.exitFile(id) : null,
+                  options.consoleSocket(),
+                  options.noPivot(),
+                  earlyHooks,
+                  cgroups,
+                  cgroupPath));
+      // berth-init execs and connects while the cgroup is made: the two do not depend on each
+      // other.
       session = InitSession.launch(store.initSocket(id), options.stdio());
       cgroup = cgroups.create(cgroupPath, spec.linux() == null ? null : spec.linux().resources());
       session.send(plan);
@@ -86,8 +103,18 @@ final class ContainerCreation {
       }
       session.go();
       long startTime = ProcessStat.of(pid).map(ProcessStat::startTime).orElse(0L);
-      ContainerRecord record = new ContainerRecord(id, pid, startTime, bundleDir.toString(), rootfs.toString(),
-          Instant.now().toString(), cgroupPath, cgroup.createdAncestors(), options.monitor(), spec);
+      ContainerRecord record =
+          new ContainerRecord(
+              id,
+              pid,
+              startTime,
+              bundleDir.toString(),
+              rootfs.toString(),
+              Instant.now().toString(),
+              cgroupPath,
+              cgroup.createdAncestors(),
+              options.monitor(),
+              spec);
       if (earlyHooks) {
         session.awaitHookPoint();
         State creating = states.toState(record, ContainerStatus.CREATING);
@@ -96,7 +123,8 @@ final class ContainerCreation {
         HookRunner.run("hooks.createContainer", hooks.createContainer(), creating);
         session.resume();
       }
-      store.write(record); // while the container mounts and pivots; a failure below removes it again
+      store.write(
+          record); // while the container mounts and pivots; a failure below removes it again
       session.awaitReady();
       if (options.monitor()) {
         monitors.put(id, session.helper());
@@ -137,10 +165,12 @@ final class ContainerCreation {
   private static String cgroupPathOf(String id, Spec spec) throws ContainerException {
     String p = spec.linux() == null ? null : spec.linux().cgroupsPath();
     if (p == null || p.isEmpty()) {
-      // Directly below the root, as runc and crun do: no shared parent to create and remove per container.
+      // Directly below the root, as runc and crun do: no shared parent to create and remove per
+      // container.
       return "/berth-" + id;
     }
-    // A relative path is placed below the cgroup root, like an absolute one (documented in docs/runtime.md);
+    // A relative path is placed below the cgroup root, like an absolute one (documented in
+    // docs/runtime.md);
     // ".." stops at the root, as in runc.
     String clean = CgroupPaths.clean(p);
     if (clean.equals("/")) {
@@ -153,8 +183,9 @@ final class ContainerCreation {
     if (spec.linux() == null || spec.linux().namespaces() == null) {
       return;
     }
-    boolean newUser = spec.linux().namespaces().stream()
-        .anyMatch(n -> n.type().equals("user") && (n.path() == null || n.path().isEmpty()));
+    boolean newUser =
+        spec.linux().namespaces().stream()
+            .anyMatch(n -> n.type().equals("user") && (n.path() == null || n.path().isEmpty()));
     if (!newUser) {
       return;
     }
@@ -165,7 +196,12 @@ final class ContainerCreation {
   private static String mappings(List<IdMapping> maps) {
     StringBuilder sb = new StringBuilder();
     for (IdMapping m : maps) {
-      sb.append(m.containerID()).append(' ').append(m.hostID()).append(' ').append(m.size()).append('\n');
+      sb.append(m.containerID())
+          .append(' ')
+          .append(m.hostID())
+          .append(' ')
+          .append(m.size())
+          .append('\n');
     }
     return sb.toString();
   }

@@ -23,11 +23,13 @@ final class ContainerExecution {
   }
 
   /** Runs another process inside a running container: all its namespaces, its cgroup. */
-  ExecHandle exec(String id, ContainerProcess process, ExecOptions options) throws ContainerException {
+  ExecHandle exec(String id, ContainerProcess process, ExecOptions options)
+      throws ContainerException {
     ContainerRecord r = store.read(id);
     ContainerStatus status = states.statusOf(r);
     if (status != ContainerStatus.RUNNING && status != ContainerStatus.CREATED) {
-      throw new ContainerException("cannot exec in container \"" + id + "\": it is " + status.specName());
+      throw new ContainerException(
+          "cannot exec in container \"" + id + "\": it is " + status.specName());
     }
     InitPlan plan = ExecPlanner.plan(r.config(), r.pid(), process, options.consoleSocket());
     Path socket = store.execSocket(id);

@@ -1,6 +1,5 @@
 package dev.berth.runtime;
 
-import dev.berth.model.runtime.ContainerProcess;
 import dev.berth.runtime.cgroups.Cgroup;
 import dev.berth.runtime.cgroups.CgroupDriver;
 import dev.berth.runtime.hooks.HookRunner;
@@ -20,7 +19,11 @@ final class ContainerRemoval {
   private final ContainerSignals signals;
   private final Map<String, Process> monitors;
 
-  ContainerRemoval(StateStore store, CgroupDriver cgroups, ContainerStates states, ContainerSignals signals,
+  ContainerRemoval(
+      StateStore store,
+      CgroupDriver cgroups,
+      ContainerStates states,
+      ContainerSignals signals,
       Map<String, Process> monitors) {
     this.store = store;
     this.cgroups = cgroups;
@@ -36,8 +39,12 @@ final class ContainerRemoval {
       ContainerStatus status = states.statusOf(r);
       if (status == ContainerStatus.RUNNING || status == ContainerStatus.PAUSED) {
         if (!force) {
-          throw new ContainerException("cannot delete container \"" + id + "\" that is not stopped: "
-              + status.specName() + " (use --force)");
+          throw new ContainerException(
+              "cannot delete container \""
+                  + id
+                  + "\" that is not stopped: "
+                  + status.specName()
+                  + " (use --force)");
         }
       }
       if (status != ContainerStatus.STOPPED) {
@@ -48,7 +55,10 @@ final class ContainerRemoval {
       ContainerSignals.waitForEmpty(cg);
       if (r.config().hooks() != null) {
         try {
-          HookRunner.run("hooks.poststop", r.config().hooks().poststop(), states.toState(r, ContainerStatus.STOPPED));
+          HookRunner.run(
+              "hooks.poststop",
+              r.config().hooks().poststop(),
+              states.toState(r, ContainerStatus.STOPPED));
         } catch (ContainerException e) {
           LOG.warning("container " + id + ": " + e.getMessage());
         }
@@ -58,7 +68,8 @@ final class ContainerRemoval {
       if (monitor != null) {
         monitor.onExit().join();
       } else if (r.monitored()) {
-        // Adopted (another process started it): its monitor writes the exit file into the state directory
+        // Adopted (another process started it): its monitor writes the exit file into the state
+        // directory
         // right after the container died; removing the directory before that would race with it.
         awaitExitFile(id);
       }

@@ -1,9 +1,9 @@
 package dev.berth.runtime;
 
-import dev.berth.model.runtime.Hooks;
-import dev.berth.model.runtime.InvalidSpecException;
 import dev.berth.model.JsonMapping;
 import dev.berth.model.runtime.ContainerProcess;
+import dev.berth.model.runtime.Hooks;
+import dev.berth.model.runtime.InvalidSpecException;
 import dev.berth.model.runtime.Spec;
 import dev.berth.model.runtime.SpecValidator;
 import dev.berth.model.runtime.State;
@@ -29,8 +29,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
 /**
- * The OCI runtime as an in-process Java API: create, start, state, kill, delete, pause, resume, exec,
- * ps and stats, with the runtime-spec's semantics. The runc command line and the agent both call this.
+ * The OCI runtime as an in-process Java API: create, start, state, kill, delete, pause, resume,
+ * exec, ps and stats, with the runtime-spec's semantics. The runc command line and the agent both
+ * call this.
  */
 public final class ContainerRuntime {
   public static final String OCI_VERSION = "1.2.0";
@@ -92,21 +93,29 @@ public final class ContainerRuntime {
       ContainerRecord r = store.read(id);
       ContainerStatus status = states.statusOf(r);
       if (status != ContainerStatus.CREATED) {
-        throw new ContainerException("cannot start container \"" + id + "\": it is " + status.specName()
-            + ", not created");
+        throw new ContainerException(
+            "cannot start container \"" + id + "\": it is " + status.specName() + ", not created");
       }
       Hooks hooks = r.config().hooks();
       if (hooks != null) {
-        HookRunner.run("hooks.startContainer", hooks.startContainer(), states.toState(r, ContainerStatus.CREATED));
+        HookRunner.run(
+            "hooks.startContainer",
+            hooks.startContainer(),
+            states.toState(r, ContainerStatus.CREATED));
       }
       Path fifo = store.execFifo(id);
       LibC libc = Native.libc();
-      int fd = libc.open(fifo.toString(), Native.O_WRONLY | Native.O_NONBLOCK | Native.O_CLOEXEC, 0);
+      int fd =
+          libc.open(fifo.toString(), Native.O_WRONLY | Native.O_NONBLOCK | Native.O_CLOEXEC, 0);
       if (fd < 0) {
         int errno = Native.errno();
-        throw new ContainerException("cannot start container \"" + id + "\": "
-            + (errno == Native.ENXIO ? "its init process has exited" : "open " + fifo + ": "
-            + NativeException.errnoName(errno)));
+        throw new ContainerException(
+            "cannot start container \""
+                + id
+                + "\": "
+                + (errno == Native.ENXIO
+                    ? "its init process has exited"
+                    : "open " + fifo + ": " + NativeException.errnoName(errno)));
       }
       try {
         libc.write(fd, new byte[] {'0'}, 1);
@@ -120,7 +129,8 @@ public final class ContainerRuntime {
       }
       if (hooks != null) {
         try {
-          HookRunner.run("hooks.poststart", hooks.poststart(), states.toState(r, ContainerStatus.RUNNING));
+          HookRunner.run(
+              "hooks.poststart", hooks.poststart(), states.toState(r, ContainerStatus.RUNNING));
         } catch (ContainerException e) {
           LOG.warning("container " + id + ": " + e.getMessage());
         }
@@ -149,7 +159,10 @@ public final class ContainerRuntime {
     return store.read(id);
   }
 
-  /** Sends a signal to the container's init process, or with {@code all} to every process in its cgroup. */
+  /**
+   * Sends a signal to the container's init process, or with {@code all} to every process in its
+   * cgroup.
+   */
   public void kill(String id, int signal, boolean all) throws ContainerException {
     try (StateStore.Held lock = store.lock(id)) {
       ContainerRecord r = store.read(id);
@@ -175,7 +188,8 @@ public final class ContainerRuntime {
       ContainerRecord r = store.read(id);
       ContainerStatus status = states.statusOf(r);
       if (status != ContainerStatus.RUNNING && status != ContainerStatus.CREATED) {
-        throw new ContainerException("cannot pause container \"" + id + "\": it is " + status.specName());
+        throw new ContainerException(
+            "cannot pause container \"" + id + "\": it is " + status.specName());
       }
       cgroups.open(r.cgroupPath()).freeze();
     }
@@ -203,8 +217,9 @@ public final class ContainerRuntime {
   }
 
   /**
-   * The exit code of a container created with a monitor: completes when its init process ends (128+signal
-   * when a signal killed it). For one created by another process, read from the exit file when present.
+   * The exit code of a container created with a monitor: completes when its init process ends
+   * (128+signal when a signal killed it). For one created by another process, read from the exit
+   * file when present.
    */
   public CompletableFuture<Integer> exitCode(String id) throws ContainerException {
     Process monitor = monitors.get(id);
@@ -212,14 +227,21 @@ public final class ContainerRuntime {
       return monitor.onExit().thenApply(Process::exitValue);
     }
     ContainerRecord r = store.read(id);
-    return recordedExit(r.id()).map(CompletableFuture::completedFuture)
-        .orElseGet(() -> CompletableFuture.failedFuture(new ContainerException("container \"" + id
-            + "\" has no recorded exit code (not created with a monitor, or still running)")));
+    return recordedExit(r.id())
+        .map(CompletableFuture::completedFuture)
+        .orElseGet(
+            () ->
+                CompletableFuture.failedFuture(
+                    new ContainerException(
+                        "container \""
+                            + id
+                            + "\" has no recorded exit code (not created with a monitor, or still running)")));
   }
 
   /**
-   * The exit code of a stopped container, waiting up to {@code waitMillis} for its monitor to record it:
-   * the monitor writes it right after the process dies, so "stopped" can be seen a moment before it.
+   * The exit code of a stopped container, waiting up to {@code waitMillis} for its monitor to
+   * record it: the monitor writes it right after the process dies, so "stopped" can be seen a
+   * moment before it.
    */
   public Optional<Integer> recordedExit(String id, long waitMillis) {
     long deadline = System.nanoTime() + waitMillis * 1_000_000;
@@ -235,14 +257,16 @@ public final class ContainerRuntime {
   public Optional<Integer> recordedExit(String id) {
     Path exit = store.exitFile(id);
     try {
-      return Optional.of(Integer.parseInt(Files.readString(exit, StandardCharsets.US_ASCII).trim()));
+      return Optional.of(
+          Integer.parseInt(Files.readString(exit, StandardCharsets.US_ASCII).trim()));
     } catch (IOException | NumberFormatException e) {
       return Optional.empty();
     }
   }
 
   /** Runs another process inside a running container: all its namespaces, its cgroup. */
-  public ExecHandle exec(String id, ContainerProcess process, ExecOptions options) throws ContainerException {
+  public ExecHandle exec(String id, ContainerProcess process, ExecOptions options)
+      throws ContainerException {
     return execution.exec(id, process, options);
   }
 }

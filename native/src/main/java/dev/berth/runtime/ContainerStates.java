@@ -9,7 +9,10 @@ import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.Map;
 
-/** A container's status, read from its record, its process and its cgroup, and its runtime-spec state. */
+/**
+ * A container's status, read from its record, its process and its cgroup, and its runtime-spec
+ * state.
+ */
 final class ContainerStates {
   private final StateStore store;
   private final CgroupDriver cgroups;
@@ -35,7 +38,13 @@ final class ContainerStates {
     extra.put("created", r.created());
     extra.put("owner", "");
     int pid = status == ContainerStatus.STOPPED ? 0 : r.pid();
-    return new State(ContainerRuntime.OCI_VERSION, r.id(), status.specName(), pid, r.bundle(),
-        r.config().annotations(), extra);
+    return new State(
+        ContainerRuntime.OCI_VERSION,
+        r.id(),
+        status.specName(),
+        pid,
+        r.bundle(),
+        r.config().annotations(),
+        extra);
   }
 }

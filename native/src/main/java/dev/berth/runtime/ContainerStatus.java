@@ -4,7 +4,11 @@ import java.util.Locale;
 
 /** The runtime-spec container statuses (plus runc's "paused"). */
 public enum ContainerStatus {
-  CREATING, CREATED, RUNNING, PAUSED, STOPPED;
+  CREATING,
+  CREATED,
+  RUNNING,
+  PAUSED,
+  STOPPED;
 
   /** The lower-case name the state document uses. */
   public String specName() {

@@ -1,6 +1,5 @@
 package dev.berth.runtime;
 
-import java.io.File;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,13 +12,17 @@ import dev.berth.model.JsonMapping;
 import dev.berth.model.runtime.ContainerProcess;
 import dev.berth.runtime.init.Stdio;
 import dev.berth.runtime.testing.RuntimeTestSupport;
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** create, start, state, kill, delete, pause, resume, exec and hooks with the runtime-spec's semantics. */
+/**
+ * create, start, state, kill, delete, pause, resume, exec and hooks with the runtime-spec's
+ * semantics.
+ */
 class LifecycleTest extends RuntimeTestSupport {
   private String started(String script) throws Exception {
     String id = newId("life");
@@ -44,9 +47,17 @@ class LifecycleTest extends RuntimeTestSupport {
   void stateGoesCreatedThenRunningThenStopped() throws Exception {
     String id = newId("states");
     Path marker = work.resolve("go");
-    var b = bundle("while [ ! -e /data/go ]; do sleep 0.05; done").edit(c ->
-        ((ArrayNode) c.get("mounts")).addObject().put("destination", "/data").put("type", "bind")
-            .put("source", work.toString()).putArray("options").add("rbind"));
+    var b =
+        bundle("while [ ! -e /data/go ]; do sleep 0.05; done")
+            .edit(
+                c ->
+                    ((ArrayNode) c.get("mounts"))
+                        .addObject()
+                        .put("destination", "/data")
+                        .put("type", "bind")
+                        .put("source", work.toString())
+                        .putArray("options")
+                        .add("rbind"));
     runtime.create(id, b.dir(), CreateOptions.monitored(capture(id)));
     assertEquals("created", runtime.state(id).status());
     assertTrue(runtime.state(id).pid() > 0);
@@ -73,7 +84,8 @@ class LifecycleTest extends RuntimeTestSupport {
   @Test
   void killDeliversTheSignal() throws Exception {
     String id = started("trap 'exit 7' USR1; echo trapped; while true; do sleep 0.05; done");
-    awaitOutput(id, "trapped"); // the handler is installed: PID 1 ignores signals it has no handler for
+    awaitOutput(
+        id, "trapped"); // the handler is installed: PID 1 ignores signals it has no handler for
     runtime.kill(id, 10, false);
     assertEquals(7, runtime.exitCode(id).get(10, TimeUnit.SECONDS));
     // PID 1 of a pid namespace ignores signals it has no handler for, except SIGKILL.
@@ -86,7 +98,8 @@ class LifecycleTest extends RuntimeTestSupport {
   void killingAStoppedContainerIsRefused() throws Exception {
     String id = started("true");
     runtime.exitCode(id).get(10, TimeUnit.SECONDS);
-    ContainerException e = assertThrows(ContainerException.class, () -> runtime.kill(id, 15, false));
+    ContainerException e =
+        assertThrows(ContainerException.class, () -> runtime.kill(id, 15, false));
     assertTrue(e.getMessage().contains("not running"), e.getMessage());
   }
 
@@ -108,13 +121,16 @@ class LifecycleTest extends RuntimeTestSupport {
   @Test
   void deletingARunningContainerIsRefusedWithoutForce() throws Exception {
     String id = started("sleep 30");
-    Path cgroupDir = runtime.cgroups().containerView(runtime.record(id).cgroupPath()).values().iterator().next();
+    Path cgroupDir =
+        runtime.cgroups().containerView(runtime.record(id).cgroupPath()).values().iterator().next();
     ContainerException e = assertThrows(ContainerException.class, () -> runtime.delete(id, false));
     assertTrue(e.getMessage().contains("not stopped: running"), e.getMessage());
     assertEquals("running", runtime.state(id).status());
     int pid = runtime.state(id).pid();
     runtime.delete(id, true);
-    assertFalse(Files.exists(Path.of("/proc/" + pid + "/stat")) && !Files.readString(Path.of("/proc/" + pid + "/stat")).contains(") Z"));
+    assertFalse(
+        Files.exists(Path.of("/proc/" + pid + "/stat"))
+            && !Files.readString(Path.of("/proc/" + pid + "/stat")).contains(") Z"));
     assertFalse(Files.exists(cgroupDir), cgroupDir + " should be gone");
     assertFalse(Files.exists(stateRoot.resolve(id)));
   }
@@ -123,10 +139,14 @@ class LifecycleTest extends RuntimeTestSupport {
   void aNestedCgroupsPathIsHonouredAndTheParentsItMadeAreRemoved() throws Exception {
     String parent = "/berth-nest-" + ProcessHandle.current().pid();
     String id = newId("nested");
-    var b = bundle("sleep 30").edit(c -> ((ObjectNode) c.get("linux")).put("cgroupsPath", parent + "/inner/" + id));
+    var b =
+        bundle("sleep 30")
+            .edit(c -> ((ObjectNode) c.get("linux")).put("cgroupsPath", parent + "/inner/" + id));
     runtime.create(id, b.dir(), CreateOptions.monitored(capture(id)));
     Path leaf = runtime.cgroups().containerView(parent + "/inner/" + id).values().iterator().next();
-    assertTrue(Files.readString(leaf.resolve("cgroup.procs")).contains(Integer.toString(runtime.state(id).pid())));
+    assertTrue(
+        Files.readString(leaf.resolve("cgroup.procs"))
+            .contains(Integer.toString(runtime.state(id).pid())));
     runtime.delete(id, true);
     Path top = runtime.cgroups().containerView(parent).values().iterator().next();
     assertFalse(Files.exists(top), top + " left behind");
@@ -154,10 +174,19 @@ class LifecycleTest extends RuntimeTestSupport {
   @Test
   void pauseFreezesAndResumeThaws() throws Exception {
     // Written to a temporary file and renamed, so the test never reads a half-written counter.
-    var b = bundle("i=0; while true; do i=$((i+1)); echo $i > /data/count.tmp; mv /data/count.tmp /data/count;"
-        + " sleep 0.02; done").edit(c ->
-        ((ArrayNode) c.get("mounts")).addObject().put("destination", "/data").put("type", "bind")
-            .put("source", work.toString()).putArray("options").add("rbind"));
+    var b =
+        bundle(
+                "i=0; while true; do i=$((i+1)); echo $i > /data/count.tmp; mv /data/count.tmp /data/count;"
+                    + " sleep 0.02; done")
+            .edit(
+                c ->
+                    ((ArrayNode) c.get("mounts"))
+                        .addObject()
+                        .put("destination", "/data")
+                        .put("type", "bind")
+                        .put("source", work.toString())
+                        .putArray("options")
+                        .add("rbind"));
     String id = newId("pause");
     runtime.create(id, b.dir(), CreateOptions.monitored(capture(id)));
     runtime.start(id);
@@ -173,7 +202,8 @@ class LifecycleTest extends RuntimeTestSupport {
     runtime.resume(id);
     assertEquals("running", runtime.state(id).status());
     Thread.sleep(300);
-    assertTrue(Integer.parseInt(Files.readString(count).trim()) > Integer.parseInt(frozenAt.trim()));
+    assertTrue(
+        Integer.parseInt(Files.readString(count).trim()) > Integer.parseInt(frozenAt.trim()));
   }
 
   @Test
@@ -184,20 +214,44 @@ class LifecycleTest extends RuntimeTestSupport {
     runtime.start(id);
     int initPid = runtime.state(id).pid();
     Path out = work.resolve("exec.out");
-    ContainerProcess p = new ContainerProcess(false, null, null,
-        List.of("sh", "-c", "hostname; for n in pid net mnt; do readlink /proc/self/ns/$n; done; echo $$; sleep 1"),
-        null, List.of("PATH=/bin"), "/", null, null, null, null, null, null, null);
-    Stdio stdio = new Stdio(ProcessBuilder.Redirect.from(new File("/dev/null")),
-        ProcessBuilder.Redirect.to(out.toFile()), ProcessBuilder.Redirect.INHERIT);
+    ContainerProcess p =
+        new ContainerProcess(
+            false,
+            null,
+            null,
+            List.of(
+                "sh",
+                "-c",
+                "hostname; for n in pid net mnt; do readlink /proc/self/ns/$n; done; echo $$; sleep 1"),
+            null,
+            List.of("PATH=/bin"),
+            "/",
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null);
+    Stdio stdio =
+        new Stdio(
+            ProcessBuilder.Redirect.from(new File("/dev/null")),
+            ProcessBuilder.Redirect.to(out.toFile()),
+            ProcessBuilder.Redirect.INHERIT);
     ExecHandle h = runtime.exec(id, p, new ExecOptions(null, null, stdio));
     assertTrue(runtime.ps(id).contains(h.pid()), "exec'd process is in the container's cgroup");
     assertEquals(0, h.exit().get(10, TimeUnit.SECONDS));
     String[] lines = Files.readString(out).split("\n");
     assertEquals("inside", lines[0]);
-    assertEquals(Files.readSymbolicLink(Path.of("/proc/" + initPid + "/ns/pid")).toString(), lines[1]);
-    assertEquals(Files.readSymbolicLink(Path.of("/proc/" + initPid + "/ns/net")).toString(), lines[2]);
-    assertEquals(Files.readSymbolicLink(Path.of("/proc/" + initPid + "/ns/mnt")).toString(), lines[3]);
-    assertTrue(Integer.parseInt(lines[4]) < 10, "the exec'd shell sees the container's small pids: " + lines[4]);
+    assertEquals(
+        Files.readSymbolicLink(Path.of("/proc/" + initPid + "/ns/pid")).toString(), lines[1]);
+    assertEquals(
+        Files.readSymbolicLink(Path.of("/proc/" + initPid + "/ns/net")).toString(), lines[2]);
+    assertEquals(
+        Files.readSymbolicLink(Path.of("/proc/" + initPid + "/ns/mnt")).toString(), lines[3]);
+    assertTrue(
+        Integer.parseInt(lines[4]) < 10,
+        "the exec'd shell sees the container's small pids: " + lines[4]);
   }
 
   @Test
@@ -206,34 +260,70 @@ class LifecycleTest extends RuntimeTestSupport {
     Path hook = work.resolve("hook.sh");
     Files.writeString(hook, "#!/bin/sh\necho \"$1 $(cat)\" >> " + log + "\n");
     hook.toFile().setExecutable(true);
-    var b = bundle("true").edit(c -> {
-      ObjectNode hooks = c.putObject("hooks");
-      for (String phase : List.of("prestart", "createRuntime", "createContainer", "startContainer", "poststart",
-          "poststop")) {
-        hooks.putArray(phase).addObject().put("path", hook.toString()).putArray("args").add("hook.sh").add(phase);
-      }
-    });
+    var b =
+        bundle("true")
+            .edit(
+                c -> {
+                  ObjectNode hooks = c.putObject("hooks");
+                  for (String phase :
+                      List.of(
+                          "prestart",
+                          "createRuntime",
+                          "createContainer",
+                          "startContainer",
+                          "poststart",
+                          "poststop")) {
+                    hooks
+                        .putArray(phase)
+                        .addObject()
+                        .put("path", hook.toString())
+                        .putArray("args")
+                        .add("hook.sh")
+                        .add(phase);
+                  }
+                });
     Result r = run(b);
     assertEquals(0, r.exitCode(), r.stderr());
     List<String> lines = Files.readAllLines(log);
-    assertEquals(List.of("prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"),
+    assertEquals(
+        List.of(
+            "prestart",
+            "createRuntime",
+            "createContainer",
+            "startContainer",
+            "poststart",
+            "poststop"),
         lines.stream().map(l -> l.substring(0, l.indexOf(' '))).toList());
-    JsonNode created = JsonMapping.mapper().readTree(lines.get(1).substring(lines.get(1).indexOf(' ') + 1));
+    JsonNode created =
+        JsonMapping.mapper().readTree(lines.get(1).substring(lines.get(1).indexOf(' ') + 1));
     assertEquals("creating", created.get("status").asText());
     assertTrue(created.get("pid").asInt() > 0);
     assertEquals(b.dir().toString(), created.get("bundle").asText());
-    JsonNode stopped = JsonMapping.mapper().readTree(lines.get(5).substring(lines.get(5).indexOf(' ') + 1));
+    JsonNode stopped =
+        JsonMapping.mapper().readTree(lines.get(5).substring(lines.get(5).indexOf(' ') + 1));
     assertEquals("stopped", stopped.get("status").asText());
   }
 
   @Test
   void aFailingCreateRuntimeHookAbortsCreateAndLeavesNothing() throws Exception {
     String id = newId("badhook");
-    var b = bundle("true").edit(c -> c.putObject("hooks").putArray("createRuntime").addObject().put("path", "/bin/false"));
-    ContainerException e = assertThrows(ContainerException.class,
-        () -> runtime.create(id, b.dir(), CreateOptions.monitored(capture(id))));
-    assertTrue(e.getMessage().contains("hooks.createRuntime[0] /bin/false: exited with status 1"), e.getMessage());
+    var b =
+        bundle("true")
+            .edit(
+                c ->
+                    c.putObject("hooks")
+                        .putArray("createRuntime")
+                        .addObject()
+                        .put("path", "/bin/false"));
+    ContainerException e =
+        assertThrows(
+            ContainerException.class,
+            () -> runtime.create(id, b.dir(), CreateOptions.monitored(capture(id))));
+    assertTrue(
+        e.getMessage().contains("hooks.createRuntime[0] /bin/false: exited with status 1"),
+        e.getMessage());
     assertFalse(Files.exists(stateRoot.resolve(id)));
-    assertFalse(Files.exists(runtime.cgroups().containerView("/berth-" + id).values().iterator().next()));
+    assertFalse(
+        Files.exists(runtime.cgroups().containerView("/berth-" + id).values().iterator().next()));
   }
 }

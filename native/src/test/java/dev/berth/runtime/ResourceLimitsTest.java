@@ -17,25 +17,41 @@ class ResourceLimitsTest extends RuntimeTestSupport {
 
   @Test
   void aMemoryLimitKillsAProcessThatAllocatesPastIt() throws Exception {
-    Result r = run(bundle("exec dd if=/dev/zero of=/dev/null bs=64M count=1").edit(c -> {
-      ObjectNode mem = resources(c).putObject("memory");
-      mem.put("limit", 16L << 20).put("swap", 16L << 20);
-    }));
-    assertEquals(128 + 9, r.exitCode(), "the OOM killer should end the container: " + r.stdout() + r.stderr());
+    Result r =
+        run(
+            bundle("exec dd if=/dev/zero of=/dev/null bs=64M count=1")
+                .edit(
+                    c -> {
+                      ObjectNode mem = resources(c).putObject("memory");
+                      mem.put("limit", 16L << 20).put("swap", 16L << 20);
+                    }));
+    assertEquals(
+        128 + 9,
+        r.exitCode(),
+        "the OOM killer should end the container: " + r.stdout() + r.stderr());
   }
 
   @Test
   void theSameAllocationSucceedsUnderAHigherLimit() throws Exception {
-    Result r = run(bundle("dd if=/dev/zero of=/dev/null bs=64M count=1 2>/dev/null; echo survived").edit(c ->
-        resources(c).putObject("memory").put("limit", 256L << 20).put("swap", 256L << 20)));
+    Result r =
+        run(
+            bundle("dd if=/dev/zero of=/dev/null bs=64M count=1 2>/dev/null; echo survived")
+                .edit(
+                    c ->
+                        resources(c)
+                            .putObject("memory")
+                            .put("limit", 256L << 20)
+                            .put("swap", 256L << 20)));
     assertEquals("survived\n", r.stdout(), r.stderr());
   }
 
   @Test
   void aPidsLimitStopsAForkBomb() throws Exception {
-    // The bomb runs in a child shell: a shell dies when fork fails, and PID 1 dying would end the test early.
-    var b = bundle("sh -c 'for i in $(seq 1 50); do sleep 30 & done'; exec sleep 30").edit(c ->
-        resources(c).putObject("pids").put("limit", 10));
+    // The bomb runs in a child shell: a shell dies when fork fails, and PID 1 dying would end the
+    // test early.
+    var b =
+        bundle("sh -c 'for i in $(seq 1 50); do sleep 30 & done'; exec sleep 30")
+            .edit(c -> resources(c).putObject("pids").put("limit", 10));
     String id = newId("pids");
     runtime.create(id, b.dir(), CreateOptions.monitored(capture(id)));
     runtime.start(id);
@@ -50,8 +66,16 @@ class ResourceLimitsTest extends RuntimeTestSupport {
 
   @Test
   void theCpuQuotaAndSharesAreInTheCgroup() throws Exception {
-    var b = bundle("cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us 2>/dev/null || cat /sys/fs/cgroup/cpu.max; sleep 30").edit(c ->
-        resources(c).putObject("cpu").put("quota", 50_000).put("period", 100_000).put("shares", 512));
+    var b =
+        bundle(
+                "cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us 2>/dev/null || cat /sys/fs/cgroup/cpu.max; sleep 30")
+            .edit(
+                c ->
+                    resources(c)
+                        .putObject("cpu")
+                        .put("quota", 50_000)
+                        .put("period", 100_000)
+                        .put("shares", 512));
     String id = newId("cpu");
     runtime.create(id, b.dir(), CreateOptions.monitored(capture(id)));
     runtime.start(id);
@@ -68,14 +92,16 @@ class ResourceLimitsTest extends RuntimeTestSupport {
     for (int i = 0; i < 100 && stdoutOf(id).isEmpty(); i++) {
       Thread.sleep(20);
     }
-    assertTrue(stdoutOf(id).startsWith("50000"), "the container sees its own quota: " + stdoutOf(id));
+    assertTrue(
+        stdoutOf(id).startsWith("50000"), "the container sees its own quota: " + stdoutOf(id));
     runtime.delete(id, true);
   }
 
   @Test
   void statsReportMemoryCpuAndPids() throws Exception {
-    var b = bundle("i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done; sleep 30").edit(c ->
-        resources(c).putObject("memory").put("limit", 64L << 20));
+    var b =
+        bundle("i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done; sleep 30")
+            .edit(c -> resources(c).putObject("memory").put("limit", 64L << 20));
     String id = newId("stats");
     runtime.create(id, b.dir(), CreateOptions.monitored(capture(id)));
     runtime.start(id);

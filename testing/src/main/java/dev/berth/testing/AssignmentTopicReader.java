@@ -13,8 +13,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * What the scheduler assigned to one node, read from its partition of berth.assignments from offset 0 (as an
- * agent rebuilds its desired set on a cold start), for tests of what the control plane writes. Blocking.
+ * What the scheduler assigned to one node, read from its partition of berth.assignments from offset
+ * 0 (as an agent rebuilds its desired set on a cold start), for tests of what the control plane
+ * writes. Blocking.
  */
 public final class AssignmentTopicReader implements AutoCloseable {
   private final String node;
@@ -23,10 +24,19 @@ public final class AssignmentTopicReader implements AutoCloseable {
 
   public AssignmentTopicReader(String bootstrapServers, String node) {
     this.node = node;
-    this.consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrapServers,
-        "key.deserializer", StringDeserializer.class, "value.deserializer", ByteArrayDeserializer.class,
-        "enable.auto.commit", false));
-    TopicPartition mine = new TopicPartition(AssignmentTopic.TOPIC, AssignmentTopic.partitionOf(node));
+    this.consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                "bootstrap.servers",
+                bootstrapServers,
+                "key.deserializer",
+                StringDeserializer.class,
+                "value.deserializer",
+                ByteArrayDeserializer.class,
+                "enable.auto.commit",
+                false));
+    TopicPartition mine =
+        new TopicPartition(AssignmentTopic.TOPIC, AssignmentTopic.partitionOf(node));
     consumer.assign(List.of(mine));
     consumer.seekToBeginning(List.of(mine));
   }

@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A main class run in a child JVM on the test's class path, as it runs on a real machine (for example `berth agent`
- * as its own process, to be killed); its output goes to a log file the test can wait on.
+ * A main class run in a child JVM on the test's class path, as it runs on a real machine (for
+ * example `berth agent` as its own process, to be killed); its output goes to a log file the test
+ * can wait on.
  */
 public final class ChildJvm implements AutoCloseable {
   private final Process process;
@@ -24,22 +25,41 @@ public final class ChildJvm implements AutoCloseable {
 
   /** Starts {@code mainClass} with {@code args}, its stdout and stderr going to {@code log}. */
   public static ChildJvm start(Path log, String mainClass, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-Djnr.ffi.asm.enabled=false",
-        "-Djdk.lang.Process.launchMechanism=VFORK"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1",
+                "-Xshare:auto",
+                "-Djnr.ffi.asm.enabled=false",
+                "-Djdk.lang.Process.launchMechanism=VFORK"));
     if (System.getProperty("berth.init") != null) {
       command.add("-Dberth.init=" + System.getProperty("berth.init"));
     }
     // Hazelcast's opens, as bin/lib/launcher.sh gives them.
-    command.addAll(List.of("--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens",
-        "java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-        "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), mainClass));
+    command.addAll(
+        List.of(
+            "--add-opens",
+            "java.base/java.lang=ALL-UNNAMED",
+            "--add-opens",
+            "java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-opens",
+            "java.management/sun.management=ALL-UNNAMED",
+            "--add-opens",
+            "jdk.management/com.sun.management.internal=ALL-UNNAMED",
+            "-cp",
+            System.getProperty("java.class.path"),
+            mainClass));
     command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process p =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     return new ChildJvm(p, log, mainClass);
   }
 
-  /** Waits until the process printed a line containing {@code text}; fails with its output if it died. */
+  /**
+   * Waits until the process printed a line containing {@code text}; fails with its output if it
+   * died.
+   */
   public String awaitLine(String text, long timeoutMillis) throws Exception {
     long deadline = System.currentTimeMillis() + timeoutMillis;
     while (System.currentTimeMillis() < deadline) {
@@ -50,11 +70,19 @@ public final class ChildJvm implements AutoCloseable {
         }
       }
       if (!process.isAlive()) {
-        throw new AssertionError(mainClass + " exited with " + process.exitValue() + " before printing \"" + text + "\":\n" + out);
+        throw new AssertionError(
+            mainClass
+                + " exited with "
+                + process.exitValue()
+                + " before printing \""
+                + text
+                + "\":\n"
+                + out);
       }
       TimeUnit.MILLISECONDS.sleep(100);
     }
-    throw new AssertionError(mainClass + " did not print \"" + text + "\" in time:\n" + Files.readString(log));
+    throw new AssertionError(
+        mainClass + " did not print \"" + text + "\" in time:\n" + Files.readString(log));
   }
 
   public long pid() {

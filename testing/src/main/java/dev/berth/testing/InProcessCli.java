@@ -12,7 +12,10 @@ public final class InProcessCli {
 
   private InProcessCli() {}
 
-  /** Runs {@code main} (for example {@code BerthMain::execute}) with {@code args}; one at a time per JVM. */
+  /**
+   * Runs {@code main} (for example {@code BerthMain::execute}) with {@code args}; one at a time per
+   * JVM.
+   */
   public static synchronized Output run(ToIntFunction<String[]> main, String... args) {
     PrintStream oldOut = System.out;
     PrintStream oldErr = System.err;
@@ -22,7 +25,8 @@ public final class InProcessCli {
       System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
       System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
       int code = main.applyAsInt(args);
-      return new Output(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+      return new Output(
+          code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     } finally {
       System.setOut(oldOut);
       System.setErr(oldErr);

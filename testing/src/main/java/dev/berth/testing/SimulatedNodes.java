@@ -7,7 +7,10 @@ import dev.berth.model.fleet.NodeRecord;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
-/** Nodes that exist only as leases in the fleet map, renewed by the test as an agent would renew its own. */
+/**
+ * Nodes that exist only as leases in the fleet map, renewed by the test as an agent would renew its
+ * own.
+ */
 public final class SimulatedNodes {
   private final IMap<String, NodeRecord> nodes;
   private final LongSupplier clock;
@@ -17,9 +20,21 @@ public final class SimulatedNodes {
     this.clock = clock;
   }
 
-  /** Registers the node, or renews its lease, for {@code leaseMillis} from now; it has no node API. */
-  public void renew(String name, long cpuMillis, long memoryBytes, Map<String, String> labels, long leaseMillis) {
-    nodes.set(name, new NodeRecord(name, cpuMillis, memoryBytes, cpuMillis, memoryBytes, labels,
-        clock.getAsLong() + leaseMillis, null));
+  /**
+   * Registers the node, or renews its lease, for {@code leaseMillis} from now; it has no node API.
+   */
+  public void renew(
+      String name, long cpuMillis, long memoryBytes, Map<String, String> labels, long leaseMillis) {
+    nodes.set(
+        name,
+        new NodeRecord(
+            name,
+            cpuMillis,
+            memoryBytes,
+            cpuMillis,
+            memoryBytes,
+            labels,
+            clock.getAsLong() + leaseMillis,
+            null));
   }
 }

@@ -19,31 +19,56 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Runs a command in one of the node's containers, as `kubectl exec` without a terminal: the container's
- * own user, environment and working directory, output captured. Blocking: call from a worker.
+ * Runs a command in one of the node's containers, as `kubectl exec` without a terminal: the
+ * container's own user, environment and working directory, output captured. Blocking: call from a
+ * worker.
  */
 public final class ContainerExec {
   /** Output beyond this is cut: exec through the API is for commands, not for bulk transfer. */
   static final int MAX_OUTPUT = 1 << 20;
+
   private final ContainerRuntime runtime;
 
   public ContainerExec(ContainerRuntime runtime) {
     this.runtime = runtime;
   }
 
-  public ExecResult run(String containerId, List<String> command, Duration timeout) throws ContainerException,
-      IOException, InterruptedException {
+  public ExecResult run(String containerId, List<String> command, Duration timeout)
+      throws ContainerException, IOException, InterruptedException {
     if (command == null || command.isEmpty()) {
       throw new IllegalArgumentException("exec needs a command");
     }
     ContainerProcess base = runtime.record(containerId).config().process();
-    ContainerProcess process = new ContainerProcess(false, null, base.user(), command, null, base.env(), base.cwd(),
-        base.capabilities(), null, base.noNewPrivileges(), null, null, null, null);
+    ContainerProcess process =
+        new ContainerProcess(
+            false,
+            null,
+            base.user(),
+            command,
+            null,
+            base.env(),
+            base.cwd(),
+            base.capabilities(),
+            null,
+            base.noNewPrivileges(),
+            null,
+            null,
+            null,
+            null);
     Path out = Files.createTempFile("berth-exec-", ".out");
     Path err = Files.createTempFile("berth-exec-", ".err");
     try {
-      ExecHandle h = runtime.exec(containerId, process, new ExecOptions(null, null,
-          new Stdio(Redirect.from(new File("/dev/null")), Redirect.to(out.toFile()), Redirect.to(err.toFile()))));
+      ExecHandle h =
+          runtime.exec(
+              containerId,
+              process,
+              new ExecOptions(
+                  null,
+                  null,
+                  new Stdio(
+                      Redirect.from(new File("/dev/null")),
+                      Redirect.to(out.toFile()),
+                      Redirect.to(err.toFile()))));
       int exit;
       try {
         exit = h.exit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -1,6 +1,5 @@
 package dev.berth.agent.logs;
 
-import java.util.Arrays;
 import dev.berth.agent.images.store.PrivateDirs;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,13 +12,15 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * The node's container logs: stdout.log and stderr.log in each container's bundle, which the container
- * appends to directly (O_APPEND, so it survives the agent), rotated by size into .1 ... .N (copy, then
- * truncate, as logrotate's copytruncate: lines written between the two steps can be lost).
+ * The node's container logs: stdout.log and stderr.log in each container's bundle, which the
+ * container appends to directly (O_APPEND, so it survives the agent), rotated by size into .1 ...
+ * .N (copy, then truncate, as logrotate's copytruncate: lines written between the two steps can be
+ * lost).
  */
 public final class ContainerLogs {
   public static final List<String> STREAMS = List.of("stdout", "stderr");
@@ -29,7 +30,10 @@ public final class ContainerLogs {
   private final long maxBytes;
   private final int keep;
 
-  /** {@code bundles}: the directory of container bundles; files rotate past {@code maxBytes}, {@code keep} kept. */
+  /**
+   * {@code bundles}: the directory of container bundles; files rotate past {@code maxBytes}, {@code
+   * keep} kept.
+   */
   public ContainerLogs(Path bundles, long maxBytes, int keep) {
     this.bundles = bundles;
     this.maxBytes = maxBytes;
@@ -41,25 +45,34 @@ public final class ContainerLogs {
     return bundle.resolve("logs").resolve(stream + ".log");
   }
 
-  /** Creates the log directory (0700) and files (0640, as kubelet's) before the container writes to them. */
+  /**
+   * Creates the log directory (0700) and files (0640, as kubelet's) before the container writes to
+   * them.
+   */
   public static void prepare(Path bundle) throws IOException {
     PrivateDirs.create(bundle.resolve("logs"));
     for (String stream : STREAMS) {
       Path f = file(bundle, stream);
       if (!Files.exists(f)) {
-        Files.createFile(f, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")));
+        Files.createFile(
+            f, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")));
       }
     }
   }
 
-  /** The current file of a container's stream; refuses ids that are not container ids and unknown containers. */
+  /**
+   * The current file of a container's stream; refuses ids that are not container ids and unknown
+   * containers.
+   */
   public Path file(String containerId, String stream) throws NoSuchFileException {
     if (!ID.matcher(containerId).matches() || !STREAMS.contains(stream)) {
-      throw new IllegalArgumentException("no log \"" + stream + "\" for container \"" + containerId + "\"");
+      throw new IllegalArgumentException(
+          "no log \"" + stream + "\" for container \"" + containerId + "\"");
     }
     Path bundle = bundles.resolve(containerId);
     if (!Files.isDirectory(bundle.resolve("logs"))) {
-      throw new NoSuchFileException(bundle.toString(), null, "no container \"" + containerId + "\" on this node");
+      throw new NoSuchFileException(
+          bundle.toString(), null, "no container \"" + containerId + "\" on this node");
     }
     return file(bundle, stream);
   }
@@ -92,7 +105,8 @@ public final class ContainerLogs {
         Files.move(rotated(f, i), rotated(f, i + 1), StandardCopyOption.REPLACE_EXISTING);
       }
     }
-    Files.copy(f, rotated(f, 1), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+    Files.copy(
+        f, rotated(f, 1), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
     try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
       ch.truncate(0); // the container writes with O_APPEND, so its next line lands at the new end
     }
@@ -102,10 +116,15 @@ public final class ContainerLogs {
     return f.resolveSibling(f.getFileName() + "." + n);
   }
 
-  /** What a read returned, and how far into the current file it got: where a follower goes on from. */
+  /**
+   * What a read returned, and how far into the current file it got: where a follower goes on from.
+   */
   public record Retained(byte[] bytes, long currentFileEnd) {}
 
-  /** A stream's whole retained log, oldest first (rotated files, then the current one); the last lines only if tail > 0. */
+  /**
+   * A stream's whole retained log, oldest first (rotated files, then the current one); the last
+   * lines only if tail > 0.
+   */
   public byte[] read(String containerId, String stream, int tail) throws IOException {
     return retained(containerId, stream, tail).bytes();
   }

@@ -9,8 +9,9 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 
 /**
- * Follows one log file as `tail -F` does across copytruncate rotation: when the file shrank, the bytes
- * after the last read position are taken from the copy (.1) first. Blocking reads: call from a worker.
+ * Follows one log file as `tail -F` does across copytruncate rotation: when the file shrank, the
+ * bytes after the last read position are taken from the copy (.1) first. Blocking reads: call from
+ * a worker.
  */
 public final class LogFollower {
   private static final int MAX_CHUNK = 1 << 20;
@@ -23,7 +24,10 @@ public final class LogFollower {
     this(file, Files.size(file));
   }
 
-  /** Goes on from {@code position} in the file: right after what a read of the retained log returned. */
+  /**
+   * Goes on from {@code position} in the file: right after what a read of the retained log
+   * returned.
+   */
   public LogFollower(Path file, long position) throws IOException {
     this.file = file;
     this.position = position;
@@ -31,8 +35,8 @@ public final class LogFollower {
   }
 
   /**
-   * Identifies the newest rotated copy: it changes with every rotation, even when the truncated file has
-   * already grown past the old read position again.
+   * Identifies the newest rotated copy: it changes with every rotation, even when the truncated
+   * file has already grown past the old read position again.
    */
   private Object rotationStamp() throws IOException {
     Path copy = ContainerLogs.rotated(file, 1);
@@ -53,7 +57,9 @@ public final class LogFollower {
       return null;
     }
     Object stamp = rotationStamp();
-    if (!stamp.equals(rotation) && size >= position && size >= sizeOrZero(ContainerLogs.rotated(file, 1))) {
+    if (!stamp.equals(rotation)
+        && size >= position
+        && size >= sizeOrZero(ContainerLogs.rotated(file, 1))) {
       return new byte[0]; // copied but not yet truncated: the next poll sees the rotation whole
     }
     if (size < position || !stamp.equals(rotation)) {

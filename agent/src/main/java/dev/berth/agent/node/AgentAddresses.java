@@ -1,8 +1,8 @@
 package dev.berth.agent.node;
 
 /**
- * The event-bus addresses an agent's verticles talk on, one set per node: agents that share a Vert.x (tests,
- * simulations) must not hear each other.
+ * The event-bus addresses an agent's verticles talk on, one set per node: agents that share a
+ * Vert.x (tests, simulations) must not hear each other.
  */
 final class AgentAddresses {
   private AgentAddresses() {}
@@ -12,7 +12,9 @@ final class AgentAddresses {
     return "berth.agent." + node + ".desired";
   }
 
-  /** {@link NodeReports} after every reconcile pass, to the status, events and metrics verticles. */
+  /**
+   * {@link NodeReports} after every reconcile pass, to the status, events and metrics verticles.
+   */
   static String reports(String node) {
     return "berth.agent." + node + ".reports";
   }

@@ -1,46 +1,84 @@
 package dev.berth.agent.node;
 
 import com.sun.management.OperatingSystemMXBean;
-import java.lang.management.ManagementFactory;
-import dev.berth.agent.images.registry.RegistryHost;
 import dev.berth.agent.AgentLayout;
-
+import dev.berth.agent.images.registry.RegistryHost;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * One node agent: its name, state directory, Kafka brokers, capacity and labels, its timings, the port of its
- * node API (0: any free one), the size at which container logs rotate, and how to reach registries (mirrors,
- * credentials, plain HTTP) by registry host.
+ * One node agent: its name, state directory, Kafka brokers, capacity and labels, its timings, the
+ * port of its node API (0: any free one), the size at which container logs rotate, and how to reach
+ * registries (mirrors, credentials, plain HTTP) by registry host.
  */
-public record AgentConfig(String nodeName, Path stateDir, String kafkaBootstrap, long cpuMillis, long memoryBytes,
-    Map<String, String> labels, long leaseMillis, long reconcileIntervalMillis, int apiPort, long logMaxBytes,
+public record AgentConfig(
+    String nodeName,
+    Path stateDir,
+    String kafkaBootstrap,
+    long cpuMillis,
+    long memoryBytes,
+    Map<String, String> labels,
+    long leaseMillis,
+    long reconcileIntervalMillis,
+    int apiPort,
+    long logMaxBytes,
     Map<String, RegistryHost> registries) {
 
   /** Kubelet's defaults: 10 MiB per file, a few files kept. */
   public static final long DEFAULT_LOG_MAX_BYTES = 10L << 20;
+
   public static final int LOG_FILES_KEPT = 4;
 
   /**
-   * An agent offering this machine's CPUs and memory, with a lease of {@code leaseMillis}, a reconcile pass
-   * at least every 2 s, the node API on {@code apiPort} and kubelet's log rotation.
+   * An agent offering this machine's CPUs and memory, with a lease of {@code leaseMillis}, a
+   * reconcile pass at least every 2 s, the node API on {@code apiPort} and kubelet's log rotation.
    */
-  public static AgentConfig forThisMachine(String nodeName, Path stateDir, String kafkaBootstrap,
-      Map<String, String> labels, long leaseMillis, int apiPort) {
-    long memory = ((OperatingSystemMXBean) ManagementFactory
-        .getOperatingSystemMXBean()).getTotalMemorySize();
-    return new AgentConfig(nodeName, stateDir, kafkaBootstrap, Runtime.getRuntime().availableProcessors() * 1000L,
-        memory, labels, leaseMillis, 2000, apiPort, DEFAULT_LOG_MAX_BYTES, Map.of());
+  public static AgentConfig forThisMachine(
+      String nodeName,
+      Path stateDir,
+      String kafkaBootstrap,
+      Map<String, String> labels,
+      long leaseMillis,
+      int apiPort) {
+    long memory =
+        ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
+    return new AgentConfig(
+        nodeName,
+        stateDir,
+        kafkaBootstrap,
+        Runtime.getRuntime().availableProcessors() * 1000L,
+        memory,
+        labels,
+        leaseMillis,
+        2000,
+        apiPort,
+        DEFAULT_LOG_MAX_BYTES,
+        Map.of());
   }
 
   /** The same agent, reaching registries with {@code hosts} (see RegistryHostsFile). */
   public AgentConfig withRegistries(Map<String, RegistryHost> hosts) {
-    return new AgentConfig(nodeName, stateDir, kafkaBootstrap, cpuMillis, memoryBytes, labels, leaseMillis,
-        reconcileIntervalMillis, apiPort, logMaxBytes, Map.copyOf(hosts));
+    return new AgentConfig(
+        nodeName,
+        stateDir,
+        kafkaBootstrap,
+        cpuMillis,
+        memoryBytes,
+        labels,
+        leaseMillis,
+        reconcileIntervalMillis,
+        apiPort,
+        logMaxBytes,
+        Map.copyOf(hosts));
   }
 
-  /** What the node keeps for the agent and the system, as kubelet's system-reserved: not for containers. */
+  /**
+   * What the node keeps for the agent and the system, as kubelet's system-reserved: not for
+   * containers.
+   */
   public static final long RESERVED_CPU_MILLIS = 100;
+
   public static final long RESERVED_MEMORY_BYTES = 256L << 20;
 
   /** The CPU containers may request: capacity less the reserve, never below half the capacity. */
@@ -48,7 +86,9 @@ public record AgentConfig(String nodeName, Path stateDir, String kafkaBootstrap,
     return Math.max(cpuMillis / 2, cpuMillis - RESERVED_CPU_MILLIS);
   }
 
-  /** The memory containers may request: capacity less the reserve, never below half the capacity. */
+  /**
+   * The memory containers may request: capacity less the reserve, never below half the capacity.
+   */
   public long allocatableMemoryBytes() {
     return Math.max(memoryBytes / 2, memoryBytes - RESERVED_MEMORY_BYTES);
   }

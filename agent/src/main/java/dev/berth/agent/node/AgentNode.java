@@ -1,33 +1,32 @@
 package dev.berth.agent.node;
 
-import io.vertx.core.Verticle;
 import com.hazelcast.core.HazelcastInstance;
 import dev.berth.agent.AgentLayout;
+import dev.berth.agent.exec.ContainerExec;
 import dev.berth.agent.images.ImageStore;
 import dev.berth.agent.images.registry.ImagePuller;
 import dev.berth.agent.images.registry.RegistryClient;
 import dev.berth.agent.images.snapshot.SnapshotException;
 import dev.berth.agent.images.snapshot.Snapshotter;
 import dev.berth.agent.images.store.PrivateDirs;
+import dev.berth.agent.logs.ContainerLogs;
 import dev.berth.agent.reconcile.Reconciler;
 import dev.berth.runtime.ContainerRuntime;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Verticle;
 import io.vertx.core.Vertx;
-import dev.berth.agent.exec.ContainerExec;
-import dev.berth.agent.logs.ContainerLogs;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * One node agent: the runtime, image store and snapshots under its state directory, and its verticles
- * (assignment consumer, reconciler, status and lease, events, log rotation, metrics, node API), one concern
- * each.
+ * One node agent: the runtime, image store and snapshots under its state directory, and its
+ * verticles (assignment consumer, reconciler, status and lease, events, log rotation, metrics, node
+ * API), one concern each.
  */
 public final class AgentNode {
   private final Vertx vertx;
@@ -37,7 +36,8 @@ public final class AgentNode {
   private final ExecutorService unpackers;
   private final ExecutorService pullers;
   private final List<String> deployments = new ArrayList<>();
-  private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry metrics =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final ContainerRuntime runtime;
   private volatile String apiAddress;
   private volatile ReconcileVerticle reconcile;
@@ -48,24 +48,33 @@ public final class AgentNode {
     AgentLayout layout = config.layout();
     PrivateDirs.create(layout.stateDir());
     this.images = new ImageStore(layout.images());
-    // Downloads and unpacks have pools of their own: a stalled registry cannot hold up unpacking, nor the reverse.
+    // Downloads and unpacks have pools of their own: a stalled registry cannot hold up unpacking,
+    // nor the reverse.
     this.unpackers = Executors.newFixedThreadPool(2);
     this.pullers = Executors.newFixedThreadPool(4);
     this.runtime = new ContainerRuntime(layout.runtime());
-    Snapshotter snapshots = new Snapshotter(images.content(), layout.snapshots(),
-        Snapshotter.overlaySupported(), unpackers);
+    Snapshotter snapshots =
+        new Snapshotter(
+            images.content(), layout.snapshots(), Snapshotter.overlaySupported(), unpackers);
     try {
       snapshots.pruneDebris();
     } catch (SnapshotException e) {
       throw new IOException(e.getMessage(), e);
     }
-    this.reconciler = new Reconciler(layout,
-        runtime, images, snapshots, new ImagePuller(new RegistryClient(config.registries()), images, pullers),
-        System::currentTimeMillis, new PulledBytes(metrics));
+    this.reconciler =
+        new Reconciler(
+            layout,
+            runtime,
+            images,
+            snapshots,
+            new ImagePuller(new RegistryClient(config.registries()), images, pullers),
+            System::currentTimeMillis,
+            new PulledBytes(metrics));
   }
 
   /** Starts the agent's verticles; completes once all are deployed and the node API listens. */
-  public static Future<AgentNode> start(Vertx vertx, AgentConfig config, HazelcastInstance hazelcast) {
+  public static Future<AgentNode> start(
+      Vertx vertx, AgentConfig config, HazelcastInstance hazelcast) {
     AgentNode node;
     try {
       node = new AgentNode(vertx, config);
@@ -73,9 +82,11 @@ public final class AgentNode {
       return Future.failedFuture(e);
     }
     ReconcileVerticle reconcile = new ReconcileVerticle(config, node.reconciler, node.metrics);
-    ContainerLogs logs = new ContainerLogs(config.layout().bundles(), config.logMaxBytes(),
-        AgentConfig.LOG_FILES_KEPT);
-    NodeApiVerticle api = new NodeApiVerticle(logs, new ContainerExec(node.runtime), node.metrics, config.apiPort());
+    ContainerLogs logs =
+        new ContainerLogs(
+            config.layout().bundles(), config.logMaxBytes(), AgentConfig.LOG_FILES_KEPT);
+    NodeApiVerticle api =
+        new NodeApiVerticle(logs, new ContainerExec(node.runtime), node.metrics, config.apiPort());
     return node.deploy(reconcile)
         .compose(v -> node.deploy(new MetricsVerticle(node.metrics, config.nodeName())))
         .compose(v -> node.deploy(api))
@@ -83,11 +94,12 @@ public final class AgentNode {
         .compose(v -> node.deploy(new EventsVerticle(config)))
         .compose(v -> node.deploy(new StatusVerticle(config, hazelcast, api.address())))
         .compose(v -> node.deploy(new AssignmentConsumerVerticle(config)))
-        .map(v -> {
-          node.apiAddress = api.address();
-          node.reconcile = reconcile;
-          return node;
-        });
+        .map(
+            v -> {
+              node.apiAddress = api.address();
+              node.reconcile = reconcile;
+              return node;
+            });
   }
 
   private Future<Void> deploy(Verticle v) {
@@ -119,9 +131,10 @@ public final class AgentNode {
       String id = deployments.get(i);
       chain = chain.compose(v -> vertx.undeploy(id));
     }
-    return chain.onComplete(v -> {
-      unpackers.shutdownNow();
-      pullers.shutdownNow();
-    });
+    return chain.onComplete(
+        v -> {
+          unpackers.shutdownNow();
+          pullers.shutdownNow();
+        });
   }
 }

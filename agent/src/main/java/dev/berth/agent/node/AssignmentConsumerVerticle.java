@@ -11,9 +11,9 @@ import java.util.Set;
 import java.util.logging.Logger;
 
 /**
- * Reads this node's partition of berth.assignments from offset 0 (vertx-kafka-client) and sends the desired
- * set's changes to the reconcile verticle as {@link DesiredChange}s. Decoding a small record is the only work on
- * the loop.
+ * Reads this node's partition of berth.assignments from offset 0 (vertx-kafka-client) and sends the
+ * desired set's changes to the reconcile verticle as {@link DesiredChange}s. Decoding a small
+ * record is the only work on the loop.
  */
 public final class AssignmentConsumerVerticle extends AbstractVerticle {
   private static final Logger LOG = Logger.getLogger(AssignmentConsumerVerticle.class.getName());
@@ -27,48 +27,75 @@ public final class AssignmentConsumerVerticle extends AbstractVerticle {
   @Override
   public void start(Promise<Void> started) {
     LocalCodec.register(vertx.eventBus(), DesiredChange.class);
-    consumer = KafkaConsumer.create(vertx, Map.of("bootstrap.servers", config.kafkaBootstrap(),
-        "key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer",
-        "value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer",
-        "enable.auto.commit", "false", "group.id", "berth-agent-" + config.nodeName()));
-    consumer.handler(record -> {
-      if (!AssignmentTopic.nodeOf(record.key()).equals(config.nodeName())) {
-        return;
-      }
-      String id = AssignmentTopic.containerOf(record.key());
-      DesiredChange change;
-      try {
-        if (record.value() == null) {
-          AssignmentTopic.requireContainerId(id);
-          change = DesiredChange.removed(id);
-        } else {
-          change = DesiredChange.assigned(AssignmentTopic.decodeChecked(record.key(), record.value()));
-        }
-      } catch (UncheckedIOException | IllegalArgumentException e) {
-        // An unreadable or forged record changes nothing; the level-triggered pass keeps what it had.
-        LOG.warning(e.getMessage());
-        return;
-      }
-      vertx.eventBus().send(AgentAddresses.desired(config.nodeName()), change);
-    });
-    TopicPartition mine = new TopicPartition(AssignmentTopic.TOPIC, AssignmentTopic.partitionOf(config.nodeName()));
-    consumer.assign(Set.of(mine)).compose(v -> consumer.seekToBeginning(mine))
+    consumer =
+        KafkaConsumer.create(
+            vertx,
+            Map.of(
+                "bootstrap.servers",
+                config.kafkaBootstrap(),
+                "key.deserializer",
+                "org.apache.kafka.common.serialization.StringDeserializer",
+                "value.deserializer",
+                "org.apache.kafka.common.serialization.ByteArrayDeserializer",
+                "enable.auto.commit",
+                "false",
+                "group.id",
+                "berth-agent-" + config.nodeName()));
+    consumer.handler(
+        record -> {
+          if (!AssignmentTopic.nodeOf(record.key()).equals(config.nodeName())) {
+            return;
+          }
+          String id = AssignmentTopic.containerOf(record.key());
+          DesiredChange change;
+          try {
+            if (record.value() == null) {
+              AssignmentTopic.requireContainerId(id);
+              change = DesiredChange.removed(id);
+            } else {
+              change =
+                  DesiredChange.assigned(
+                      AssignmentTopic.decodeChecked(record.key(), record.value()));
+            }
+          } catch (UncheckedIOException | IllegalArgumentException e) {
+            // An unreadable or forged record changes nothing; the level-triggered pass keeps what
+            // it had.
+            LOG.warning(e.getMessage());
+            return;
+          }
+          vertx.eventBus().send(AgentAddresses.desired(config.nodeName()), change);
+        });
+    TopicPartition mine =
+        new TopicPartition(AssignmentTopic.TOPIC, AssignmentTopic.partitionOf(config.nodeName()));
+    consumer
+        .assign(Set.of(mine))
+        .compose(v -> consumer.seekToBeginning(mine))
         .compose(v -> consumer.endOffsets(mine))
         .onSuccess(end -> watchCatchUp(mine, end))
-        .<Void>mapEmpty().onComplete(started);
+        .<Void>mapEmpty()
+        .onComplete(started);
   }
 
   /**
-   * Until the consumer has read up to where the log ended at start, the desired set is incomplete: acting on
-   * it would remove containers that are still wanted. The reconciler waits for this mark.
+   * Until the consumer has read up to where the log ended at start, the desired set is incomplete:
+   * acting on it would remove containers that are still wanted. The reconciler waits for this mark.
    */
   private void watchCatchUp(TopicPartition mine, long end) {
-    vertx.setPeriodic(50, timer -> consumer.position(mine).onSuccess(position -> {
-      if (position >= end) {
-        vertx.cancelTimer(timer);
-        vertx.eventBus().send(AgentAddresses.desired(config.nodeName()), DesiredChange.CAUGHT_UP);
-      }
-    }));
+    vertx.setPeriodic(
+        50,
+        timer ->
+            consumer
+                .position(mine)
+                .onSuccess(
+                    position -> {
+                      if (position >= end) {
+                        vertx.cancelTimer(timer);
+                        vertx
+                            .eventBus()
+                            .send(
+                                AgentAddresses.desired(config.nodeName()), DesiredChange.CAUGHT_UP);
+                      }
+                    }));
   }
 
   @Override

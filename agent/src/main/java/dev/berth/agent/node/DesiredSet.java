@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The node's desired containers, built from the {@link DesiredChange}s the reconcile verticle receives; confined
- * to that verticle's event loop, so it needs no locks.
+ * The node's desired containers, built from the {@link DesiredChange}s the reconcile verticle
+ * receives; confined to that verticle's event loop, so it needs no locks.
  */
 final class DesiredSet {
   private final Map<String, Assignment> byId = new HashMap<>();

@@ -14,8 +14,9 @@ import java.util.Objects;
 import java.util.logging.Logger;
 
 /**
- * Publishes each change of a container's state on this node to berth.events (started, stopped with its exit
- * code, restarted, failed, removed), by comparing each reconcile pass's reports with the previous ones.
+ * Publishes each change of a container's state on this node to berth.events (started, stopped with
+ * its exit code, restarted, failed, removed), by comparing each reconcile pass's reports with the
+ * previous ones.
  */
 public final class EventsVerticle extends AbstractVerticle {
   private static final Logger LOG = Logger.getLogger(EventsVerticle.class.getName());
@@ -29,12 +30,24 @@ public final class EventsVerticle extends AbstractVerticle {
 
   @Override
   public void start(Promise<Void> started) {
-    producer = KafkaProducer.create(vertx, Map.of("bootstrap.servers", config.kafkaBootstrap(),
-        "key.serializer", "org.apache.kafka.common.serialization.StringSerializer",
-        "value.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer",
-        "acks", "all", "enable.idempotence", "true"));
-    vertx.eventBus().<NodeReports>consumer(AgentAddresses.reports(config.nodeName()),
-        m -> publishChanges(m.body().reports()));
+    producer =
+        KafkaProducer.create(
+            vertx,
+            Map.of(
+                "bootstrap.servers",
+                config.kafkaBootstrap(),
+                "key.serializer",
+                "org.apache.kafka.common.serialization.StringSerializer",
+                "value.serializer",
+                "org.apache.kafka.common.serialization.ByteArraySerializer",
+                "acks",
+                "all",
+                "enable.idempotence",
+                "true"));
+    vertx
+        .eventBus()
+        .<NodeReports>consumer(
+            AgentAddresses.reports(config.nodeName()), m -> publishChanges(m.body().reports()));
     started.complete();
   }
 
@@ -44,15 +57,27 @@ public final class EventsVerticle extends AbstractVerticle {
     for (ContainerReport r : reports) {
       current.put(r.containerId(), r);
       ContainerReport before = previous.get(r.containerId());
-      if (before == null || before.state() != r.state() || before.restarts() != r.restarts()
+      if (before == null
+          || before.state() != r.state()
+          || before.restarts() != r.restarts()
           || !Objects.equals(before.exitCode(), r.exitCode())) {
         send(FleetEvent.of(r, now));
       }
     }
     for (ContainerReport gone : previous.values()) {
       if (!current.containsKey(gone.containerId())) {
-        send(new FleetEvent(now, "container", config.nodeName(), gone.containerId(), gone.workload(),
-            gone.generation(), "removed", null, gone.restarts(), null));
+        send(
+            new FleetEvent(
+                now,
+                "container",
+                config.nodeName(),
+                gone.containerId(),
+                gone.workload(),
+                gone.generation(),
+                "removed",
+                null,
+                gone.restarts(),
+                null));
       }
     }
     previous.clear();
@@ -60,8 +85,12 @@ public final class EventsVerticle extends AbstractVerticle {
   }
 
   private void send(FleetEvent e) {
-    producer.send(KafkaProducerRecord.create(EventTopic.TOPIC, EventTopic.key(e), EventTopic.encode(e)))
-        .onFailure(err -> LOG.warning("cannot publish event for " + EventTopic.key(e) + ": " + err.getMessage()));
+    producer
+        .send(KafkaProducerRecord.create(EventTopic.TOPIC, EventTopic.key(e), EventTopic.encode(e)))
+        .onFailure(
+            err ->
+                LOG.warning(
+                    "cannot publish event for " + EventTopic.key(e) + ": " + err.getMessage()));
   }
 
   @Override

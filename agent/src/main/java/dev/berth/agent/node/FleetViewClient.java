@@ -6,9 +6,10 @@ import com.hazelcast.core.HazelcastInstance;
 import java.util.List;
 
 /**
- * The agent's connection to an external Hazelcast cluster (the control planes' members) as a client: an
- * agent holds no fleet data, so it does not join as a member. It keeps retrying and fails over between the
- * given addresses, so a control plane that dies does not take the node's lease with it.
+ * The agent's connection to an external Hazelcast cluster (the control planes' members) as a
+ * client: an agent holds no fleet data, so it does not join as a member. It keeps retrying and
+ * fails over between the given addresses, so a control plane that dies does not take the node's
+ * lease with it.
  */
 public final class FleetViewClient {
   private FleetViewClient() {}
@@ -20,7 +21,10 @@ public final class FleetViewClient {
     config.setProperty("hazelcast.logging.type", "none");
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
     config.getNetworkConfig().setAddresses(addresses).setSmartRouting(true);
-    config.getConnectionStrategyConfig().getConnectionRetryConfig().setClusterConnectTimeoutMillis(-1)
+    config
+        .getConnectionStrategyConfig()
+        .getConnectionRetryConfig()
+        .setClusterConnectTimeoutMillis(-1)
         .setMaxBackoffMillis(2000);
     return HazelcastClient.newHazelcastClient(config);
   }

@@ -5,8 +5,8 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageCodec;
 
 /**
- * Passes immutable records between this node's verticles by reference: the agent's event bus is local, so
- * nothing is ever encoded on the wire (the wire methods refuse).
+ * Passes immutable records between this node's verticles by reference: the agent's event bus is
+ * local, so nothing is ever encoded on the wire (the wire methods refuse).
  */
 final class LocalCodec<T> implements MessageCodec<T, T> {
   private final Class<T> type;
@@ -28,12 +28,14 @@ final class LocalCodec<T> implements MessageCodec<T, T> {
 
   @Override
   public void encodeToWire(Buffer buffer, T body) {
-    throw new UnsupportedOperationException(type.getSimpleName() + " stays on this node's event bus");
+    throw new UnsupportedOperationException(
+        type.getSimpleName() + " stays on this node's event bus");
   }
 
   @Override
   public T decodeFromWire(int pos, Buffer buffer) {
-    throw new UnsupportedOperationException(type.getSimpleName() + " stays on this node's event bus");
+    throw new UnsupportedOperationException(
+        type.getSimpleName() + " stays on this node's event bus");
   }
 
   @Override

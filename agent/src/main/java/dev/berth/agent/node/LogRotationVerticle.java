@@ -1,9 +1,9 @@
 package dev.berth.agent.node;
 
-import java.util.logging.Logger;
 import dev.berth.agent.logs.ContainerLogs;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.WorkerExecutor;
+import java.util.logging.Logger;
 
 /** Rotates the node's container logs by size, every second, on a worker. */
 public final class LogRotationVerticle extends AbstractVerticle {
@@ -18,10 +18,17 @@ public final class LogRotationVerticle extends AbstractVerticle {
   @Override
   public void start() {
     worker = vertx.createSharedWorkerExecutor("berth-log-rotation", 1);
-    vertx.setPeriodic(1000, t -> worker.executeBlocking(() -> {
-      logs.rotateAll();
-      return null;
-    }, true).onFailure(e -> LOG.warning("log rotation: " + e.getMessage())));
+    vertx.setPeriodic(
+        1000,
+        t ->
+            worker
+                .executeBlocking(
+                    () -> {
+                      logs.rotateAll();
+                      return null;
+                    },
+                    true)
+                .onFailure(e -> LOG.warning("log rotation: " + e.getMessage())));
   }
 
   @Override

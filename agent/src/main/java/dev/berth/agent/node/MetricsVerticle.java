@@ -10,8 +10,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The node's gauges that nothing else owns: containers by state (from the last reconcile pass) and the
- * event loop's lag (how late a 100 ms timer fires: a blocked or overloaded loop shows here first).
+ * The node's gauges that nothing else owns: containers by state (from the last reconcile pass) and
+ * the event loop's lag (how late a 100 ms timer fires: a blocked or overloaded loop shows here
+ * first).
  */
 public final class MetricsVerticle extends AbstractVerticle {
   private static final long TICK_MILLIS = 100;
@@ -26,18 +27,29 @@ public final class MetricsVerticle extends AbstractVerticle {
 
   @Override
   public void start() {
-    vertx.eventBus().<NodeReports>consumer(AgentAddresses.reports(node), m -> last = m.body().reports());
+    vertx
+        .eventBus()
+        .<NodeReports>consumer(AgentAddresses.reports(node), m -> last = m.body().reports());
     for (ContainerState state : ContainerState.values()) {
-      Gauge.builder("berth_agent_containers", this, v -> v.last.stream().filter(c -> c.state() == state).count())
-          .tag("state", state.wire()).description("containers of this node by state").register(metrics);
+      Gauge.builder(
+              "berth_agent_containers",
+              this,
+              v -> v.last.stream().filter(c -> c.state() == state).count())
+          .tag("state", state.wire())
+          .description("containers of this node by state")
+          .register(metrics);
     }
-    Timer lag = Timer.builder("berth_agent_event_loop_lag").description("how late the event loop runs a timer")
-        .register(metrics);
+    Timer lag =
+        Timer.builder("berth_agent_event_loop_lag")
+            .description("how late the event loop runs a timer")
+            .register(metrics);
     long[] expected = {System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS)};
-    vertx.setPeriodic(TICK_MILLIS, t -> {
-      long now = System.nanoTime();
-      lag.record(Math.max(0, now - expected[0]), TimeUnit.NANOSECONDS);
-      expected[0] = now + TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS);
-    });
+    vertx.setPeriodic(
+        TICK_MILLIS,
+        t -> {
+          long now = System.nanoTime();
+          lag.record(Math.max(0, now - expected[0]), TimeUnit.NANOSECONDS);
+          expected[0] = now + TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS);
+        });
   }
 }

@@ -1,7 +1,6 @@
 package dev.berth.agent.node;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.agent.exec.ContainerExec;
@@ -23,6 +22,7 @@ import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The node API, as the kubelet's: a container's logs (whole, tail, or followed), a command run in a
@@ -37,7 +37,8 @@ public final class NodeApiVerticle extends AbstractVerticle {
   private WorkerExecutor workers;
   private HttpServer server;
 
-  public NodeApiVerticle(ContainerLogs logs, ContainerExec exec, PrometheusMeterRegistry metrics, int port) {
+  public NodeApiVerticle(
+      ContainerLogs logs, ContainerExec exec, PrometheusMeterRegistry metrics, int port) {
     this.logs = logs;
     this.exec = exec;
     this.metrics = metrics;
@@ -48,16 +49,32 @@ public final class NodeApiVerticle extends AbstractVerticle {
   public void start(Promise<Void> started) {
     workers = vertx.createSharedWorkerExecutor("berth-node-api", 4, 2, TimeUnit.MINUTES);
     Router router = Router.router(vertx);
-    router.get("/metrics").handler(ctx -> workers.<String>executeBlocking(() -> metrics.scrape(), false)
-        .onSuccess(text -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4").end(text))
-        .onFailure(ctx::fail));
+    router
+        .get("/metrics")
+        .handler(
+            ctx ->
+                workers
+                    .<String>executeBlocking(() -> metrics.scrape(), false)
+                    .onSuccess(
+                        text ->
+                            ctx.response()
+                                .putHeader("Content-Type", "text/plain; version=0.0.4")
+                                .end(text))
+                    .onFailure(ctx::fail));
     router.get("/v1/containers/:id/logs").handler(this::logs);
-    router.post("/v1/containers/:id/exec").handler(BodyHandler.create().setBodyLimit(64 * 1024)).handler(this::exec);
-    vertx.createHttpServer().requestHandler(router).listen(port, "127.0.0.1")
-        .onSuccess(s -> {
-          server = s;
-          started.complete();
-        })
+    router
+        .post("/v1/containers/:id/exec")
+        .handler(BodyHandler.create().setBodyLimit(64 * 1024))
+        .handler(this::exec);
+    vertx
+        .createHttpServer()
+        .requestHandler(router)
+        .listen(port, "127.0.0.1")
+        .onSuccess(
+            s -> {
+              server = s;
+              started.complete();
+            })
         .onFailure(started::fail);
   }
 
@@ -70,86 +87,128 @@ public final class NodeApiVerticle extends AbstractVerticle {
 
   private void logs(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    String stream = ctx.queryParams().get("stream") == null ? "all" : ctx.queryParams().get("stream");
+    String stream =
+        ctx.queryParams().get("stream") == null ? "all" : ctx.queryParams().get("stream");
     List<String> streams = stream.equals("all") ? ContainerLogs.STREAMS : List.of(stream);
     boolean follow = "true".equals(ctx.queryParams().get("follow"));
     int tail;
     try {
-      tail = ctx.queryParams().get("tail") == null ? 0 : Integer.parseInt(ctx.queryParams().get("tail"));
+      tail =
+          ctx.queryParams().get("tail") == null
+              ? 0
+              : Integer.parseInt(ctx.queryParams().get("tail"));
     } catch (NumberFormatException e) {
       error(ctx, 400, "tail: not a number: " + ctx.queryParams().get("tail"));
       return;
     }
-    workers.executeBlocking(() -> {
-      Buffer out = Buffer.buffer();
-      List<LogFollower> followers = new ArrayList<>();
-      for (String s : streams) {
-        ContainerLogs.Retained retained = logs.retained(id, s, tail);
-        out.appendBytes(retained.bytes());
-        if (follow) { // on from exactly where the read stopped: nothing written meanwhile is lost
-          followers.add(new LogFollower(logs.file(id, s), retained.currentFileEnd()));
-        }
-      }
-      return new LogsSoFar(out, followers);
-    }, false).onSuccess(r -> {
-      HttpServerResponse response = ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8");
-      if (!follow) {
-        response.end(r.retained());
-        return;
-      }
-      response.setChunked(true).write(r.retained());
-      follow(response, r.followers());
-    }).onFailure(e -> failed(ctx, e));
+    workers
+        .executeBlocking(
+            () -> {
+              Buffer out = Buffer.buffer();
+              List<LogFollower> followers = new ArrayList<>();
+              for (String s : streams) {
+                ContainerLogs.Retained retained = logs.retained(id, s, tail);
+                out.appendBytes(retained.bytes());
+                if (follow) { // on from exactly where the read stopped: nothing written meanwhile
+                  // is lost
+                  followers.add(new LogFollower(logs.file(id, s), retained.currentFileEnd()));
+                }
+              }
+              return new LogsSoFar(out, followers);
+            },
+            false)
+        .onSuccess(
+            r -> {
+              HttpServerResponse response =
+                  ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8");
+              if (!follow) {
+                response.end(r.retained());
+                return;
+              }
+              response.setChunked(true).write(r.retained());
+              follow(response, r.followers());
+            })
+        .onFailure(e -> failed(ctx, e));
   }
 
-  /** Polls the files on a worker and writes what is new until the client goes or the container is removed. */
+  /**
+   * Polls the files on a worker and writes what is new until the client goes or the container is
+   * removed.
+   */
   private void follow(HttpServerResponse response, List<LogFollower> followers) {
-    long timer = vertx.setPeriodic(FOLLOW_POLL_MILLIS, t -> workers.executeBlocking(() -> {
-      Buffer next = Buffer.buffer();
-      boolean gone = false;
-      for (LogFollower f : followers) {
-        byte[] bytes = f.poll();
-        if (bytes == null) {
-          gone = true;
-        } else {
-          next.appendBytes(bytes);
-        }
-      }
-      return gone ? null : next;
-    }, true).onSuccess(next -> {
-      if (response.ended() || response.closed()) {
-        vertx.cancelTimer(t);
-      } else if (next == null) {
-        vertx.cancelTimer(t);
-        response.end();
-      } else if (next.length() > 0) {
-        response.write(next);
-      }
-    }));
+    long timer =
+        vertx.setPeriodic(
+            FOLLOW_POLL_MILLIS,
+            t ->
+                workers
+                    .executeBlocking(
+                        () -> {
+                          Buffer next = Buffer.buffer();
+                          boolean gone = false;
+                          for (LogFollower f : followers) {
+                            byte[] bytes = f.poll();
+                            if (bytes == null) {
+                              gone = true;
+                            } else {
+                              next.appendBytes(bytes);
+                            }
+                          }
+                          return gone ? null : next;
+                        },
+                        true)
+                    .onSuccess(
+                        next -> {
+                          if (response.ended() || response.closed()) {
+                            vertx.cancelTimer(t);
+                          } else if (next == null) {
+                            vertx.cancelTimer(t);
+                            response.end();
+                          } else if (next.length() > 0) {
+                            response.write(next);
+                          }
+                        }));
     response.closeHandler(v -> vertx.cancelTimer(timer));
   }
 
   private void exec(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    workers.executeBlocking(() -> {
-      JsonNode body = JsonMapping.mapper().readTree(ctx.body().buffer() == null ? new byte[0]
-          : ctx.body().buffer().getBytes());
-      List<String> command = new ArrayList<>();
-      if (body == null || !body.path("command").isArray() || body.path("command").isEmpty()) {
-        throw new IllegalArgumentException("command: a non-empty list of strings is required");
-      }
-      body.get("command").forEach(c -> command.add(c.asText()));
-      long timeout = body.path("timeoutSeconds").asLong(60);
-      return exec.run(id, command, Duration.ofSeconds(timeout));
-    }, false).onSuccess(r -> {
-      ObjectNode out = JsonMapping.mapper().valueToTree(r);
-      ctx.response().putHeader("Content-Type", "application/json").end(out.toString());
-    }).onFailure(e -> failed(ctx, e));
+    workers
+        .executeBlocking(
+            () -> {
+              JsonNode body =
+                  JsonMapping.mapper()
+                      .readTree(
+                          ctx.body().buffer() == null
+                              ? new byte[0]
+                              : ctx.body().buffer().getBytes());
+              List<String> command = new ArrayList<>();
+              if (body == null
+                  || !body.path("command").isArray()
+                  || body.path("command").isEmpty()) {
+                throw new IllegalArgumentException(
+                    "command: a non-empty list of strings is required");
+              }
+              body.get("command").forEach(c -> command.add(c.asText()));
+              long timeout = body.path("timeoutSeconds").asLong(60);
+              return exec.run(id, command, Duration.ofSeconds(timeout));
+            },
+            false)
+        .onSuccess(
+            r -> {
+              ObjectNode out = JsonMapping.mapper().valueToTree(r);
+              ctx.response().putHeader("Content-Type", "application/json").end(out.toString());
+            })
+        .onFailure(e -> failed(ctx, e));
   }
 
   private static void failed(RoutingContext ctx, Throwable e) {
     if (e instanceof NoSuchFileException || e instanceof ContainerNotFoundException) {
-      error(ctx, 404, e instanceof NoSuchFileException nf && nf.getReason() != null ? nf.getReason() : e.getMessage());
+      error(
+          ctx,
+          404,
+          e instanceof NoSuchFileException nf && nf.getReason() != null
+              ? nf.getReason()
+              : e.getMessage());
     } else if (e instanceof IllegalArgumentException || e instanceof JsonProcessingException) {
       error(ctx, 400, e.getMessage());
     } else {
@@ -158,8 +217,14 @@ public final class NodeApiVerticle extends AbstractVerticle {
   }
 
   private static void error(RoutingContext ctx, int status, String message) {
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-        .end(JsonMapping.mapper().createObjectNode().put("error", String.valueOf(message)).toString());
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json")
+        .end(
+            JsonMapping.mapper()
+                .createObjectNode()
+                .put("error", String.valueOf(message))
+                .toString());
   }
 
   @Override

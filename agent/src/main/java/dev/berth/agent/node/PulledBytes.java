@@ -7,14 +7,20 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Counts the bytes the node pulls from registries (berth_agent_image_pull_bytes_total) from pull progress. */
+/**
+ * Counts the bytes the node pulls from registries (berth_agent_image_pull_bytes_total) from pull
+ * progress.
+ */
 final class PulledBytes implements PullProgress {
   private final Counter bytes;
   private final Map<Digest, Long> seen = new ConcurrentHashMap<>();
 
   PulledBytes(MeterRegistry metrics) {
-    this.bytes = Counter.builder("berth_agent_image_pull_bytes").description("bytes pulled from registries")
-        .baseUnit("bytes").register(metrics);
+    this.bytes =
+        Counter.builder("berth_agent_image_pull_bytes")
+            .description("bytes pulled from registries")
+            .baseUnit("bytes")
+            .register(metrics);
   }
 
   @Override

@@ -13,9 +13,9 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs reconcile passes on a worker, one at a time: when the desired set changes and every few seconds
- * (level-triggered, so a missed event only delays). Keeps the desired set from the consumer's changes and sends
- * each pass's reports on.
+ * Runs reconcile passes on a worker, one at a time: when the desired set changes and every few
+ * seconds (level-triggered, so a missed event only delays). Keeps the desired set from the
+ * consumer's changes and sends each pass's reports on.
  */
 public final class ReconcileVerticle extends AbstractVerticle {
   private final AgentConfig config;
@@ -37,12 +37,16 @@ public final class ReconcileVerticle extends AbstractVerticle {
   public void start() {
     worker = vertx.createSharedWorkerExecutor("berth-reconcile-" + config.nodeName(), 1);
     LocalCodec.register(vertx.eventBus(), NodeReports.class);
-    vertx.eventBus().<DesiredChange>consumer(AgentAddresses.desired(config.nodeName()), m -> {
-      desired.apply(m.body());
-      desiredCount.set(desired.size());
-      queued.incrementAndGet();
-      trigger();
-    });
+    vertx
+        .eventBus()
+        .<DesiredChange>consumer(
+            AgentAddresses.desired(config.nodeName()),
+            m -> {
+              desired.apply(m.body());
+              desiredCount.set(desired.size());
+              queued.incrementAndGet();
+              trigger();
+            });
     vertx.setPeriodic(config.reconcileIntervalMillis(), t -> trigger());
     metrics.gauge("berth_agent_containers_desired", desiredCount);
     // Desired-state changes received and not yet taken into a pass.
@@ -56,7 +60,8 @@ public final class ReconcileVerticle extends AbstractVerticle {
   }
 
   private void trigger() {
-    if (desired.caughtUp()) { // an incomplete desired set would remove containers that are still wanted
+    if (desired
+        .caughtUp()) { // an incomplete desired set would remove containers that are still wanted
       passes.trigger();
     }
   }
@@ -65,10 +70,16 @@ public final class ReconcileVerticle extends AbstractVerticle {
     queued.set(0); // this pass reads the whole desired set, so it takes every change so far
     List<Assignment> wanted = desired.snapshot(); // on the loop: the set is confined to it
     Timer.Sample sample = Timer.start(metrics);
-    return worker.<List<ContainerReport>>executeBlocking(() -> reconciler.reconcile(wanted), true)
+    return worker
+        .<List<ContainerReport>>executeBlocking(() -> reconciler.reconcile(wanted), true)
         .onComplete(r -> sample.stop(metrics.timer("berth_agent_reconcile_seconds")))
-        .onSuccess(reports -> vertx.eventBus().publish(AgentAddresses.reports(config.nodeName()),
-            new NodeReports(config.nodeName(), reports)))
+        .onSuccess(
+            reports ->
+                vertx
+                    .eventBus()
+                    .publish(
+                        AgentAddresses.reports(config.nodeName()),
+                        new NodeReports(config.nodeName(), reports)))
         .toCompletionStage();
   }
 

@@ -15,8 +15,8 @@ import java.util.Set;
 
 /**
  * The node in the live fleet view: renews its lease in the map "nodes" every second and writes its
- * containers' reports to the map "containers" (and takes out those it no longer runs). Hazelcast calls block,
- * so they run on a worker.
+ * containers' reports to the map "containers" (and takes out those it no longer runs). Hazelcast
+ * calls block, so they run on a worker.
  */
 public final class StatusVerticle extends AbstractVerticle {
   private final AgentConfig config;
@@ -34,46 +34,66 @@ public final class StatusVerticle extends AbstractVerticle {
   @Override
   public void start() {
     worker = vertx.createSharedWorkerExecutor("berth-status-" + config.nodeName(), 1);
-    // What an earlier run of this node reported is this run's to take out once it no longer runs it.
-    worker.executeBlocking(() -> {
-      IMap<String, ContainerReport> containers = hazelcast.getMap(FleetMaps.CONTAINERS);
-      containers.values().stream().filter(r -> config.nodeName().equals(r.node()))
-          .forEach(r -> published.add(r.containerId()));
-      return null;
-    }, true);
+    // What an earlier run of this node reported is this run's to take out once it no longer runs
+    // it.
+    worker.executeBlocking(
+        () -> {
+          IMap<String, ContainerReport> containers = hazelcast.getMap(FleetMaps.CONTAINERS);
+          containers.values().stream()
+              .filter(r -> config.nodeName().equals(r.node()))
+              .forEach(r -> published.add(r.containerId()));
+          return null;
+        },
+        true);
     renew();
     vertx.setPeriodic(1000, t -> renew());
-    vertx.eventBus().<NodeReports>consumer(AgentAddresses.reports(config.nodeName()),
-        m -> publish(m.body().reports()));
+    vertx
+        .eventBus()
+        .<NodeReports>consumer(
+            AgentAddresses.reports(config.nodeName()), m -> publish(m.body().reports()));
   }
 
   private void renew() {
-    worker.executeBlocking(() -> {
-      IMap<String, NodeRecord> nodes = hazelcast.getMap(FleetMaps.NODES);
-      nodes.set(config.nodeName(), new NodeRecord(config.nodeName(), config.cpuMillis(), config.memoryBytes(),
-          config.allocatableCpuMillis(), config.allocatableMemoryBytes(),
-          config.labels(), System.currentTimeMillis() + config.leaseMillis(), apiAddress));
-      return null;
-    }, true);
+    worker.executeBlocking(
+        () -> {
+          IMap<String, NodeRecord> nodes = hazelcast.getMap(FleetMaps.NODES);
+          nodes.set(
+              config.nodeName(),
+              new NodeRecord(
+                  config.nodeName(),
+                  config.cpuMillis(),
+                  config.memoryBytes(),
+                  config.allocatableCpuMillis(),
+                  config.allocatableMemoryBytes(),
+                  config.labels(),
+                  System.currentTimeMillis() + config.leaseMillis(),
+                  apiAddress));
+          return null;
+        },
+        true);
   }
 
   private void publish(List<ContainerReport> now) {
-    worker.executeBlocking(() -> {
-      IMap<String, ContainerReport> containers = hazelcast.getMap(FleetMaps.CONTAINERS);
-      Map<String, ContainerReport> batch = new HashMap<>();
-      now.forEach(r -> batch.put(r.containerId(), r));
-      containers.putAll(batch);
-      // Containers this node no longer runs leave the view (the worker is ordered: one publish at a time).
-      for (String gone : published) {
-        ContainerReport last = batch.containsKey(gone) ? null : containers.get(gone);
-        if (last != null && config.nodeName().equals(last.node())) { // not since moved to another node
-          containers.delete(gone);
-        }
-      }
-      published.clear();
-      published.addAll(batch.keySet());
-      return null;
-    }, true);
+    worker.executeBlocking(
+        () -> {
+          IMap<String, ContainerReport> containers = hazelcast.getMap(FleetMaps.CONTAINERS);
+          Map<String, ContainerReport> batch = new HashMap<>();
+          now.forEach(r -> batch.put(r.containerId(), r));
+          containers.putAll(batch);
+          // Containers this node no longer runs leave the view (the worker is ordered: one publish
+          // at a time).
+          for (String gone : published) {
+            ContainerReport last = batch.containsKey(gone) ? null : containers.get(gone);
+            if (last != null
+                && config.nodeName().equals(last.node())) { // not since moved to another node
+              containers.delete(gone);
+            }
+          }
+          published.clear();
+          published.addAll(batch.keySet());
+          return null;
+        },
+        true);
   }
 
   @Override

@@ -1,24 +1,23 @@
 package dev.berth.agent.reconcile;
 
 import dev.berth.agent.AgentLayout;
-
 import dev.berth.agent.images.ImageStore;
 import dev.berth.agent.images.ResolvedImage;
-import dev.berth.agent.images.store.PrivateDirs;
-import dev.berth.model.fleet.AssignmentTopic;
-import dev.berth.agent.logs.ContainerLogs;
 import dev.berth.agent.images.bundle.RuntimeSpecFromImage;
 import dev.berth.agent.images.registry.ImagePuller;
 import dev.berth.agent.images.registry.PullProgress;
 import dev.berth.agent.images.snapshot.Snapshotter;
+import dev.berth.agent.images.store.PrivateDirs;
+import dev.berth.agent.logs.ContainerLogs;
+import dev.berth.model.JsonMapping;
 import dev.berth.model.fleet.Assignment;
+import dev.berth.model.fleet.AssignmentTopic;
 import dev.berth.model.image.ImageReference;
 import dev.berth.model.image.Platform;
 import dev.berth.model.runtime.Cpu;
 import dev.berth.model.runtime.Memory;
 import dev.berth.model.runtime.Resources;
 import dev.berth.model.runtime.Spec;
-import dev.berth.model.JsonMapping;
 import dev.berth.runtime.ContainerNotFoundException;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.CreateOptions;
@@ -34,9 +33,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns an assignment into a running container: the image (pulled when missing), its rootfs snapshot, a
- * bundle with the assignment's command, env and limits, then create and start with a monitor. Also tears
- * one down completely.
+ * Turns an assignment into a running container: the image (pulled when missing), its rootfs
+ * snapshot, a bundle with the assignment's command, env and limits, then create and start with a
+ * monitor. Also tears one down completely.
  */
 final class ContainerLauncher {
   static final String WORKLOAD = "dev.berth.workload";
@@ -50,8 +49,13 @@ final class ContainerLauncher {
   private final PullProgress pulls;
   private final Platform platform = Platform.host();
 
-  ContainerLauncher(AgentLayout layout, ContainerRuntime runtime, ImageStore images, Snapshotter snapshots,
-      ImagePuller puller, PullProgress pulls) {
+  ContainerLauncher(
+      AgentLayout layout,
+      ContainerRuntime runtime,
+      ImageStore images,
+      Snapshotter snapshots,
+      ImagePuller puller,
+      PullProgress pulls) {
     this.pulls = pulls;
     this.layout = layout;
     this.runtime = runtime;
@@ -76,14 +80,23 @@ final class ContainerLauncher {
       if (image == null) {
         image = puller.pull(ref, platform, pulls);
       }
-      Path rootfs = snapshots.prepare(id, image.manifest().layers(), image.config().rootfs().diffIds());
-      Spec spec = customize(RuntimeSpecFromImage.create(image.config(), rootfs, id, a.command(), a.args()), a);
+      Path rootfs =
+          snapshots.prepare(id, image.manifest().layers(), image.config().rootfs().diffIds());
+      Spec spec =
+          customize(
+              RuntimeSpecFromImage.create(image.config(), rootfs, id, a.command(), a.args()), a);
       Files.writeString(bundle.resolve("config.json"), JsonMapping.write(spec));
       Path stdout = ContainerLogs.file(bundle, "stdout");
       Path stderr = ContainerLogs.file(bundle, "stderr");
       ContainerLogs.prepare(bundle);
-      runtime.create(id, bundle, CreateOptions.monitored(new Stdio(Redirect.from(new File("/dev/null")),
-          Redirect.appendTo(stdout.toFile()), Redirect.appendTo(stderr.toFile()))));
+      runtime.create(
+          id,
+          bundle,
+          CreateOptions.monitored(
+              new Stdio(
+                  Redirect.from(new File("/dev/null")),
+                  Redirect.appendTo(stdout.toFile()),
+                  Redirect.appendTo(stderr.toFile()))));
       runtime.start(id);
     } catch (Exception e) {
       remove(id, false);
@@ -91,7 +104,9 @@ final class ContainerLauncher {
     }
   }
 
-  /** The assignment's env (over the image's), limits, cgroup and labels on top of the image's spec. */
+  /**
+   * The assignment's env (over the image's), limits, cgroup and labels on top of the image's spec.
+   */
   private Spec customize(Spec spec, Assignment a) {
     List<String> env = new ArrayList<>(spec.process().env());
     if (a.env() != null) {
@@ -100,7 +115,8 @@ final class ContainerLauncher {
         env.add(e.getKey() + "=" + e.getValue());
       }
     }
-    Resources resources = spec.linux().resources() == null ? Resources.none() : spec.linux().resources();
+    Resources resources =
+        spec.linux().resources() == null ? Resources.none() : spec.linux().resources();
     if (a.memoryLimitBytes() != null) {
       resources = resources.withMemory(Memory.limitWithoutSwap(a.memoryLimitBytes()));
     }
@@ -114,11 +130,17 @@ final class ContainerLauncher {
     annotations.put(WORKLOAD, a.workload());
     annotations.put(GENERATION, Long.toString(a.generation()));
     return spec.withProcess(spec.process().withEnv(env))
-        .withLinux(spec.linux().withCgroupsPath(layout.cgroupParent() + "/" + a.containerId()).withResources(resources))
+        .withLinux(
+            spec.linux()
+                .withCgroupsPath(layout.cgroupParent() + "/" + a.containerId())
+                .withResources(resources))
         .withAnnotations(annotations);
   }
 
-  /** Stops and removes the container, its rootfs and (unless {@code keepBundle}) its bundle and logs. */
+  /**
+   * Stops and removes the container, its rootfs and (unless {@code keepBundle}) its bundle and
+   * logs.
+   */
   void remove(String id, boolean keepBundle) throws Exception {
     try {
       runtime.delete(id, true);

@@ -1,19 +1,16 @@
 package dev.berth.agent.reconcile;
 
-import dev.berth.agent.images.registry.PullProgress;
-import dev.berth.runtime.ContainerException;
-import java.util.logging.Logger;
 import dev.berth.agent.AgentLayout;
-import dev.berth.agent.images.registry.PullProgress;
-
-import dev.berth.model.fleet.ContainerReport;
-import dev.berth.model.fleet.ContainerState;
 import dev.berth.agent.images.ImageStore;
 import dev.berth.agent.images.registry.ImagePuller;
+import dev.berth.agent.images.registry.PullProgress;
 import dev.berth.agent.images.snapshot.Snapshotter;
 import dev.berth.model.fleet.Assignment;
+import dev.berth.model.fleet.ContainerReport;
+import dev.berth.model.fleet.ContainerState;
 import dev.berth.model.fleet.RestartPolicy;
 import dev.berth.model.runtime.State;
+import dev.berth.runtime.ContainerException;
 import dev.berth.runtime.ContainerRuntime;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,30 +22,41 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import java.util.logging.Logger;
 
 /**
- * The node's level-triggered reconciler: each pass compares the whole desired set with what the runtime
- * reports, and creates, restarts (per policy, with back-off) or removes until they agree. A pass is
- * idempotent, and what the runtime already runs (for example after an agent restart) is adopted, not
- * duplicated. Blocking: run it on a worker, one pass at a time.
+ * The node's level-triggered reconciler: each pass compares the whole desired set with what the
+ * runtime reports, and creates, restarts (per policy, with back-off) or removes until they agree. A
+ * pass is idempotent, and what the runtime already runs (for example after an agent restart) is
+ * adopted, not duplicated. Blocking: run it on a worker, one pass at a time.
  */
 public final class Reconciler {
-  private static final Logger LOG =
-      Logger.getLogger(Reconciler.class.getName());
+  private static final Logger LOG = Logger.getLogger(Reconciler.class.getName());
   private final AgentLayout layout;
   private final ContainerRuntime runtime;
   private final ContainerLauncher launcher;
   private final LongSupplier clock;
   private final Map<String, Long> notBefore = new HashMap<>();
 
-  public Reconciler(AgentLayout layout, ContainerRuntime runtime, ImageStore images, Snapshotter snapshots,
-      ImagePuller puller, LongSupplier clock) {
+  public Reconciler(
+      AgentLayout layout,
+      ContainerRuntime runtime,
+      ImageStore images,
+      Snapshotter snapshots,
+      ImagePuller puller,
+      LongSupplier clock) {
     this(layout, runtime, images, snapshots, puller, clock, PullProgress.NONE);
   }
 
   /** {@code pulls} hears about every byte pulled for a container's image. */
-  public Reconciler(AgentLayout layout, ContainerRuntime runtime, ImageStore images, Snapshotter snapshots,
-      ImagePuller puller, LongSupplier clock, PullProgress pulls) {
+  public Reconciler(
+      AgentLayout layout,
+      ContainerRuntime runtime,
+      ImageStore images,
+      Snapshotter snapshots,
+      ImagePuller puller,
+      LongSupplier clock,
+      PullProgress pulls) {
     this.layout = layout;
     this.runtime = runtime;
     this.launcher = new ContainerLauncher(layout, runtime, images, snapshots, puller, pulls);
@@ -93,21 +101,29 @@ public final class Reconciler {
         }
       }
       default -> {
-        // The monitor records the exit a moment after the process is seen gone: a restart decision needs it.
+        // The monitor records the exit a moment after the process is seen gone: a restart decision
+        // needs it.
         Integer exit = runtime.recordedExit(id, 1000).orElse(null);
         if (!shouldRestart(a, exit, restarts)) {
           return report(a, ContainerState.STOPPED, exit, restarts, null);
         }
         long now = clock.getAsLong();
-        long due = notBefore.computeIfAbsent(id, k -> now + RestartBackoff.delayMillis(restarts + 1));
+        long due =
+            notBefore.computeIfAbsent(id, k -> now + RestartBackoff.delayMillis(restarts + 1));
         if (now < due) {
-          return report(a, ContainerState.STOPPED, exit, restarts, "restarting in " + (due - now) + " ms");
+          return report(
+              a, ContainerState.STOPPED, exit, restarts, "restarting in " + (due - now) + " ms");
         }
         notBefore.remove(id);
         try {
           launcher.remove(id, true);
         } catch (Exception e) {
-          return report(a, ContainerState.STOPPED, exit, restarts, "cannot remove for restart: " + e.getMessage());
+          return report(
+              a,
+              ContainerState.STOPPED,
+              exit,
+              restarts,
+              "cannot remove for restart: " + e.getMessage());
         }
         writeRestarts(id, restarts + 1);
         return launch(a, restarts + 1);
@@ -134,8 +150,16 @@ public final class Reconciler {
     }
   }
 
-  private ContainerReport report(Assignment a, ContainerState state, Integer exit, int restarts, String message) {
-    return new ContainerReport(a.containerId(), a.workload(), a.generation(), state, exit, restarts, message,
+  private ContainerReport report(
+      Assignment a, ContainerState state, Integer exit, int restarts, String message) {
+    return new ContainerReport(
+        a.containerId(),
+        a.workload(),
+        a.generation(),
+        state,
+        exit,
+        restarts,
+        message,
         layout.nodeName());
   }
 
@@ -149,8 +173,9 @@ public final class Reconciler {
   }
 
   /**
-   * Removes the agent's cgroup parent once no container is left in it (when the node is drained or the
-   * agent is uninstalled); the parent is shared by all of the node's containers, so none of them removes it.
+   * Removes the agent's cgroup parent once no container is left in it (when the node is drained or
+   * the agent is uninstalled); the parent is shared by all of the node's containers, so none of
+   * them removes it.
    */
   public synchronized void releaseCgroupParent() throws ContainerException {
     if (runtime.list().isEmpty()) {

@@ -1,6 +1,9 @@
 package dev.berth.agent.reconcile;
 
-/** Exponential back-off between restarts, as kubelet's CrashLoopBackOff: 1 s, 2 s, 4 s ... at most 60 s. */
+/**
+ * Exponential back-off between restarts, as kubelet's CrashLoopBackOff: 1 s, 2 s, 4 s ... at most
+ * 60 s.
+ */
 public final class RestartBackoff {
   static final long FIRST_MILLIS = 1000;
   static final long MAX_MILLIS = 60_000;

@@ -1,6 +1,5 @@
 package dev.berth.agent.images;
 
-import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -30,6 +29,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -46,8 +46,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Hostile image content, each performing an attack that once wrote outside its layer, exhausted the node or
- * hung it (issue 8), and checking that it is now refused, bounded or contained.
+ * Hostile image content, each performing an attack that once wrote outside its layer, exhausted the
+ * node or hung it (issue 8), and checking that it is now refused, bounded or contained.
  */
 class HostileImageTest {
   private static final UnpackLimits SMALL = new UnpackLimits(10, 1 << 20, 1L << 30, 64 << 10);
@@ -67,7 +67,15 @@ class HostileImageTest {
   }
 
   private Descriptor layer(byte[] blob) throws Exception {
-    return new Descriptor(MediaTypes.OCI_LAYER, content.put(blob), (long) blob.length, null, null, null, null, null,
+    return new Descriptor(
+        MediaTypes.OCI_LAYER,
+        content.put(blob),
+        (long) blob.length,
+        null,
+        null,
+        null,
+        null,
+        null,
         null);
   }
 
@@ -84,11 +92,19 @@ class HostileImageTest {
     s.prepare("c1", List.of(layer(good)), List.of(Digest.sha256(good)));
     for (String hostile : List.of(".wh...", ".wh..", ".wh.", "d/.wh..")) {
       byte[] bad = new TarBuilder().dir("d", 0755).file(hostile, "").tar();
-      SnapshotException e = assertThrows(SnapshotException.class,
-          () -> s.prepare("c2", List.of(layer(bad)), List.of(Digest.sha256(bad))));
-      assertTrue(e.getMessage().contains("a whiteout must name one file or directory"), e.getMessage());
-      assertEquals(1, e.getMessage().split("layer sha256:", -1).length - 1, "the layer named once: " + e.getMessage());
-      assertTrue(Files.exists(s.layerDir(Digest.sha256(good)).resolve("bin/tool")), "another layer was deleted");
+      SnapshotException e =
+          assertThrows(
+              SnapshotException.class,
+              () -> s.prepare("c2", List.of(layer(bad)), List.of(Digest.sha256(bad))));
+      assertTrue(
+          e.getMessage().contains("a whiteout must name one file or directory"), e.getMessage());
+      assertEquals(
+          1,
+          e.getMessage().split("layer sha256:", -1).length - 1,
+          "the layer named once: " + e.getMessage());
+      assertTrue(
+          Files.exists(s.layerDir(Digest.sha256(good)).resolve("bin/tool")),
+          "another layer was deleted");
     }
     assertEquals("x", Files.readString(work.resolve("snapshots/containers/c1/rootfs/bin/tool")));
     s.remove("c1");
@@ -97,7 +113,8 @@ class HostileImageTest {
   /** A gzip of one file of zeros: a few KB that expand a thousandfold. */
   private static byte[] gzipBomb(long zeros) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(out))) {
+    try (TarArchiveOutputStream tar =
+        new TarArchiveOutputStream(new GzipCompressorOutputStream(out))) {
       TarArchiveEntry e = new TarArchiveEntry("zeros");
       e.setSize(zeros);
       tar.putArchiveEntry(e);
@@ -115,15 +132,26 @@ class HostileImageTest {
     byte[] bomb = gzipBomb(256L << 20);
     Path target = work.resolve("layers/bomb");
     Files.createDirectories(target.getParent());
-    LayerException e = assertThrows(LayerException.class, () -> LayerUnpacker.unpackNew(new ByteArrayInputStream(bomb),
-        "gzip", target, "bomb", Whiteouts.OVERLAY, null, SMALL));
+    LayerException e =
+        assertThrows(
+            LayerException.class,
+            () ->
+                LayerUnpacker.unpackNew(
+                    new ByteArrayInputStream(bomb),
+                    "gzip",
+                    target,
+                    "bomb",
+                    Whiteouts.OVERLAY,
+                    null,
+                    SMALL));
     assertTrue(e.getMessage().contains("decompression bomb"), e.getMessage());
     assertEquals(List.of(), left(target.getParent()), "no half-unpacked layer left");
   }
 
   /**
-   * A GNU long-name header ('L') announcing {@code size} bytes of name, followed by that many: written by
-   * hand because the hostile part is the header itself (Commons Compress writes long names too slowly).
+   * A GNU long-name header ('L') announcing {@code size} bytes of name, followed by that many:
+   * written by hand because the hostile part is the header itself (Commons Compress writes long
+   * names too slowly).
    */
   private static byte[] gnuLongName(int size) {
     byte[] header = new byte[512];
@@ -161,18 +189,41 @@ class HostileImageTest {
     byte[] tar = gnuLongName(8 << 20);
     Path target = work.resolve("layers/longname");
     Files.createDirectories(target.getParent());
-    LayerException e = assertThrows(LayerException.class, () -> LayerUnpacker.unpackNew(
-        new ByteArrayInputStream(tar), "none", target, "longname", Whiteouts.OVERLAY, null, SMALL));
-    assertTrue(e.getMessage().contains("a tar header (long name or PAX records) is larger than 65536 bytes"),
+    LayerException e =
+        assertThrows(
+            LayerException.class,
+            () ->
+                LayerUnpacker.unpackNew(
+                    new ByteArrayInputStream(tar),
+                    "none",
+                    target,
+                    "longname",
+                    Whiteouts.OVERLAY,
+                    null,
+                    SMALL));
+    assertTrue(
+        e.getMessage()
+            .contains("a tar header (long name or PAX records) is larger than 65536 bytes"),
         e.getMessage());
     assertEquals(List.of(), left(target.getParent()));
   }
 
   @Test
   void aGiantPaxHeaderIsRefused() throws Exception {
-    byte[] tar = new TarBuilder().file("f", "x", 0644, 0, 0, Map.of("user.big", "v".repeat(1 << 20))).tar();
-    LayerException e = assertThrows(LayerException.class, () -> LayerUnpacker.unpackNew(new ByteArrayInputStream(tar),
-        "none", work.resolve("pax"), "pax", Whiteouts.OVERLAY, null, SMALL));
+    byte[] tar =
+        new TarBuilder().file("f", "x", 0644, 0, 0, Map.of("user.big", "v".repeat(1 << 20))).tar();
+    LayerException e =
+        assertThrows(
+            LayerException.class,
+            () ->
+                LayerUnpacker.unpackNew(
+                    new ByteArrayInputStream(tar),
+                    "none",
+                    work.resolve("pax"),
+                    "pax",
+                    Whiteouts.OVERLAY,
+                    null,
+                    SMALL));
     assertTrue(e.getMessage().contains("tar header"), e.getMessage());
   }
 
@@ -182,8 +233,18 @@ class HostileImageTest {
     Path target = work.resolve("layers/wrong");
     Files.createDirectories(target.getParent());
     Digest claimed = Digest.sha256("something else".getBytes());
-    LayerException e = assertThrows(LayerException.class, () -> LayerUnpacker.unpackNew(new ByteArrayInputStream(tar),
-        "none", target, "wrong", Whiteouts.OVERLAY, claimed, UnpackLimits.DEFAULT));
+    LayerException e =
+        assertThrows(
+            LayerException.class,
+            () ->
+                LayerUnpacker.unpackNew(
+                    new ByteArrayInputStream(tar),
+                    "none",
+                    target,
+                    "wrong",
+                    Whiteouts.OVERLAY,
+                    claimed,
+                    UnpackLimits.DEFAULT));
     assertTrue(e.getMessage().contains("the image config says " + claimed), e.getMessage());
     assertEquals(List.of(), left(target.getParent()));
   }
@@ -192,22 +253,40 @@ class HostileImageTest {
   void aFailedUnpackFailsEveryoneWaitingForThatLayerInsteadOfHangingThem() throws Exception {
     byte[] tar = new TarBuilder().file("f", "x").tar();
     // A media type no unpacker knows throws an unchecked exception inside the shared unpack.
-    Descriptor odd = new Descriptor("application/x-not-a-layer", content.put(tar), (long) tar.length, null, null,
-        null, null, null, null);
+    Descriptor odd =
+        new Descriptor(
+            "application/x-not-a-layer",
+            content.put(tar),
+            (long) tar.length,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null);
     ExecutorService pool = Executors.newFixedThreadPool(2);
-    ExecutorService callers = Executors.newFixedThreadPool(4); // as the agent: prepares never run on the unpack pool
+    ExecutorService callers =
+        Executors.newFixedThreadPool(4); // as the agent: prepares never run on the unpack pool
     try {
       Snapshotter s = new Snapshotter(content, work.resolve("snapshots"), true, pool);
-      assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
-        List<CompletableFuture<Void>> tries = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-          String id = "c" + i;
-          tries.add(CompletableFuture.runAsync(() -> assertThrows(Exception.class,
-              () -> s.prepare(id, List.of(odd), List.of(Digest.sha256(tar)))), callers));
-        }
-        CompletableFuture.allOf(tries.toArray(CompletableFuture[]::new)).get();
-      });
-      assertEquals(List.of(), left(work.resolve("snapshots/containers")), "no snapshot left behind");
+      assertTimeoutPreemptively(
+          Duration.ofSeconds(20),
+          () -> {
+            List<CompletableFuture<Void>> tries = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+              String id = "c" + i;
+              tries.add(
+                  CompletableFuture.runAsync(
+                      () ->
+                          assertThrows(
+                              Exception.class,
+                              () -> s.prepare(id, List.of(odd), List.of(Digest.sha256(tar)))),
+                      callers));
+            }
+            CompletableFuture.allOf(tries.toArray(CompletableFuture[]::new)).get();
+          });
+      assertEquals(
+          List.of(), left(work.resolve("snapshots/containers")), "no snapshot left behind");
     } finally {
       pool.shutdownNow();
       callers.shutdownNow();
@@ -218,19 +297,41 @@ class HostileImageTest {
   void aLayerThatLooksLikeAManifestIsNeverReadByPrune() throws Exception {
     byte[] victim = "kept only if the layer below were read as a manifest".getBytes();
     Digest victimDigest = content.put(victim);
-    byte[] manifestLookalike = ("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST
-        + "\",\"config\":{\"mediaType\":\"" + MediaTypes.OCI_CONFIG + "\",\"digest\":\"" + victimDigest
-        + "\",\"size\":" + victim.length + "},\"layers\":[]}").getBytes();
+    byte[] manifestLookalike =
+        ("{\"schemaVersion\":2,\"mediaType\":\""
+                + MediaTypes.OCI_MANIFEST
+                + "\",\"config\":{\"mediaType\":\""
+                + MediaTypes.OCI_CONFIG
+                + "\",\"digest\":\""
+                + victimDigest
+                + "\",\"size\":"
+                + victim.length
+                + "},\"layers\":[]}")
+            .getBytes();
     Descriptor fakeLayer = layer(manifestLookalike);
     byte[] config = "{}".getBytes();
     Digest configDigest = content.put(config);
-    byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST
-        + "\",\"config\":{\"mediaType\":\"" + MediaTypes.OCI_CONFIG + "\",\"digest\":\"" + configDigest
-        + "\",\"size\":2},\"layers\":[{\"mediaType\":\"" + MediaTypes.OCI_LAYER + "\",\"digest\":\""
-        + fakeLayer.digest() + "\",\"size\":" + manifestLookalike.length + "}]}").getBytes();
+    byte[] manifest =
+        ("{\"schemaVersion\":2,\"mediaType\":\""
+                + MediaTypes.OCI_MANIFEST
+                + "\",\"config\":{\"mediaType\":\""
+                + MediaTypes.OCI_CONFIG
+                + "\",\"digest\":\""
+                + configDigest
+                + "\",\"size\":2},\"layers\":[{\"mediaType\":\""
+                + MediaTypes.OCI_LAYER
+                + "\",\"digest\":\""
+                + fakeLayer.digest()
+                + "\",\"size\":"
+                + manifestLookalike.length
+                + "}]}")
+            .getBytes();
     Digest root = content.put(manifest);
     ContentStore.GcResult r = content.gc(Set.of(root));
-    assertEquals(Set.of(victimDigest), r.removed(), "a layer's bytes were followed as if it were a manifest");
+    assertEquals(
+        Set.of(victimDigest),
+        r.removed(),
+        "a layer's bytes were followed as if it were a manifest");
     assertEquals(Set.of(root, configDigest, fakeLayer.digest()), r.kept());
   }
 
@@ -248,10 +349,13 @@ class HostileImageTest {
 
   @Test
   void anImagesPasswdSymlinkIsReadInsideTheRootfsNotOnTheHost() throws Exception {
-    Path hostFile = Files.writeString(work.resolve("host-passwd"), "intruder:x:4242:4242::/:/bin/sh\n");
+    Path hostFile =
+        Files.writeString(work.resolve("host-passwd"), "intruder:x:4242:4242::/:/bin/sh\n");
     Path rootfs = Files.createDirectories(work.resolve("rootfs/etc"));
     Files.createSymbolicLink(rootfs.resolve("passwd"), hostFile);
-    IOException e = assertThrows(IOException.class, () -> ImageUser.resolve("intruder", work.resolve("rootfs")));
+    IOException e =
+        assertThrows(
+            IOException.class, () -> ImageUser.resolve("intruder", work.resolve("rootfs")));
     assertTrue(e.getMessage().contains("intruder"), e.getMessage());
   }
 
@@ -264,8 +368,11 @@ class HostileImageTest {
       layers.add(layer(tar));
       diffIds.add(Digest.sha256(tar));
     }
-    Snapshotter s = new Snapshotter(content, work.resolve("a-rather-long-directory-name-for-the-state-of-berth"
-        + "/snapshots"), true);
+    Snapshotter s =
+        new Snapshotter(
+            content,
+            work.resolve("a-rather-long-directory-name-for-the-state-of-berth" + "/snapshots"),
+            true);
     Path rootfs = s.prepare("many", layers, diffIds);
     try {
       assertEquals("0", Files.readString(rootfs.resolve("layer-0")));
@@ -279,22 +386,32 @@ class HostileImageTest {
       tooMany.add(layers.get(0));
       tooManyIds.add(diffIds.get(0));
     }
-    SnapshotException e = assertThrows(SnapshotException.class, () -> s.prepare("more", tooMany, tooManyIds));
-    assertTrue(e.getMessage().contains("image has 501 layers; overlayfs stacks at most 500"), e.getMessage());
+    SnapshotException e =
+        assertThrows(SnapshotException.class, () -> s.prepare("more", tooMany, tooManyIds));
+    assertTrue(
+        e.getMessage().contains("image has 501 layers; overlayfs stacks at most 500"),
+        e.getMessage());
   }
 
   @Test
   void layersContentAndRootfsAreReachableByRootOnly() throws Exception {
     Snapshotter s = new Snapshotter(content, work.resolve("snapshots"), true);
-    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(content.root())));
-    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(work.resolve("snapshots"))));
+    assertEquals(
+        "rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(content.root())));
+    assertEquals(
+        "rwx------",
+        PosixFilePermissions.toString(Files.getPosixFilePermissions(work.resolve("snapshots"))));
     byte[] tar = new TarBuilder().file("usr/bin/su", "setuid", 04755, 0, 0, Map.of()).tar();
     Path rootfs = s.prepare("c", List.of(layer(tar)), List.of(Digest.sha256(tar)));
     try {
-      // A setuid binary is in the layer and in the mounted rootfs: root sees it, nobody may reach either by path.
-      for (Path su : List.of(s.layerDir(Digest.sha256(tar)).resolve("usr/bin/su"), rootfs.resolve("usr/bin/su"))) {
+      // A setuid binary is in the layer and in the mounted rootfs: root sees it, nobody may reach
+      // either by path.
+      for (Path su :
+          List.of(
+              s.layerDir(Digest.sha256(tar)).resolve("usr/bin/su"), rootfs.resolve("usr/bin/su"))) {
         assertTrue(Files.exists(su), "there for root: " + su);
-        assertEquals(1, asNobody("test", "-e", su.toString()), "an unprivileged user reached " + su);
+        assertEquals(
+            1, asNobody("test", "-e", su.toString()), "an unprivileged user reached " + su);
       }
       assertEquals(0, asNobody("test", "-e", "/"), "the check itself runs as nobody");
     } finally {
@@ -303,7 +420,8 @@ class HostileImageTest {
   }
 
   private static int asNobody(String... command) throws Exception {
-    List<String> args = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
+    List<String> args =
+        new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
     args.addAll(List.of(command));
     Process p = new ProcessBuilder(args).start();
     assertTrue(p.waitFor(10, TimeUnit.SECONDS));
@@ -313,18 +431,33 @@ class HostileImageTest {
   @Test
   void aHardLinkToASymlinkInTheLayerLinksTheSymlink() throws Exception {
     Path root = work.resolve("links");
-    LayerUnpacker.unpackNew(new ByteArrayInputStream(new TarBuilder().symlink("sh", "/bin/busybox")
-        .hardlink("ash", "sh").tar()), "none", root, "links", Whiteouts.OVERLAY);
+    LayerUnpacker.unpackNew(
+        new ByteArrayInputStream(
+            new TarBuilder().symlink("sh", "/bin/busybox").hardlink("ash", "sh").tar()),
+        "none",
+        root,
+        "links",
+        Whiteouts.OVERLAY);
     assertEquals(Path.of("/bin/busybox"), Files.readSymbolicLink(root.resolve("ash")));
   }
 
   @Test
   void aLongNameIsNamedShortlyWithTheReason() throws Exception {
     byte[] tar = new TarBuilder().file("d/" + "n".repeat(4000), "x").tar();
-    LayerException e = assertThrows(LayerException.class, () -> LayerUnpacker.unpackNew(new ByteArrayInputStream(tar),
-        "none", work.resolve("long"), "long", Whiteouts.OVERLAY));
+    LayerException e =
+        assertThrows(
+            LayerException.class,
+            () ->
+                LayerUnpacker.unpackNew(
+                    new ByteArrayInputStream(tar),
+                    "none",
+                    work.resolve("long"),
+                    "long",
+                    Whiteouts.OVERLAY));
     assertTrue(e.getMessage().contains("longer than 255 bytes (ENAMETOOLONG)"), e.getMessage());
-    assertTrue(e.getMessage().length() < 400, "the message names the entry shortly: " + e.getMessage().length());
+    assertTrue(
+        e.getMessage().length() < 400,
+        "the message names the entry shortly: " + e.getMessage().length());
     assertEquals(1, e.getMessage().split("layer long:", -1).length - 1, "the layer is named once");
   }
 }

@@ -14,10 +14,12 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Container logs rotate by size, keep a bounded number of files, and read and follow across rotation. */
+/**
+ * Container logs rotate by size, keep a bounded number of files, and read and follow across
+ * rotation.
+ */
 class ContainerLogsTest {
-  @TempDir
-  Path bundles;
+  @TempDir Path bundles;
 
   private FileOutputStream appender(String id) throws Exception {
     Path f = ContainerLogs.file(bundles.resolve(id), "stdout");
@@ -30,18 +32,21 @@ class ContainerLogsTest {
     ContainerLogs logs = new ContainerLogs(bundles, 100, 2);
     try (FileOutputStream out = appender("c1")) {
       for (int round = 0; round < 5; round++) {
-        out.write(("round-" + round + "-" + "x".repeat(120) + "\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(
+            ("round-" + round + "-" + "x".repeat(120) + "\n").getBytes(StandardCharsets.US_ASCII));
         out.flush();
         logs.rotateAll();
       }
       out.write("after\n".getBytes(StandardCharsets.US_ASCII));
     }
     Path current = logs.file("c1", "stdout");
-    assertEquals("after\n", Files.readString(current), "the writer kept appending to the truncated file");
+    assertEquals(
+        "after\n", Files.readString(current), "the writer kept appending to the truncated file");
     assertTrue(Files.exists(ContainerLogs.rotated(current, 2)));
     assertFalse(Files.exists(ContainerLogs.rotated(current, 3)), "only two rotated files are kept");
     String all = new String(logs.read("c1", "stdout", 0), StandardCharsets.US_ASCII);
-    assertTrue(all.startsWith("round-3-") && all.contains("round-4-") && all.endsWith("after\n"), all);
+    assertTrue(
+        all.startsWith("round-3-") && all.contains("round-4-") && all.endsWith("after\n"), all);
     assertEquals("after\n", new String(logs.read("c1", "stdout", 1), StandardCharsets.US_ASCII));
   }
 
@@ -67,7 +72,8 @@ class ContainerLogsTest {
     try (FileOutputStream out = appender("c3")) {
       out.write("before\n".getBytes(StandardCharsets.US_ASCII));
       ContainerLogs.Retained retained = logs.retained("c3", "stdout", 0);
-      out.write("between\n".getBytes(StandardCharsets.US_ASCII)); // after the read, before the follower
+      out.write(
+          "between\n".getBytes(StandardCharsets.US_ASCII)); // after the read, before the follower
       LogFollower follower = new LogFollower(logs.file("c3", "stdout"), retained.currentFileEnd());
       assertEquals("before\n", new String(retained.bytes(), StandardCharsets.US_ASCII));
       assertEquals("between\n", new String(follower.poll(), StandardCharsets.US_ASCII));

@@ -6,7 +6,10 @@ import dev.berth.model.image.Digest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
-/** The pull-bytes counter adds what each blob's progress moved, once, across blobs and repeated updates. */
+/**
+ * The pull-bytes counter adds what each blob's progress moved, once, across blobs and repeated
+ * updates.
+ */
 class PulledBytesTest {
   @Test
   void countsEachPulledByteOnce() {

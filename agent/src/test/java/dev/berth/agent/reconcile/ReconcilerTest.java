@@ -1,13 +1,10 @@
 package dev.berth.agent.reconcile;
 
-import dev.berth.model.fleet.ContainerState;
-import dev.berth.agent.AgentLayout;
-
-import dev.berth.model.fleet.ContainerReport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.agent.AgentLayout;
 import dev.berth.agent.images.ImageStore;
 import dev.berth.agent.images.build.BuildOptions;
 import dev.berth.agent.images.build.ImageBuilder;
@@ -15,6 +12,8 @@ import dev.berth.agent.images.registry.ImagePuller;
 import dev.berth.agent.images.registry.RegistryClient;
 import dev.berth.agent.images.snapshot.Snapshotter;
 import dev.berth.model.fleet.Assignment;
+import dev.berth.model.fleet.ContainerReport;
+import dev.berth.model.fleet.ContainerState;
 import dev.berth.model.fleet.RestartPolicy;
 import dev.berth.model.image.ImageReference;
 import dev.berth.runtime.ContainerRuntime;
@@ -35,7 +34,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The reconciler against the real runtime: converges, is idempotent, honours restart policies, adopts. */
+/**
+ * The reconciler against the real runtime: converges, is idempotent, honours restart policies,
+ * adopts.
+ */
 class ReconcilerTest {
   static Path shared;
   static ImageStore images;
@@ -52,8 +54,11 @@ class ReconcilerTest {
     shared = Files.createTempDirectory("berth-reconcile-");
     Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxr-xr-x"));
     images = new ImageStore(shared.resolve("images"));
-    new ImageBuilder(images).build(BusyboxRootfs.create(shared.resolve("rootfs")), BuildOptions.of(List.of("sh")),
-        ImageReference.parse("local/busybox:1"));
+    new ImageBuilder(images)
+        .build(
+            BusyboxRootfs.create(shared.resolve("rootfs")),
+            BuildOptions.of(List.of("sh")),
+            ImageReference.parse("local/busybox:1"));
   }
 
   @AfterAll
@@ -83,13 +88,31 @@ class ReconcilerTest {
   }
 
   private Reconciler reconciler() {
-    return new Reconciler(layout, runtime, images, snapshots,
-        new ImagePuller(new RegistryClient(Map.of()), images, workers), now::get);
+    return new Reconciler(
+        layout,
+        runtime,
+        images,
+        snapshots,
+        new ImagePuller(new RegistryClient(Map.of()), images, workers),
+        now::get);
   }
 
-  private static Assignment assignment(String id, String script, RestartPolicy policy, Integer limit) {
-    return new Assignment(id, "node-a", "web", 1, 0, "local/busybox:1", List.of("sh", "-c"), List.of(script),
-        Map.of("GREETING", "hi"), 500L, 64L << 20, policy, limit);
+  private static Assignment assignment(
+      String id, String script, RestartPolicy policy, Integer limit) {
+    return new Assignment(
+        id,
+        "node-a",
+        "web",
+        1,
+        0,
+        "local/busybox:1",
+        List.of("sh", "-c"),
+        List.of(script),
+        Map.of("GREETING", "hi"),
+        500L,
+        64L << 20,
+        policy,
+        limit);
   }
 
   private String stateOf(String id) throws Exception {
@@ -99,7 +122,8 @@ class ReconcilerTest {
   @Test
   void desiredContainersRunAndASecondPassChangesNothing() throws Exception {
     Reconciler r = reconciler();
-    List<ContainerReport> first = r.reconcile(List.of(assignment("web-g1-r0", "sleep 30", RestartPolicy.Always, null)));
+    List<ContainerReport> first =
+        r.reconcile(List.of(assignment("web-g1-r0", "sleep 30", RestartPolicy.Always, null)));
     assertEquals(ContainerState.RUNNING, first.get(0).state(), first.toString());
     int pid = runtime.state("web-g1-r0").pid();
     r.reconcile(List.of(assignment("web-g1-r0", "sleep 30", RestartPolicy.Always, null)));
@@ -108,7 +132,9 @@ class ReconcilerTest {
     assertTrue(Files.isDirectory(cgroup), "in the agent's cgroup parent");
     Path memory = runtime.cgroups().containerView(parent + "/web-g1-r0").get("memory");
     if (memory != null) { // cgroup v1 here; the v2 driver's files are tested on its fake tree
-      assertEquals(64L << 20, Long.parseLong(Files.readString(memory.resolve("memory.limit_in_bytes")).trim()),
+      assertEquals(
+          64L << 20,
+          Long.parseLong(Files.readString(memory.resolve("memory.limit_in_bytes")).trim()),
           "the assignment's memory limit");
     }
   }
@@ -126,7 +152,8 @@ class ReconcilerTest {
   @Test
   void onFailureRestartsWithBackOffUpToItsLimit() throws Exception {
     Reconciler r = reconciler();
-    Assignment failing = assignment("job-g1-r0", "echo $GREETING; exit 3", RestartPolicy.OnFailure, 2);
+    Assignment failing =
+        assignment("job-g1-r0", "echo $GREETING; exit 3", RestartPolicy.OnFailure, 2);
     r.reconcile(List.of(failing));
     awaitStopped("job-g1-r0");
     ContainerReport waiting = r.reconcile(List.of(failing)).get(0);
@@ -166,12 +193,14 @@ class ReconcilerTest {
 
   @Test
   void aRestartedAgentAdoptsItsContainersWithoutDuplicates() throws Exception {
-    reconciler().reconcile(List.of(assignment("web-g1-r0", "sleep 30", RestartPolicy.Always, null)));
+    reconciler()
+        .reconcile(List.of(assignment("web-g1-r0", "sleep 30", RestartPolicy.Always, null)));
     int pid = runtime.state("web-g1-r0").pid();
     // A new agent process: new runtime object on the same state, new reconciler.
     runtime = new ContainerRuntime(state.resolve("runtime"));
-    List<ContainerReport> adopted = reconciler().reconcile(
-        List.of(assignment("web-g1-r0", "sleep 30", RestartPolicy.Always, null)));
+    List<ContainerReport> adopted =
+        reconciler()
+            .reconcile(List.of(assignment("web-g1-r0", "sleep 30", RestartPolicy.Always, null)));
     assertEquals(ContainerState.RUNNING, adopted.get(0).state());
     assertEquals(pid, runtime.state("web-g1-r0").pid());
     assertEquals(1, runtime.list().size());
@@ -179,8 +208,21 @@ class ReconcilerTest {
 
   @Test
   void anImageThatCannotBeHadIsReportedAndLeavesNothing() {
-    Assignment bad = new Assignment("bad-g1-r0", "node-a", "bad", 1, 0, "127.0.0.1:1/nothing/here:1", null, null, null,
-        null, null, RestartPolicy.Always, null);
+    Assignment bad =
+        new Assignment(
+            "bad-g1-r0",
+            "node-a",
+            "bad",
+            1,
+            0,
+            "127.0.0.1:1/nothing/here:1",
+            null,
+            null,
+            null,
+            null,
+            null,
+            RestartPolicy.Always,
+            null);
     ContainerReport report = reconciler().reconcile(List.of(bad)).get(0);
     assertEquals(ContainerState.FAILED, report.state());
     assertTrue(report.message().contains("127.0.0.1:1"), report.message());

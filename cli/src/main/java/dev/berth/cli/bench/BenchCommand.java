@@ -3,8 +3,15 @@ package dev.berth.cli.bench;
 import picocli.CommandLine.Command;
 
 /** `berth bench`: benchmarks that run Berth and its peers side by side. */
-@Command(name = "bench", description = "benchmarks against peers, interleaved in one run",
-    subcommands = {RuntimeBench.class, ImageBench.class, ApplyToRunningBench.class, SchedulerBench.class})
+@Command(
+    name = "bench",
+    description = "benchmarks against peers, interleaved in one run",
+    subcommands = {
+      RuntimeBench.class,
+      ImageBench.class,
+      ApplyToRunningBench.class,
+      SchedulerBench.class
+    })
 public final class BenchCommand implements Runnable {
   @Override
   public void run() {

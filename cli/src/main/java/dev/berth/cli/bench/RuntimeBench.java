@@ -1,15 +1,15 @@
 package dev.berth.cli.bench;
 
-import java.io.IOException;
-import dev.berth.runtime.files.FileTrees;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.berth.model.runtime.DefaultSpec;
 import dev.berth.model.JsonMapping;
+import dev.berth.model.runtime.DefaultSpec;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.CreateOptions;
 import dev.berth.runtime.bundle.BusyboxRootfs;
+import dev.berth.runtime.files.FileTrees;
 import dev.berth.runtime.init.Stdio;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,13 +20,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Container lifecycles of /bin/true (create, start, wait for exit, delete) through the in-process API,
- * bin/berth-runc, runc and crun, interleaved so every variant sees the same machine state.
- * The command lines use `run`, which does create, start, wait and delete in one invocation, for all alike.
+ * Container lifecycles of /bin/true (create, start, wait for exit, delete) through the in-process
+ * API, bin/berth-runc, runc and crun, interleaved so every variant sees the same machine state. The
+ * command lines use `run`, which does create, start, wait and delete in one invocation, for all
+ * alike.
  */
-@Command(name = "runtime", description = "lifecycles of /bin/true: in-process API vs berth-runc vs runc vs crun")
+@Command(
+    name = "runtime",
+    description = "lifecycles of /bin/true: in-process API vs berth-runc vs runc vs crun")
 final class RuntimeBench implements Callable<Integer> {
-  @Option(names = {"-n", "--iterations"}, defaultValue = "50")
+  @Option(
+      names = {"-n", "--iterations"},
+      defaultValue = "50")
   int iterations;
 
   @Option(names = "--warmup", defaultValue = "5")
@@ -55,39 +60,74 @@ final class RuntimeBench implements Callable<Integer> {
       config.put("ociVersion", "1.0.2"); // crun 1.8 predates runtime-spec 1.2 and refuses it
       ((ObjectNode) config.get("process")).put("terminal", false);
       ((ArrayNode) ((ObjectNode) config.get("process")).putArray("args")).add("/bin/true");
-      // crun 1.8 refuses any resources on this hybrid cgroup layout: compare on a config without them.
+      // crun 1.8 refuses any resources on this hybrid cgroup layout: compare on a config without
+      // them.
       ((ObjectNode) config.get("linux")).remove("resources");
       Files.writeString(bundle.resolve("config.json"), JsonMapping.write(config));
 
       ContainerRuntime api = new ContainerRuntime(work.resolve("state-api"));
-      Path cli = berthRunc != null ? berthRunc : Path.of(System.getProperty("berth.home", "."), "bin", "berth-runc");
+      Path cli =
+          berthRunc != null
+              ? berthRunc
+              : Path.of(System.getProperty("berth.home", "."), "bin", "berth-runc");
       List<Samples> all = new ArrayList<>();
       List<Lifecycle> runs = new ArrayList<>();
       all.add(new Samples("berth in-process API"));
-      runs.add(id -> {
-        api.create(id, bundle, CreateOptions.monitored(Stdio.discard()));
-        api.start(id);
-        api.exitCode(id).get(30, TimeUnit.SECONDS);
-        api.delete(id, false);
-      });
+      runs.add(
+          id -> {
+            api.create(id, bundle, CreateOptions.monitored(Stdio.discard()));
+            api.start(id);
+            api.exitCode(id).get(30, TimeUnit.SECONDS);
+            api.delete(id, false);
+          });
       all.add(new Samples("bin/berth-runc"));
-      runs.add(id -> ExternalCommand.run(List.of(cli.toString(), "--root", work.resolve("state-cli").toString(), "run", "-b",
-          bundle.toString(), id)));
+      runs.add(
+          id ->
+              ExternalCommand.run(
+                  List.of(
+                      cli.toString(),
+                      "--root",
+                      work.resolve("state-cli").toString(),
+                      "run",
+                      "-b",
+                      bundle.toString(),
+                      id)));
       if (Files.isExecutable(runc)) {
         all.add(new Samples("runc " + version(runc)));
-        runs.add(id -> ExternalCommand.run(List.of(runc.toString(), "--root", work.resolve("state-runc").toString(), "run", "-b",
-            bundle.toString(), id)));
+        runs.add(
+            id ->
+                ExternalCommand.run(
+                    List.of(
+                        runc.toString(),
+                        "--root",
+                        work.resolve("state-runc").toString(),
+                        "run",
+                        "-b",
+                        bundle.toString(),
+                        id)));
       }
       if (Files.isExecutable(crun)) {
         all.add(new Samples("crun " + version(crun)));
-        runs.add(id -> ExternalCommand.run(List.of(crun.toString(), "--root", work.resolve("state-crun").toString(), "run", "-b",
-            bundle.toString(), id)));
+        runs.add(
+            id ->
+                ExternalCommand.run(
+                    List.of(
+                        crun.toString(),
+                        "--root",
+                        work.resolve("state-crun").toString(),
+                        "run",
+                        "-b",
+                        bundle.toString(),
+                        id)));
       }
       if (hybridWithV2Controllers()) {
-        System.out.println("note: /sys/fs/cgroup/unified has controllers, which crun refuses; run through"
-            + " bin/bench-runtime to give every runtime the same pure-v1 view");
+        System.out.println(
+            "note: /sys/fs/cgroup/unified has controllers, which crun refuses; run through"
+                + " bin/bench-runtime to give every runtime the same pure-v1 view");
       }
-      System.out.printf("%d lifecycles of /bin/true per variant (after %d warm-up), interleaved%n", iterations, warmup);
+      System.out.printf(
+          "%d lifecycles of /bin/true per variant (after %d warm-up), interleaved%n",
+          iterations, warmup);
       for (int i = 0; i < warmup + iterations; i++) {
         for (int v = 0; v < runs.size(); v++) {
           int variant = (v + i) % runs.size(); // rotate who goes first
@@ -99,10 +139,17 @@ final class RuntimeBench implements Callable<Integer> {
           }
         }
       }
-      double crunMedian = all.get(all.size() - 1).name().startsWith("crun") ? all.get(all.size() - 1).medianMillis() : 0;
+      double crunMedian =
+          all.get(all.size() - 1).name().startsWith("crun")
+              ? all.get(all.size() - 1).medianMillis()
+              : 0;
       System.out.printf("%-28s %10s %10s %12s%n", "variant", "median ms", "p99 ms", "vs crun");
       for (Samples s : all) {
-        System.out.printf("%-28s %10.2f %10.2f %12s%n", s.name(), s.medianMillis(), s.percentileMillis(99),
+        System.out.printf(
+            "%-28s %10.2f %10.2f %12s%n",
+            s.name(),
+            s.medianMillis(),
+            s.percentileMillis(99),
             crunMedian > 0 ? String.format("%.2fx", s.medianMillis() / crunMedian) : "-");
       }
       return 0;
@@ -121,7 +168,8 @@ final class RuntimeBench implements Callable<Integer> {
   }
 
   private static String version(Path binary) throws Exception {
-    Process p = new ProcessBuilder(binary.toString(), "--version").redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(binary.toString(), "--version").redirectErrorStream(true).start();
     String first = new String(p.getInputStream().readAllBytes()).lines().findFirst().orElse("");
     p.waitFor();
     return first.replaceAll("^\\S+ version ", "").trim();

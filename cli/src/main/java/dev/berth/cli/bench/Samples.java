@@ -32,6 +32,7 @@ final class Samples {
     List<Long> sorted = new ArrayList<>(nanos);
     Collections.sort(sorted);
     int n = sorted.size();
-    return (n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2.0) / 1e6;
+    return (n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2.0)
+        / 1e6;
   }
 }

@@ -1,12 +1,12 @@
 package dev.berth.cli.bench;
 
 import com.hazelcast.core.HazelcastInstance;
-import dev.berth.embedded.EmbeddedHazelcast;
 import dev.berth.controlplane.cluster.NodeRegistry;
-import dev.berth.embedded.EmbeddedKafkaBroker;
 import dev.berth.controlplane.scheduler.AssignmentLog;
 import dev.berth.controlplane.scheduler.SchedulerPass;
 import dev.berth.controlplane.specs.WorkloadStore;
+import dev.berth.embedded.EmbeddedHazelcast;
+import dev.berth.embedded.EmbeddedKafkaBroker;
 import dev.berth.model.fleet.AssignmentTopic;
 import dev.berth.model.fleet.FleetMaps;
 import dev.berth.model.fleet.NodeRecord;
@@ -30,14 +30,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Scheduler throughput end to end through Kafka: R replicas (W workloads) over N simulated nodes that hold
- * leases in Hazelcast and acknowledge by reading their assignments from berth.assignments. Timed from the
- * scheduler pass's start until the last assignment has been read back.
+ * Scheduler throughput end to end through Kafka: R replicas (W workloads) over N simulated nodes
+ * that hold leases in Hazelcast and acknowledge by reading their assignments from
+ * berth.assignments. Timed from the scheduler pass's start until the last assignment has been read
+ * back.
  */
-@Command(name = "scheduler", description = "placements per second: replicas over simulated nodes, through Kafka")
+@Command(
+    name = "scheduler",
+    description = "placements per second: replicas over simulated nodes, through Kafka")
 final class SchedulerBench implements Callable<Integer> {
   /** Nomad's C2M placed 2 million containers in 22 minutes: about 1,500 a second. */
   static final double NOMAD_C2M_PER_SECOND = 1500;
+
   static final double TARGET_PER_SECOND = 10_000;
 
   @Option(names = "--nodes", defaultValue = "10000")
@@ -49,7 +53,9 @@ final class SchedulerBench implements Callable<Integer> {
   @Option(names = "--workloads", defaultValue = "1000")
   int workloads;
 
-  @Option(names = {"-n", "--rounds"}, defaultValue = "3")
+  @Option(
+      names = {"-n", "--rounds"},
+      defaultValue = "3")
   int rounds;
 
   @Override
@@ -61,9 +67,11 @@ final class SchedulerBench implements Callable<Integer> {
         AssignmentLog log = AssignmentLog.open(broker.bootstrapServers());
         KafkaConsumer<String, byte[]> acks = nodesFeed(broker.bootstrapServers())) {
       registerNodes(hz);
-      SchedulerPass pass = new SchedulerPass(store, new NodeRegistry(hz, System::currentTimeMillis), log);
+      SchedulerPass pass =
+          new SchedulerPass(store, new NodeRegistry(hz, System::currentTimeMillis), log);
       int perWorkload = replicas / workloads;
-      System.out.printf("%d replicas (%d workloads x %d) over %d simulated nodes, %d rounds%n",
+      System.out.printf(
+          "%d replicas (%d workloads x %d) over %d simulated nodes, %d rounds%n",
           perWorkload * workloads, workloads, perWorkload, nodes, rounds);
       Samples seconds = new Samples("placements");
       List<String> previous = List.of();
@@ -76,9 +84,15 @@ final class SchedulerBench implements Callable<Integer> {
         List<String> names = new ArrayList<>();
         for (int w = 0; w < workloads; w++) {
           String name = "r" + round + "-w" + w;
-          store.apply(WorkloadSpecs.read(("{\"name\":\"" + name + "\",\"image\":\"busybox\",\"replicas\":" + perWorkload
-              + ",\"resources\":{\"requests\":{\"cpu\":\"10m\",\"memory\":\"16Mi\"}}}").getBytes(StandardCharsets.UTF_8),
-              false));
+          store.apply(
+              WorkloadSpecs.read(
+                  ("{\"name\":\""
+                          + name
+                          + "\",\"image\":\"busybox\",\"replicas\":"
+                          + perWorkload
+                          + ",\"resources\":{\"requests\":{\"cpu\":\"10m\",\"memory\":\"16Mi\"}}}")
+                      .getBytes(StandardCharsets.UTF_8),
+                  false));
           names.add(name);
         }
         long t0 = System.nanoTime();
@@ -87,14 +101,24 @@ final class SchedulerBench implements Callable<Integer> {
         drain(acks, perWorkload * workloads);
         long t1 = System.nanoTime();
         seconds.add(t1 - t0);
-        System.out.printf("round %d: %d placed (%d unschedulable), pass %.2f s, all read back by the nodes %.2f s: "
-            + "%.0f placements/s%n", round + 1, outcome.placed(), outcome.unschedulable(), (placedAt - t0) / 1e9,
-            (t1 - t0) / 1e9, outcome.placed() / ((t1 - t0) / 1e9));
+        System.out.printf(
+            "round %d: %d placed (%d unschedulable), pass %.2f s, all read back by the nodes %.2f s: "
+                + "%.0f placements/s%n",
+            round + 1,
+            outcome.placed(),
+            outcome.unschedulable(),
+            (placedAt - t0) / 1e9,
+            (t1 - t0) / 1e9,
+            outcome.placed() / ((t1 - t0) / 1e9));
         previous = names;
       }
       double median = perWorkload * workloads / (seconds.medianMillis() / 1000);
       System.out.printf("%-28s %12s %14s %14s%n", "", "placements/s", "vs target", "vs Nomad C2M");
-      System.out.printf("%-28s %12.0f %13.2fx %13.2fx%n", "berth (median round)", median, median / TARGET_PER_SECOND,
+      System.out.printf(
+          "%-28s %12.0f %13.2fx %13.2fx%n",
+          "berth (median round)",
+          median,
+          median / TARGET_PER_SECOND,
           median / NOMAD_C2M_PER_SECOND);
       return 0;
     } finally {
@@ -105,19 +129,37 @@ final class SchedulerBench implements Callable<Integer> {
 
   private void registerNodes(HazelcastInstance hz) {
     Map<String, NodeRecord> batch = new HashMap<>();
-    long lease = System.currentTimeMillis() + Duration.ofHours(1).toMillis(); // they stay alive for the run
+    long lease =
+        System.currentTimeMillis() + Duration.ofHours(1).toMillis(); // they stay alive for the run
     for (int n = 0; n < nodes; n++) {
       String name = String.format("sim-%05d", n);
-      batch.put(name, new NodeRecord(name, 4000, 8L << 30, 4000, 8L << 30, Map.of("zone", "z" + (n % 3)), lease, null));
+      batch.put(
+          name,
+          new NodeRecord(
+              name, 4000, 8L << 30, 4000, 8L << 30, Map.of("zone", "z" + (n % 3)), lease, null));
     }
     hz.<String, NodeRecord>getMap(FleetMaps.NODES).putAll(batch);
   }
 
-  /** All nodes' partitions, as their feeds read them: one consumer stands for the simulated nodes. */
+  /**
+   * All nodes' partitions, as their feeds read them: one consumer stands for the simulated nodes.
+   */
   private static KafkaConsumer<String, byte[]> nodesFeed(String bootstrap) {
-    KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap, "key.deserializer",
-        StringDeserializer.class, "value.deserializer", ByteArrayDeserializer.class, "enable.auto.commit", false,
-        "max.poll.records", 10_000, "fetch.max.wait.ms", 50));
+    KafkaConsumer<String, byte[]> c =
+        new KafkaConsumer<>(
+            Map.of(
+                "bootstrap.servers",
+                bootstrap,
+                "key.deserializer",
+                StringDeserializer.class,
+                "value.deserializer",
+                ByteArrayDeserializer.class,
+                "enable.auto.commit",
+                false,
+                "max.poll.records",
+                10_000,
+                "fetch.max.wait.ms",
+                50));
     List<TopicPartition> parts = new ArrayList<>();
     for (int p = 0; p < AssignmentTopic.PARTITIONS; p++) {
       parts.add(new TopicPartition(AssignmentTopic.TOPIC, p));
@@ -127,7 +169,10 @@ final class SchedulerBench implements Callable<Integer> {
     return c;
   }
 
-  /** Reads until {@code expected} placements (non-tombstones) arrived, or until the log is quiet when -1. */
+  /**
+   * Reads until {@code expected} placements (non-tombstones) arrived, or until the log is quiet
+   * when -1.
+   */
   private static void drain(KafkaConsumer<String, byte[]> c, int expected) {
     int seen = 0;
     int quiet = 0;

@@ -1,13 +1,13 @@
 package dev.berth.cli.demo;
 
-import dev.berth.runtime.files.FileTrees;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.berth.model.runtime.DefaultSpec;
 import dev.berth.model.JsonMapping;
+import dev.berth.model.runtime.DefaultSpec;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.CreateOptions;
 import dev.berth.runtime.bundle.BusyboxRootfs;
+import dev.berth.runtime.files.FileTrees;
 import dev.berth.runtime.init.Stdio;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,18 +16,23 @@ import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** `berth demo`: runs one container from a busybox rootfs through the runtime, shows what it sees, cleans up. */
+/**
+ * `berth demo`: runs one container from a busybox rootfs through the runtime, shows what it sees,
+ * cleans up.
+ */
 @Command(name = "demo", description = "run one demo container through the runtime and remove it")
 public final class DemoCommand implements Callable<Integer> {
-  private static final String SCRIPT = String.join("; ",
-      "echo \"  hostname:      $(hostname)\"",
-      "echo \"  my pid:        $$ (PID 1 of its own pid namespace)\"",
-      "echo \"  processes:     $(ls /proc | grep -c '^[0-9]') visible\"",
-      "echo \"  memory limit:  $(( $(cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null"
-          + " || cat /sys/fs/cgroup/memory.max) / 1048576 )) MiB\"",
-      "echo \"  pids limit:    $(cat /sys/fs/cgroup/pids/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids.max)\"",
-      "echo \"  capabilities:  $(grep CapEff /proc/self/status | cut -f2)\"",
-      "echo \"  root fs:       $(touch /x 2>&1 | sed 's/.*: //')\"");
+  private static final String SCRIPT =
+      String.join(
+          "; ",
+          "echo \"  hostname:      $(hostname)\"",
+          "echo \"  my pid:        $$ (PID 1 of its own pid namespace)\"",
+          "echo \"  processes:     $(ls /proc | grep -c '^[0-9]') visible\"",
+          "echo \"  memory limit:  $(( $(cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null"
+              + " || cat /sys/fs/cgroup/memory.max) / 1048576 )) MiB\"",
+          "echo \"  pids limit:    $(cat /sys/fs/cgroup/pids/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids.max)\"",
+          "echo \"  capabilities:  $(grep CapEff /proc/self/status | cut -f2)\"",
+          "echo \"  root fs:       $(touch /x 2>&1 | sed 's/.*: //')\"");
 
   @Option(names = "--root", defaultValue = "/run/berth", description = "runtime state directory")
   Path root;
@@ -49,7 +54,8 @@ public final class DemoCommand implements Callable<Integer> {
       resources.putObject("memory").put("limit", 64L << 20);
       resources.putObject("pids").put("limit", 32);
       Files.writeString(work.resolve("config.json"), JsonMapping.write(config));
-      System.out.println("[2/4] creating container " + id + " (" + runtime.cgroups().version() + " cgroups)");
+      System.out.println(
+          "[2/4] creating container " + id + " (" + runtime.cgroups().version() + " cgroups)");
       runtime.create(id, work, CreateOptions.monitored(Stdio.inherit()));
       System.out.println("[3/4] starting it; inside the container:");
       runtime.start(id);

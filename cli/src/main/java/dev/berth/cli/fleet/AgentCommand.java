@@ -1,7 +1,7 @@
 package dev.berth.cli.fleet;
 
-import dev.berth.agent.images.registry.RegistryHostsFile;
 import com.hazelcast.core.HazelcastInstance;
+import dev.berth.agent.images.registry.RegistryHostsFile;
 import dev.berth.agent.node.AgentConfig;
 import dev.berth.agent.node.AgentNode;
 import dev.berth.agent.node.FleetViewClient;
@@ -16,18 +16,26 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * `berth agent`: one node agent of a real fleet, against external Kafka brokers, a Hazelcast client of the
- * control planes' cluster. Stopping it leaves its containers running; the next start adopts them.
+ * `berth agent`: one node agent of a real fleet, against external Kafka brokers, a Hazelcast client
+ * of the control planes' cluster. Stopping it leaves its containers running; the next start adopts
+ * them.
  */
 @Command(name = "agent", description = "run a node agent against a fleet's Kafka and Hazelcast")
 public final class AgentCommand implements Callable<Integer> {
   @Option(names = "--node", required = true, description = "this node's name, unique in the fleet")
   String node;
 
-  @Option(names = "--kafka", required = true, description = "Kafka bootstrap servers, host:port[,host:port]")
+  @Option(
+      names = "--kafka",
+      required = true,
+      description = "Kafka bootstrap servers, host:port[,host:port]")
   String kafka;
 
-  @Option(names = "--hazelcast", required = true, split = ",", description = "control planes' members, host:port")
+  @Option(
+      names = "--hazelcast",
+      required = true,
+      split = ",",
+      description = "control planes' members, host:port")
   List<String> hazelcast;
 
   @Option(names = "--cluster", defaultValue = "berth", description = "Hazelcast cluster name")
@@ -39,13 +47,18 @@ public final class AgentCommand implements Callable<Integer> {
   @Option(names = "--label", description = "node label, key=value (repeatable)")
   Map<String, String> labels = new LinkedHashMap<>();
 
-  @Option(names = "--api-port", defaultValue = "0", description = "node API port (logs, exec, /metrics); 0: any")
+  @Option(
+      names = "--api-port",
+      defaultValue = "0",
+      description = "node API port (logs, exec, /metrics); 0: any")
   int apiPort;
 
   @Option(names = "--lease-millis", defaultValue = "5000")
   long leaseMillis;
 
-  @Option(names = "--registry-config", description = "registry mirrors, credentials and plain-HTTP hosts (YAML)")
+  @Option(
+      names = "--registry-config",
+      description = "registry mirrors, credentials and plain-HTTP hosts (YAML)")
   Path registryConfig;
 
   @Override
@@ -53,17 +66,25 @@ public final class AgentCommand implements Callable<Integer> {
     Path dir = stateDir != null ? stateDir : Path.of("/var/lib/berth", "agent-" + node);
     HazelcastInstance client = FleetViewClient.connect(cluster, hazelcast);
     Vertx vertx = Vertx.vertx();
-    AgentConfig config = AgentConfig.forThisMachine(node, dir, kafka, labels, leaseMillis, apiPort)
-        .withRegistries(registryConfig == null ? Map.of() : RegistryHostsFile.read(registryConfig));
-    AgentNode agent = AgentNode.start(vertx, config, client).toCompletionStage().toCompletableFuture()
-        .get(120, TimeUnit.SECONDS);
-    System.out.println("agent " + node + " ready: node API http://" + agent.apiAddress() + ", state " + dir);
+    AgentConfig config =
+        AgentConfig.forThisMachine(node, dir, kafka, labels, leaseMillis, apiPort)
+            .withRegistries(
+                registryConfig == null ? Map.of() : RegistryHostsFile.read(registryConfig));
+    AgentNode agent =
+        AgentNode.start(vertx, config, client)
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(120, TimeUnit.SECONDS);
+    System.out.println(
+        "agent " + node + " ready: node API http://" + agent.apiAddress() + ", state " + dir);
     System.out.flush();
-    UntilStopped.await(() -> {
-      agent.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      client.shutdown();
-    }, "stopping agent " + node + " (containers keep running)");
+    UntilStopped.await(
+        () -> {
+          agent.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+          vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+          client.shutdown();
+        },
+        "stopping agent " + node + " (containers keep running)");
     return 0;
   }
 }

@@ -13,12 +13,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * `berth control-plane`: one control-plane process of a real fleet against external Kafka brokers, a
- * Hazelcast member joining the other control planes; any number may run, one schedules at a time.
+ * `berth control-plane`: one control-plane process of a real fleet against external Kafka brokers,
+ * a Hazelcast member joining the other control planes; any number may run, one schedules at a time.
  */
-@Command(name = "control-plane", description = "run a control plane (workload API, scheduler) against a fleet's Kafka")
+@Command(
+    name = "control-plane",
+    description = "run a control plane (workload API, scheduler) against a fleet's Kafka")
 public final class ControlPlaneCommand implements Callable<Integer> {
-  @Option(names = "--kafka", required = true, description = "Kafka bootstrap servers, host:port[,host:port]")
+  @Option(
+      names = "--kafka",
+      required = true,
+      description = "Kafka bootstrap servers, host:port[,host:port]")
   String kafka;
 
   @Option(names = "--api-port", defaultValue = "7070")
@@ -27,13 +32,22 @@ public final class ControlPlaneCommand implements Callable<Integer> {
   @Option(names = "--cluster", defaultValue = "berth", description = "Hazelcast cluster name")
   String cluster;
 
-  @Option(names = "--hazelcast-port", defaultValue = "5701", description = "this member's port on 127.0.0.1")
+  @Option(
+      names = "--hazelcast-port",
+      defaultValue = "5701",
+      description = "this member's port on 127.0.0.1")
   int hazelcastPort;
 
-  @Option(names = "--hazelcast-member", split = ",", description = "other control planes' members, host:port")
+  @Option(
+      names = "--hazelcast-member",
+      split = ",",
+      description = "other control planes' members, host:port")
   List<String> members = new ArrayList<>();
 
-  @Option(names = "--lease-millis", defaultValue = "5000", description = "node and scheduler lease length")
+  @Option(
+      names = "--lease-millis",
+      defaultValue = "5000",
+      description = "node and scheduler lease length")
   long leaseMillis;
 
   @Override
@@ -42,16 +56,26 @@ public final class ControlPlaneCommand implements Callable<Integer> {
     join.add("127.0.0.1:" + hazelcastPort);
     HazelcastInstance hazelcast = EmbeddedHazelcast.start(cluster, hazelcastPort, join);
     Vertx vertx = Vertx.vertx();
-    String identity = "control-plane-" + ProcessHandle.current().pid() + "@127.0.0.1:" + hazelcastPort;
-    ControlPlane cp = ControlPlane.start(vertx, new ControlPlaneConfig(kafka, apiPort, identity, leaseMillis, 1000),
-        hazelcast).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
-    System.out.println("control plane " + identity + " ready: workload API http://127.0.0.1:" + cp.apiPort());
+    String identity =
+        "control-plane-" + ProcessHandle.current().pid() + "@127.0.0.1:" + hazelcastPort;
+    ControlPlane cp =
+        ControlPlane.start(
+                vertx,
+                new ControlPlaneConfig(kafka, apiPort, identity, leaseMillis, 1000),
+                hazelcast)
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(120, TimeUnit.SECONDS);
+    System.out.println(
+        "control plane " + identity + " ready: workload API http://127.0.0.1:" + cp.apiPort());
     System.out.flush();
-    UntilStopped.await(() -> {
-      cp.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      hazelcast.shutdown();
-    }, "stopping control plane " + identity);
+    UntilStopped.await(
+        () -> {
+          cp.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+          vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+          hazelcast.shutdown();
+        },
+        "stopping control plane " + identity);
     return 0;
   }
 }

@@ -16,8 +16,12 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** `berth down`: removes what `berth up` left running (containers, their rootfs mounts, cgroups). */
-@Command(name = "down", description = "remove the single-machine fleet's containers (after berth up stopped)")
+/**
+ * `berth down`: removes what `berth up` left running (containers, their rootfs mounts, cgroups).
+ */
+@Command(
+    name = "down",
+    description = "remove the single-machine fleet's containers (after berth up stopped)")
 public final class DownCommand implements Callable<Integer> {
   @Option(names = "--state-dir", defaultValue = "/var/lib/berth")
   Path stateDir;
@@ -33,12 +37,19 @@ public final class DownCommand implements Callable<Integer> {
     }
     for (AgentLayout agent : AgentLayout.foundIn(stateDir)) {
       ImageStore images = new ImageStore(agent.images());
-      Snapshotter snapshots = new Snapshotter(images.content(), agent.snapshots(), Snapshotter.overlaySupported());
+      Snapshotter snapshots =
+          new Snapshotter(images.content(), agent.snapshots(), Snapshotter.overlaySupported());
       ContainerRuntime runtime = new ContainerRuntime(agent.runtime());
       int before = runtime.list().size();
-      Reconciler reconciler = new Reconciler(agent, runtime, images, snapshots,
-          new ImagePuller(new RegistryClient(Map.of()), images, null) /* never pulls: nothing is desired */,
-          System::currentTimeMillis);
+      Reconciler reconciler =
+          new Reconciler(
+              agent,
+              runtime,
+              images,
+              snapshots,
+              new ImagePuller(
+                  new RegistryClient(Map.of()), images, null) /* never pulls: nothing is desired */,
+              System::currentTimeMillis);
       reconciler.reconcile(List.of());
       reconciler.releaseCgroupParent();
       System.out.println("node " + agent.nodeName() + ": removed " + before + " containers");

@@ -1,23 +1,22 @@
 package dev.berth.cli.fleet;
 
-import dev.berth.controlplane.ControlPlaneEvents;
-import io.vertx.core.Future;
-import dev.berth.agent.images.registry.RegistryHost;
-import dev.berth.agent.AgentLayout;
-
 import com.hazelcast.core.HazelcastInstance;
+import dev.berth.agent.AgentLayout;
 import dev.berth.agent.images.build.BuildOptions;
 import dev.berth.agent.images.build.ImageBuilder;
+import dev.berth.agent.images.registry.RegistryHost;
 import dev.berth.agent.node.AgentConfig;
 import dev.berth.agent.node.AgentNode;
 import dev.berth.controlplane.ControlPlane;
 import dev.berth.controlplane.ControlPlaneConfig;
+import dev.berth.controlplane.ControlPlaneEvents;
 import dev.berth.embedded.EmbeddedHazelcast;
 import dev.berth.embedded.EmbeddedKafkaBroker;
 import dev.berth.model.fleet.WorkloadSpecs;
 import dev.berth.model.image.ImageReference;
 import dev.berth.runtime.bundle.BusyboxRootfs;
 import dev.berth.runtime.files.FileTrees;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -28,16 +27,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * The whole fleet in one process (`berth up`): an embedded KRaft Kafka broker and Hazelcast member on
- * loopback, the control plane (workload API and scheduler) and one agent, with every bit of state under one
- * directory, so a restart finds its workloads in Kafka and adopts its running containers.
+ * The whole fleet in one process (`berth up`): an embedded KRaft Kafka broker and Hazelcast member
+ * on loopback, the control plane (workload API and scheduler) and one agent, with every bit of
+ * state under one directory, so a restart finds its workloads in Kafka and adopts its running
+ * containers.
  */
 public final class SingleMachineFleet implements AutoCloseable {
   /** Where the fleet keeps its state and which loopback ports it uses (0: any free one). */
-  public record Options(Path stateDir, int kafkaPort, int apiPort, String nodeName, Path examples,
+  public record Options(
+      Path stateDir,
+      int kafkaPort,
+      int apiPort,
+      String nodeName,
+      Path examples,
       Map<String, RegistryHost> registries) {}
 
   public static final String EXAMPLE_IMAGE = "local/busybox:1";
+
   /** Node leases last this long; the scheduler also waits this long after it starts. */
   static final long LEASE_MILLIS = 5000;
 
@@ -47,8 +53,12 @@ public final class SingleMachineFleet implements AutoCloseable {
   private final ControlPlane controlPlane;
   private final AgentNode agent;
 
-  private SingleMachineFleet(EmbeddedKafkaBroker broker, HazelcastInstance hazelcast, Vertx vertx,
-      ControlPlane controlPlane, AgentNode agent) {
+  private SingleMachineFleet(
+      EmbeddedKafkaBroker broker,
+      HazelcastInstance hazelcast,
+      Vertx vertx,
+      ControlPlane controlPlane,
+      AgentNode agent) {
     this.broker = broker;
     this.hazelcast = hazelcast;
     this.vertx = vertx;
@@ -59,18 +69,36 @@ public final class SingleMachineFleet implements AutoCloseable {
   public static SingleMachineFleet start(Options o, PrintStream progress) throws Exception {
     Files.createDirectories(o.stateDir());
     progress.println("[1/5] Kafka (KRaft, single node) in " + o.stateDir().resolve("kafka"));
-    EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(o.stateDir().resolve("kafka"), o.kafkaPort());
+    EmbeddedKafkaBroker broker =
+        EmbeddedKafkaBroker.start(o.stateDir().resolve("kafka"), o.kafkaPort());
     progress.println("[2/5] Hazelcast member on 127.0.0.1");
     HazelcastInstance hazelcast = EmbeddedHazelcast.start("berth");
     Vertx vertx = Vertx.vertx();
     progress.println("[3/5] control plane: workload API and scheduler");
-    ControlPlane controlPlane = await(ControlPlane.start(vertx, new ControlPlaneConfig(broker.bootstrapServers(),
-        o.apiPort(), "berth-up-" + ProcessHandle.current().pid(), LEASE_MILLIS, 1000), hazelcast));
+    ControlPlane controlPlane =
+        await(
+            ControlPlane.start(
+                vertx,
+                new ControlPlaneConfig(
+                    broker.bootstrapServers(),
+                    o.apiPort(),
+                    "berth-up-" + ProcessHandle.current().pid(),
+                    LEASE_MILLIS,
+                    1000),
+                hazelcast));
     progress.println("[4/5] agent " + o.nodeName());
-    AgentConfig config = AgentConfig.forThisMachine(o.nodeName(), AgentLayout.inFleet(o.stateDir(), o.nodeName()).stateDir(),
-        broker.bootstrapServers(), Map.of(), LEASE_MILLIS, 0).withRegistries(o.registries());
+    AgentConfig config =
+        AgentConfig.forThisMachine(
+                o.nodeName(),
+                AgentLayout.inFleet(o.stateDir(), o.nodeName()).stateDir(),
+                broker.bootstrapServers(),
+                Map.of(),
+                LEASE_MILLIS,
+                0)
+            .withRegistries(o.registries());
     AgentNode agent = await(AgentNode.start(vertx, config, hazelcast));
-    SingleMachineFleet fleet = new SingleMachineFleet(broker, hazelcast, vertx, controlPlane, agent);
+    SingleMachineFleet fleet =
+        new SingleMachineFleet(broker, hazelcast, vertx, controlPlane, agent);
     progress.println("[5/5] examples from " + o.examples());
     fleet.applyExamples(o.examples(), progress);
     return fleet;
@@ -84,20 +112,35 @@ public final class SingleMachineFleet implements AutoCloseable {
     if (agent.images().resolve(ImageReference.parse(EXAMPLE_IMAGE)).isEmpty()) {
       Path rootfs = Files.createTempDirectory("berth-example-rootfs-");
       try {
-        new ImageBuilder(agent.images()).build(BusyboxRootfs.create(rootfs), BuildOptions.of(List.of("sh")),
-            ImageReference.parse(EXAMPLE_IMAGE));
+        new ImageBuilder(agent.images())
+            .build(
+                BusyboxRootfs.create(rootfs),
+                BuildOptions.of(List.of("sh")),
+                ImageReference.parse(EXAMPLE_IMAGE));
       } finally {
         FileTrees.delete(rootfs);
       }
     }
     try (Stream<Path> files = Files.list(dir)) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".json")).sorted()
-          .toList()) {
-        var result = controlPlane.store().apply(WorkloadSpecs.read(Files.readAllBytes(f), f.toString().endsWith(".yaml")));
-        progress.println("      " + f.getFileName() + ": " + result.workload().spec().name() + " "
-            + result.outcome().name().toLowerCase());
-        vertx.eventBus().publish(ControlPlaneEvents.WORKLOADS_CHANGED,
-            result.workload().spec().name());
+      for (Path f :
+          files
+              .filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".json"))
+              .sorted()
+              .toList()) {
+        var result =
+            controlPlane
+                .store()
+                .apply(WorkloadSpecs.read(Files.readAllBytes(f), f.toString().endsWith(".yaml")));
+        progress.println(
+            "      "
+                + f.getFileName()
+                + ": "
+                + result.workload().spec().name()
+                + " "
+                + result.outcome().name().toLowerCase());
+        vertx
+            .eventBus()
+            .publish(ControlPlaneEvents.WORKLOADS_CHANGED, result.workload().spec().name());
       }
     }
   }

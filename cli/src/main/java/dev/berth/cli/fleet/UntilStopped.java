@@ -8,16 +8,19 @@ final class UntilStopped {
 
   static void await(AutoCloseable running, String stoppingMessage) throws InterruptedException {
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        System.out.println(stoppingMessage);
-        running.close();
-      } catch (Exception e) {
-        System.err.println("berth: stopping: " + e.getMessage());
-      } finally {
-        stopped.countDown();
-      }
-    }));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    System.out.println(stoppingMessage);
+                    running.close();
+                  } catch (Exception e) {
+                    System.err.println("berth: stopping: " + e.getMessage());
+                  } finally {
+                    stopped.countDown();
+                  }
+                }));
     stopped.await();
   }
 }

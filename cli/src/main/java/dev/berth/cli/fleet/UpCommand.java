@@ -1,16 +1,24 @@
 package dev.berth.cli.fleet;
 
 import dev.berth.agent.images.registry.RegistryHostsFile;
-import java.util.Map;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** `berth up`: the whole single-machine fleet in this process, until Ctrl-C (containers keep running). */
-@Command(name = "up", description = "run the whole single-machine fleet: Kafka, Hazelcast, control plane, one agent")
+/**
+ * `berth up`: the whole single-machine fleet in this process, until Ctrl-C (containers keep
+ * running).
+ */
+@Command(
+    name = "up",
+    description = "run the whole single-machine fleet: Kafka, Hazelcast, control plane, one agent")
 public final class UpCommand implements Callable<Integer> {
-  @Option(names = "--state-dir", defaultValue = "/var/lib/berth", description = "all of the fleet's state")
+  @Option(
+      names = "--state-dir",
+      defaultValue = "/var/lib/berth",
+      description = "all of the fleet's state")
   Path stateDir;
 
   @Option(names = "--kafka-port", defaultValue = "19092")
@@ -22,23 +30,43 @@ public final class UpCommand implements Callable<Integer> {
   @Option(names = "--node", defaultValue = "local", description = "this machine's node name")
   String node;
 
-  @Option(names = "--registry-config", description = "registry mirrors, credentials and plain-HTTP hosts (YAML)")
+  @Option(
+      names = "--registry-config",
+      description = "registry mirrors, credentials and plain-HTTP hosts (YAML)")
   Path registryConfig;
 
-  @Option(names = "--examples", description = "workload specs to apply (default: the repository's examples/)")
+  @Option(
+      names = "--examples",
+      description = "workload specs to apply (default: the repository's examples/)")
   Path examples;
 
   @Override
   public Integer call() throws Exception {
-    Path specs = examples != null ? examples : Path.of(System.getProperty("berth.home", "."), "examples");
-    SingleMachineFleet fleet = SingleMachineFleet.start(
-        new SingleMachineFleet.Options(stateDir, kafkaPort, apiPort, node, specs,
-            registryConfig == null ? Map.of() : RegistryHostsFile.read(registryConfig)), System.out);
+    Path specs =
+        examples != null ? examples : Path.of(System.getProperty("berth.home", "."), "examples");
+    SingleMachineFleet fleet =
+        SingleMachineFleet.start(
+            new SingleMachineFleet.Options(
+                stateDir,
+                kafkaPort,
+                apiPort,
+                node,
+                specs,
+                registryConfig == null ? Map.of() : RegistryHostsFile.read(registryConfig)),
+            System.out);
     System.out.println();
-    System.out.println("Berth is up. Workload API: http://127.0.0.1:" + fleet.apiPort() + "/v1/workloads"
-        + "   Kafka: " + fleet.kafkaBootstrap() + "   state: " + stateDir);
-    System.out.println("Try: curl -s http://127.0.0.1:" + fleet.apiPort() + "/v1/workloads   (Ctrl-C stops)");
-    UntilStopped.await(fleet, "stopping (containers keep running; the next `berth up` adopts them)");
+    System.out.println(
+        "Berth is up. Workload API: http://127.0.0.1:"
+            + fleet.apiPort()
+            + "/v1/workloads"
+            + "   Kafka: "
+            + fleet.kafkaBootstrap()
+            + "   state: "
+            + stateDir);
+    System.out.println(
+        "Try: curl -s http://127.0.0.1:" + fleet.apiPort() + "/v1/workloads   (Ctrl-C stops)");
+    UntilStopped.await(
+        fleet, "stopping (containers keep running; the next `berth up` adopts them)");
     return 0;
   }
 }

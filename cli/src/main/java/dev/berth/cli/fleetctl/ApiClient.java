@@ -1,20 +1,24 @@
 package dev.berth.cli.fleetctl;
 
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.ConnectException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.model.JsonMapping;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** Talks to the control plane's workload API for the fleet commands; an error answer becomes an exception. */
+/**
+ * Talks to the control plane's workload API for the fleet commands; an error answer becomes an
+ * exception.
+ */
 final class ApiClient {
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String server;
 
   ApiClient(String server) {
@@ -24,19 +28,29 @@ final class ApiClient {
   /** The answer's status and JSON body. */
   record Answer(int status, JsonNode body) {}
 
-  Answer send(String method, String path, String contentType, byte[] body) throws IOException, InterruptedException {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server + path)).timeout(Duration.ofSeconds(30));
+  Answer send(String method, String path, String contentType, byte[] body)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(server + path)).timeout(Duration.ofSeconds(30));
     if (contentType != null) {
       b.header("Content-Type", contentType);
     }
-    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    b.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofByteArray(body));
     HttpResponse<byte[]> r;
     try {
       r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
     } catch (ConnectException e) {
-      throw new IOException("cannot reach the control plane at " + server + " (is `berth up` running?)", e);
+      throw new IOException(
+          "cannot reach the control plane at " + server + " (is `berth up` running?)", e);
     }
-    JsonNode json = r.body().length == 0 ? JsonMapping.mapper().createObjectNode() : JsonMapping.mapper().readTree(r.body());
+    JsonNode json =
+        r.body().length == 0
+            ? JsonMapping.mapper().createObjectNode()
+            : JsonMapping.mapper().readTree(r.body());
     return new Answer(r.statusCode(), json);
   }
 
@@ -44,15 +58,22 @@ final class ApiClient {
   int stream(String path, OutputStream out) throws IOException, InterruptedException {
     HttpResponse<InputStream> r;
     try {
-      r = http.send(HttpRequest.newBuilder(URI.create(server + path)).GET().build(),
-          HttpResponse.BodyHandlers.ofInputStream());
+      r =
+          http.send(
+              HttpRequest.newBuilder(URI.create(server + path)).GET().build(),
+              HttpResponse.BodyHandlers.ofInputStream());
     } catch (ConnectException e) {
-      throw new IOException("cannot reach the control plane at " + server + " (is `berth up` running?)", e);
+      throw new IOException(
+          "cannot reach the control plane at " + server + " (is `berth up` running?)", e);
     }
     try (InputStream in = r.body()) {
       if (r.statusCode() != 200) {
         JsonNode json = JsonMapping.mapper().readTree(in.readAllBytes());
-        throw new IOException(error(new Answer(r.statusCode(), json == null ? JsonMapping.mapper().createObjectNode() : json)));
+        throw new IOException(
+            error(
+                new Answer(
+                    r.statusCode(),
+                    json == null ? JsonMapping.mapper().createObjectNode() : json)));
       }
       byte[] buf = new byte[8192];
       for (int n; (n = in.read(buf)) > 0; ) {
@@ -64,8 +85,8 @@ final class ApiClient {
   }
 
   /**
-   * The container a user means: a container id as is, or a workload's name for its first running replica
-   * (as `kubectl logs deploy/NAME` picks a pod).
+   * The container a user means: a container id as is, or a workload's name for its first running
+   * replica (as `kubectl logs deploy/NAME` picks a pod).
    */
   String resolveContainer(String name) throws IOException, InterruptedException {
     Answer a = send("GET", "/v1/containers", null, null);
@@ -77,7 +98,9 @@ final class ApiClient {
       if (c.path("containerId").asText().equals(name)) {
         return name;
       }
-      if (replica == null && c.path("workload").asText().equals(name) && c.path("state").asText().equals("running")) {
+      if (replica == null
+          && c.path("workload").asText().equals(name)
+          && c.path("state").asText().equals("running")) {
         replica = c.path("containerId").asText();
       }
     }

@@ -9,9 +9,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** `berth apply -f FILE|DIR`: sends each spec to the control plane, as kubectl apply does. */
-@Command(name = "apply", description = "apply workload specs (YAML or JSON) from a file or a directory")
+@Command(
+    name = "apply",
+    description = "apply workload specs (YAML or JSON) from a file or a directory")
 public final class ApplyCommand implements Callable<Integer> {
-  @Option(names = {"-f", "--filename"}, required = true)
+  @Option(
+      names = {"-f", "--filename"},
+      required = true)
   Path path;
 
   @Option(names = "--server", defaultValue = "http://127.0.0.1:7070")
@@ -33,7 +37,8 @@ public final class ApplyCommand implements Callable<Integer> {
       String type = f.toString().endsWith(".json") ? "application/json" : "application/yaml";
       ApiClient.Answer a = api.send("POST", "/v1/workloads", type, Files.readAllBytes(f));
       if (a.status() == 200 || a.status() == 201) {
-        System.out.println("workload/" + a.body().path("name").asText() + " " + a.body().path("outcome").asText());
+        System.out.println(
+            "workload/" + a.body().path("name").asText() + " " + a.body().path("outcome").asText());
       } else {
         System.err.println(f + ": " + ApiClient.error(a));
         failed++;

@@ -9,8 +9,13 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** `berth exec CONTAINER|WORKLOAD -- COMMAND...`: runs a command in a container and exits with its code. */
-@Command(name = "exec", description = "run a command in a container (a workload name picks its first running replica)")
+/**
+ * `berth exec CONTAINER|WORKLOAD -- COMMAND...`: runs a command in a container and exits with its
+ * code.
+ */
+@Command(
+    name = "exec",
+    description = "run a command in a container (a workload name picks its first running replica)")
 public final class FleetExecCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "CONTAINER|WORKLOAD")
   String name;
@@ -27,8 +32,12 @@ public final class FleetExecCommand implements Callable<Integer> {
     String id = api.resolveContainer(name);
     ObjectNode body = JsonMapping.mapper().createObjectNode();
     command.forEach(body.putArray("command")::add);
-    ApiClient.Answer a = api.send("POST", "/v1/containers/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "/exec",
-        "application/json", JsonMapping.mapper().writeValueAsBytes(body));
+    ApiClient.Answer a =
+        api.send(
+            "POST",
+            "/v1/containers/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "/exec",
+            "application/json",
+            JsonMapping.mapper().writeValueAsBytes(body));
     if (a.status() != 200) {
       System.err.println("berth: " + ApiClient.error(a));
       return 1;

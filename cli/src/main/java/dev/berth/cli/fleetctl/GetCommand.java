@@ -1,15 +1,18 @@
 package dev.berth.cli.fleetctl;
 
-import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.berth.model.JsonMapping;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** `berth get workloads|nodes|containers [NAME]`: a table as kubectl prints, or the objects with -o json|yaml. */
+/**
+ * `berth get workloads|nodes|containers [NAME]`: a table as kubectl prints, or the objects with -o
+ * json|yaml.
+ */
 @Command(name = "get", description = "show workloads, nodes or containers")
 public final class GetCommand implements Callable<Integer> {
   @Parameters(index = "0", description = "workloads, nodes or containers")
@@ -18,7 +21,9 @@ public final class GetCommand implements Callable<Integer> {
   @Parameters(index = "1", arity = "0..1")
   String name;
 
-  @Option(names = {"-o", "--output"}, description = "json or yaml (default: a table)")
+  @Option(
+      names = {"-o", "--output"},
+      description = "json or yaml (default: a table)")
   String output;
 
   @Option(names = "--server", defaultValue = "http://127.0.0.1:7070")
@@ -26,18 +31,20 @@ public final class GetCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    String resource = switch (kind) {
-      case "workload", "workloads" -> "workloads";
-      case "node", "nodes" -> "nodes";
-      case "container", "containers" -> "containers";
-      default -> null;
-    };
+    String resource =
+        switch (kind) {
+          case "workload", "workloads" -> "workloads";
+          case "node", "nodes" -> "nodes";
+          case "container", "containers" -> "containers";
+          default -> null;
+        };
     if (resource == null) {
       System.err.println("berth: unknown kind \"" + kind + "\" (workloads, nodes or containers)");
       return 1;
     }
     boolean one = name != null && resource.equals("workloads");
-    ApiClient.Answer a = new ApiClient(server).send("GET", "/v1/" + resource + (one ? "/" + name : ""), null, null);
+    ApiClient.Answer a =
+        new ApiClient(server).send("GET", "/v1/" + resource + (one ? "/" + name : ""), null, null);
     if (a.status() != 200) {
       System.err.println("berth: " + ApiClient.error(a));
       return 1;
@@ -50,26 +57,42 @@ public final class GetCommand implements Callable<Integer> {
       // allocatable/capacity, as `kubectl describe node` lists both
       System.out.printf("%-20s %-9s %-14s %s%n", "NAME", "STATUS", "CPU", "MEMORY");
       for (JsonNode n : a.body().path("items")) {
-        System.out.printf("%-20s %-9s %-14s %s%n", n.path("name").asText(),
+        System.out.printf(
+            "%-20s %-9s %-14s %s%n",
+            n.path("name").asText(),
             n.path("alive").asBoolean() ? "Ready" : "Lost",
             n.path("allocatableCpuMillis").asLong() + "m/" + n.path("cpuMillis").asLong() + "m",
-            (n.path("allocatableMemoryBytes").asLong() >> 20) + "Mi/" + (n.path("memoryBytes").asLong() >> 20) + "Mi");
+            (n.path("allocatableMemoryBytes").asLong() >> 20)
+                + "Mi/"
+                + (n.path("memoryBytes").asLong() >> 20)
+                + "Mi");
       }
     } else if (resource.equals("containers")) {
-      System.out.printf("%-28s %-16s %-12s %-9s %-5s %s%n", "CONTAINER", "WORKLOAD", "NODE", "STATE", "EXIT",
-          "RESTARTS");
+      System.out.printf(
+          "%-28s %-16s %-12s %-9s %-5s %s%n",
+          "CONTAINER", "WORKLOAD", "NODE", "STATE", "EXIT", "RESTARTS");
       for (JsonNode c : a.body().path("items")) {
-        System.out.printf("%-28s %-16s %-12s %-9s %-5s %s%n", c.path("containerId").asText(),
-            c.path("workload").asText(), c.path("node").asText(), c.path("state").asText(),
-            c.path("exitCode").isNull() || c.path("exitCode").isMissingNode() ? "-" : c.path("exitCode").asText(),
+        System.out.printf(
+            "%-28s %-16s %-12s %-9s %-5s %s%n",
+            c.path("containerId").asText(),
+            c.path("workload").asText(),
+            c.path("node").asText(),
+            c.path("state").asText(),
+            c.path("exitCode").isNull() || c.path("exitCode").isMissingNode()
+                ? "-"
+                : c.path("exitCode").asText(),
             c.path("restarts").asText());
       }
     } else {
       System.out.printf("%-24s %-40s %-9s %s%n", "NAME", "IMAGE", "REPLICAS", "GENERATION");
       for (JsonNode w : one ? List.of(a.body()) : a.body().path("items")) {
         JsonNode spec = w.path("spec");
-        System.out.printf("%-24s %-40s %-9s %s%n", w.path("name").asText(), spec.path("image").asText(),
-            spec.path("replicas").asText("1"), w.path("generation").asText());
+        System.out.printf(
+            "%-24s %-40s %-9s %s%n",
+            w.path("name").asText(),
+            spec.path("image").asText(),
+            spec.path("replicas").asText("1"),
+            w.path("generation").asText());
       }
     }
     return 0;

@@ -17,13 +17,15 @@ import picocli.CommandLine.Parameters;
 /** Builds a one-layer image from a directory, with its run defaults. */
 @Command(name = "build", description = "build an image from a directory")
 final class BuildCommand implements Callable<Integer> {
-  @Mixin
-  ImageOptions options;
+  @Mixin ImageOptions options;
 
   @Parameters(index = "0", paramLabel = "DIR", description = "becomes the image's root filesystem")
   Path dir;
 
-  @Option(names = {"-t", "--tag"}, required = true, description = "the image's name")
+  @Option(
+      names = {"-t", "--tag"},
+      required = true,
+      description = "the image's name")
   String tag;
 
   @Option(names = "--entrypoint", split = ",")
@@ -49,10 +51,16 @@ final class BuildCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<String> allEnv = new ArrayList<>(List.of("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"));
+    List<String> allEnv =
+        new ArrayList<>(
+            List.of("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"));
     allEnv.addAll(env);
-    ImageBuilder.Built built = new ImageBuilder(options.open()).build(dir, new BuildOptions(entrypoint, cmd, allEnv,
-        workdir, user, labels, expose), ImageReference.parse(tag));
+    ImageBuilder.Built built =
+        new ImageBuilder(options.open())
+            .build(
+                dir,
+                new BuildOptions(entrypoint, cmd, allEnv, workdir, user, labels, expose),
+                ImageReference.parse(tag));
     System.out.println(ImageReference.parse(tag) + " " + built.manifest().digest());
     return 0;
   }

@@ -12,8 +12,7 @@ import picocli.CommandLine.Parameters;
 /** Exports an image into an OCI image layout directory (skopeo's oci:DIR:REF, umoci's DIR:REF). */
 @Command(name = "export", description = "export an image to an OCI image layout")
 final class ExportCommand implements Callable<Integer> {
-  @Mixin
-  ImageOptions options;
+  @Mixin ImageOptions options;
 
   @Parameters(index = "0", paramLabel = "REF")
   String ref;

@@ -13,13 +13,20 @@ import picocli.CommandLine.Option;
 
 /** Where the image store is, and how to reach registries: shared by every `berth image` command. */
 final class ImageOptions {
-  @Option(names = "--store", defaultValue = "/var/lib/berth/images", description = "image store directory")
+  @Option(
+      names = "--store",
+      defaultValue = "/var/lib/berth/images",
+      description = "image store directory")
   Path store;
 
-  @Option(names = "--plain-http", description = "registry host to reach over plain HTTP (loopback ones always are)")
+  @Option(
+      names = "--plain-http",
+      description = "registry host to reach over plain HTTP (loopback ones always are)")
   List<String> plainHttp = new ArrayList<>();
 
-  @Option(names = "--creds", description = "user:password for the registry (Basic, or for its token service)")
+  @Option(
+      names = "--creds",
+      description = "user:password for the registry (Basic, or for its token service)")
   String creds;
 
   ImageStore open() throws IOException {
@@ -31,8 +38,14 @@ final class ImageOptions {
     String user = creds == null ? null : creds.substring(0, Math.max(0, creds.indexOf(':')));
     String password = creds == null ? null : creds.substring(creds.indexOf(':') + 1);
     RegistryHost defaults = RegistryHost.defaults(registry);
-    hosts.put(registry, new RegistryHost(registry, defaults.plainHttp() || plainHttp.contains(registry), List.of(),
-        user, password));
+    hosts.put(
+        registry,
+        new RegistryHost(
+            registry,
+            defaults.plainHttp() || plainHttp.contains(registry),
+            List.of(),
+            user,
+            password));
     return new RegistryClient(hosts);
   }
 }

@@ -13,8 +13,7 @@ import picocli.CommandLine.Parameters;
 /** Imports an image from an OCI image layout directory. */
 @Command(name = "import", description = "import an image from an OCI image layout")
 final class ImportCommand implements Callable<Integer> {
-  @Mixin
-  ImageOptions options;
+  @Mixin ImageOptions options;
 
   @Parameters(index = "0", paramLabel = "DIR")
   Path dir;
@@ -22,12 +21,15 @@ final class ImportCommand implements Callable<Integer> {
   @Parameters(index = "1", paramLabel = "NAME", description = "the name to give the image")
   String name;
 
-  @Option(names = "--ref-name", description = "which image of the layout (its org.opencontainers.image.ref.name)")
+  @Option(
+      names = "--ref-name",
+      description = "which image of the layout (its org.opencontainers.image.ref.name)")
   String refName;
 
   @Override
   public Integer call() throws Exception {
-    Descriptor d = new OciLayout(options.open()).importImage(dir, refName, ImageReference.parse(name));
+    Descriptor d =
+        new OciLayout(options.open()).importImage(dir, refName, ImageReference.parse(name));
     System.out.println(ImageReference.parse(name) + " " + d.digest());
     return 0;
   }

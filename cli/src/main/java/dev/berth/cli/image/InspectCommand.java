@@ -1,13 +1,13 @@
 package dev.berth.cli.image;
 
-import dev.berth.model.image.Digest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.agent.images.ImageStore;
+import dev.berth.model.JsonMapping;
 import dev.berth.model.image.Descriptor;
+import dev.berth.model.image.Digest;
 import dev.berth.model.image.ImageReference;
 import dev.berth.model.image.MediaTypes;
-import dev.berth.model.JsonMapping;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,8 +16,7 @@ import picocli.CommandLine.Parameters;
 /** Prints an image's descriptor, manifest and config as JSON. */
 @Command(name = "inspect", description = "show an image's manifest and config")
 final class InspectCommand implements Callable<Integer> {
-  @Mixin
-  ImageOptions options;
+  @Mixin ImageOptions options;
 
   @Parameters(index = "0", paramLabel = "REF")
   String ref;
@@ -26,7 +25,10 @@ final class InspectCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     ImageStore store = options.open();
     ImageReference name = ImageReference.parse(ref);
-    Descriptor d = store.resolve(name).orElseThrow(() -> new IllegalArgumentException("no image named " + name));
+    Descriptor d =
+        store
+            .resolve(name)
+            .orElseThrow(() -> new IllegalArgumentException("no image named " + name));
     ObjectNode out = JsonMapping.mapper().createObjectNode();
     out.put("name", name.toString());
     out.set("descriptor", JsonMapping.mapper().valueToTree(d));

@@ -10,8 +10,7 @@ import picocli.CommandLine.Mixin;
 /** Lists the images in the store. */
 @Command(name = "ls", description = "list images")
 final class ListImagesCommand implements Callable<Integer> {
-  @Mixin
-  ImageOptions options;
+  @Mixin ImageOptions options;
 
   @Override
   public Integer call() throws Exception {
@@ -19,7 +18,10 @@ final class ListImagesCommand implements Callable<Integer> {
     System.out.printf("%-60s %-20s %s%n", "NAME", "DIGEST", "TYPE");
     for (Map.Entry<String, Descriptor> e : store.list().entrySet()) {
       Descriptor d = e.getValue();
-      System.out.printf("%-60s %-20s %s%n", e.getKey(), d.digest().encoded().substring(0, 12),
+      System.out.printf(
+          "%-60s %-20s %s%n",
+          e.getKey(),
+          d.digest().encoded().substring(0, 12),
           d.mediaType().substring(d.mediaType().lastIndexOf('.') + 1));
     }
     return 0;

@@ -7,8 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One progress bar per blob. On a terminal the bars are redrawn in place (at most ten times a second);
- * otherwise each blob gets one line when it completes, so logs stay readable.
+ * One progress bar per blob. On a terminal the bars are redrawn in place (at most ten times a
+ * second); otherwise each blob gets one line when it completes, so logs stay readable.
  */
 final class ProgressBars implements PullProgress {
   private static final int WIDTH = 30;
@@ -56,8 +56,13 @@ final class ProgressBars implements PullProgress {
     long done = state[0];
     long total = Math.max(1, state[1]);
     int filled = (int) (WIDTH * Math.min(done, total) / total);
-    return String.format("%s [%s%s] %s / %s", blob.encoded().substring(0, 12), "=".repeat(filled),
-        " ".repeat(WIDTH - filled), size(done), size(total));
+    return String.format(
+        "%s [%s%s] %s / %s",
+        blob.encoded().substring(0, 12),
+        "=".repeat(filled),
+        " ".repeat(WIDTH - filled),
+        size(done),
+        size(total));
   }
 
   static String size(long bytes) {

@@ -15,8 +15,7 @@ import picocli.CommandLine.Parameters;
 /** Pulls an image, layers in parallel, with a bar per layer. */
 @Command(name = "pull", description = "pull an image from a registry")
 final class PullCommand implements Callable<Integer> {
-  @Mixin
-  ImageOptions options;
+  @Mixin ImageOptions options;
 
   @Parameters(index = "0", paramLabel = "REF")
   String ref;
@@ -30,8 +29,9 @@ final class PullCommand implements Callable<Integer> {
     Platform wanted = platform == null ? Platform.host() : Platform.parse(platform);
     ExecutorService workers = Executors.newFixedThreadPool(4);
     try {
-      ResolvedImage image = new ImagePuller(options.client(reference.registry()), options.open(), workers)
-          .pull(reference, wanted, new ProgressBars(System.out));
+      ResolvedImage image =
+          new ImagePuller(options.client(reference.registry()), options.open(), workers)
+              .pull(reference, wanted, new ProgressBars(System.out));
       System.out.println(reference + " " + image.target().digest());
       return 0;
     } finally {

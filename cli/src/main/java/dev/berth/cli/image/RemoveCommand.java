@@ -11,8 +11,7 @@ import picocli.CommandLine.Parameters;
 /** Removes image names; their blobs go with the next prune. */
 @Command(name = "rm", description = "remove images (blobs are freed by prune)")
 final class RemoveCommand implements Callable<Integer> {
-  @Mixin
-  ImageOptions options;
+  @Mixin ImageOptions options;
 
   @Parameters(arity = "1..*", paramLabel = "REF")
   List<String> refs;

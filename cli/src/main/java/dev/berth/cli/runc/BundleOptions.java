@@ -7,7 +7,10 @@ import picocli.CommandLine.Option;
 
 /** The options `create` and `run` share, as runc has them. */
 final class BundleOptions {
-  @Option(names = {"-b", "--bundle"}, defaultValue = ".", description = "path to the root of the bundle directory")
+  @Option(
+      names = {"-b", "--bundle"},
+      defaultValue = ".",
+      description = "path to the root of the bundle directory")
   Path bundle;
 
   @Option(names = "--pid-file", description = "file to write the process id to")
@@ -22,7 +25,9 @@ final class BundleOptions {
   @Option(names = "--no-new-keyring", description = "do not create a new session keyring")
   boolean noNewKeyring;
 
-  /** runc semantics: the caller's stdio, no monitor (the caller's subreaper adopts the container). */
+  /**
+   * runc semantics: the caller's stdio, no monitor (the caller's subreaper adopts the container).
+   */
   CreateOptions createOptions() {
     return new CreateOptions(consoleSocket, absolute(pidFile), noPivot, Stdio.inherit(), false);
   }

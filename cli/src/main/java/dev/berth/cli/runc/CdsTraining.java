@@ -1,16 +1,17 @@
 package dev.berth.cli.runc;
 
-import dev.berth.runtime.files.FileTrees;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.model.JsonMapping;
 import dev.berth.runtime.bundle.BusyboxRootfs;
+import dev.berth.runtime.files.FileTrees;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The class-data-sharing training run: one real lifecycle through the runc command line, so the archive
- * holds every class the common commands load. Run once by bin/lib/launcher.sh with -XX:ArchiveClassesAtExit.
+ * The class-data-sharing training run: one real lifecycle through the runc command line, so the
+ * archive holds every class the common commands load. Run once by bin/lib/launcher.sh with
+ * -XX:ArchiveClassesAtExit.
  */
 public final class CdsTraining {
   private CdsTraining() {}
@@ -22,7 +23,8 @@ public final class CdsTraining {
       BusyboxRootfs.create(bundle.resolve("rootfs"));
       String root = work.resolve("state").toString();
       RuncMain.execute("--root", root, "spec", "--bundle", bundle.toString());
-      ObjectNode config = (ObjectNode) JsonMapping.mapper().readTree(bundle.resolve("config.json").toFile());
+      ObjectNode config =
+          (ObjectNode) JsonMapping.mapper().readTree(bundle.resolve("config.json").toFile());
       ((ObjectNode) config.get("process")).put("terminal", false);
       ((ArrayNode) ((ObjectNode) config.get("process")).putArray("args")).add("/bin/true");
       Files.writeString(bundle.resolve("config.json"), JsonMapping.write(config));

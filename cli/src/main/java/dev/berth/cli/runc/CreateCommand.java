@@ -7,10 +7,12 @@ import picocli.CommandLine.Option;
 /** runc create: sets the container up; the user program waits for start. */
 @Command(name = "create", description = "create a container")
 final class CreateCommand extends ContainerCommand {
-  @Mixin
-  BundleOptions bundle;
+  @Mixin BundleOptions bundle;
 
-  @Option(names = "--preserve-fds", defaultValue = "0", description = "extra file descriptors to pass (not supported)")
+  @Option(
+      names = "--preserve-fds",
+      defaultValue = "0",
+      description = "extra file descriptors to pass (not supported)")
   int preserveFds;
 
   @Override

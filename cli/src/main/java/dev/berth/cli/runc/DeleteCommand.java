@@ -7,7 +7,9 @@ import picocli.CommandLine.Option;
 /** runc delete: removes a stopped container, or any container with --force. */
 @Command(name = "delete", description = "delete any resources held by the container")
 final class DeleteCommand extends ContainerCommand {
-  @Option(names = {"-f", "--force"}, description = "forcibly delete the container if it is still running (uses SIGKILL)")
+  @Option(
+      names = {"-f", "--force"},
+      description = "forcibly delete the container if it is still running (uses SIGKILL)")
   boolean force;
 
   @Override

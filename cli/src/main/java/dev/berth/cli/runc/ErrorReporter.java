@@ -8,7 +8,10 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import picocli.CommandLine;
 
-/** Reports a failed command as runc does: a message on stderr, a line in --log (text or json), exit status 1. */
+/**
+ * Reports a failed command as runc does: a message on stderr, a line in --log (text or json), exit
+ * status 1.
+ */
 final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
   private final RuncMain main;
 
@@ -28,9 +31,15 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
           n.put("level", "error").put("msg", message).put("time", Instant.now().toString());
           line = JsonMapping.writeCompact(n);
         } else {
-          line = "time=\"" + Instant.now() + "\" level=error msg=\"" + message.replace("\"", "\\\"") + "\"";
+          line =
+              "time=\""
+                  + Instant.now()
+                  + "\" level=error msg=\""
+                  + message.replace("\"", "\\\"")
+                  + "\"";
         }
-        Files.writeString(main.log, line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        Files.writeString(
+            main.log, line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
       } catch (IOException ignored) {
         // stderr already has it
       }

@@ -6,7 +6,10 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** runc events: stats events as JSON lines, once with --stats or every --interval until the container stops. */
+/**
+ * runc events: stats events as JSON lines, once with --stats or every --interval until the
+ * container stops.
+ */
 @Command(name = "events", description = "display container events such as resource usage")
 final class EventsCommand extends ContainerCommand {
   @Option(names = "--stats", description = "display the container's stats then exit")

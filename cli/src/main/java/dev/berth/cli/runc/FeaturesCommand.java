@@ -17,11 +17,51 @@ final class FeaturesCommand implements Callable<Integer> {
     Map<String, Object> f = new LinkedHashMap<>();
     f.put("ociVersionMin", "1.0.0");
     f.put("ociVersionMax", ContainerRuntime.OCI_VERSION);
-    f.put("hooks", List.of("prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"));
-    f.put("mountOptions", List.of("async", "atime", "bind", "defaults", "dev", "diratime", "dirsync", "exec", "mand",
-        "noatime", "nodev", "nodiratime", "noexec", "nomand", "norelatime", "nostrictatime", "nosuid", "private",
-        "rbind", "relatime", "remount", "ro", "rprivate", "rshared", "rslave", "runbindable", "rw", "shared", "slave",
-        "strictatime", "suid", "sync", "unbindable"));
+    f.put(
+        "hooks",
+        List.of(
+            "prestart",
+            "createRuntime",
+            "createContainer",
+            "startContainer",
+            "poststart",
+            "poststop"));
+    f.put(
+        "mountOptions",
+        List.of(
+            "async",
+            "atime",
+            "bind",
+            "defaults",
+            "dev",
+            "diratime",
+            "dirsync",
+            "exec",
+            "mand",
+            "noatime",
+            "nodev",
+            "nodiratime",
+            "noexec",
+            "nomand",
+            "norelatime",
+            "nostrictatime",
+            "nosuid",
+            "private",
+            "rbind",
+            "relatime",
+            "remount",
+            "ro",
+            "rprivate",
+            "rshared",
+            "rslave",
+            "runbindable",
+            "rw",
+            "shared",
+            "slave",
+            "strictatime",
+            "suid",
+            "sync",
+            "unbindable"));
     Map<String, Object> linux = new LinkedHashMap<>();
     linux.put("namespaces", List.of("cgroup", "ipc", "mount", "network", "pid", "user", "uts"));
     linux.put("capabilities", CapabilityNames.ALL);

@@ -6,12 +6,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** runc kill: signals the container's init process, or all its processes. */
-@Command(name = "kill", description = "kill sends the specified signal (default: SIGTERM) to the container's init process")
+@Command(
+    name = "kill",
+    description =
+        "kill sends the specified signal (default: SIGTERM) to the container's init process")
 final class KillCommand extends ContainerCommand {
   @Parameters(index = "1", arity = "0..1", defaultValue = "SIGTERM", paramLabel = "<signal>")
   String signal;
 
-  @Option(names = {"-a", "--all"}, description = "send the signal to all processes in the container")
+  @Option(
+      names = {"-a", "--all"},
+      description = "send the signal to all processes in the container")
   boolean all;
 
   @Override

@@ -9,13 +9,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** runc ps: the container's processes, through ps(1) filtered to its pids, or their pids as JSON. */
+/**
+ * runc ps: the container's processes, through ps(1) filtered to its pids, or their pids as JSON.
+ */
 @Command(name = "ps", description = "ps displays the processes running inside a container")
 final class PsCommand extends ContainerCommand {
   @Parameters(index = "1..*", paramLabel = "<ps options>")
   List<String> psArgs = new ArrayList<>();
 
-  @Option(names = {"-f", "--format"}, defaultValue = "table")
+  @Option(
+      names = {"-f", "--format"},
+      defaultValue = "table")
   String format;
 
   @Override

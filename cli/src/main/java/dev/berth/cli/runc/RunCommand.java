@@ -8,13 +8,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
-/** runc run: create and start; in the foreground, wait, delete and exit with the container's status. */
+/**
+ * runc run: create and start; in the foreground, wait, delete and exit with the container's status.
+ */
 @Command(name = "run", description = "create and run a container")
 final class RunCommand extends ContainerCommand {
-  @Mixin
-  BundleOptions bundle;
+  @Mixin BundleOptions bundle;
 
-  @Option(names = {"-d", "--detach"}, description = "detach from the container's process")
+  @Option(
+      names = {"-d", "--detach"},
+      description = "detach from the container's process")
   boolean detach;
 
   @Option(names = "--keep", description = "do not delete the container after it exits")

@@ -19,7 +19,9 @@ final class RuncExecCommand extends ContainerCommand {
   @Parameters(index = "1..*", paramLabel = "<command>")
   List<String> command = new ArrayList<>();
 
-  @Option(names = {"-p", "--process"}, description = "path to a process.json")
+  @Option(
+      names = {"-p", "--process"},
+      description = "path to a process.json")
   Path processFile;
 
   @Option(names = {"-t", "--tty"})
@@ -40,18 +42,26 @@ final class RuncExecCommand extends ContainerCommand {
   @Option(names = {"-e", "--env"})
   List<String> env = new ArrayList<>();
 
-  @Option(names = {"-u", "--user"}, description = "uid[:gid]")
+  @Option(
+      names = {"-u", "--user"},
+      description = "uid[:gid]")
   String user;
 
   @Override
   public Integer call() throws Exception {
-    ContainerProcess process = processFile != null ? JsonMapping.mapper().readValue(processFile.toFile(), ContainerProcess.class)
-        : fromArgs(main.runtime().record(id).config().process());
+    ContainerProcess process =
+        processFile != null
+            ? JsonMapping.mapper().readValue(processFile.toFile(), ContainerProcess.class)
+            : fromArgs(main.runtime().record(id).config().process());
     if ((tty || Boolean.TRUE.equals(process.terminal())) && consoleSocket == null) {
       throw new RuncException("exec with a terminal needs --console-socket");
     }
-    ExecHandle h = main.runtime().exec(id, process,
-        new ExecOptions(consoleSocket, BundleOptions.absolute(pidFile), Stdio.inherit()));
+    ExecHandle h =
+        main.runtime()
+            .exec(
+                id,
+                process,
+                new ExecOptions(consoleSocket, BundleOptions.absolute(pidFile), Stdio.inherit()));
     return detach ? 0 : h.exit().get();
   }
 
@@ -65,12 +75,32 @@ final class RuncExecCommand extends ContainerCommand {
     if (user != null) {
       String[] parts = user.split(":");
       try {
-        u = new User(Long.parseLong(parts[0]), parts.length > 1 ? Long.parseLong(parts[1]) : 0L, null, null, null, null);
+        u =
+            new User(
+                Long.parseLong(parts[0]),
+                parts.length > 1 ? Long.parseLong(parts[1]) : 0L,
+                null,
+                null,
+                null,
+                null);
       } catch (NumberFormatException e) {
         throw new RuncException("--user \"" + user + "\": expected uid[:gid] as numbers");
       }
     }
-    return new ContainerProcess(tty, null, u, command, null, allEnv, cwd != null ? cwd : base.cwd(), base.capabilities(),
-        null, base.noNewPrivileges(), null, null, null, null);
+    return new ContainerProcess(
+        tty,
+        null,
+        u,
+        command,
+        null,
+        allEnv,
+        cwd != null ? cwd : base.cwd(),
+        base.capabilities(),
+        null,
+        base.noNewPrivileges(),
+        null,
+        null,
+        null,
+        null);
   }
 }

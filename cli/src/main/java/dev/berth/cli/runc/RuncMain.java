@@ -10,11 +10,20 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** berth-runc: the runc command line over Berth's runtime, so containerd, podman or runtime-tools can drive it. */
-@Command(name = "berth-runc", mixinStandardHelpOptions = true, versionProvider = RuncMain.Version.class,
+/**
+ * berth-runc: the runc command line over Berth's runtime, so containerd, podman or runtime-tools
+ * can drive it.
+ */
+@Command(
+    name = "berth-runc",
+    mixinStandardHelpOptions = true,
+    versionProvider = RuncMain.Version.class,
     description = "Open Container Initiative runtime (runc-compatible command line)")
 public final class RuncMain implements Runnable {
-  @Option(names = "--root", description = "root directory for storage of container state", defaultValue = "/run/berth")
+  @Option(
+      names = "--root",
+      description = "root directory for storage of container state",
+      defaultValue = "/run/berth")
   Path root;
 
   @Option(names = "--log", description = "log file for errors (default: stderr only)")
@@ -44,12 +53,14 @@ public final class RuncMain implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(new CommandLine(this), "a command is required (see --help)");
+    throw new CommandLine.ParameterException(
+        new CommandLine(this), "a command is required (see --help)");
   }
 
   ContainerRuntime runtime() throws RuncException {
     if (systemdCgroup) {
-      throw new RuncException("--systemd-cgroup is not supported by berth-runc: it manages cgroups through cgroupfs");
+      throw new RuncException(
+          "--systemd-cgroup is not supported by berth-runc: it manages cgroups through cgroupfs");
     }
     if (runtime == null) {
       runtime = new ContainerRuntime(root);
@@ -61,11 +72,17 @@ public final class RuncMain implements Runnable {
     System.exit(execute(args));
   }
 
-  /** The commands, by name; built on demand because picocli's model of all of them costs more than a run. */
+  /**
+   * The commands, by name; built on demand because picocli's model of all of them costs more than a
+   * run.
+   */
   private static final Map<String, Supplier<Object>> COMMANDS = commands();
 
-  /** Global options that take a value, so the command name can be found without building the model. */
-  private static final Set<String> VALUED_OPTIONS = Set.of("--root", "--log", "--log-format", "--rootless");
+  /**
+   * Global options that take a value, so the command name can be found without building the model.
+   */
+  private static final Set<String> VALUED_OPTIONS =
+      Set.of("--root", "--log", "--log-format", "--rootless");
 
   private static Map<String, Supplier<Object>> commands() {
     Map<String, Supplier<Object>> m = new LinkedHashMap<>();
@@ -86,7 +103,10 @@ public final class RuncMain implements Runnable {
     return m;
   }
 
-  /** The command a command line names, or null (then all are registered, for help and error messages). */
+  /**
+   * The command a command line names, or null (then all are registered, for help and error
+   * messages).
+   */
   static String commandName(String[] args) {
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -100,7 +120,10 @@ public final class RuncMain implements Runnable {
     return null;
   }
 
-  /** Runs one command line and returns the exit code (for tests and the bench, without a JVM per call). */
+  /**
+   * Runs one command line and returns the exit code (for tests and the bench, without a JVM per
+   * call).
+   */
   public static int execute(String... args) {
     RuncMain main = new RuncMain();
     CommandLine cl = new CommandLine(main);
@@ -111,7 +134,8 @@ public final class RuncMain implements Runnable {
       COMMANDS.forEach((n, command) -> cl.addSubcommand(n, command.get()));
     }
     cl.setExecutionExceptionHandler(new ErrorReporter(main));
-    // As runc: flags come before the container id; what follows it (exec's command, ps options) is passed on.
+    // As runc: flags come before the container id; what follows it (exec's command, ps options) is
+    // passed on.
     cl.setStopAtPositional(true);
     return cl.execute(args);
   }

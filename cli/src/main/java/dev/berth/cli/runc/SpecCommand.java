@@ -11,10 +11,12 @@ import picocli.CommandLine.ParentCommand;
 /** runc spec: writes a default config.json to edit. */
 @Command(name = "spec", description = "create a new specification file")
 final class SpecCommand implements Callable<Integer> {
-  @ParentCommand
-  RuncMain main;
+  @ParentCommand RuncMain main;
 
-  @Option(names = {"-b", "--bundle"}, defaultValue = ".", description = "path to the root of the bundle directory")
+  @Option(
+      names = {"-b", "--bundle"},
+      defaultValue = ".",
+      description = "path to the root of the bundle directory")
   Path bundle;
 
   @Override

@@ -1,60 +1,61 @@
 package dev.berth.cli.fleet;
 
-import dev.berth.model.fleet.FleetMaps;
-import dev.berth.model.fleet.NodeRecord;
-import io.vertx.core.Future;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
-import dev.berth.testing.Await;
-import dev.berth.model.fleet.ContainerState;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.berth.controlplane.ControlPlane;
-import dev.berth.controlplane.ControlPlaneConfig;
-import dev.berth.testing.StrictVertx;
-import dev.berth.model.fleet.EventTopic;
-import dev.berth.model.fleet.FleetEvent;
-import dev.berth.model.JsonMapping;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.berth.agent.images.build.BuildOptions;
 import dev.berth.agent.images.build.ImageBuilder;
-import dev.berth.model.fleet.ContainerReport;
 import dev.berth.agent.node.AgentConfig;
 import dev.berth.agent.node.AgentNode;
 import dev.berth.agent.reconcile.Reconciler;
+import dev.berth.controlplane.ControlPlane;
+import dev.berth.controlplane.ControlPlaneConfig;
 import dev.berth.embedded.EmbeddedHazelcast;
 import dev.berth.embedded.EmbeddedKafkaBroker;
+import dev.berth.model.JsonMapping;
+import dev.berth.model.fleet.ContainerReport;
+import dev.berth.model.fleet.ContainerState;
+import dev.berth.model.fleet.EventTopic;
+import dev.berth.model.fleet.FleetEvent;
+import dev.berth.model.fleet.FleetMaps;
+import dev.berth.model.fleet.NodeRecord;
 import dev.berth.model.image.ImageReference;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.bundle.BusyboxRootfs;
 import dev.berth.runtime.files.FileTrees;
+import dev.berth.testing.Await;
+import dev.berth.testing.StrictVertx;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
 /**
- * A workload applied through the control plane's API is scheduled through Kafka onto a real agent (Vert.x
- * verticles), runs as real containers, shows up in Hazelcast and on berth.events, answers logs and exec
- * through the control plane, and goes away when deleted; no event loop blocks meanwhile.
+ * A workload applied through the control plane's API is scheduled through Kafka onto a real agent
+ * (Vert.x verticles), runs as real containers, shows up in Hazelcast and on berth.events, answers
+ * logs and exec through the control plane, and goes away when deleted; no event loop blocks
+ * meanwhile.
  */
 class AgentEndToEndTest {
   private static void await(BooleanSupplier condition, String what) throws Exception {
@@ -72,51 +73,89 @@ class AgentEndToEndTest {
     ControlPlane cp = null;
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(work.resolve("kafka"), 0)) {
-      cp = get(ControlPlane.start(vertx, new ControlPlaneConfig(broker.bootstrapServers(), 0, "cp-test", 3000, 500),
-          hz));
-      AgentConfig config = new AgentConfig("node-a", work.resolve("agent"), broker.bootstrapServers(), 4000, 8L << 30,
-          Map.of("zone", "a"), 3000, 500, 0, AgentConfig.DEFAULT_LOG_MAX_BYTES, Map.of());
+      cp =
+          get(
+              ControlPlane.start(
+                  vertx,
+                  new ControlPlaneConfig(broker.bootstrapServers(), 0, "cp-test", 3000, 500),
+                  hz));
+      AgentConfig config =
+          new AgentConfig(
+              "node-a",
+              work.resolve("agent"),
+              broker.bootstrapServers(),
+              4000,
+              8L << 30,
+              Map.of("zone", "a"),
+              3000,
+              500,
+              0,
+              AgentConfig.DEFAULT_LOG_MAX_BYTES,
+              Map.of());
       agent = get(AgentNode.start(vertx, config, hz));
-      new ImageBuilder(agent.images()).build(BusyboxRootfs.create(work.resolve("rootfs")),
-          BuildOptions.of(List.of("sleep", "60")), ImageReference.parse("local/busybox:1"));
+      new ImageBuilder(agent.images())
+          .build(
+              BusyboxRootfs.create(work.resolve("rootfs")),
+              BuildOptions.of(List.of("sleep", "60")),
+              ImageReference.parse("local/busybox:1"));
       String api = "http://127.0.0.1:" + cp.apiPort();
 
-      HttpResponse<String> applied = http.send(HttpRequest.newBuilder(URI.create(api + "/v1/workloads"))
-          .header("Content-Type", "application/yaml").POST(HttpRequest.BodyPublishers.ofString("""
+      HttpResponse<String> applied =
+          http.send(
+              HttpRequest.newBuilder(URI.create(api + "/v1/workloads"))
+                  .header("Content-Type", "application/yaml")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          """
               name: web
               image: local/busybox:1
               replicas: 2
               command: ["sh", "-c", "echo hello-stdout; echo hello-stderr >&2; exec sleep 60"]
-              """)).build(), HttpResponse.BodyHandlers.ofString());
+              """))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertEquals(201, applied.statusCode(), applied.body());
       ContainerRuntime runtime = new ContainerRuntime(work.resolve("agent/runtime"));
-      await(() -> runtime.list().stream().filter(s -> s.status().equals("running")).count() == 2,
+      await(
+          () -> runtime.list().stream().filter(s -> s.status().equals("running")).count() == 2,
           "two running containers");
       IMap<String, ContainerReport> containers = hz.getMap(FleetMaps.CONTAINERS);
-      await(() -> containers.values().stream().filter(r -> r.state() == ContainerState.RUNNING).count() == 2,
+      await(
+          () ->
+              containers.values().stream().filter(r -> r.state() == ContainerState.RUNNING).count()
+                  == 2,
           "both reported running in Hazelcast");
       String id = containers.keySet().stream().sorted().findFirst().orElseThrow();
-      NodeRecord node = hz.<String, NodeRecord>getMap(
-          FleetMaps.NODES).get("node-a");
+      NodeRecord node = hz.<String, NodeRecord>getMap(FleetMaps.NODES).get("node-a");
       assertEquals(4000, node.cpuMillis());
       assertEquals(3900, node.allocatableCpuMillis(), "the node keeps 100m for itself");
       assertEquals((8L << 30) - (256L << 20), node.allocatableMemoryBytes(), "and 256Mi");
       assertEquals(agent.apiAddress(), node.apiAddress());
 
-      await(() -> body(http, api + "/v1/containers/" + id + "/logs").contains("hello-stderr"), "the logs");
+      await(
+          () -> body(http, api + "/v1/containers/" + id + "/logs").contains("hello-stderr"),
+          "the logs");
       String logs = body(http, api + "/v1/containers/" + id + "/logs");
       assertTrue(logs.contains("hello-stdout\n") && logs.contains("hello-stderr\n"), logs);
-      assertEquals("hello-stderr\n", body(http, api + "/v1/containers/" + id + "/logs?stream=stderr&tail=1"));
+      assertEquals(
+          "hello-stderr\n",
+          body(http, api + "/v1/containers/" + id + "/logs?stream=stderr&tail=1"));
 
-      HttpResponse<String> exec = http.send(HttpRequest.newBuilder(URI.create(api + "/v1/containers/" + id + "/exec"))
-          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
-              "{\"command\":[\"sh\",\"-c\",\"echo $((6*7)); echo $HOSTNAME >&2; exit 3\"]}")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> exec =
+          http.send(
+              HttpRequest.newBuilder(URI.create(api + "/v1/containers/" + id + "/exec"))
+                  .header("Content-Type", "application/json")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"command\":[\"sh\",\"-c\",\"echo $((6*7)); echo $HOSTNAME >&2; exit 3\"]}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertEquals(200, exec.statusCode(), exec.body());
       JsonNode result = JsonMapping.mapper().readTree(exec.body());
       assertEquals(3, result.get("exitCode").asInt(), exec.body());
       assertEquals("42\n", result.get("stdout").asText());
-      assertEquals(id + "\n", result.get("stderr").asText(), "exec runs in the container's UTS namespace");
+      assertEquals(
+          id + "\n", result.get("stderr").asText(), "exec runs in the container's UTS namespace");
 
       assertFollowedLogShowsNewLines(http, api, id);
 
@@ -126,19 +165,39 @@ class AgentEndToEndTest {
       assertTrue(metrics.contains("berth_agent_containers{state=\"running\"} 2.0"), metrics);
       assertTrue(metrics.contains("berth_agent_reconcile_queue_depth"), metrics);
       assertTrue(metrics.contains("berth_agent_image_pull_bytes_total"), metrics);
-      assertTrue(metrics.matches("(?s).*berth_agent_event_loop_lag_seconds_count [1-9].*"), metrics);
+      assertTrue(
+          metrics.matches("(?s).*berth_agent_event_loop_lag_seconds_count [1-9].*"), metrics);
 
-      assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(api + "/v1/workloads/web")).DELETE().build(),
-          HttpResponse.BodyHandlers.ofString()).statusCode());
+      assertEquals(
+          200,
+          http.send(
+                  HttpRequest.newBuilder(URI.create(api + "/v1/workloads/web")).DELETE().build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .statusCode());
       await(() -> runtime.list().isEmpty(), "the containers to go");
       await(() -> containers.isEmpty(), "the reports to leave the fleet view");
-      await(() -> events(broker.bootstrapServers()).stream().filter(e -> e.state().equals("removed")).count() == 2,
+      await(
+          () ->
+              events(broker.bootstrapServers()).stream()
+                      .filter(e -> e.state().equals("removed"))
+                      .count()
+                  == 2,
           "removal events");
       List<FleetEvent> events = events(broker.bootstrapServers());
-      assertEquals(2, events.stream().filter(e -> e.state().equals("running") && e.node().equals("node-a")).count(),
+      assertEquals(
+          2,
+          events.stream()
+              .filter(e -> e.state().equals("running") && e.node().equals("node-a"))
+              .count(),
           events.toString());
-      assertEquals(404, http.send(HttpRequest.newBuilder(URI.create(api + "/v1/containers/" + id + "/logs")).build(),
-          HttpResponse.BodyHandlers.ofString()).statusCode(), "a removed container has no logs");
+      assertEquals(
+          404,
+          http.send(
+                  HttpRequest.newBuilder(URI.create(api + "/v1/containers/" + id + "/logs"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .statusCode(),
+          "a removed container has no logs");
       strict.assertNeverBlocked();
     } finally {
       if (agent != null) {
@@ -157,15 +216,23 @@ class AgentEndToEndTest {
   }
 
   /** A followed log stays open and delivers what the container writes afterwards. */
-  private static void assertFollowedLogShowsNewLines(HttpClient http, String api, String id) throws Exception {
-    HttpResponse<InputStream> followed = http.send(HttpRequest.newBuilder(
-        URI.create(api + "/v1/containers/" + id + "/logs?stream=stdout&follow=true")).build(),
-        HttpResponse.BodyHandlers.ofInputStream());
+  private static void assertFollowedLogShowsNewLines(HttpClient http, String api, String id)
+      throws Exception {
+    HttpResponse<InputStream> followed =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(api + "/v1/containers/" + id + "/logs?stream=stdout&follow=true"))
+                .build(),
+            HttpResponse.BodyHandlers.ofInputStream());
     try (InputStream in = followed.body()) {
       // Appends as the container's own output does (O_APPEND), through PID 1's stdout.
-      http.send(HttpRequest.newBuilder(URI.create(api + "/v1/containers/" + id + "/exec"))
-          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
-              "{\"command\":[\"sh\",\"-c\",\"echo followed-line >> /proc/1/fd/1\"]}")).build(),
+      http.send(
+          HttpRequest.newBuilder(URI.create(api + "/v1/containers/" + id + "/exec"))
+              .header("Content-Type", "application/json")
+              .POST(
+                  HttpRequest.BodyPublishers.ofString(
+                      "{\"command\":[\"sh\",\"-c\",\"echo followed-line >> /proc/1/fd/1\"]}"))
+              .build(),
           HttpResponse.BodyHandlers.ofString());
       StringBuilder seen = new StringBuilder();
       long deadline = System.currentTimeMillis() + 10_000;
@@ -184,15 +251,24 @@ class AgentEndToEndTest {
 
   private static String body(HttpClient http, String url) {
     try {
-      return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
+      return http.send(
+              HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
+          .body();
     } catch (Exception e) {
       throw new AssertionError(url + ": " + e, e);
     }
   }
 
   private static List<FleetEvent> events(String bootstrap) {
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap,
-        "key.deserializer", StringDeserializer.class, "value.deserializer", ByteArrayDeserializer.class))) {
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                "bootstrap.servers",
+                bootstrap,
+                "key.deserializer",
+                StringDeserializer.class,
+                "value.deserializer",
+                ByteArrayDeserializer.class))) {
       TopicPartition p = new TopicPartition(EventTopic.TOPIC, 0);
       consumer.assign(List.of(p));
       consumer.seekToBeginning(List.of(p));

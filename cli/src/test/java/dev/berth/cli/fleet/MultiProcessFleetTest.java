@@ -1,12 +1,5 @@
 package dev.berth.cli.fleet;
 
-import dev.berth.model.fleet.ContainerReport;
-import dev.berth.model.fleet.FleetMaps;
-import io.vertx.core.Future;
-import dev.berth.testing.Await;
-import dev.berth.cli.BerthMain;
-import dev.berth.testing.ChildJvm;
-import dev.berth.model.fleet.ContainerState;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,18 +8,25 @@ import dev.berth.agent.images.ImageStore;
 import dev.berth.agent.images.build.BuildOptions;
 import dev.berth.agent.images.build.ImageBuilder;
 import dev.berth.cli.BerthCli;
+import dev.berth.cli.BerthMain;
 import dev.berth.controlplane.ControlPlane;
 import dev.berth.controlplane.ControlPlaneConfig;
-import dev.berth.embedded.EmbeddedHazelcast;
 import dev.berth.controlplane.cluster.NodeRegistry;
-import dev.berth.embedded.EmbeddedKafkaBroker;
 import dev.berth.controlplane.specs.WorkloadStore;
-import dev.berth.testing.StrictVertx;
+import dev.berth.embedded.EmbeddedHazelcast;
+import dev.berth.embedded.EmbeddedKafkaBroker;
+import dev.berth.model.fleet.ContainerReport;
+import dev.berth.model.fleet.ContainerState;
+import dev.berth.model.fleet.FleetMaps;
 import dev.berth.model.image.ImageReference;
 import dev.berth.model.runtime.State;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.bundle.BusyboxRootfs;
 import dev.berth.runtime.files.FileTrees;
+import dev.berth.testing.Await;
+import dev.berth.testing.ChildJvm;
+import dev.berth.testing.StrictVertx;
+import io.vertx.core.Future;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,21 +36,26 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
- * A real fleet on this machine: a Kafka broker and a control plane (a Hazelcast member), and two agents as
- * separate `berth agent` processes (Hazelcast clients), each with its own state directory and cgroup parent.
- * Replicas spread, scale, move off an agent killed with SIGKILL, are stopped on it when it comes back, are
- * adopted by an agent restarted in time, survive a broker restart, and all go when deleted.
+ * A real fleet on this machine: a Kafka broker and a control plane (a Hazelcast member), and two
+ * agents as separate `berth agent` processes (Hazelcast clients), each with its own state directory
+ * and cgroup parent. Replicas spread, scale, move off an agent killed with SIGKILL, are stopped on
+ * it when it comes back, are adopted by an agent restarted in time, survive a broker restart, and
+ * all go when deleted.
  */
 class MultiProcessFleetTest {
   private static final String BERTH = BerthMain.class.getName();
 
   private static final String IMAGE = "local/busybox:1";
-  /** Agent b's lease is short (it is the one that dies); agent a's is long enough to restart within it. */
+
+  /**
+   * Agent b's lease is short (it is the one that dies); agent a's is long enough to restart within
+   * it.
+   */
   private static final long LEASE_B = 3000;
+
   private static final long LEASE_A = 30_000;
 
   private final HttpClient http = HttpClient.newHttpClient();
@@ -65,21 +70,41 @@ class MultiProcessFleetTest {
   }
 
   private int apply(String name, int replicas) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(api + "/v1/workloads")).header("Content-Type",
-        "application/yaml").POST(HttpRequest.BodyPublishers.ofString("name: " + name + "\nimage: " + IMAGE
-        + "\ncommand: [sleep]\nargs: [\"600\"]\nreplicas: " + replicas + "\n")).build(),
-        HttpResponse.BodyHandlers.ofString()).statusCode();
+    return http.send(
+            HttpRequest.newBuilder(URI.create(api + "/v1/workloads"))
+                .header("Content-Type", "application/yaml")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "name: "
+                            + name
+                            + "\nimage: "
+                            + IMAGE
+                            + "\ncommand: [sleep]\nargs: [\"600\"]\nreplicas: "
+                            + replicas
+                            + "\n"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .statusCode();
   }
 
-  /** The agent's finished reconcile passes, from its node API's /metrics (the pass timer's count). */
+  /**
+   * The agent's finished reconcile passes, from its node API's /metrics (the pass timer's count).
+   */
   private long reconcilePasses(ChildJvm agent) {
     try {
       String ready = agent.awaitLine("ready: node API http://", 5000);
-      String base = ready.substring(ready.indexOf("http://"), ready.indexOf(',', ready.indexOf("http://")));
-      String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
-          HttpResponse.BodyHandlers.ofString()).body();
-      return metrics.lines().filter(l -> l.startsWith("berth_agent_reconcile_seconds_count"))
-          .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+      String base =
+          ready.substring(ready.indexOf("http://"), ready.indexOf(',', ready.indexOf("http://")));
+      String metrics =
+          http.send(
+                  HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      return metrics
+          .lines()
+          .filter(l -> l.startsWith("berth_agent_reconcile_seconds_count"))
+          .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+          .sum();
     } catch (Exception e) {
       return -1; // not answering yet
     }
@@ -87,9 +112,23 @@ class MultiProcessFleetTest {
 
   private ChildJvm agent(Path work, String node, long leaseMillis, String kafka, String hazelcast)
       throws Exception {
-    ChildJvm p = ChildJvm.start(work.resolve(node + ".log"), BERTH, "agent", "--node", node, "--kafka", kafka,
-        "--hazelcast", hazelcast, "--cluster", "berth-mp", "--state-dir", work.resolve("agent-" + node).toString(),
-        "--lease-millis", Long.toString(leaseMillis));
+    ChildJvm p =
+        ChildJvm.start(
+            work.resolve(node + ".log"),
+            BERTH,
+            "agent",
+            "--node",
+            node,
+            "--kafka",
+            kafka,
+            "--hazelcast",
+            hazelcast,
+            "--cluster",
+            "berth-mp",
+            "--state-dir",
+            work.resolve("agent-" + node).toString(),
+            "--lease-millis",
+            Long.toString(leaseMillis));
     p.awaitLine("agent " + node + " ready", 60_000);
     return p;
   }
@@ -107,12 +146,18 @@ class MultiProcessFleetTest {
     ChildJvm a = null;
     ChildJvm b = null;
     try {
-      cp = get(ControlPlane.start(strict.vertx(), new ControlPlaneConfig(kafka, 0, "cp", 3000, 500), hz));
+      cp =
+          get(
+              ControlPlane.start(
+                  strict.vertx(), new ControlPlaneConfig(kafka, 0, "cp", 3000, 500), hz));
       api = "http://127.0.0.1:" + cp.apiPort();
       for (String node : List.of("node-a", "node-b")) {
         Path rootfs = work.resolve("rootfs-" + node);
-        new ImageBuilder(new ImageStore(work.resolve("agent-" + node + "/images"))).build(
-            BusyboxRootfs.create(rootfs), BuildOptions.of(List.of("sh")), ImageReference.parse(IMAGE));
+        new ImageBuilder(new ImageStore(work.resolve("agent-" + node + "/images")))
+            .build(
+                BusyboxRootfs.create(rootfs),
+                BuildOptions.of(List.of("sh")),
+                ImageReference.parse(IMAGE));
         FileTrees.delete(rootfs);
       }
       a = agent(work, "node-a", LEASE_A, kafka, hazelcast);
@@ -124,13 +169,20 @@ class MultiProcessFleetTest {
 
       assertEquals(201, apply("web", 3));
       Await.until(() -> running(onA).size() + running(onB).size() == 3, "three replicas", 60_000);
-      assertTrue(!running(onA).isEmpty() && !running(onB).isEmpty(), "replicas spread over both agents");
+      assertTrue(
+          !running(onA).isEmpty() && !running(onB).isEmpty(), "replicas spread over both agents");
       assertEquals(200, apply("web", 5));
       Await.until(() -> running(onA).size() + running(onB).size() == 5, "five replicas", 60_000);
       assertEquals(200, apply("web", 1));
-      Await.until(() -> onA.list().size() + onB.list().size() == 1, "one replica, the others removed", 60_000);
+      Await.until(
+          () -> onA.list().size() + onB.list().size() == 1,
+          "one replica, the others removed",
+          60_000);
       assertEquals(200, apply("web", 3));
-      Await.until(() -> running(onA).size() + running(onB).size() == 3 && !running(onB).isEmpty(), "three again", 60_000);
+      Await.until(
+          () -> running(onA).size() + running(onB).size() == 3 && !running(onB).isEmpty(),
+          "three again",
+          60_000);
 
       // SIGKILL agent b: its lease lapses and its replicas are placed and started on a.
       long killed = System.currentTimeMillis();
@@ -138,41 +190,65 @@ class MultiProcessFleetTest {
       Await.until(() -> running(onA).size() == 3, "b's replicas running on a", LEASE_B + 20_000);
       long moved = System.currentTimeMillis() - killed;
       assertTrue(moved < LEASE_B + 10_000, "replicas moved " + moved + " ms after the kill");
-      System.out.println("failover: b's replicas running on a " + moved + " ms after SIGKILL (lease " + LEASE_B + " ms)");
+      System.out.println(
+          "failover: b's replicas running on a "
+              + moved
+              + " ms after SIGKILL (lease "
+              + LEASE_B
+              + " ms)");
       // b comes back: what no longer belongs to it is stopped there.
       b = agent(work, "node-b", LEASE_B, kafka, hazelcast);
       Await.until(() -> onB.list().isEmpty(), "b to stop the replicas that moved away", 30_000);
       var reports = hz.<String, ContainerReport>getMap(FleetMaps.CONTAINERS);
-      Await.until(() -> reports.values().stream().noneMatch(r -> r.node().equals("node-b")),
-          "no report left that says a container runs on b", 10_000);
-      Await.until(() -> reports.values().stream().filter(r -> r.state() == ContainerState.RUNNING).count() == 3,
-          "three running replicas in the fleet view", 10_000);
+      Await.until(
+          () -> reports.values().stream().noneMatch(r -> r.node().equals("node-b")),
+          "no report left that says a container runs on b",
+          10_000);
+      Await.until(
+          () ->
+              reports.values().stream().filter(r -> r.state() == ContainerState.RUNNING).count()
+                  == 3,
+          "three running replicas in the fleet view",
+          10_000);
       assertEquals(3, running(onA).size());
 
-      // SIGKILL agent a and start it again within its lease: it adopts its containers, no restart, no duplicate.
+      // SIGKILL agent a and start it again within its lease: it adopts its containers, no restart,
+      // no duplicate.
       List<Integer> before = pids(onA);
       a.kill();
       a = agent(work, "node-a", LEASE_A, kafka, hazelcast);
       ChildJvm restarted = a;
-      Await.until(() -> reconcilePasses(restarted) >= 3, "three reconcile passes of the restarted agent", 30_000);
+      Await.until(
+          () -> reconcilePasses(restarted) >= 3,
+          "three reconcile passes of the restarted agent",
+          30_000);
       assertEquals(before, pids(onA), "adopted: the same processes");
       assertEquals(3, onA.list().size() + onB.list().size());
 
       // The broker restarts mid-run: no applied spec is lost and the fleet goes on.
       assertEquals(201, apply("extra", 1));
       broker.close();
-      broker = EmbeddedKafkaBroker.start(work.resolve("kafka"), Integer.parseInt(kafka.substring(kafka.lastIndexOf(':') + 1)));
+      broker =
+          EmbeddedKafkaBroker.start(
+              work.resolve("kafka"), Integer.parseInt(kafka.substring(kafka.lastIndexOf(':') + 1)));
       try (WorkloadStore reread = WorkloadStore.open(kafka)) {
-        assertEquals(List.of("extra", "web"), reread.list().stream().map(w -> w.spec().name()).toList());
+        assertEquals(
+            List.of("extra", "web"), reread.list().stream().map(w -> w.spec().name()).toList());
       }
-      Await.until(() -> retryApply("after"), "an apply to succeed after the broker restart", 60_000);
-      Await.until(() -> running(onA).size() + running(onB).size() == 5, "web, extra and after running", 60_000);
+      Await.until(
+          () -> retryApply("after"), "an apply to succeed after the broker restart", 60_000);
+      Await.until(
+          () -> running(onA).size() + running(onB).size() == 5,
+          "web, extra and after running",
+          60_000);
 
       for (String name : List.of("web", "extra", "after")) {
-        http.send(HttpRequest.newBuilder(URI.create(api + "/v1/workloads/" + name)).DELETE().build(),
+        http.send(
+            HttpRequest.newBuilder(URI.create(api + "/v1/workloads/" + name)).DELETE().build(),
             HttpResponse.BodyHandlers.ofString());
       }
-      Await.until(() -> onA.list().isEmpty() && onB.list().isEmpty(), "everything to be removed", 60_000);
+      Await.until(
+          () -> onA.list().isEmpty() && onB.list().isEmpty(), "everything to be removed", 60_000);
       strict.assertNeverBlocked();
     } finally {
       for (ChildJvm p : new ChildJvm[] {a, b}) {
@@ -186,7 +262,10 @@ class MultiProcessFleetTest {
       strict.close();
       hz.shutdown();
       broker.close();
-      BerthCli.run("down", "--state-dir", work.toString()); // whatever a failed run left: containers, cgroups
+      BerthCli.run(
+          "down",
+          "--state-dir",
+          work.toString()); // whatever a failed run left: containers, cgroups
       FileTrees.delete(work);
     }
   }

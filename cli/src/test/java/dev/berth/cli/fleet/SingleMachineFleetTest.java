@@ -1,14 +1,13 @@
 package dev.berth.cli.fleet;
 
-import dev.berth.cli.BerthCli;
-import dev.berth.testing.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.cli.BerthCli;
 import dev.berth.model.runtime.State;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.files.FileTrees;
-import java.util.Map;
+import dev.berth.testing.Await;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,11 +17,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
-/** `berth up` in-process: examples run, the API applies, and a restart keeps workloads and adopts containers. */
+/**
+ * `berth up` in-process: examples run, the API applies, and a restart keeps workloads and adopts
+ * containers.
+ */
 class SingleMachineFleetTest {
   private static void await(BooleanSupplier condition, String what) throws Exception {
     Await.until(condition, what, 40000);
@@ -37,10 +39,12 @@ class SingleMachineFleetTest {
     Path state = Files.createTempDirectory("berth-up-");
     Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rwxr-xr-x"));
     Path examples = Files.createDirectories(state.resolve("examples"));
-    Files.writeString(examples.resolve("hello.yaml"),
+    Files.writeString(
+        examples.resolve("hello.yaml"),
         "name: hello\nimage: local/busybox:1\ncommand: [sleep]\nargs: [\"60\"]\nreplicas: 1\n");
-    SingleMachineFleet.Options options = new SingleMachineFleet.Options(state.resolve("berth"), 0, 0, "test-node",
-        examples, Map.of());
+    SingleMachineFleet.Options options =
+        new SingleMachineFleet.Options(
+            state.resolve("berth"), 0, 0, "test-node", examples, Map.of());
     PrintStream quiet = new PrintStream(PrintStream.nullOutputStream());
     ContainerRuntime runtime = new ContainerRuntime(state.resolve("berth/agent-test-node/runtime"));
     HttpClient http = HttpClient.newHttpClient();
@@ -48,43 +52,82 @@ class SingleMachineFleetTest {
     try {
       await(() -> running(runtime).size() == 1, "the example to run");
       String api = "http://127.0.0.1:" + fleet.apiPort() + "/v1/workloads";
-      HttpResponse<String> applied = http.send(HttpRequest.newBuilder(URI.create(api))
-          .header("Content-Type", "application/yaml").POST(HttpRequest.BodyPublishers.ofString(
-              "name: web\nimage: local/busybox:1\ncommand: [sleep]\nargs: [\"60\"]\nreplicas: 2\n")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> applied =
+          http.send(
+              HttpRequest.newBuilder(URI.create(api))
+                  .header("Content-Type", "application/yaml")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "name: web\nimage: local/busybox:1\ncommand: [sleep]\nargs: [\"60\"]\nreplicas: 2\n"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertEquals(201, applied.statusCode(), applied.body());
       await(() -> running(runtime).size() == 3, "web's two replicas to run");
       String server = "http://127.0.0.1:" + fleet.apiPort();
       var nodes = BerthCli.run("get", "nodes", "--server", server);
-      assertTrue(nodes.out().lines().anyMatch(l -> l.startsWith("test-node") && l.contains("Ready")), nodes.out());
-      await(() -> BerthCli.run("get", "containers", "--server", server).out().lines()
-          .filter(l -> l.contains(" running ")).count() == 3, "three containers reported running");
+      assertTrue(
+          nodes.out().lines().anyMatch(l -> l.startsWith("test-node") && l.contains("Ready")),
+          nodes.out());
+      await(
+          () ->
+              BerthCli.run("get", "containers", "--server", server)
+                      .out()
+                      .lines()
+                      .filter(l -> l.contains(" running "))
+                      .count()
+                  == 3,
+          "three containers reported running");
       List<Integer> pids = running(runtime).stream().map(State::pid).sorted().toList();
 
-      var exec = BerthCli.run("exec", "web", "--server", server, "--", "sh", "-c",
-          "echo out-$((1+1)); echo to-the-log >> /proc/1/fd/1; exit 4");
+      var exec =
+          BerthCli.run(
+              "exec",
+              "web",
+              "--server",
+              server,
+              "--",
+              "sh",
+              "-c",
+              "echo out-$((1+1)); echo to-the-log >> /proc/1/fd/1; exit 4");
       assertEquals(4, exec.exit(), exec.err());
       assertEquals("out-2\n", exec.out());
       var logs = BerthCli.run("logs", "web", "--server", server);
       assertEquals(0, logs.exit(), logs.err());
-      assertEquals("to-the-log\n", logs.out(), "what went to the container's stdout (the same replica)");
+      assertEquals(
+          "to-the-log\n", logs.out(), "what went to the container's stdout (the same replica)");
       var unknown = BerthCli.run("logs", "nobody", "--server", server);
       assertEquals(1, unknown.exit());
-      assertTrue(unknown.err().contains("no container or running workload named \"nobody\""), unknown.err());
+      assertTrue(
+          unknown.err().contains("no container or running workload named \"nobody\""),
+          unknown.err());
 
       fleet.close();
       fleet = SingleMachineFleet.start(options, quiet);
-      String listed = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fleet.apiPort()
-          + "/v1/workloads")).build(), HttpResponse.BodyHandlers.ofString()).body();
-      assertTrue(listed.contains("\"name\":\"web\"") && listed.contains("\"name\":\"hello\""), listed);
+      String listed =
+          http.send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + fleet.apiPort() + "/v1/workloads"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      assertTrue(
+          listed.contains("\"name\":\"web\"") && listed.contains("\"name\":\"hello\""), listed);
       SingleMachineFleet restarted = fleet;
-      await(() -> restarted.agent().reconcilePasses() >= 3, "three reconcile passes of the restarted agent");
-      assertEquals(pids, running(runtime).stream().map(State::pid).sorted().toList(),
+      await(
+          () -> restarted.agent().reconcilePasses() >= 3,
+          "three reconcile passes of the restarted agent");
+      assertEquals(
+          pids,
+          running(runtime).stream().map(State::pid).sorted().toList(),
           "the restarted fleet adopted its containers: no restart, no duplicate");
 
       for (String name : List.of("web", "hello")) {
-        http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fleet.apiPort() + "/v1/workloads/" + name))
-            .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + fleet.apiPort() + "/v1/workloads/" + name))
+                .DELETE()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
       }
       await(() -> runtime.list().isEmpty(), "everything to be removed");
     } finally {

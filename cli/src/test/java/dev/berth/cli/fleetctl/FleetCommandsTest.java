@@ -1,13 +1,13 @@
 package dev.berth.cli.fleetctl;
 
-import dev.berth.testing.InProcessCli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.cli.BerthCli;
 import dev.berth.controlplane.api.FleetApiVerticle;
-import dev.berth.embedded.EmbeddedKafkaBroker;
 import dev.berth.controlplane.specs.WorkloadStore;
+import dev.berth.embedded.EmbeddedKafkaBroker;
+import dev.berth.testing.InProcessCli;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,20 +29,28 @@ class FleetCommandsTest {
       Files.writeString(specs.resolve("a.yaml"), "name: alpha\nimage: busybox\nreplicas: 2\n");
       Files.writeString(specs.resolve("b.json"), "{\"name\":\"beta\",\"image\":\"busybox\"}");
 
-      InProcessCli.Output applied = BerthCli.run("apply", "-f", specs.toString(), "--server", server);
+      InProcessCli.Output applied =
+          BerthCli.run("apply", "-f", specs.toString(), "--server", server);
       assertEquals(0, applied.exit(), applied.err());
       assertEquals("workload/alpha created\nworkload/beta created\n", applied.out());
-      assertEquals("workload/alpha unchanged\n",
-          BerthCli.run("apply", "-f", specs.resolve("a.yaml").toString(), "--server", server).out());
+      assertEquals(
+          "workload/alpha unchanged\n",
+          BerthCli.run("apply", "-f", specs.resolve("a.yaml").toString(), "--server", server)
+              .out());
 
       InProcessCli.Output table = BerthCli.run("get", "workloads", "--server", server);
       assertTrue(table.out().startsWith("NAME"), table.out());
-      assertTrue(table.out().lines().anyMatch(l -> l.startsWith("alpha") && l.contains(" 2 ")), table.out());
-      assertTrue(BerthCli.run("get", "workloads", "beta", "-o", "yaml", "--server", server).out()
-          .contains("name: \"beta\""));
+      assertTrue(
+          table.out().lines().anyMatch(l -> l.startsWith("alpha") && l.contains(" 2 ")),
+          table.out());
+      assertTrue(
+          BerthCli.run("get", "workloads", "beta", "-o", "yaml", "--server", server)
+              .out()
+              .contains("name: \"beta\""));
 
       Files.writeString(specs.resolve("c.yaml"), "name: gamma\nimage: busybox\nreplicas: -3\n");
-      InProcessCli.Output bad = BerthCli.run("apply", "-f", specs.resolve("c.yaml").toString(), "--server", server);
+      InProcessCli.Output bad =
+          BerthCli.run("apply", "-f", specs.resolve("c.yaml").toString(), "--server", server);
       assertEquals(1, bad.exit());
       assertTrue(bad.err().contains("replicas: must not be negative"), bad.err());
 

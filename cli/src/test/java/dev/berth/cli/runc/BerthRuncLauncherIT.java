@@ -1,22 +1,26 @@
 package dev.berth.cli.runc;
 
-import java.io.File;
-import java.util.ArrayList;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.runtime.testing.BusyboxBundle;
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** bin/berth-runc as other tools call it: a separate process, stdio passed through, exit codes as runc's. */
+/**
+ * bin/berth-runc as other tools call it: a separate process, stdio passed through, exit codes as
+ * runc's.
+ */
 class BerthRuncLauncherIT {
   Path work;
-  Path launcher = Path.of(System.getProperty("berth.home", "..")).resolve("bin/berth-runc").toAbsolutePath();
+  Path launcher =
+      Path.of(System.getProperty("berth.home", "..")).resolve("bin/berth-runc").toAbsolutePath();
 
   @BeforeEach
   void setUp() throws Exception {
@@ -31,7 +35,8 @@ class BerthRuncLauncherIT {
   private record Outcome(int exit, String out, String err) {}
 
   private Outcome berthRunc(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(launcher.toString(), "--root", work.resolve("state").toString()));
+    List<String> cmd =
+        new ArrayList<>(List.of(launcher.toString(), "--root", work.resolve("state").toString()));
     cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).redirectInput(new File("/dev/null")).start();
     String out = new String(p.getInputStream().readAllBytes());

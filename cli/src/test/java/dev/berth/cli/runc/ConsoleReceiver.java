@@ -9,9 +9,9 @@ import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 
 /**
- * What containerd's shim does with --console-socket: listens on a unix socket, receives the pty master
- * over SCM_RIGHTS, and reads the container's terminal from it. The JDK cannot receive file descriptors,
- * so this uses libc through jnr-ffi.
+ * What containerd's shim does with --console-socket: listens on a unix socket, receives the pty
+ * master over SCM_RIGHTS, and reads the container's terminal from it. The JDK cannot receive file
+ * descriptors, so this uses libc through jnr-ffi.
  */
 final class ConsoleReceiver implements AutoCloseable {
   /** The libc calls a console socket server needs. */
@@ -49,7 +49,8 @@ final class ConsoleReceiver implements AutoCloseable {
     addr.putShort(0, (short) AF_UNIX);
     addr.putString(2, path.toString(), 107, StandardCharsets.UTF_8);
     if (server < 0 || libc.bind(server, addr, 110) != 0 || libc.listen(server, 1) != 0) {
-      throw new IllegalStateException("cannot listen on " + path + ": errno " + runtime.getLastError());
+      throw new IllegalStateException(
+          "cannot listen on " + path + ": errno " + runtime.getLastError());
     }
   }
 

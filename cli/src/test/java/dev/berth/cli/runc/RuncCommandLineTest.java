@@ -1,6 +1,5 @@
 package dev.berth.cli.runc;
 
-import dev.berth.testing.InProcessCli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,13 +8,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.berth.model.JsonMapping;
 import dev.berth.runtime.testing.BusyboxBundle;
+import dev.berth.testing.InProcessCli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The runc command line: commands, exit codes, state JSON and error messages as runc's users expect them. */
+/**
+ * The runc command line: commands, exit codes, state JSON and error messages as runc's users expect
+ * them.
+ */
 class RuncCommandLineTest {
   Path work;
   String root;
@@ -29,7 +32,8 @@ class RuncCommandLineTest {
 
   @AfterEach
   void tearDown() {
-    for (String id : InProcessCli.run(RuncMain::execute, "--root", root, "list", "-q").out().split("\n")) {
+    for (String id :
+        InProcessCli.run(RuncMain::execute, "--root", root, "list", "-q").out().split("\n")) {
       if (!id.isBlank()) {
         InProcessCli.run(RuncMain::execute, "--root", root, "delete", "--force", id);
       }
@@ -53,7 +57,10 @@ class RuncCommandLineTest {
   void createStartStateAndDeleteFollowTheLifecycle() throws Exception {
     BusyboxBundle b = bundle("sleep 30");
     Path pidFile = work.resolve("pid");
-    assertEquals(0, runc("create", "--bundle", b.dir().toString(), "--pid-file", pidFile.toString(), "c1").exit());
+    assertEquals(
+        0,
+        runc("create", "--bundle", b.dir().toString(), "--pid-file", pidFile.toString(), "c1")
+            .exit());
     JsonNode created = JsonMapping.mapper().readTree(runc("state", "c1").out());
     assertEquals("created", created.get("status").asText());
     assertEquals(Files.readString(pidFile), created.get("pid").asText());
@@ -62,10 +69,12 @@ class RuncCommandLineTest {
     assertTrue(created.has("created") && created.has("rootfs"), created.toString());
 
     assertEquals(0, runc("start", "c1").exit());
-    assertEquals("running", JsonMapping.mapper().readTree(runc("state", "c1").out()).get("status").asText());
+    assertEquals(
+        "running", JsonMapping.mapper().readTree(runc("state", "c1").out()).get("status").asText());
     JsonNode list = JsonMapping.mapper().readTree(runc("list", "--format", "json").out());
     assertEquals("c1", list.get(0).get("id").asText());
-    assertEquals(1, JsonMapping.mapper().readTree(runc("ps", "--format", "json", "c1").out()).size());
+    assertEquals(
+        1, JsonMapping.mapper().readTree(runc("ps", "--format", "json", "c1").out()).size());
 
     InProcessCli.Output refused = runc("delete", "c1");
     assertEquals(1, refused.exit());
@@ -78,7 +87,8 @@ class RuncCommandLineTest {
     InProcessCli.Output gone = runc("state", "c1");
     assertEquals(1, gone.exit());
     assertTrue(gone.err().contains("container \"c1\" does not exist"), gone.err());
-    assertEquals(0, runc("delete", "--force", "c1").exit(), "--force ignores a container that is gone");
+    assertEquals(
+        0, runc("delete", "--force", "c1").exit(), "--force ignores a container that is gone");
   }
 
   @Test
@@ -121,7 +131,8 @@ class RuncCommandLineTest {
     InProcessCli.Output again = runc("spec", "--bundle", dir.toString());
     assertEquals(1, again.exit());
     assertTrue(again.err().contains("exists. Remove it first"), again.err());
-    JsonNode features = JsonMapping.mapper().readTree(InProcessCli.run(RuncMain::execute, "features").out());
+    JsonNode features =
+        JsonMapping.mapper().readTree(InProcessCli.run(RuncMain::execute, "features").out());
     assertEquals("1.2.0", features.get("ociVersionMax").asText());
     assertTrue(features.get("linux").get("namespaces").toString().contains("user"));
   }
@@ -136,21 +147,39 @@ class RuncCommandLineTest {
     BusyboxBundle.deleteTree(noRootfs.rootfs());
     expectFailure(noRootfs, "does not exist");
 
-    expectFailure(bundle("true").edit(c -> ((ArrayNode) c.get("linux").get("namespaces")).addObject().put("type", "foo")),
+    expectFailure(
+        bundle("true")
+            .edit(
+                c -> ((ArrayNode) c.get("linux").get("namespaces")).addObject().put("type", "foo")),
         "unknown namespace type \"foo\"");
-    expectFailure(bundle("true").edit(c -> ((ArrayNode) c.get("mounts")).addObject().put("destination", "rel")
-        .put("type", "tmpfs")), "must be an absolute path");
+    expectFailure(
+        bundle("true")
+            .edit(
+                c ->
+                    ((ArrayNode) c.get("mounts"))
+                        .addObject()
+                        .put("destination", "rel")
+                        .put("type", "tmpfs")),
+        "must be an absolute path");
     BusyboxBundle escape = bundle("true");
     Files.createSymbolicLink(escape.rootfs().resolve("out"), Path.of("../../../../../.."));
-    expectFailure(escape.edit(c -> ((ArrayNode) c.get("mounts")).addObject().put("destination", "/out/tmp")
-        .put("type", "tmpfs")), "leads out of the rootfs");
+    expectFailure(
+        escape.edit(
+            c ->
+                ((ArrayNode) c.get("mounts"))
+                    .addObject()
+                    .put("destination", "/out/tmp")
+                    .put("type", "tmpfs")),
+        "leads out of the rootfs");
 
     BusyboxBundle ok = bundle("sleep 30");
     assertEquals(0, runc("create", "--bundle", ok.dir().toString(), "taken").exit());
     InProcessCli.Output dup = runc("create", "--bundle", ok.dir().toString(), "taken");
     assertEquals(1, dup.exit());
     assertTrue(dup.err().contains("already exists"), dup.err());
-    assertEquals("created", JsonMapping.mapper().readTree(runc("state", "taken").out()).get("status").asText());
+    assertEquals(
+        "created",
+        JsonMapping.mapper().readTree(runc("state", "taken").out()).get("status").asText());
   }
 
   private void expectFailure(BusyboxBundle b, String message) {
@@ -164,7 +193,17 @@ class RuncCommandLineTest {
   @Test
   void errorsAreAlsoLoggedAsJsonWhenAsked() throws Exception {
     Path log = work.resolve("log.json");
-    InProcessCli.Output r = InProcessCli.run(RuncMain::execute, "--root", root, "--log", log.toString(), "--log-format", "json", "state", "ghost");
+    InProcessCli.Output r =
+        InProcessCli.run(
+            RuncMain::execute,
+            "--root",
+            root,
+            "--log",
+            log.toString(),
+            "--log-format",
+            "json",
+            "state",
+            "ghost");
     assertEquals(1, r.exit());
     JsonNode line = JsonMapping.mapper().readTree(Files.readString(log));
     assertEquals("error", line.get("level").asText());
@@ -173,22 +212,33 @@ class RuncCommandLineTest {
 
   @Test
   void systemdCgroupsAreRefusedClearly() {
-    InProcessCli.Output r = InProcessCli.run(RuncMain::execute, "--root", root, "--systemd-cgroup", "list");
+    InProcessCli.Output r =
+        InProcessCli.run(RuncMain::execute, "--root", root, "--systemd-cgroup", "list");
     assertEquals(1, r.exit());
     assertTrue(r.err().contains("--systemd-cgroup is not supported"), r.err());
   }
 
   @Test
   void aConsoleSocketReceivesThePtyMasterAndTheProgramRunsOnTheTerminal() throws Exception {
-    BusyboxBundle b = bundle("tty; stty size; echo done")
-        .edit(c -> {
-          c.with("process").put("terminal", true);
-          c.with("process").putObject("consoleSize").put("height", 30).put("width", 100);
-        });
+    BusyboxBundle b =
+        bundle("tty; stty size; echo done")
+            .edit(
+                c -> {
+                  c.with("process").put("terminal", true);
+                  c.with("process").putObject("consoleSize").put("height", 30).put("width", 100);
+                });
     Path sock = work.resolve("console.sock");
     try (ConsoleReceiver receiver = new ConsoleReceiver(sock)) {
-      Thread creator = new Thread(() -> runc("create", "--bundle", b.dir().toString(), "--console-socket",
-          sock.toString(), "tty1"));
+      Thread creator =
+          new Thread(
+              () ->
+                  runc(
+                      "create",
+                      "--bundle",
+                      b.dir().toString(),
+                      "--console-socket",
+                      sock.toString(),
+                      "tty1"));
       creator.start();
       assertTrue(receiver.awaitFd(), "no pty master received");
       creator.join(10_000);

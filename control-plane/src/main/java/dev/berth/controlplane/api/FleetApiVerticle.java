@@ -7,14 +7,13 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.berth.controlplane.ControlPlaneEvents;
 import dev.berth.controlplane.specs.ApplyResult;
-import dev.berth.model.fleet.StoredWorkload;
 import dev.berth.controlplane.specs.WorkloadStore;
+import dev.berth.model.JsonMapping;
 import dev.berth.model.fleet.ContainerReport;
 import dev.berth.model.fleet.FleetMaps;
 import dev.berth.model.fleet.NodeRecord;
-import dev.berth.model.fleet.WorkloadSpec;
+import dev.berth.model.fleet.StoredWorkload;
 import dev.berth.model.fleet.WorkloadSpecs;
-import dev.berth.model.JsonMapping;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Promise;
 import io.vertx.core.WorkerExecutor;
@@ -27,13 +26,14 @@ import java.util.Comparator;
 import java.util.Locale;
 
 /**
- * The control plane's REST API: workloads (apply with POST or PUT, get, list, delete, in JSON or YAML) and,
- * given the fleet view, nodes and containers. Parsing, store and Hazelcast calls run on a worker pool; the
- * event loop only routes.
+ * The control plane's REST API: workloads (apply with POST or PUT, get, list, delete, in JSON or
+ * YAML) and, given the fleet view, nodes and containers. Parsing, store and Hazelcast calls run on
+ * a worker pool; the event loop only routes.
  */
 public final class FleetApiVerticle extends AbstractVerticle {
   /** Specs are small; anything larger is refused before it is parsed. */
   public static final long MAX_BODY = 1 << 20;
+
   private static final YAMLMapper YAML = new YAMLMapper();
 
   private final WorkloadStore store;
@@ -46,7 +46,9 @@ public final class FleetApiVerticle extends AbstractVerticle {
     this(store, null, port);
   }
 
-  /** With {@code fleetView}, also GET /v1/nodes and /v1/containers from the live view in Hazelcast. */
+  /**
+   * With {@code fleetView}, also GET /v1/nodes and /v1/containers from the live view in Hazelcast.
+   */
   public FleetApiVerticle(WorkloadStore store, HazelcastInstance fleetView, int port) {
     this.store = store;
     this.fleetView = fleetView;
@@ -68,15 +70,21 @@ public final class FleetApiVerticle extends AbstractVerticle {
       router.get("/v1/containers").handler(this::containers);
       NodeProxy proxy = new NodeProxy(fleetView, vertx.createHttpClient(), workers);
       router.get("/v1/containers/:id/logs").handler(proxy::forward);
-      router.post("/v1/containers/:id/exec").handler(BodyHandler.create().setBodyLimit(64 * 1024))
+      router
+          .post("/v1/containers/:id/exec")
+          .handler(BodyHandler.create().setBodyLimit(64 * 1024))
           .handler(proxy::forward);
     }
     router.route().failureHandler(this::failure);
-    vertx.createHttpServer().requestHandler(router).listen(port, "127.0.0.1")
-        .onSuccess(s -> {
-          server = s;
-          started.complete();
-        })
+    vertx
+        .createHttpServer()
+        .requestHandler(router)
+        .listen(port, "127.0.0.1")
+        .onSuccess(
+            s -> {
+              server = s;
+              started.complete();
+            })
         .onFailure(started::fail);
   }
 
@@ -88,80 +96,119 @@ public final class FleetApiVerticle extends AbstractVerticle {
   private void apply(RoutingContext ctx) {
     byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
     boolean yaml = isYaml(ctx.request().getHeader("Content-Type"));
-    workers.<ApplyResult>executeBlocking(() -> store.apply(WorkloadSpecs.read(body, yaml)), false)
-        .onSuccess(r -> {
-          if (r.outcome() != ApplyResult.Outcome.UNCHANGED) {
-            vertx.eventBus().publish(ControlPlaneEvents.WORKLOADS_CHANGED, r.workload().spec().name());
-          }
-          ObjectNode out = describe(r.workload());
-          out.put("outcome", r.outcome().name().toLowerCase(Locale.ROOT));
-          respond(ctx, r.outcome() == ApplyResult.Outcome.CREATED ? 201 : 200, out);
-        })
+    workers
+        .<ApplyResult>executeBlocking(() -> store.apply(WorkloadSpecs.read(body, yaml)), false)
+        .onSuccess(
+            r -> {
+              if (r.outcome() != ApplyResult.Outcome.UNCHANGED) {
+                vertx
+                    .eventBus()
+                    .publish(ControlPlaneEvents.WORKLOADS_CHANGED, r.workload().spec().name());
+              }
+              ObjectNode out = describe(r.workload());
+              out.put("outcome", r.outcome().name().toLowerCase(Locale.ROOT));
+              respond(ctx, r.outcome() == ApplyResult.Outcome.CREATED ? 201 : 200, out);
+            })
         .onFailure(e -> error(ctx, e));
   }
 
   private void list(RoutingContext ctx) {
-    workers.executeBlocking(store::list, false).onSuccess(all -> {
-      ObjectNode out = JsonMapping.mapper().createObjectNode();
-      ArrayNode items = out.putArray("items");
-      all.forEach(w -> items.add(describe(w)));
-      respond(ctx, 200, out);
-    }).onFailure(e -> error(ctx, e));
+    workers
+        .executeBlocking(store::list, false)
+        .onSuccess(
+            all -> {
+              ObjectNode out = JsonMapping.mapper().createObjectNode();
+              ArrayNode items = out.putArray("items");
+              all.forEach(w -> items.add(describe(w)));
+              respond(ctx, 200, out);
+            })
+        .onFailure(e -> error(ctx, e));
   }
 
   private void get(RoutingContext ctx) {
     String name = ctx.pathParam("name");
-    workers.executeBlocking(() -> store.get(name), false).onSuccess(w -> {
-      if (w.isEmpty()) {
-        respond(ctx, 404, message("no workload named \"" + name + "\""));
-      } else {
-        respond(ctx, 200, describe(w.get()));
-      }
-    }).onFailure(e -> error(ctx, e));
+    workers
+        .executeBlocking(() -> store.get(name), false)
+        .onSuccess(
+            w -> {
+              if (w.isEmpty()) {
+                respond(ctx, 404, message("no workload named \"" + name + "\""));
+              } else {
+                respond(ctx, 200, describe(w.get()));
+              }
+            })
+        .onFailure(e -> error(ctx, e));
   }
 
   private void delete(RoutingContext ctx) {
     String name = ctx.pathParam("name");
-    workers.executeBlocking(() -> store.delete(name), false).onSuccess(deleted -> {
-      if (deleted) {
-        vertx.eventBus().publish(ControlPlaneEvents.WORKLOADS_CHANGED, name);
-      }
-      respond(ctx, deleted ? 200 : 404, message(deleted ? "deleted " + name : "no workload named \"" + name + "\""));
-    }).onFailure(e -> error(ctx, e));
+    workers
+        .executeBlocking(() -> store.delete(name), false)
+        .onSuccess(
+            deleted -> {
+              if (deleted) {
+                vertx.eventBus().publish(ControlPlaneEvents.WORKLOADS_CHANGED, name);
+              }
+              respond(
+                  ctx,
+                  deleted ? 200 : 404,
+                  message(deleted ? "deleted " + name : "no workload named \"" + name + "\""));
+            })
+        .onFailure(e -> error(ctx, e));
   }
 
   private void nodes(RoutingContext ctx) {
-    workers.executeBlocking(() -> {
-      IMap<String, NodeRecord> map = fleetView.getMap(FleetMaps.NODES);
-      long now = System.currentTimeMillis();
-      ObjectNode out = JsonMapping.mapper().createObjectNode();
-      ArrayNode items = out.putArray("items");
-      map.values().stream().sorted(Comparator.comparing(NodeRecord::name)).forEach(n -> {
-        ObjectNode item = JsonMapping.mapper().valueToTree(n);
-        item.put("alive", n.alive(now));
-        items.add(item);
-      });
-      return out;
-    }, false).onSuccess(out -> respond(ctx, 200, out)).onFailure(e -> error(ctx, e));
+    workers
+        .executeBlocking(
+            () -> {
+              IMap<String, NodeRecord> map = fleetView.getMap(FleetMaps.NODES);
+              long now = System.currentTimeMillis();
+              ObjectNode out = JsonMapping.mapper().createObjectNode();
+              ArrayNode items = out.putArray("items");
+              map.values().stream()
+                  .sorted(Comparator.comparing(NodeRecord::name))
+                  .forEach(
+                      n -> {
+                        ObjectNode item = JsonMapping.mapper().valueToTree(n);
+                        item.put("alive", n.alive(now));
+                        items.add(item);
+                      });
+              return out;
+            },
+            false)
+        .onSuccess(out -> respond(ctx, 200, out))
+        .onFailure(e -> error(ctx, e));
   }
 
   private void containers(RoutingContext ctx) {
-    workers.executeBlocking(() -> {
-      IMap<String, ContainerReport> map = fleetView.getMap(FleetMaps.CONTAINERS);
-      ObjectNode out = JsonMapping.mapper().createObjectNode();
-      ArrayNode items = out.putArray("items");
-      map.values().stream().sorted(Comparator.comparing(ContainerReport::containerId))
-          .forEach(c -> items.add(JsonMapping.mapper().valueToTree(c)));
-      return out;
-    }, false).onSuccess(out -> respond(ctx, 200, out)).onFailure(e -> error(ctx, e));
+    workers
+        .executeBlocking(
+            () -> {
+              IMap<String, ContainerReport> map = fleetView.getMap(FleetMaps.CONTAINERS);
+              ObjectNode out = JsonMapping.mapper().createObjectNode();
+              ArrayNode items = out.putArray("items");
+              map.values().stream()
+                  .sorted(Comparator.comparing(ContainerReport::containerId))
+                  .forEach(c -> items.add(JsonMapping.mapper().valueToTree(c)));
+              return out;
+            },
+            false)
+        .onSuccess(out -> respond(ctx, 200, out))
+        .onFailure(e -> error(ctx, e));
   }
 
   private void failure(RoutingContext ctx) {
     if (ctx.statusCode() == 413) {
       // The client sent a bad request; say what was wrong with it.
-      respond(ctx, 400, message("request body larger than " + MAX_BODY + " bytes: a workload spec is far smaller"));
+      respond(
+          ctx,
+          400,
+          message(
+              "request body larger than " + MAX_BODY + " bytes: a workload spec is far smaller"));
     } else {
-      respond(ctx, ctx.statusCode() > 0 ? ctx.statusCode() : 500,
+      respond(
+          ctx,
+          ctx.statusCode() > 0 ? ctx.statusCode() : 500,
           message(ctx.failure() == null ? "failed" : String.valueOf(ctx.failure().getMessage())));
     }
   }
@@ -197,7 +244,9 @@ public final class FleetApiVerticle extends AbstractVerticle {
     boolean yaml = isYaml(ctx.request().getHeader("Accept"));
     try {
       String text = yaml ? YAML.writeValueAsString(body) : JsonMapping.writeCompact(body);
-      ctx.response().setStatusCode(status).putHeader("Content-Type", yaml ? "application/yaml" : "application/json")
+      ctx.response()
+          .setStatusCode(status)
+          .putHeader("Content-Type", yaml ? "application/yaml" : "application/json")
           .end(text);
     } catch (IOException e) {
       ctx.response().setStatusCode(500).end();

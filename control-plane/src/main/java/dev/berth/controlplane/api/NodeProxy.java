@@ -1,7 +1,7 @@
 package dev.berth.controlplane.api;
 
-import dev.berth.model.JsonMapping;
 import com.hazelcast.core.HazelcastInstance;
+import dev.berth.model.JsonMapping;
 import dev.berth.model.fleet.ContainerReport;
 import dev.berth.model.fleet.FleetMaps;
 import dev.berth.model.fleet.NodeRecord;
@@ -11,9 +11,9 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Passes a container's logs and exec requests through to the node that runs it, as the Kubernetes API server
- * does to the kubelet: the container's node comes from the fleet view, the response is streamed back (a
- * followed log stays open until the client or the node ends it).
+ * Passes a container's logs and exec requests through to the node that runs it, as the Kubernetes
+ * API server does to the kubelet: the container's node comes from the fleet view, the response is
+ * streamed back (a followed log stays open until the client or the node ends it).
  */
 final class NodeProxy {
   private final HazelcastInstance fleetView;
@@ -26,52 +26,79 @@ final class NodeProxy {
     this.workers = workers;
   }
 
-  /** Forwards the request (method, path, query, body) to the node API of the container named in the path. */
+  /**
+   * Forwards the request (method, path, query, body) to the node API of the container named in the
+   * path.
+   */
   void forward(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    workers.<String>executeBlocking(() -> nodeAddress(id), false).compose(address -> {
-      String[] hostPort = address.split(":");
-      return client.request(new RequestOptions().setMethod(ctx.request().method()).setHost(hostPort[0])
-          .setPort(Integer.parseInt(hostPort[1])).setURI(ctx.request().uri()))
-          .compose(req -> {
-            ctx.response().closeHandler(v -> req.reset()); // the client left: stop following on the node
-            String type = ctx.request().getHeader("Content-Type");
-            if (type != null) {
-              req.putHeader("Content-Type", type);
-            }
-            return ctx.body().buffer() == null ? req.send() : req.send(ctx.body().buffer());
-          })
-          .compose(resp -> {
-            ctx.response().setStatusCode(resp.statusCode()).setChunked(true);
-            String type = resp.getHeader("Content-Type");
-            if (type != null) {
-              ctx.response().putHeader("Content-Type", type);
-            }
-            return resp.pipeTo(ctx.response());
-          });
-    }).onFailure(e -> {
-      if (!ctx.response().headWritten()) {
-        int status = e instanceof NoSuchContainer ? 404 : 502;
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-            .end(JsonMapping.mapper().createObjectNode().put("error", e.getMessage()).toString());
-      } else if (!ctx.response().ended()) {
-        ctx.response().reset();
-      }
-    });
+    workers
+        .<String>executeBlocking(() -> nodeAddress(id), false)
+        .compose(
+            address -> {
+              String[] hostPort = address.split(":");
+              return client
+                  .request(
+                      new RequestOptions()
+                          .setMethod(ctx.request().method())
+                          .setHost(hostPort[0])
+                          .setPort(Integer.parseInt(hostPort[1]))
+                          .setURI(ctx.request().uri()))
+                  .compose(
+                      req -> {
+                        ctx.response()
+                            .closeHandler(
+                                v -> req.reset()); // the client left: stop following on the node
+                        String type = ctx.request().getHeader("Content-Type");
+                        if (type != null) {
+                          req.putHeader("Content-Type", type);
+                        }
+                        return ctx.body().buffer() == null
+                            ? req.send()
+                            : req.send(ctx.body().buffer());
+                      })
+                  .compose(
+                      resp -> {
+                        ctx.response().setStatusCode(resp.statusCode()).setChunked(true);
+                        String type = resp.getHeader("Content-Type");
+                        if (type != null) {
+                          ctx.response().putHeader("Content-Type", type);
+                        }
+                        return resp.pipeTo(ctx.response());
+                      });
+            })
+        .onFailure(
+            e -> {
+              if (!ctx.response().headWritten()) {
+                int status = e instanceof NoSuchContainer ? 404 : 502;
+                ctx.response()
+                    .setStatusCode(status)
+                    .putHeader("Content-Type", "application/json")
+                    .end(
+                        JsonMapping.mapper()
+                            .createObjectNode()
+                            .put("error", e.getMessage())
+                            .toString());
+              } else if (!ctx.response().ended()) {
+                ctx.response().reset();
+              }
+            });
   }
 
   private String nodeAddress(String containerId) throws NoSuchContainer {
-    ContainerReport report = fleetView.<String, ContainerReport>getMap(FleetMaps.CONTAINERS).get(containerId);
+    ContainerReport report =
+        fleetView.<String, ContainerReport>getMap(FleetMaps.CONTAINERS).get(containerId);
     if (report == null) {
       throw new NoSuchContainer("no container \"" + containerId + "\" is reported by any node");
     }
     NodeRecord node = fleetView.<String, NodeRecord>getMap(FleetMaps.NODES).get(report.node());
     if (node == null || node.apiAddress() == null) {
-      throw new NoSuchContainer("node \"" + report.node() + "\" of container \"" + containerId
-          + "\" has no node API");
+      throw new NoSuchContainer(
+          "node \"" + report.node() + "\" of container \"" + containerId + "\" has no node API");
     }
     if (!node.alive(System.currentTimeMillis())) {
-      throw new IllegalStateException("node \"" + report.node() + "\" of container \"" + containerId + "\" is lost");
+      throw new IllegalStateException(
+          "node \"" + report.node() + "\" of container \"" + containerId + "\" is lost");
     }
     return node.apiAddress();
   }

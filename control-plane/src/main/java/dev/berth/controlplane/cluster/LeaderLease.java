@@ -6,9 +6,10 @@ import java.io.Serializable;
 import java.util.function.LongSupplier;
 
 /**
- * Leader election by lease in the Hazelcast map "leases": one holder at a time, renewed by the holder, taken
- * over by a candidate once it has expired. Every change is a compare-and-set on the entry, so two candidates
- * can never both win; a leader that fails to renew in time stops acting (its next check answers false).
+ * Leader election by lease in the Hazelcast map "leases": one holder at a time, renewed by the
+ * holder, taken over by a candidate once it has expired. Every change is a compare-and-set on the
+ * entry, so two candidates can never both win; a leader that fails to renew in time stops acting
+ * (its next check answers false).
  */
 public final class LeaderLease {
   public static final String MAP = "leases";
@@ -22,7 +23,12 @@ public final class LeaderLease {
   private final long ttlMillis;
   private final LongSupplier clock;
 
-  public LeaderLease(HazelcastInstance hazelcast, String name, String candidate, long ttlMillis, LongSupplier clock) {
+  public LeaderLease(
+      HazelcastInstance hazelcast,
+      String name,
+      String candidate,
+      long ttlMillis,
+      LongSupplier clock) {
     this.leases = hazelcast.getMap(MAP);
     this.name = name;
     this.candidate = candidate;
@@ -30,7 +36,9 @@ public final class LeaderLease {
     this.clock = clock;
   }
 
-  /** Takes or renews the lease; true when this candidate is the leader until the next call is due. */
+  /**
+   * Takes or renews the lease; true when this candidate is the leader until the next call is due.
+   */
   public boolean acquireOrRenew() {
     long now = clock.getAsLong();
     Holder mine = new Holder(candidate, now + ttlMillis);
@@ -44,7 +52,10 @@ public final class LeaderLease {
     return false;
   }
 
-  /** Gives the lease up at once (a clean shutdown), so another candidate need not wait for it to expire. */
+  /**
+   * Gives the lease up at once (a clean shutdown), so another candidate need not wait for it to
+   * expire.
+   */
   public void release() {
     Holder current = leases.get(name);
     if (current != null && current.id().equals(candidate)) {

@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
- * The fleet's nodes in the Hazelcast map "nodes", as the scheduler sees them. Agents renew their own lease (every
- * second, for a lease a few seconds long, see the agent's StatusVerticle); a node whose lease ran out is not alive.
+ * The fleet's nodes in the Hazelcast map "nodes", as the scheduler sees them. Agents renew their
+ * own lease (every second, for a lease a few seconds long, see the agent's StatusVerticle); a node
+ * whose lease ran out is not alive.
  */
 public final class NodeRegistry {
   private final IMap<String, NodeRecord> nodes;
@@ -24,7 +25,9 @@ public final class NodeRegistry {
   /** The nodes whose lease has not run out, by name. */
   public List<NodeRecord> alive() {
     long now = clock.getAsLong();
-    return nodes.values().stream().filter(n -> n.alive(now)).sorted(Comparator.comparing(NodeRecord::name))
+    return nodes.values().stream()
+        .filter(n -> n.alive(now))
+        .sorted(Comparator.comparing(NodeRecord::name))
         .toList();
   }
 }

@@ -7,7 +7,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 
-/** Creates Berth's topics with their settings (compaction, partitions) unless they exist already. */
+/**
+ * Creates Berth's topics with their settings (compaction, partitions) unless they exist already.
+ */
 public final class KafkaTopics {
   private KafkaTopics() {}
 
@@ -16,8 +18,14 @@ public final class KafkaTopics {
       admin.createTopics(List.of(topic)).all().get();
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new IllegalStateException("cannot create topic " + topic.name() + " on " + bootstrapServers + ": "
-            + e.getCause().getMessage(), e);
+        throw new IllegalStateException(
+            "cannot create topic "
+                + topic.name()
+                + " on "
+                + bootstrapServers
+                + ": "
+                + e.getCause().getMessage(),
+            e);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -1,5 +1,6 @@
 package dev.berth.controlplane.scheduler;
 
+import dev.berth.controlplane.kafka.KafkaTopics;
 import dev.berth.model.fleet.Assignment;
 import dev.berth.model.fleet.AssignmentTopic;
 import java.time.Duration;
@@ -9,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import dev.berth.controlplane.kafka.KafkaTopics;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -23,8 +23,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The scheduler's side of berth.assignments: what is placed where (rebuilt from the topic when opened),
- * and writes of new placements and tombstones, idempotent and acks=all. Blocking: call from a worker.
+ * The scheduler's side of berth.assignments: what is placed where (rebuilt from the topic when
+ * opened), and writes of new placements and tombstones, idempotent and acks=all. Blocking: call
+ * from a worker.
  */
 public final class AssignmentLog implements AutoCloseable {
   private final KafkaProducer<String, byte[]> producer;
@@ -37,24 +38,48 @@ public final class AssignmentLog implements AutoCloseable {
   }
 
   public static AssignmentLog open(String bootstrapServers) {
-    KafkaTopics.ensure(bootstrapServers, new NewTopic(AssignmentTopic.TOPIC, AssignmentTopic.PARTITIONS, (short) 1)
-        .configs(Map.of("cleanup.policy", "compact")));
-    AssignmentLog log = new AssignmentLog(new KafkaProducer<>(Map.of("bootstrap.servers", bootstrapServers,
-        "acks", "all", "enable.idempotence", true, "linger.ms", 5, "key.serializer", StringSerializer.class,
-        "value.serializer", ByteArraySerializer.class)), bootstrapServers);
+    KafkaTopics.ensure(
+        bootstrapServers,
+        new NewTopic(AssignmentTopic.TOPIC, AssignmentTopic.PARTITIONS, (short) 1)
+            .configs(Map.of("cleanup.policy", "compact")));
+    AssignmentLog log =
+        new AssignmentLog(
+            new KafkaProducer<>(
+                Map.of(
+                    "bootstrap.servers",
+                    bootstrapServers,
+                    "acks",
+                    "all",
+                    "enable.idempotence",
+                    true,
+                    "linger.ms",
+                    5,
+                    "key.serializer",
+                    StringSerializer.class,
+                    "value.serializer",
+                    ByteArraySerializer.class)),
+            bootstrapServers);
     log.reload();
     return log;
   }
 
   /**
-   * Reads the topic again from the beginning: a control plane that becomes leader does this first, because
-   * the one before it wrote placements this one has not seen.
+   * Reads the topic again from the beginning: a control plane that becomes leader does this first,
+   * because the one before it wrote placements this one has not seen.
    */
   public synchronized void reload() {
     current.clear();
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrapServers,
-        "key.deserializer", StringDeserializer.class, "value.deserializer", ByteArrayDeserializer.class,
-        "enable.auto.commit", false))) {
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                "bootstrap.servers",
+                bootstrapServers,
+                "key.deserializer",
+                StringDeserializer.class,
+                "value.deserializer",
+                ByteArrayDeserializer.class,
+                "enable.auto.commit",
+                false))) {
       List<TopicPartition> parts = new ArrayList<>();
       for (int p = 0; p < AssignmentTopic.PARTITIONS; p++) {
         parts.add(new TopicPartition(AssignmentTopic.TOPIC, p));
@@ -78,13 +103,17 @@ public final class AssignmentLog implements AutoCloseable {
   public synchronized Map<String, Placement> placements() {
     Map<String, Placement> out = new HashMap<>();
     for (Assignment a : current.values()) {
-      out.put(a.containerId(), new Placement(a.containerId(), a.workload(), a.generation(), a.replica(),
-          a.node()));
+      out.put(
+          a.containerId(),
+          new Placement(a.containerId(), a.workload(), a.generation(), a.replica(), a.node()));
     }
     return out;
   }
 
-  /** Makes the log say exactly {@code desired}: new or moved assignments written, the others tombstoned. */
+  /**
+   * Makes the log say exactly {@code desired}: new or moved assignments written, the others
+   * tombstoned.
+   */
   public synchronized int apply(Map<String, Assignment> desired) {
     Map<String, Assignment> byKey = new HashMap<>();
     desired.values().forEach(a -> byKey.put(AssignmentTopic.key(a.node(), a.containerId()), a));
@@ -103,7 +132,8 @@ public final class AssignmentLog implements AutoCloseable {
       try {
         f.get();
       } catch (ExecutionException e) {
-        throw new IllegalStateException("cannot write to " + AssignmentTopic.TOPIC + ": " + e.getCause().getMessage(), e);
+        throw new IllegalStateException(
+            "cannot write to " + AssignmentTopic.TOPIC + ": " + e.getCause().getMessage(), e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted", e);
@@ -115,7 +145,8 @@ public final class AssignmentLog implements AutoCloseable {
   }
 
   private Future<RecordMetadata> send(String key, String node, byte[] value) {
-    return producer.send(new ProducerRecord<>(AssignmentTopic.TOPIC, AssignmentTopic.partitionOf(node), key, value));
+    return producer.send(
+        new ProducerRecord<>(AssignmentTopic.TOPIC, AssignmentTopic.partitionOf(node), key, value));
   }
 
   @Override

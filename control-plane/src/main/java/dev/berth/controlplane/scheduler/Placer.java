@@ -1,8 +1,8 @@
 package dev.berth.controlplane.scheduler;
 
-import dev.berth.model.fleet.StoredWorkload;
 import dev.berth.model.fleet.Quantity;
 import dev.berth.model.fleet.ResourceRequests;
+import dev.berth.model.fleet.StoredWorkload;
 import dev.berth.model.fleet.WorkloadSpec;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -12,10 +12,11 @@ import java.util.Map;
 import java.util.PriorityQueue;
 
 /**
- * Decides where every replica runs. Level-triggered: given all workloads, the live nodes and the current
- * placements, it returns the whole desired placement. A placement that is still valid (same generation,
- * node alive and matching) is kept; the rest go to the node that fits (CPU and memory requests against what
- * is left, node selector) and has the fewest replicas of that workload, then the most free memory.
+ * Decides where every replica runs. Level-triggered: given all workloads, the live nodes and the
+ * current placements, it returns the whole desired placement. A placement that is still valid (same
+ * generation, node alive and matching) is kept; the rest go to the node that fits (CPU and memory
+ * requests against what is left, node selector) and has the fewest replicas of that workload, then
+ * the most free memory.
  */
 public final class Placer {
   /** The desired placements, and the replicas no node can take now. */
@@ -23,7 +24,8 @@ public final class Placer {
 
   private Placer() {}
 
-  public static Result place(List<StoredWorkload> workloads, List<NodeCapacity> nodes, Map<String, Placement> current) {
+  public static Result place(
+      List<StoredWorkload> workloads, List<NodeCapacity> nodes, Map<String, Placement> current) {
     Map<String, Free> free = new HashMap<>();
     for (NodeCapacity n : nodes) {
       free.put(n.name(), new Free(n, n.cpuMillis(), n.memoryBytes()));
@@ -38,8 +40,12 @@ public final class Placer {
       StoredWorkload w = byName.get(p.workload());
       WorkloadSpec spec = w == null ? null : w.spec();
       Free node = free.get(p.node());
-      if (w != null && w.generation() == p.generation() && p.replica() < spec.replicaCount() && node != null
-          && matches(node.node, spec) && !desired.containsKey(p.containerId())) {
+      if (w != null
+          && w.generation() == p.generation()
+          && p.replica() < spec.replicaCount()
+          && node != null
+          && matches(node.node, spec)
+          && !desired.containsKey(p.containerId())) {
         node.take(cpu(spec), memory(spec), p.workload());
         desired.put(p.containerId(), p);
       }
@@ -51,10 +57,11 @@ public final class Placer {
       WorkloadSpec spec = w.spec();
       long cpu = cpu(spec);
       long mem = memory(spec);
-      PriorityQueue<Free> candidates = new PriorityQueue<>(Comparator
-          .comparingInt((Free f) -> f.replicasOf(spec.name()))
-          .thenComparing(f -> -f.memory)
-          .thenComparing(f -> f.node.name()));
+      PriorityQueue<Free> candidates =
+          new PriorityQueue<>(
+              Comparator.comparingInt((Free f) -> f.replicasOf(spec.name()))
+                  .thenComparing(f -> -f.memory)
+                  .thenComparing(f -> f.node.name()));
       for (Free f : free.values()) {
         if (matches(f.node, spec)) {
           candidates.add(f);
@@ -72,7 +79,8 @@ public final class Placer {
             chosen = f;
             break;
           }
-          // Too full for this workload now, and it only gets fuller: leave it out for the rest of its replicas.
+          // Too full for this workload now, and it only gets fuller: leave it out for the rest of
+          // its replicas.
         }
         if (chosen == null) {
           unschedulable.add(id);
@@ -91,7 +99,8 @@ public final class Placer {
       return true;
     }
     return spec.nodeSelector().entrySet().stream()
-        .allMatch(e -> e.getValue().equals(node.labels() == null ? null : node.labels().get(e.getKey())));
+        .allMatch(
+            e -> e.getValue().equals(node.labels() == null ? null : node.labels().get(e.getKey())));
   }
 
   private static long cpu(WorkloadSpec spec) {

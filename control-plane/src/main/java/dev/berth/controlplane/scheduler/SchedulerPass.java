@@ -1,20 +1,21 @@
 package dev.berth.controlplane.scheduler;
 
 import dev.berth.controlplane.cluster.NodeRegistry;
-import dev.berth.model.fleet.StoredWorkload;
 import dev.berth.controlplane.specs.WorkloadStore;
 import dev.berth.model.fleet.Assignment;
 import dev.berth.model.fleet.NodeRecord;
 import dev.berth.model.fleet.Quantity;
 import dev.berth.model.fleet.ResourceRequests;
+import dev.berth.model.fleet.StoredWorkload;
 import dev.berth.model.fleet.WorkloadSpec;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * One scheduling pass: desired workloads (Kafka) and live nodes (Hazelcast leases) in, the whole placement
- * out to berth.assignments. Replicas on a node whose lease ran out are placed again elsewhere.
+ * One scheduling pass: desired workloads (Kafka) and live nodes (Hazelcast leases) in, the whole
+ * placement out to berth.assignments. Replicas on a node whose lease ran out are placed again
+ * elsewhere.
  */
 public final class SchedulerPass {
   private final WorkloadStore workloads;
@@ -30,16 +31,23 @@ public final class SchedulerPass {
     this.log = log;
   }
 
-  /** Forgets what this control plane believed was placed and reads it from Kafka (on becoming leader). */
+  /**
+   * Forgets what this control plane believed was placed and reads it from Kafka (on becoming
+   * leader).
+   */
   public void resync() {
     log.reload();
   }
 
   public Outcome run() {
     List<StoredWorkload> all = workloads.list();
-    List<NodeCapacity> live = nodes.alive().stream()
-        .map((NodeRecord n) -> new NodeCapacity(n.name(), n.allocatableCpuMillis(),
-            n.allocatableMemoryBytes(), n.labels())).toList();
+    List<NodeCapacity> live =
+        nodes.alive().stream()
+            .map(
+                (NodeRecord n) ->
+                    new NodeCapacity(
+                        n.name(), n.allocatableCpuMillis(), n.allocatableMemoryBytes(), n.labels()))
+            .toList();
     Placer.Result result = Placer.place(all, live, log.placements());
     Map<String, WorkloadSpec> specs = new HashMap<>();
     all.forEach(w -> specs.put(w.spec().name(), w.spec()));
@@ -54,8 +62,21 @@ public final class SchedulerPass {
   static Assignment assignment(Placement p, WorkloadSpec spec) {
     ResourceRequests limits = spec.resources() == null ? null : spec.resources().limits();
     Long cpu = limits == null || limits.cpu() == null ? null : Quantity.millicores(limits.cpu());
-    Long memory = limits == null || limits.memory() == null ? null : Quantity.bytes(limits.memory());
-    return new Assignment(p.containerId(), p.node(), p.workload(), p.generation(), p.replica(), spec.image(), spec.command(),
-        spec.args(), spec.env(), cpu, memory, spec.restartPolicy(), spec.restartLimit());
+    Long memory =
+        limits == null || limits.memory() == null ? null : Quantity.bytes(limits.memory());
+    return new Assignment(
+        p.containerId(),
+        p.node(),
+        p.workload(),
+        p.generation(),
+        p.replica(),
+        spec.image(),
+        spec.command(),
+        spec.args(),
+        spec.env(),
+        cpu,
+        memory,
+        spec.restartPolicy(),
+        spec.restartLimit());
   }
 }

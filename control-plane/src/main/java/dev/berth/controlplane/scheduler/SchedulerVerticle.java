@@ -9,9 +9,9 @@ import io.vertx.core.WorkerExecutor;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Runs scheduler passes on a worker, one at a time: when a workload changes and every second (nodes come
- * and go without events: an expired lease is noticed by the next pass). With a leader lease, only the
- * control plane that holds it schedules; the others wait and take over when it lapses.
+ * Runs scheduler passes on a worker, one at a time: when a workload changes and every second (nodes
+ * come and go without events: an expired lease is noticed by the next pass). With a leader lease,
+ * only the control plane that holds it schedules; the others wait and take over when it lapses.
  */
 public final class SchedulerVerticle extends AbstractVerticle {
   private final SchedulerPass pass;
@@ -24,16 +24,17 @@ public final class SchedulerVerticle extends AbstractVerticle {
   private WorkerExecutor worker;
 
   /**
-   * {@code startupGraceMillis}: how long to wait before the first pass (a lease's length), so that nodes
-   * re-register after a control-plane restart before their absence could move or remove anything.
+   * {@code startupGraceMillis}: how long to wait before the first pass (a lease's length), so that
+   * nodes re-register after a control-plane restart before their absence could move or remove
+   * anything.
    */
   public SchedulerVerticle(SchedulerPass pass, long intervalMillis, long startupGraceMillis) {
     this(pass, intervalMillis, startupGraceMillis, null);
   }
 
   /** {@code leadership} null: this is the only control plane. */
-  public SchedulerVerticle(SchedulerPass pass, long intervalMillis, long startupGraceMillis,
-      LeaderLease leadership) {
+  public SchedulerVerticle(
+      SchedulerPass pass, long intervalMillis, long startupGraceMillis, LeaderLease leadership) {
     this.pass = pass;
     this.intervalMillis = intervalMillis;
     this.startupGraceMillis = startupGraceMillis;
@@ -46,10 +47,12 @@ public final class SchedulerVerticle extends AbstractVerticle {
     worker = vertx.createSharedWorkerExecutor("berth-scheduler", 1);
     vertx.eventBus().consumer(ControlPlaneEvents.WORKLOADS_CHANGED, m -> trigger());
     vertx.setPeriodic(intervalMillis, t -> trigger());
-    vertx.setTimer(Math.max(1, startupGraceMillis), t -> {
-      ready = true;
-      trigger();
-    });
+    vertx.setTimer(
+        Math.max(1, startupGraceMillis),
+        t -> {
+          ready = true;
+          trigger();
+        });
   }
 
   private void trigger() {
@@ -64,32 +67,46 @@ public final class SchedulerVerticle extends AbstractVerticle {
   }
 
   private CompletionStage<?> pass() {
-    return worker.executeBlocking(() -> {
-      // The lease is checked right before acting: a control plane that lost it does nothing.
-      boolean was = leader;
-      leader = leadership == null || leadership.acquireOrRenew();
-      if (leader && !was) {
-        pass.resync(); // the previous leader's placements are on the log, not in this one's memory
-      }
-      return leader ? pass.run() : null;
-    }, true).toCompletionStage();
+    return worker
+        .executeBlocking(
+            () -> {
+              // The lease is checked right before acting: a control plane that lost it does
+              // nothing.
+              boolean was = leader;
+              leader = leadership == null || leadership.acquireOrRenew();
+              if (leader && !was) {
+                pass.resync(); // the previous leader's placements are on the log, not in this one's
+                // memory
+              }
+              return leader ? pass.run() : null;
+            },
+            true)
+        .toCompletionStage();
   }
 
-  /** Hands the lease back (a Hazelcast call, so on the worker) so that another need not wait for it to lapse. */
+  /**
+   * Hands the lease back (a Hazelcast call, so on the worker) so that another need not wait for it
+   * to lapse.
+   */
   @Override
   public void stop(Promise<Void> stopped) {
     if (worker == null) {
       stopped.complete();
       return;
     }
-    worker.executeBlocking(() -> {
-      if (leadership != null && leader) {
-        leadership.release();
-      }
-      return null;
-    }, true).onComplete(r -> {
-      worker.close();
-      stopped.complete();
-    });
+    worker
+        .executeBlocking(
+            () -> {
+              if (leadership != null && leader) {
+                leadership.release();
+              }
+              return null;
+            },
+            true)
+        .onComplete(
+            r -> {
+              worker.close();
+              stopped.complete();
+            });
   }
 }

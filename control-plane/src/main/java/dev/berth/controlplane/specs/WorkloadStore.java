@@ -1,8 +1,8 @@
 package dev.berth.controlplane.specs;
 
-import org.apache.kafka.common.errors.WakeupException;
 import static dev.berth.model.fleet.WorkloadTopic.TOPIC;
 
+import dev.berth.controlplane.kafka.KafkaTopics;
 import dev.berth.model.fleet.StoredWorkload;
 import dev.berth.model.fleet.WorkloadSpec;
 import dev.berth.model.fleet.WorkloadSpecs;
@@ -15,13 +15,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import dev.berth.controlplane.kafka.KafkaTopics;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -29,9 +29,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Desired workloads on the compacted topic berth.workloads (key: name, value: spec and generation,
- * tombstone: deleted). Writes are synchronous, idempotent and acks=all, so an answered apply is durable;
- * the in-memory view is rebuilt from offset 0 when the store opens and follows the topic while it is open,
- * so every control plane sees every apply. Blocking: call it from a worker.
+ * tombstone: deleted). Writes are synchronous, idempotent and acks=all, so an answered apply is
+ * durable; the in-memory view is rebuilt from offset 0 when the store opens and follows the topic
+ * while it is open, so every control plane sees every apply. Blocking: call it from a worker.
  */
 public final class WorkloadStore implements AutoCloseable {
 
@@ -40,11 +40,13 @@ public final class WorkloadStore implements AutoCloseable {
   private final Map<String, StoredWorkload> view = new ConcurrentHashMap<>();
   private final Thread follower;
   private final Object progress = new Object();
-  private long nextOffset; // guarded by progress: the offset after the last record applied to the view
+  private long
+      nextOffset; // guarded by progress: the offset after the last record applied to the view
   private volatile boolean closed;
   private volatile RuntimeException failure;
 
-  private WorkloadStore(KafkaProducer<String, byte[]> producer, KafkaConsumer<String, byte[]> consumer) {
+  private WorkloadStore(
+      KafkaProducer<String, byte[]> producer, KafkaConsumer<String, byte[]> consumer) {
     this.producer = producer;
     this.consumer = consumer;
     this.follower = new Thread(this::follow, "berth-workloads-follower");
@@ -53,14 +55,38 @@ public final class WorkloadStore implements AutoCloseable {
 
   /** Makes sure the topic exists, reads it from the beginning, and is ready for applies. */
   public static WorkloadStore open(String bootstrapServers) {
-    KafkaTopics.ensure(bootstrapServers, new NewTopic(TOPIC, WorkloadTopic.PARTITIONS, (short) 1)
-        .configs(Map.of("cleanup.policy", "compact", "min.insync.replicas", "1")));
-    KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrapServers,
-        "acks", "all", "enable.idempotence", true, "linger.ms", 0, "key.serializer", StringSerializer.class,
-        "value.serializer", ByteArraySerializer.class));
-    KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrapServers,
-        "key.deserializer", StringDeserializer.class, "value.deserializer", ByteArrayDeserializer.class,
-        "enable.auto.commit", false, "fetch.max.wait.ms", 100));
+    KafkaTopics.ensure(
+        bootstrapServers,
+        new NewTopic(TOPIC, WorkloadTopic.PARTITIONS, (short) 1)
+            .configs(Map.of("cleanup.policy", "compact", "min.insync.replicas", "1")));
+    KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            Map.of(
+                "bootstrap.servers",
+                bootstrapServers,
+                "acks",
+                "all",
+                "enable.idempotence",
+                true,
+                "linger.ms",
+                0,
+                "key.serializer",
+                StringSerializer.class,
+                "value.serializer",
+                ByteArraySerializer.class));
+    KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                "bootstrap.servers",
+                bootstrapServers,
+                "key.deserializer",
+                StringDeserializer.class,
+                "value.deserializer",
+                ByteArrayDeserializer.class,
+                "enable.auto.commit",
+                false,
+                "fetch.max.wait.ms",
+                100));
     TopicPartition p = new TopicPartition(TOPIC, 0);
     consumer.assign(List.of(p));
     consumer.seekToBeginning(List.of(p));
@@ -72,8 +98,9 @@ public final class WorkloadStore implements AutoCloseable {
   }
 
   /**
-   * Follows the topic for as long as the store is open, so that a standby control plane sees what another
-   * one applied. The view changes only here, in log order; writers wait until their record came back.
+   * Follows the topic for as long as the store is open, so that a standby control plane sees what
+   * another one applied. The view changes only here, in log order; writers wait until their record
+   * came back.
    */
   private void follow() {
     try {
@@ -108,7 +135,8 @@ public final class WorkloadStore implements AutoCloseable {
     synchronized (progress) {
       while (nextOffset < offset) {
         if (failure != null) {
-          throw new IllegalStateException("cannot follow " + TOPIC + ": " + failure.getMessage(), failure);
+          throw new IllegalStateException(
+              "cannot follow " + TOPIC + ": " + failure.getMessage(), failure);
         }
         long left = deadline - System.currentTimeMillis();
         if (closed || left <= 0) {
@@ -124,15 +152,21 @@ public final class WorkloadStore implements AutoCloseable {
     }
   }
 
-  /** Stores a spec: created, or updated with the next generation, or left alone when it is the same spec. */
+  /**
+   * Stores a spec: created, or updated with the next generation, or left alone when it is the same
+   * spec.
+   */
   public synchronized ApplyResult apply(WorkloadSpec spec) {
     StoredWorkload current = view.get(spec.name());
-    if (current != null && Arrays.equals(WorkloadSpecs.canonicalJson(current.spec()), WorkloadSpecs.canonicalJson(spec))) {
+    if (current != null
+        && Arrays.equals(
+            WorkloadSpecs.canonicalJson(current.spec()), WorkloadSpecs.canonicalJson(spec))) {
       return new ApplyResult(ApplyResult.Outcome.UNCHANGED, current);
     }
     StoredWorkload next = new StoredWorkload(spec, current == null ? 1 : current.generation() + 1);
     send(spec.name(), WorkloadTopic.encode(next));
-    return new ApplyResult(current == null ? ApplyResult.Outcome.CREATED : ApplyResult.Outcome.UPDATED, next);
+    return new ApplyResult(
+        current == null ? ApplyResult.Outcome.CREATED : ApplyResult.Outcome.UPDATED, next);
   }
 
   public Optional<StoredWorkload> get(String name) {
@@ -157,7 +191,8 @@ public final class WorkloadStore implements AutoCloseable {
       long offset = producer.send(new ProducerRecord<>(TOPIC, key, value)).get().offset();
       awaitApplied(offset + 1); // read your writes: the view holds this record (and all before it)
     } catch (ExecutionException e) {
-      throw new IllegalStateException("cannot write " + key + " to " + TOPIC + ": " + e.getCause().getMessage(), e);
+      throw new IllegalStateException(
+          "cannot write " + key + " to " + TOPIC + ": " + e.getCause().getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted writing " + key + " to " + TOPIC, e);

@@ -1,28 +1,31 @@
 package dev.berth.controlplane.api;
 
-import io.vertx.core.Future;
-import io.vertx.core.http.HttpMethod;
-import java.util.Comparator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.berth.embedded.EmbeddedKafkaBroker;
 import dev.berth.controlplane.specs.WorkloadStore;
+import dev.berth.embedded.EmbeddedKafkaBroker;
 import dev.berth.model.JsonMapping;
-import io.vertx.core.Vertx;
 import dev.berth.testing.StrictVertx;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The workload API over a real Kafka broker: applies are durable, idempotent, validated, and survive a restart. */
+/**
+ * The workload API over a real Kafka broker: applies are durable, idempotent, validated, and
+ * survive a restart.
+ */
 class WorkloadApiTest {
   static Path data;
   static EmbeddedKafkaBroker broker;
@@ -33,7 +36,9 @@ class WorkloadApiTest {
   static void start() throws Exception {
     data = Files.createTempDirectory("berth-api-kafka-");
     broker = EmbeddedKafkaBroker.start(data, 0);
-    strict = new StrictVertx(500); // an event loop busy for more than 500 ms (Vert.x warns at 2 s) fails the class
+    strict =
+        new StrictVertx(
+            500); // an event loop busy for more than 500 ms (Vert.x warns at 2 s) fails the class
     vertx = strict.vertx();
   }
 
@@ -54,7 +59,8 @@ class WorkloadApiTest {
   private record Api(WebClient client, int port, WorkloadStore store, String verticle) {}
 
   private static Api api() throws Exception {
-    WorkloadStore store = await(vertx.executeBlocking(() -> WorkloadStore.open(broker.bootstrapServers())));
+    WorkloadStore store =
+        await(vertx.executeBlocking(() -> WorkloadStore.open(broker.bootstrapServers())));
     FleetApiVerticle v = new FleetApiVerticle(store, 0);
     String id = await(vertx.deployVerticle(v));
     return new Api(WebClient.create(vertx), v.actualPort(), store, id);
@@ -65,8 +71,8 @@ class WorkloadApiTest {
     api.store().close();
   }
 
-  private static HttpResponse<Buffer> send(Api api, String method, String path, String type, String body)
-      throws Exception {
+  private static HttpResponse<Buffer> send(
+      Api api, String method, String path, String type, String body) throws Exception {
     var request = api.client().request(HttpMethod.valueOf(method), api.port(), "127.0.0.1", path);
     if (type != null) {
       request.putHeader("Content-Type", type);
@@ -90,12 +96,21 @@ class WorkloadApiTest {
       assertEquals(200, again.statusCode());
       assertEquals("unchanged", json(again).get("outcome").asText());
       assertEquals(1, json(again).get("generation").asLong());
-      HttpResponse<Buffer> changed = send(api, "PUT", "/v1/workloads", "application/yaml",
-          "name: web\nimage: busybox\nreplicas: 5\n");
+      HttpResponse<Buffer> changed =
+          send(
+              api,
+              "PUT",
+              "/v1/workloads",
+              "application/yaml",
+              "name: web\nimage: busybox\nreplicas: 5\n");
       assertEquals("updated", json(changed).get("outcome").asText());
       assertEquals(2, json(changed).get("generation").asLong());
-      HttpResponse<Buffer> got = await(api.client().get(api.port(), "127.0.0.1", "/v1/workloads/web")
-          .putHeader("Accept", "application/yaml").send());
+      HttpResponse<Buffer> got =
+          await(
+              api.client()
+                  .get(api.port(), "127.0.0.1", "/v1/workloads/web")
+                  .putHeader("Accept", "application/yaml")
+                  .send());
       assertTrue(got.bodyAsString().contains("replicas: 5"), got.bodyAsString());
     } finally {
       close(api);
@@ -106,24 +121,40 @@ class WorkloadApiTest {
   void badSpecsGetA400NamingTheProblemAndChangeNothing() throws Exception {
     Api api = api();
     try {
-      send(api, "POST", "/v1/workloads", "application/json", "{\"name\":\"keep\",\"image\":\"busybox\"}");
+      send(
+          api,
+          "POST",
+          "/v1/workloads",
+          "application/json",
+          "{\"name\":\"keep\",\"image\":\"busybox\"}");
       String before = send(api, "GET", "/v1/workloads", null, null).bodyAsString();
       String[][] cases = {
-          {"{\"name\":\"keep\",\"image\":\"busybox\",\"replicas\":\"many\"}", "replicas:"},
-          {"{\"name\":\"keep\",\"image\":\"busybox\",\"replicas\":-1}", "replicas: must not be negative"},
-          {"{\"name\":\"keep\",\"image\":\"Bad/Image\"}", "image: invalid image reference"},
-          {"{\"name\":\"keep\",\"image\":\"busybox\",\"volumes\":[]}", "volumes: unknown field"},
+        {"{\"name\":\"keep\",\"image\":\"busybox\",\"replicas\":\"many\"}", "replicas:"},
+        {
+          "{\"name\":\"keep\",\"image\":\"busybox\",\"replicas\":-1}",
+          "replicas: must not be negative"
+        },
+        {"{\"name\":\"keep\",\"image\":\"Bad/Image\"}", "image: invalid image reference"},
+        {"{\"name\":\"keep\",\"image\":\"busybox\",\"volumes\":[]}", "volumes: unknown field"},
       };
       for (String[] c : cases) {
         HttpResponse<Buffer> r = send(api, "POST", "/v1/workloads", "application/json", c[0]);
         assertEquals(400, r.statusCode(), c[0]);
         assertTrue(r.bodyAsString().contains(c[1]), r.bodyAsString());
       }
-      HttpResponse<Buffer> huge = send(api, "POST", "/v1/workloads", "application/json",
-          "{\"name\":\"keep\",\"image\":\"busybox\",\"env\":{\"X\":\"" + "x".repeat(10 << 20) + "\"}}");
+      HttpResponse<Buffer> huge =
+          send(
+              api,
+              "POST",
+              "/v1/workloads",
+              "application/json",
+              "{\"name\":\"keep\",\"image\":\"busybox\",\"env\":{\"X\":\""
+                  + "x".repeat(10 << 20)
+                  + "\"}}");
       assertEquals(400, huge.statusCode());
       assertTrue(huge.bodyAsString().contains("request body larger than"), huge.bodyAsString());
-      assertEquals(before, send(api, "GET", "/v1/workloads", null, null).bodyAsString(), "nothing changed");
+      assertEquals(
+          before, send(api, "GET", "/v1/workloads", null, null).bodyAsString(), "nothing changed");
     } finally {
       close(api);
     }
@@ -132,14 +163,27 @@ class WorkloadApiTest {
   @Test
   void aRestartedControlPlaneRebuildsEveryAppliedSpecFromKafka() throws Exception {
     Api first = api();
-    send(first, "POST", "/v1/workloads", "application/json", "{\"name\":\"durable\",\"image\":\"busybox\"}");
-    send(first, "POST", "/v1/workloads", "application/json", "{\"name\":\"gone\",\"image\":\"busybox\"}");
+    send(
+        first,
+        "POST",
+        "/v1/workloads",
+        "application/json",
+        "{\"name\":\"durable\",\"image\":\"busybox\"}");
+    send(
+        first,
+        "POST",
+        "/v1/workloads",
+        "application/json",
+        "{\"name\":\"gone\",\"image\":\"busybox\"}");
     assertEquals(200, send(first, "DELETE", "/v1/workloads/gone", null, null).statusCode());
     close(first);
     Api second = api();
     try {
       assertEquals(200, send(second, "GET", "/v1/workloads/durable", null, null).statusCode());
-      assertEquals(404, send(second, "GET", "/v1/workloads/gone", null, null).statusCode(), "the tombstone holds");
+      assertEquals(
+          404,
+          send(second, "GET", "/v1/workloads/gone", null, null).statusCode(),
+          "the tombstone holds");
     } finally {
       close(second);
     }
@@ -150,7 +194,12 @@ class WorkloadApiTest {
     Api one = api();
     Api other = api();
     try {
-      send(one, "POST", "/v1/workloads", "application/json", "{\"name\":\"shared\",\"image\":\"busybox\"}");
+      send(
+          one,
+          "POST",
+          "/v1/workloads",
+          "application/json",
+          "{\"name\":\"shared\",\"image\":\"busybox\"}");
       long deadline = System.currentTimeMillis() + 10_000;
       int status = 404;
       while (status != 200 && System.currentTimeMillis() < deadline) {
@@ -158,9 +207,17 @@ class WorkloadApiTest {
         Thread.sleep(20);
       }
       assertEquals(200, status, "the other control plane follows berth.workloads");
-      HttpResponse<Buffer> again = send(other, "PUT", "/v1/workloads", "application/json",
-          "{\"name\":\"shared\",\"image\":\"busybox\"}");
-      assertEquals("unchanged", json(again).get("outcome").asText(), "the same spec through the other is no change");
+      HttpResponse<Buffer> again =
+          send(
+              other,
+              "PUT",
+              "/v1/workloads",
+              "application/json",
+              "{\"name\":\"shared\",\"image\":\"busybox\"}");
+      assertEquals(
+          "unchanged",
+          json(again).get("outcome").asText(),
+          "the same spec through the other is no change");
     } finally {
       close(one);
       close(other);

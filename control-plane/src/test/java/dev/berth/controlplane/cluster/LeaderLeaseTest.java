@@ -1,10 +1,10 @@
 package dev.berth.controlplane.cluster;
 
-import dev.berth.embedded.EmbeddedHazelcast;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.hazelcast.core.HazelcastInstance;
+import dev.berth.embedded.EmbeddedHazelcast;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -14,7 +14,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-/** One leader at a time in a real Hazelcast member; the other takes over when the leader stops renewing. */
+/**
+ * One leader at a time in a real Hazelcast member; the other takes over when the leader stops
+ * renewing.
+ */
 class LeaderLeaseTest {
   @Test
   void onlyOneCandidateLeadsAndAnotherTakesOverWhenItsLeaseLapses() throws Exception {
@@ -29,10 +32,12 @@ class LeaderLeaseTest {
       CountDownLatch go = new CountDownLatch(1);
       List<Future<Boolean>> results = new ArrayList<>();
       for (LeaderLease c : candidates) {
-        results.add(pool.submit(() -> {
-          go.await();
-          return c.acquireOrRenew();
-        }));
+        results.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  return c.acquireOrRenew();
+                }));
       }
       go.countDown();
       int leaders = 0;

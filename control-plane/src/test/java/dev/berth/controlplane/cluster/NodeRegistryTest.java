@@ -1,28 +1,34 @@
 package dev.berth.controlplane.cluster;
 
-import dev.berth.embedded.EmbeddedHazelcast;
-import dev.berth.testing.SimulatedNodes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.hazelcast.core.HazelcastInstance;
+import dev.berth.embedded.EmbeddedHazelcast;
 import dev.berth.model.fleet.NodeRecord;
+import dev.berth.testing.SimulatedNodes;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-/** Leases in a real Hazelcast member: a node that stops renewing is no longer alive, one that renews again is back. */
+/**
+ * Leases in a real Hazelcast member: a node that stops renewing is no longer alive, one that renews
+ * again is back.
+ */
 class NodeRegistryTest {
   @Test
   void aNodeWhoseLeaseRunsOutIsLostAndComesBackWhenItRenews() throws Exception {
-    HazelcastInstance member = EmbeddedHazelcast.start("berth-test-" + ProcessHandle.current().pid());
+    HazelcastInstance member =
+        EmbeddedHazelcast.start("berth-test-" + ProcessHandle.current().pid());
     try {
       AtomicLong now = new AtomicLong(1_000_000);
       SimulatedNodes agentSide = new SimulatedNodes(member, now::get);
       NodeRegistry controlPlane = new NodeRegistry(member, now::get);
       agentSide.renew("node-a", 2000, 4L << 30, Map.of("zone", "a"), 3000);
       agentSide.renew("node-b", 2000, 4L << 30, Map.of("zone", "b"), 3000);
-      assertEquals(List.of("node-a", "node-b"), controlPlane.alive().stream().map(NodeRecord::name).toList());
+      assertEquals(
+          List.of("node-a", "node-b"),
+          controlPlane.alive().stream().map(NodeRecord::name).toList());
 
       now.addAndGet(2000);
       agentSide.renew("node-a", 2000, 4L << 30, Map.of("zone", "a"), 3000); // a renews, b has died

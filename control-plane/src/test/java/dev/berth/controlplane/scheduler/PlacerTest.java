@@ -1,13 +1,13 @@
 package dev.berth.controlplane.scheduler;
 
-import java.util.ArrayList;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.model.fleet.StoredWorkload;
-import dev.berth.model.fleet.ResourceRequirements;
 import dev.berth.model.fleet.ResourceRequests;
+import dev.berth.model.fleet.ResourceRequirements;
+import dev.berth.model.fleet.StoredWorkload;
 import dev.berth.model.fleet.WorkloadSpec;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,61 +15,94 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class PlacerTest {
-  private static StoredWorkload workload(String name, int replicas, long generation, String cpu, String memory,
+  private static StoredWorkload workload(
+      String name,
+      int replicas,
+      long generation,
+      String cpu,
+      String memory,
       Map<String, String> selector) {
     ResourceRequirements res = new ResourceRequirements(new ResourceRequests(cpu, memory), null);
-    return new StoredWorkload(new WorkloadSpec(name, "busybox", null, null, null, replicas, res, null, null, selector),
+    return new StoredWorkload(
+        new WorkloadSpec(name, "busybox", null, null, null, replicas, res, null, null, selector),
         generation);
   }
 
-  private static NodeCapacity node(String name, long cpuMillis, long memMi, Map<String, String> labels) {
+  private static NodeCapacity node(
+      String name, long cpuMillis, long memMi, Map<String, String> labels) {
     return new NodeCapacity(name, cpuMillis, memMi << 20, labels);
   }
 
   private static Map<String, Long> perNode(Placer.Result r) {
-    return r.placements().values().stream().collect(Collectors.groupingBy(Placement::node, Collectors.counting()));
+    return r.placements().values().stream()
+        .collect(Collectors.groupingBy(Placement::node, Collectors.counting()));
   }
 
   @Test
   void replicasAreSpreadAcrossNodesThatFit() {
-    Placer.Result r = Placer.place(List.of(workload("web", 3, 1, "100m", "64Mi", null)),
-        List.of(node("a", 2000, 1024, Map.of()), node("b", 2000, 1024, Map.of())), Map.of());
+    Placer.Result r =
+        Placer.place(
+            List.of(workload("web", 3, 1, "100m", "64Mi", null)),
+            List.of(node("a", 2000, 1024, Map.of()), node("b", 2000, 1024, Map.of())),
+            Map.of());
     assertEquals(3, r.placements().size());
-    // Which node gets two of the three is a tie; that both nodes are used, two and one, is what matters.
+    // Which node gets two of the three is a tie; that both nodes are used, two and one, is what
+    // matters.
     assertEquals(List.of(1L, 2L), perNode(r).values().stream().sorted().toList());
   }
 
   @Test
   void capacityAndSelectorsAreRespectedAndWhatDoesNotFitIsReported() {
-    Placer.Result r = Placer.place(List.of(workload("big", 3, 1, "1500m", "128Mi", Map.of("zone", "a"))),
-        List.of(node("a1", 2000, 1024, Map.of("zone", "a")), node("b1", 8000, 8192, Map.of("zone", "b"))), Map.of());
-    assertEquals(1, r.placements().size(), "a1 takes one 1.5-core replica; b1 is in the wrong zone");
+    Placer.Result r =
+        Placer.place(
+            List.of(workload("big", 3, 1, "1500m", "128Mi", Map.of("zone", "a"))),
+            List.of(
+                node("a1", 2000, 1024, Map.of("zone", "a")),
+                node("b1", 8000, 8192, Map.of("zone", "b"))),
+            Map.of());
+    assertEquals(
+        1, r.placements().size(), "a1 takes one 1.5-core replica; b1 is in the wrong zone");
     assertEquals("a1", r.placements().values().iterator().next().node());
     assertEquals(2, r.unschedulable().size());
   }
 
   @Test
   void validPlacementsStayWhereTheyAreWhenScalingUpAndDown() {
-    List<NodeCapacity> nodes = List.of(node("a", 4000, 4096, Map.of()), node("b", 4000, 4096, Map.of()));
-    Placer.Result three = Placer.place(List.of(workload("web", 3, 1, "100m", "64Mi", null)), nodes, Map.of());
-    Placer.Result five = Placer.place(List.of(workload("web", 5, 1, "100m", "64Mi", null)), nodes, three.placements());
+    List<NodeCapacity> nodes =
+        List.of(node("a", 4000, 4096, Map.of()), node("b", 4000, 4096, Map.of()));
+    Placer.Result three =
+        Placer.place(List.of(workload("web", 3, 1, "100m", "64Mi", null)), nodes, Map.of());
+    Placer.Result five =
+        Placer.place(
+            List.of(workload("web", 5, 1, "100m", "64Mi", null)), nodes, three.placements());
     for (Placement p : three.placements().values()) {
       assertEquals(p, five.placements().get(p.containerId()), "an existing replica does not move");
     }
     assertEquals(5, five.placements().size());
-    Placer.Result one = Placer.place(List.of(workload("web", 1, 1, "100m", "64Mi", null)), nodes, five.placements());
+    Placer.Result one =
+        Placer.place(
+            List.of(workload("web", 1, 1, "100m", "64Mi", null)), nodes, five.placements());
     assertEquals(1, one.placements().size());
     assertTrue(one.placements().containsKey(Placement.containerId("web", 1, 0)));
   }
 
   @Test
   void aChangedSpecReplacesItsContainersAndALostNodesReplicasMove() {
-    List<NodeCapacity> nodes = List.of(node("a", 4000, 4096, Map.of()), node("b", 4000, 4096, Map.of()));
-    Placer.Result gen1 = Placer.place(List.of(workload("web", 2, 1, "100m", "64Mi", null)), nodes, Map.of());
-    Placer.Result gen2 = Placer.place(List.of(workload("web", 2, 2, "100m", "64Mi", null)), nodes, gen1.placements());
-    assertTrue(gen2.placements().keySet().stream().allMatch(id -> id.startsWith("web-g2-")), gen2.placements().toString());
-    Placer.Result afterLoss = Placer.place(List.of(workload("web", 2, 2, "100m", "64Mi", null)),
-        List.of(node("b", 4000, 4096, Map.of())), gen2.placements());
+    List<NodeCapacity> nodes =
+        List.of(node("a", 4000, 4096, Map.of()), node("b", 4000, 4096, Map.of()));
+    Placer.Result gen1 =
+        Placer.place(List.of(workload("web", 2, 1, "100m", "64Mi", null)), nodes, Map.of());
+    Placer.Result gen2 =
+        Placer.place(
+            List.of(workload("web", 2, 2, "100m", "64Mi", null)), nodes, gen1.placements());
+    assertTrue(
+        gen2.placements().keySet().stream().allMatch(id -> id.startsWith("web-g2-")),
+        gen2.placements().toString());
+    Placer.Result afterLoss =
+        Placer.place(
+            List.of(workload("web", 2, 2, "100m", "64Mi", null)),
+            List.of(node("b", 4000, 4096, Map.of())),
+            gen2.placements());
     assertEquals(2, afterLoss.placements().size());
     assertTrue(afterLoss.placements().values().stream().allMatch(p -> p.node().equals("b")));
   }

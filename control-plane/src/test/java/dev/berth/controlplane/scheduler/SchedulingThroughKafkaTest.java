@@ -4,14 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.hazelcast.core.HazelcastInstance;
-import dev.berth.embedded.EmbeddedHazelcast;
 import dev.berth.controlplane.cluster.NodeRegistry;
-import dev.berth.testing.AssignmentTopicReader;
-import dev.berth.testing.SimulatedNodes;
-import dev.berth.embedded.EmbeddedKafkaBroker;
 import dev.berth.controlplane.specs.WorkloadStore;
+import dev.berth.embedded.EmbeddedHazelcast;
+import dev.berth.embedded.EmbeddedKafkaBroker;
 import dev.berth.model.fleet.Assignment;
 import dev.berth.model.fleet.WorkloadSpecs;
+import dev.berth.testing.AssignmentTopicReader;
+import dev.berth.testing.SimulatedNodes;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,11 +21,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Desired state from an applied workload to each agent's feed, through a real Kafka broker and a real
- * Hazelcast member: placement over two nodes, scaling, a lost node's replicas moving, deletion.
+ * Desired state from an applied workload to each agent's feed, through a real Kafka broker and a
+ * real Hazelcast member: placement over two nodes, scaling, a lost node's replicas moving,
+ * deletion.
  */
 class SchedulingThroughKafkaTest {
-  /** Polls until two polls in a row bring nothing new (writes are acknowledged before the test reads). */
+  /**
+   * Polls until two polls in a row bring nothing new (writes are acknowledged before the test
+   * reads).
+   */
   private static Map<String, Assignment> settle(AssignmentTopicReader feed) {
     int quiet = 0;
     for (int i = 0; i < 40 && quiet < 2; i++) {
@@ -35,7 +39,8 @@ class SchedulingThroughKafkaTest {
   }
 
   @Test
-  void workloadsReachTheirNodesAndFollowScalingNodeLossAndDeletion(@TempDir Path data) throws Exception {
+  void workloadsReachTheirNodesAndFollowScalingNodeLossAndDeletion(@TempDir Path data)
+      throws Exception {
     HazelcastInstance hz = EmbeddedHazelcast.start("berth-sched-" + ProcessHandle.current().pid());
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(data, 0);
         WorkloadStore store = WorkloadStore.open(broker.bootstrapServers());
@@ -48,19 +53,29 @@ class SchedulingThroughKafkaTest {
       nodes.renew("node-b", 4000, 8L << 30, Map.of(), 3000);
       SchedulerPass scheduler = new SchedulerPass(store, new NodeRegistry(hz, now::get), log);
 
-      store.apply(WorkloadSpecs.read(("{\"name\":\"web\",\"image\":\"busybox\",\"replicas\":3,"
-          + "\"resources\":{\"limits\":{\"memory\":\"64Mi\"}}}").getBytes(StandardCharsets.UTF_8), false));
+      store.apply(
+          WorkloadSpecs.read(
+              ("{\"name\":\"web\",\"image\":\"busybox\",\"replicas\":3,"
+                      + "\"resources\":{\"limits\":{\"memory\":\"64Mi\"}}}")
+                  .getBytes(StandardCharsets.UTF_8),
+              false));
       assertEquals(3, scheduler.run().placed());
       Map<String, Assignment> onA = settle(a);
       Map<String, Assignment> onB = settle(b);
       assertEquals(3, onA.size() + onB.size());
-      assertTrue(onA.size() >= 1 && onB.size() >= 1, "spread over both nodes: " + onA.keySet() + onB.keySet());
+      assertTrue(
+          onA.size() >= 1 && onB.size() >= 1,
+          "spread over both nodes: " + onA.keySet() + onB.keySet());
       assertEquals(64L << 20, onA.values().iterator().next().memoryLimitBytes());
 
-      store.apply(WorkloadSpecs.read("{\"name\":\"web\",\"image\":\"busybox\",\"replicas\":5}".getBytes(), false));
+      store.apply(
+          WorkloadSpecs.read(
+              "{\"name\":\"web\",\"image\":\"busybox\",\"replicas\":5}".getBytes(), false));
       scheduler.run();
       assertEquals(5, settle(a).size() + settle(b).size());
-      assertTrue(settle(a).keySet().stream().allMatch(id -> id.startsWith("web-g2-")), "the new generation replaced it");
+      assertTrue(
+          settle(a).keySet().stream().allMatch(id -> id.startsWith("web-g2-")),
+          "the new generation replaced it");
 
       now.addAndGet(2000);
       nodes.renew("node-a", 4000, 8L << 30, Map.of(), 3000); // node-b stops renewing
@@ -73,8 +88,10 @@ class SchedulingThroughKafkaTest {
       scheduler.run();
       assertEquals(0, settle(a).size());
 
-      try (AssignmentTopicReader cold = new AssignmentTopicReader(broker.bootstrapServers(), "node-a")) {
-        assertEquals(settle(a), settle(cold), "a cold start rebuilds the same desired set from offset 0");
+      try (AssignmentTopicReader cold =
+          new AssignmentTopicReader(broker.bootstrapServers(), "node-a")) {
+        assertEquals(
+            settle(a), settle(cold), "a cold start rebuilds the same desired set from offset 0");
       }
     } finally {
       hz.shutdown();

@@ -7,9 +7,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * Runs a level-triggered loop's passes (the agent's reconciler, the scheduler) one at a time: a trigger while a
- * pass runs asks for exactly one more pass after it, however many triggers came, since that pass reads the
- * whole state anew. Counts the passes that finished, so tests can wait for "a few passes" instead of sleeping.
+ * Runs a level-triggered loop's passes (the agent's reconciler, the scheduler) one at a time: a
+ * trigger while a pass runs asks for exactly one more pass after it, however many triggers came,
+ * since that pass reads the whole state anew. Counts the passes that finished, so tests can wait
+ * for "a few passes" instead of sleeping.
  */
 public final class OnePassAtATime {
   private final Supplier<CompletionStage<?>> pass;
@@ -17,7 +18,10 @@ public final class OnePassAtATime {
   private final AtomicBoolean again = new AtomicBoolean();
   private final AtomicLong finished = new AtomicLong();
 
-  /** {@code pass} starts one pass and completes when it is over (on a worker: it must not block the caller). */
+  /**
+   * {@code pass} starts one pass and completes when it is over (on a worker: it must not block the
+   * caller).
+   */
   public OnePassAtATime(Supplier<CompletionStage<?>> pass) {
     this.pass = pass;
   }
@@ -34,13 +38,14 @@ public final class OnePassAtATime {
     } catch (RuntimeException e) {
       started = CompletableFuture.failedFuture(e);
     }
-    started.whenComplete((result, error) -> {
-      finished.incrementAndGet();
-      running.set(false);
-      if (again.getAndSet(false)) {
-        trigger();
-      }
-    });
+    started.whenComplete(
+        (result, error) -> {
+          finished.incrementAndGet();
+          running.set(false);
+          if (again.getAndSet(false)) {
+            trigger();
+          }
+        });
   }
 
   /** How many passes have finished, failed ones included. */

@@ -4,8 +4,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One container a node must run (the value on berth.assignments, keyed node/container): everything the
- * agent needs, copied from the workload generation it came from, and which of its replicas this is.
+ * One container a node must run (the value on berth.assignments, keyed node/container): everything
+ * the agent needs, copied from the workload generation it came from, and which of its replicas this
+ * is.
  */
 public record Assignment(
     String containerId,

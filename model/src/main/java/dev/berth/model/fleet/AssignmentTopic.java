@@ -6,8 +6,8 @@ import java.io.UncheckedIOException;
 import java.util.regex.Pattern;
 
 /**
- * How assignments sit on berth.assignments: key "node/container", the partition chosen by the node (so an
- * agent reads one partition and finds exactly its own desired set), and the value as JSON.
+ * How assignments sit on berth.assignments: key "node/container", the partition chosen by the node
+ * (so an agent reads one partition and finds exactly its own desired set), and the value as JSON.
  */
 public final class AssignmentTopic {
   public static final String TOPIC = "berth.assignments";
@@ -53,12 +53,13 @@ public final class AssignmentTopic {
 
   /** A container id as Berth makes them; also what may name a directory of the agent's state. */
   private static final Pattern CONTAINER_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
+
   private static final Pattern NODE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,252}");
 
   /**
-   * Decodes a record an agent is about to act on and checks it as strictly as the API checks a workload:
-   * a forged record (anyone who can write to the topic) must not name a path outside the state directory.
-   * The key must agree with the value.
+   * Decodes a record an agent is about to act on and checks it as strictly as the API checks a
+   * workload: a forged record (anyone who can write to the topic) must not name a path outside the
+   * state directory. The key must agree with the value.
    */
   public static Assignment decodeChecked(String key, byte[] value) {
     Assignment a = decode(value);
@@ -67,17 +68,26 @@ public final class AssignmentTopic {
       throw new InvalidAssignmentException("node \"" + a.node() + "\" is not a node name");
     }
     if (!key(a.node(), a.containerId()).equals(key)) {
-      throw new InvalidAssignmentException("key \"" + key + "\" does not match the record's node/containerId");
+      throw new InvalidAssignmentException(
+          "key \"" + key + "\" does not match the record's node/containerId");
     }
     if (a.workload() == null || !WorkloadSpecs.isValidName(a.workload())) {
-      throw new InvalidAssignmentException("workload \"" + a.workload() + "\" is not a workload name");
+      throw new InvalidAssignmentException(
+          "workload \"" + a.workload() + "\" is not a workload name");
     }
     if (a.generation() < 1 || a.replica() < 0) {
-      throw new InvalidAssignmentException("container " + a.containerId() + ": generation " + a.generation()
-          + " or replica " + a.replica() + " out of range");
+      throw new InvalidAssignmentException(
+          "container "
+              + a.containerId()
+              + ": generation "
+              + a.generation()
+              + " or replica "
+              + a.replica()
+              + " out of range");
     }
     if (a.image() == null || a.image().isBlank() || a.image().length() > 4096) {
-      throw new InvalidAssignmentException("container " + a.containerId() + ": no usable image reference");
+      throw new InvalidAssignmentException(
+          "container " + a.containerId() + ": no usable image reference");
     }
     return a;
   }

@@ -3,7 +3,9 @@ package dev.berth.model.fleet;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
-/** What an agent reports of a container: the words the API, events and `berth get containers` show. */
+/**
+ * What an agent reports of a container: the words the API, events and `berth get containers` show.
+ */
 public enum ContainerState {
   RUNNING("running"),
   STOPPED("stopped"),

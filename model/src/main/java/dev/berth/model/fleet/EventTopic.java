@@ -4,7 +4,10 @@ import dev.berth.model.JsonMapping;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
-/** How fleet events sit on berth.events: keyed by container id (or node name), JSON values, time-retained. */
+/**
+ * How fleet events sit on berth.events: keyed by container id (or node name), JSON values,
+ * time-retained.
+ */
 public final class EventTopic {
   public static final String TOPIC = "berth.events";
 

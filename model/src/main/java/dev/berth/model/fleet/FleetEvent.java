@@ -1,15 +1,33 @@
 package dev.berth.model.fleet;
 
 /**
- * A change in the fleet as it happened, on berth.events: a container's state changed on a node (kind
- * "container"; state "running", "stopped", "failed" or "removed"), or a node was lost or came back (kind
- * "node").
+ * A change in the fleet as it happened, on berth.events: a container's state changed on a node
+ * (kind "container"; state "running", "stopped", "failed" or "removed"), or a node was lost or came
+ * back (kind "node").
  */
-public record FleetEvent(long timeMillis, String kind, String node, String containerId, String workload,
-    long generation, String state, Integer exitCode, int restarts, String message) {
+public record FleetEvent(
+    long timeMillis,
+    String kind,
+    String node,
+    String containerId,
+    String workload,
+    long generation,
+    String state,
+    Integer exitCode,
+    int restarts,
+    String message) {
 
   public static FleetEvent of(ContainerReport r, long timeMillis) {
-    return new FleetEvent(timeMillis, "container", r.node(), r.containerId(), r.workload(), r.generation(), r.state().wire(),
-        r.exitCode(), r.restarts(), r.message());
+    return new FleetEvent(
+        timeMillis,
+        "container",
+        r.node(),
+        r.containerId(),
+        r.workload(),
+        r.generation(),
+        r.state().wire(),
+        r.exitCode(),
+        r.restarts(),
+        r.message());
   }
 }

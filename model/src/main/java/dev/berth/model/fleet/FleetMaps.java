@@ -4,6 +4,7 @@ package dev.berth.model.fleet;
 public final class FleetMaps {
   /** Node name to {@link NodeRecord}: capacity, labels, lease. */
   public static final String NODES = "nodes";
+
   /** Container id to {@link ContainerReport}: actual state as its agent last reported it. */
   public static final String CONTAINERS = "containers";
 

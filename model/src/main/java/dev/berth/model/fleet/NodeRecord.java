@@ -4,12 +4,20 @@ import java.io.Serializable;
 import java.util.Map;
 
 /**
- * A node in the fleet view (the Hazelcast map "nodes"): its capacity and what of it containers may request
- * (allocatable: capacity minus what the node keeps for itself, as the kubelet reports), its labels, its lease,
- * and where its node API (logs, exec, metrics) listens, as host:port (null for nodes without one).
+ * A node in the fleet view (the Hazelcast map "nodes"): its capacity and what of it containers may
+ * request (allocatable: capacity minus what the node keeps for itself, as the kubelet reports), its
+ * labels, its lease, and where its node API (logs, exec, metrics) listens, as host:port (null for
+ * nodes without one).
  */
-public record NodeRecord(String name, long cpuMillis, long memoryBytes, long allocatableCpuMillis,
-    long allocatableMemoryBytes, Map<String, String> labels, long leaseExpiresAtMillis, String apiAddress)
+public record NodeRecord(
+    String name,
+    long cpuMillis,
+    long memoryBytes,
+    long allocatableCpuMillis,
+    long allocatableMemoryBytes,
+    Map<String, String> labels,
+    long leaseExpiresAtMillis,
+    String apiAddress)
     implements Serializable {
 
   /** True while the node renews its lease in time. */

@@ -1,12 +1,11 @@
 package dev.berth.model.fleet;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.MapperFeature;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import java.io.UncheckedIOException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -14,6 +13,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.berth.model.image.ImageReference;
 import dev.berth.model.runtime.ValidationError;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,12 +23,14 @@ import java.util.stream.Collectors;
 /** Reads workload specs strictly from JSON or YAML and validates them, naming every bad field. */
 public final class WorkloadSpecs {
   private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
-  private static final Pattern LABEL_KEY = Pattern.compile("([a-z0-9.-]+/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?");
+  private static final Pattern LABEL_KEY =
+      Pattern.compile("([a-z0-9.-]+/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?");
 
   /** Whether a workload name is valid (a DNS label, as Kubernetes names). */
   public static boolean isValidName(String name) {
     return name != null && NAME.matcher(name).matches();
   }
+
   private static final ObjectMapper JSON = strict(JsonMapper.builder().build());
   private static final ObjectMapper YAML = strict(YAMLMapper.builder().build());
 
@@ -62,13 +64,23 @@ public final class WorkloadSpecs {
     } catch (UnrecognizedPropertyException e) {
       throw new InvalidWorkloadException(List.of(new ValidationError(path(e), "unknown field")));
     } catch (InvalidFormatException e) {
-      throw new InvalidWorkloadException(List.of(new ValidationError(path(e), "\"" + e.getValue()
-          + "\" is not a valid " + e.getTargetType().getSimpleName())));
+      throw new InvalidWorkloadException(
+          List.of(
+              new ValidationError(
+                  path(e),
+                  "\"" + e.getValue() + "\" is not a valid " + e.getTargetType().getSimpleName())));
     } catch (JsonMappingException e) {
-      throw new InvalidWorkloadException(List.of(new ValidationError(path(e), e.getOriginalMessage())));
+      throw new InvalidWorkloadException(
+          List.of(new ValidationError(path(e), e.getOriginalMessage())));
     } catch (IOException e) {
-      throw new InvalidWorkloadException(List.of(new ValidationError("(body)", "not valid " + (yaml ? "YAML" : "JSON")
-          + ": " + e.getMessage().lines().findFirst().orElse(""))));
+      throw new InvalidWorkloadException(
+          List.of(
+              new ValidationError(
+                  "(body)",
+                  "not valid "
+                      + (yaml ? "YAML" : "JSON")
+                      + ": "
+                      + e.getMessage().lines().findFirst().orElse(""))));
     }
     if (spec == null) {
       throw new InvalidWorkloadException(List.of(new ValidationError("(body)", "empty")));
@@ -81,8 +93,11 @@ public final class WorkloadSpecs {
   }
 
   private static String path(JsonMappingException e) {
-    String p = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-        .collect(Collectors.joining(".")).replace(".[", "[");
+    String p =
+        e.getPath().stream()
+            .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+            .collect(Collectors.joining("."))
+            .replace(".[", "[");
     return p.isEmpty() ? "(body)" : p;
   }
 
@@ -90,8 +105,12 @@ public final class WorkloadSpecs {
   public static List<ValidationError> validate(WorkloadSpec s) {
     List<ValidationError> errors = new ArrayList<>();
     if (s.name() == null || !NAME.matcher(s.name()).matches()) {
-      errors.add(new ValidationError("name", "\"" + s.name()
-          + "\" must be 1 to 63 lower-case letters, digits or '-', starting and ending with a letter or digit"));
+      errors.add(
+          new ValidationError(
+              "name",
+              "\""
+                  + s.name()
+                  + "\" must be 1 to 63 lower-case letters, digits or '-', starting and ending with a letter or digit"));
     }
     if (s.image() == null) {
       errors.add(new ValidationError("image", "is required"));
@@ -103,7 +122,8 @@ public final class WorkloadSpecs {
       }
     }
     if (s.replicas() != null && s.replicas() < 0) {
-      errors.add(new ValidationError("replicas", "must not be negative (got " + s.replicas() + ")"));
+      errors.add(
+          new ValidationError("replicas", "must not be negative (got " + s.replicas() + ")"));
     }
     if (s.restartLimit() != null && s.restartLimit() < 0) {
       errors.add(new ValidationError("restartLimit", "must not be negative"));
@@ -128,11 +148,19 @@ public final class WorkloadSpecs {
       ResourceRequests req = s.resources().requests();
       ResourceRequests lim = s.resources().limits();
       if (req != null && lim != null && errors.isEmpty()) {
-        if (req.cpu() != null && lim.cpu() != null && Quantity.millicores(req.cpu()) > Quantity.millicores(lim.cpu())) {
-          errors.add(new ValidationError("resources.requests.cpu", "must not exceed resources.limits.cpu"));
+        if (req.cpu() != null
+            && lim.cpu() != null
+            && Quantity.millicores(req.cpu()) > Quantity.millicores(lim.cpu())) {
+          errors.add(
+              new ValidationError(
+                  "resources.requests.cpu", "must not exceed resources.limits.cpu"));
         }
-        if (req.memory() != null && lim.memory() != null && Quantity.bytes(req.memory()) > Quantity.bytes(lim.memory())) {
-          errors.add(new ValidationError("resources.requests.memory", "must not exceed resources.limits.memory"));
+        if (req.memory() != null
+            && lim.memory() != null
+            && Quantity.bytes(req.memory()) > Quantity.bytes(lim.memory())) {
+          errors.add(
+              new ValidationError(
+                  "resources.requests.memory", "must not exceed resources.limits.memory"));
         }
       }
     }
@@ -163,10 +191,14 @@ public final class WorkloadSpecs {
     }
   }
 
-  /** The spec as canonical JSON (what is stored on Kafka and compared to decide whether anything changed). */
+  /**
+   * The spec as canonical JSON (what is stored on Kafka and compared to decide whether anything
+   * changed).
+   */
   public static byte[] canonicalJson(WorkloadSpec spec) {
     try {
-      return JSON.copy().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
+      return JSON.copy()
+          .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
           .setSerializationInclusion(JsonInclude.Include.NON_NULL)
           .writeValueAsBytes(spec);
     } catch (IOException e) {

@@ -5,8 +5,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * How desired workloads sit on berth.workloads: one partition, compacted, key the workload's name, value its
- * spec and generation as JSON, a tombstone when it is deleted.
+ * How desired workloads sit on berth.workloads: one partition, compacted, key the workload's name,
+ * value its spec and generation as JSON, a tombstone when it is deleted.
  */
 public final class WorkloadTopic {
   public static final String TOPIC = "berth.workloads";

@@ -7,7 +7,10 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
 
-/** A content digest as image-spec defines it: {@code algorithm:encoded}, sha256 or sha512 in lower-case hex. */
+/**
+ * A content digest as image-spec defines it: {@code algorithm:encoded}, sha256 or sha512 in
+ * lower-case hex.
+ */
 public record Digest(String algorithm, String encoded) {
   private static final Pattern SHA256 = Pattern.compile("[a-f0-9]{64}");
   private static final Pattern SHA512 = Pattern.compile("[a-f0-9]{128}");
@@ -18,14 +21,21 @@ public record Digest(String algorithm, String encoded) {
     } else if ("sha512".equals(algorithm)) {
       require(SHA512, algorithm, encoded);
     } else {
-      throw new IllegalArgumentException("unsupported digest algorithm \"" + algorithm + "\" (sha256 or sha512)");
+      throw new IllegalArgumentException(
+          "unsupported digest algorithm \"" + algorithm + "\" (sha256 or sha512)");
     }
   }
 
   private static void require(Pattern p, String algorithm, String encoded) {
     if (encoded == null || !p.matcher(encoded).matches()) {
-      throw new IllegalArgumentException("invalid " + algorithm + " digest \"" + encoded + "\": expected "
-          + (algorithm.equals("sha256") ? 64 : 128) + " lower-case hex characters");
+      throw new IllegalArgumentException(
+          "invalid "
+              + algorithm
+              + " digest \""
+              + encoded
+              + "\": expected "
+              + (algorithm.equals("sha256") ? 64 : 128)
+              + " lower-case hex characters");
     }
   }
 

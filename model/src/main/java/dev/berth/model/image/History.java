@@ -1,10 +1,9 @@
 package dev.berth.model.image;
 
-import dev.berth.model.UnknownFields;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import java.util.List;
+import dev.berth.model.UnknownFields;
 import java.util.Map;
 
 /** One step of how an image was built. */

@@ -1,9 +1,9 @@
 package dev.berth.model.image;
 
-import dev.berth.model.UnknownFields;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.berth.model.UnknownFields;
 import java.util.List;
 import java.util.Map;
 

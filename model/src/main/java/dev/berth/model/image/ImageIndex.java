@@ -1,9 +1,8 @@
 package dev.berth.model.image;
 
-import dev.berth.model.UnknownFields;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
-import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.berth.model.UnknownFields;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,11 +20,15 @@ public record ImageIndex(
     extra = UnknownFields.copy(extra);
   }
 
-  /** The first manifest for {@code wanted} (see {@link Platform#satisfies}), as containerd picks it. */
+  /**
+   * The first manifest for {@code wanted} (see {@link Platform#satisfies}), as containerd picks it.
+   */
   public Optional<Descriptor> manifestFor(Platform wanted) {
     if (manifests == null) {
       return Optional.empty();
     }
-    return manifests.stream().filter(d -> d.platform() != null && d.platform().satisfies(wanted)).findFirst();
+    return manifests.stream()
+        .filter(d -> d.platform() != null && d.platform().satisfies(wanted))
+        .findFirst();
   }
 }

@@ -1,16 +1,13 @@
 package dev.berth.model.runtime;
 
-import dev.berth.model.UnknownFields;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
-import java.util.List;
+import dev.berth.model.UnknownFields;
 import java.util.Map;
 
 /** The size of the pseudo-terminal given to the process. */
 public record ConsoleSize(
-    Integer height,
-    Integer width,
-    @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
+    Integer height, Integer width, @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
   public ConsoleSize {
     extra = UnknownFields.copy(extra);
   }

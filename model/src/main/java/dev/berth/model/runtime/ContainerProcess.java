@@ -1,8 +1,8 @@
 package dev.berth.model.runtime;
 
-import dev.berth.model.UnknownFields;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import dev.berth.model.UnknownFields;
 import java.util.List;
 import java.util.Map;
 
@@ -27,7 +27,20 @@ public record ContainerProcess(
   }
 
   public ContainerProcess withEnv(List<String> e) {
-    return new ContainerProcess(terminal, consoleSize, user, args, commandLine, e, cwd, capabilities, rlimits,
-        noNewPrivileges, apparmorProfile, oomScoreAdj, selinuxLabel, extra);
+    return new ContainerProcess(
+        terminal,
+        consoleSize,
+        user,
+        args,
+        commandLine,
+        e,
+        cwd,
+        capabilities,
+        rlimits,
+        noNewPrivileges,
+        apparmorProfile,
+        oomScoreAdj,
+        selinuxLabel,
+        extra);
   }
 }

@@ -1,9 +1,8 @@
 package dev.berth.model.runtime;
 
-import dev.berth.model.UnknownFields;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
-import java.util.List;
+import dev.berth.model.UnknownFields;
 import java.util.Map;
 
 /** CPU cgroup limits. */
@@ -22,7 +21,10 @@ public record Cpu(
     extra = UnknownFields.copy(extra);
   }
 
-  /** CFS bandwidth of {@code millicores} thousandths of a CPU, over the kernel's default 100 ms period. */
+  /**
+   * CFS bandwidth of {@code millicores} thousandths of a CPU, over the kernel's default 100 ms
+   * period.
+   */
   public static Cpu millicores(long millicores) {
     return new Cpu(null, millicores * 100, null, 100_000L, null, null, null, null, null, null);
   }

@@ -1,13 +1,15 @@
 package dev.berth.model.runtime;
 
-import java.nio.charset.StandardCharsets;
 import dev.berth.model.JsonMapping;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 
-/** The config.json `spec` writes: the same defaults as `runc spec` (namespaces, mounts, masked paths, caps). */
+/**
+ * The config.json `spec` writes: the same defaults as `runc spec` (namespaces, mounts, masked
+ * paths, caps).
+ */
 public final class DefaultSpec {
   private DefaultSpec() {}
 

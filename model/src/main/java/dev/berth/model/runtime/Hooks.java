@@ -1,8 +1,8 @@
 package dev.berth.model.runtime;
 
-import dev.berth.model.UnknownFields;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import dev.berth.model.UnknownFields;
 import java.util.List;
 import java.util.Map;
 

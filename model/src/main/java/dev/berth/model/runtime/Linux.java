@@ -1,8 +1,8 @@
 package dev.berth.model.runtime;
 
-import dev.berth.model.UnknownFields;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import dev.berth.model.UnknownFields;
 import java.util.List;
 import java.util.Map;
 
@@ -26,12 +26,36 @@ public record Linux(
   }
 
   public Linux withCgroupsPath(String path) {
-    return new Linux(namespaces, uidMappings, gidMappings, devices, path, resources, rootfsPropagation, seccomp,
-        sysctl, maskedPaths, readonlyPaths, mountLabel, extra);
+    return new Linux(
+        namespaces,
+        uidMappings,
+        gidMappings,
+        devices,
+        path,
+        resources,
+        rootfsPropagation,
+        seccomp,
+        sysctl,
+        maskedPaths,
+        readonlyPaths,
+        mountLabel,
+        extra);
   }
 
   public Linux withResources(Resources r) {
-    return new Linux(namespaces, uidMappings, gidMappings, devices, cgroupsPath, r, rootfsPropagation, seccomp,
-        sysctl, maskedPaths, readonlyPaths, mountLabel, extra);
+    return new Linux(
+        namespaces,
+        uidMappings,
+        gidMappings,
+        devices,
+        cgroupsPath,
+        r,
+        rootfsPropagation,
+        seccomp,
+        sysctl,
+        maskedPaths,
+        readonlyPaths,
+        mountLabel,
+        extra);
   }
 }

@@ -1,9 +1,8 @@
 package dev.berth.model.runtime;
 
-import dev.berth.model.UnknownFields;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
-import java.util.List;
+import dev.berth.model.UnknownFields;
 import java.util.Map;
 
 /** A device node created in the container. */

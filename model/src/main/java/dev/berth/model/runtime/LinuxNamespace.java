@@ -1,16 +1,13 @@
 package dev.berth.model.runtime;
 
-import dev.berth.model.UnknownFields;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
-import java.util.List;
+import dev.berth.model.UnknownFields;
 import java.util.Map;
 
 /** A namespace to create, or to join when path is set. */
 public record LinuxNamespace(
-    String type,
-    String path,
-    @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
+    String type, String path, @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
   public LinuxNamespace {
     extra = UnknownFields.copy(extra);
   }

@@ -1,8 +1,8 @@
 package dev.berth.model.runtime;
 
-import dev.berth.model.UnknownFields;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import dev.berth.model.UnknownFields;
 import java.util.List;
 import java.util.Map;
 
@@ -23,11 +23,13 @@ public record Resources(
   }
 
   public Resources withMemory(Memory m) {
-    return new Resources(devices, m, cpu, pids, blockIO, hugepageLimits, network, rdma, unified, extra);
+    return new Resources(
+        devices, m, cpu, pids, blockIO, hugepageLimits, network, rdma, unified, extra);
   }
 
   public Resources withCpu(Cpu c) {
-    return new Resources(devices, memory, c, pids, blockIO, hugepageLimits, network, rdma, unified, extra);
+    return new Resources(
+        devices, memory, c, pids, blockIO, hugepageLimits, network, rdma, unified, extra);
   }
 
   /** No limits at all. */

@@ -1,16 +1,13 @@
 package dev.berth.model.runtime;
 
-import dev.berth.model.UnknownFields;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
-import java.util.List;
+import dev.berth.model.UnknownFields;
 import java.util.Map;
 
 /** The root filesystem of the container. */
 public record Root(
-    String path,
-    Boolean readonly,
-    @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
+    String path, Boolean readonly, @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
   public Root {
     extra = UnknownFields.copy(extra);
   }

@@ -1,8 +1,8 @@
 package dev.berth.model.runtime;
 
-import dev.berth.model.UnknownFields;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import dev.berth.model.UnknownFields;
 import java.util.List;
 import java.util.Map;
 
@@ -23,14 +23,17 @@ public record Spec(
   }
 
   public Spec withProcess(ContainerProcess p) {
-    return new Spec(ociVersion, p, root, hostname, domainname, mounts, hooks, annotations, linux, extra);
+    return new Spec(
+        ociVersion, p, root, hostname, domainname, mounts, hooks, annotations, linux, extra);
   }
 
   public Spec withAnnotations(Map<String, String> a) {
-    return new Spec(ociVersion, process, root, hostname, domainname, mounts, hooks, a, linux, extra);
+    return new Spec(
+        ociVersion, process, root, hostname, domainname, mounts, hooks, a, linux, extra);
   }
 
   public Spec withLinux(Linux l) {
-    return new Spec(ociVersion, process, root, hostname, domainname, mounts, hooks, annotations, l, extra);
+    return new Spec(
+        ociVersion, process, root, hostname, domainname, mounts, hooks, annotations, l, extra);
   }
 }

@@ -7,16 +7,36 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** Checks a config.json against the runtime-spec's MUSTs for Linux and lists every violation by JSON path. */
+/**
+ * Checks a config.json against the runtime-spec's MUSTs for Linux and lists every violation by JSON
+ * path.
+ */
 public final class SpecValidator {
   static final Set<String> NAMESPACE_TYPES =
       Set.of("pid", "network", "mount", "ipc", "uts", "user", "cgroup", "time");
-  static final Set<String> PROPAGATIONS = Set.of("shared", "slave", "private", "unbindable",
-      "rshared", "rslave", "rprivate", "runbindable");
+  static final Set<String> PROPAGATIONS =
+      Set.of(
+          "shared",
+          "slave",
+          "private",
+          "unbindable",
+          "rshared",
+          "rslave",
+          "rprivate",
+          "runbindable");
   private static final Pattern SYSCTL_NAME = Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*");
-  private static final Set<String> IPC_SYSCTLS = Set.of("kernel.msgmax", "kernel.msgmnb", "kernel.msgmni",
-      "kernel.sem", "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced");
-  private static final Pattern SEMVER = Pattern.compile("\\d+\\.\\d+\\.\\d+(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?");
+  private static final Set<String> IPC_SYSCTLS =
+      Set.of(
+          "kernel.msgmax",
+          "kernel.msgmnb",
+          "kernel.msgmni",
+          "kernel.sem",
+          "kernel.shmall",
+          "kernel.shmmax",
+          "kernel.shmmni",
+          "kernel.shm_rmid_forced");
+  private static final Pattern SEMVER =
+      Pattern.compile("\\d+\\.\\d+\\.\\d+(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?");
   private static final Pattern CAPABILITY = Pattern.compile("CAP_[A-Z_]+");
   private static final Pattern RLIMIT = Pattern.compile("RLIMIT_[A-Z]+");
   private static final Set<String> DEVICE_TYPES = Set.of("c", "b", "u", "p");
@@ -60,13 +80,16 @@ public final class SpecValidator {
     if (spec.process() != null) {
       checkProcess(spec.process());
     }
-    checkList(spec.mounts(), "mounts", (m, p) -> {
-      if (m.destination() == null) {
-        error(p + ".destination", "is required");
-      } else {
-        requireAbsolute(p + ".destination", m.destination());
-      }
-    });
+    checkList(
+        spec.mounts(),
+        "mounts",
+        (m, p) -> {
+          if (m.destination() == null) {
+            error(p + ".destination", "is required");
+          } else {
+            requireAbsolute(p + ".destination", m.destination());
+          }
+        });
     if (spec.hooks() != null) {
       checkHooks(spec.hooks());
     }
@@ -78,7 +101,9 @@ public final class SpecValidator {
     if (spec.hostname() != null && !spec.hostname().isEmpty() && !newNamespaces.contains("uts")) {
       error("hostname", "requires a new uts namespace in linux.namespaces");
     }
-    if (spec.domainname() != null && !spec.domainname().isEmpty() && !newNamespaces.contains("uts")) {
+    if (spec.domainname() != null
+        && !spec.domainname().isEmpty()
+        && !newNamespaces.contains("uts")) {
       error("domainname", "requires a new uts namespace in linux.namespaces");
     }
   }
@@ -92,11 +117,14 @@ public final class SpecValidator {
     } else {
       requireAbsolute("process.cwd", process.cwd());
     }
-    checkList(process.env(), "process.env", (e, p) -> {
-      if (e == null || !e.contains("=")) {
-        error(p, "\"" + e + "\" is not of the form KEY=value");
-      }
-    });
+    checkList(
+        process.env(),
+        "process.env",
+        (e, p) -> {
+          if (e == null || !e.contains("=")) {
+            error(p, "\"" + e + "\" is not of the form KEY=value");
+          }
+        });
     if (process.capabilities() != null) {
       Capabilities c = process.capabilities();
       checkCapabilities(c.bounding(), "process.capabilities.bounding");
@@ -106,18 +134,21 @@ public final class SpecValidator {
       checkCapabilities(c.ambient(), "process.capabilities.ambient");
     }
     Set<String> rlimitTypes = new HashSet<>();
-    checkList(process.rlimits(), "process.rlimits", (r, p) -> {
-      if (r.type() == null || !RLIMIT.matcher(r.type()).matches()) {
-        error(p + ".type", "\"" + r.type() + "\" is not an RLIMIT_* name");
-      } else if (!rlimitTypes.add(r.type())) {
-        error(p + ".type", "duplicate rlimit type \"" + r.type() + "\"");
-      }
-      if (r.soft() == null || r.hard() == null) {
-        error(p, "soft and hard are required");
-      } else if (Long.compareUnsigned(r.soft(), r.hard()) > 0) {
-        error(p + ".soft", "is greater than hard");
-      }
-    });
+    checkList(
+        process.rlimits(),
+        "process.rlimits",
+        (r, p) -> {
+          if (r.type() == null || !RLIMIT.matcher(r.type()).matches()) {
+            error(p + ".type", "\"" + r.type() + "\" is not an RLIMIT_* name");
+          } else if (!rlimitTypes.add(r.type())) {
+            error(p + ".type", "duplicate rlimit type \"" + r.type() + "\"");
+          }
+          if (r.soft() == null || r.hard() == null) {
+            error(p, "soft and hard are required");
+          } else if (Long.compareUnsigned(r.soft(), r.hard()) > 0) {
+            error(p + ".soft", "is greater than hard");
+          }
+        });
     if (process.user() != null) {
       if (process.user().uid() == null) {
         error("process.user.uid", "is required");
@@ -126,17 +157,21 @@ public final class SpecValidator {
         error("process.user.gid", "is required");
       }
     }
-    if (process.oomScoreAdj() != null && (process.oomScoreAdj() < -1000 || process.oomScoreAdj() > 1000)) {
+    if (process.oomScoreAdj() != null
+        && (process.oomScoreAdj() < -1000 || process.oomScoreAdj() > 1000)) {
       error("process.oomScoreAdj", "must be between -1000 and 1000");
     }
   }
 
   private void checkCapabilities(List<String> caps, String path) {
-    checkList(caps, path, (c, p) -> {
-      if (c == null || !CAPABILITY.matcher(c).matches()) {
-        error(p, "\"" + c + "\" is not a capability name (CAP_*)");
-      }
-    });
+    checkList(
+        caps,
+        path,
+        (c, p) -> {
+          if (c == null || !CAPABILITY.matcher(c).matches()) {
+            error(p, "\"" + c + "\" is not a capability name (CAP_*)");
+          }
+        });
   }
 
   private void checkHooks(Hooks hooks) {
@@ -149,34 +184,40 @@ public final class SpecValidator {
   }
 
   private void checkHookList(List<Hook> list, String path) {
-    checkList(list, path, (h, p) -> {
-      if (h.path() == null) {
-        error(p + ".path", "is required");
-      } else {
-        requireAbsolute(p + ".path", h.path());
-      }
-      if (h.timeout() != null && h.timeout() <= 0) {
-        error(p + ".timeout", "must be greater than zero");
-      }
-    });
+    checkList(
+        list,
+        path,
+        (h, p) -> {
+          if (h.path() == null) {
+            error(p + ".path", "is required");
+          } else {
+            requireAbsolute(p + ".path", h.path());
+          }
+          if (h.timeout() != null && h.timeout() <= 0) {
+            error(p + ".timeout", "must be greater than zero");
+          }
+        });
   }
 
   private void checkLinux(Linux linux, Set<String> newNamespaces) {
     Set<String> seen = new HashSet<>();
-    checkList(linux.namespaces(), "linux.namespaces", (ns, p) -> {
-      if (ns.type() == null || !NAMESPACE_TYPES.contains(ns.type())) {
-        error(p + ".type", "unknown namespace type \"" + ns.type() + "\"");
-        return;
-      }
-      if (!seen.add(ns.type())) {
-        error(p + ".type", "duplicate namespace type \"" + ns.type() + "\"");
-      }
-      if (ns.path() != null && !ns.path().isEmpty()) {
-        requireAbsolute(p + ".path", ns.path());
-      } else {
-        newNamespaces.add(ns.type());
-      }
-    });
+    checkList(
+        linux.namespaces(),
+        "linux.namespaces",
+        (ns, p) -> {
+          if (ns.type() == null || !NAMESPACE_TYPES.contains(ns.type())) {
+            error(p + ".type", "unknown namespace type \"" + ns.type() + "\"");
+            return;
+          }
+          if (!seen.add(ns.type())) {
+            error(p + ".type", "duplicate namespace type \"" + ns.type() + "\"");
+          }
+          if (ns.path() != null && !ns.path().isEmpty()) {
+            requireAbsolute(p + ".path", ns.path());
+          } else {
+            newNamespaces.add(ns.type());
+          }
+        });
     if (newNamespaces.contains("user")) {
       if (linux.uidMappings() == null || linux.uidMappings().isEmpty()) {
         error("linux.uidMappings", "is required when a new user namespace is asked for");
@@ -191,19 +232,23 @@ public final class SpecValidator {
     }
     checkMappings(linux.uidMappings(), "linux.uidMappings");
     checkMappings(linux.gidMappings(), "linux.gidMappings");
-    checkList(linux.devices(), "linux.devices", (d, p) -> {
-      if (d.path() == null) {
-        error(p + ".path", "is required");
-      } else {
-        requireAbsolute(p + ".path", d.path());
-      }
-      if (d.type() == null || !DEVICE_TYPES.contains(d.type())) {
-        error(p + ".type", "\"" + d.type() + "\" is not one of c, b, u, p");
-      } else if (!"p".equals(d.type()) && (d.major() == null || d.minor() == null)) {
-        error(p, "major and minor are required for type " + d.type());
-      }
-    });
-    if (linux.rootfsPropagation() != null && !linux.rootfsPropagation().isEmpty()
+    checkList(
+        linux.devices(),
+        "linux.devices",
+        (d, p) -> {
+          if (d.path() == null) {
+            error(p + ".path", "is required");
+          } else {
+            requireAbsolute(p + ".path", d.path());
+          }
+          if (d.type() == null || !DEVICE_TYPES.contains(d.type())) {
+            error(p + ".type", "\"" + d.type() + "\" is not one of c, b, u, p");
+          } else if (!"p".equals(d.type()) && (d.major() == null || d.minor() == null)) {
+            error(p, "major and minor are required for type " + d.type());
+          }
+        });
+    if (linux.rootfsPropagation() != null
+        && !linux.rootfsPropagation().isEmpty()
         && !PROPAGATIONS.contains(linux.rootfsPropagation())) {
       error("linux.rootfsPropagation", "unknown propagation \"" + linux.rootfsPropagation() + "\"");
     }
@@ -220,8 +265,9 @@ public final class SpecValidator {
   }
 
   /**
-   * As runc: a sysctl is written only where a namespace of the container's own keeps it from the host
-   * (net.* with a network namespace, IPC keys with a new IPC namespace, the UTS names with a new UTS one).
+   * As runc: a sysctl is written only where a namespace of the container's own keeps it from the
+   * host (net.* with a network namespace, IPC keys with a new IPC namespace, the UTS names with a
+   * new UTS one).
    */
   private void checkSysctl(String key, Set<String> newNamespaces, Set<String> anyNamespaces) {
     String p = "linux.sysctl[\"" + key + "\"]";
@@ -245,13 +291,16 @@ public final class SpecValidator {
   }
 
   private void checkMappings(List<IdMapping> mappings, String path) {
-    checkList(mappings, path, (m, p) -> {
-      if (m.containerID() == null || m.hostID() == null || m.size() == null) {
-        error(p, "containerID, hostID and size are required");
-      } else if (m.size() <= 0) {
-        error(p + ".size", "must be greater than zero");
-      }
-    });
+    checkList(
+        mappings,
+        path,
+        (m, p) -> {
+          if (m.containerID() == null || m.hostID() == null || m.size() == null) {
+            error(p, "containerID, hostID and size are required");
+          } else if (m.size() <= 0) {
+            error(p + ".size", "must be greater than zero");
+          }
+        });
   }
 
   private void checkResources(Resources r) {
@@ -260,8 +309,13 @@ public final class SpecValidator {
       positiveOrUnlimited(mem.limit(), "linux.resources.memory.limit");
       positiveOrUnlimited(mem.reservation(), "linux.resources.memory.reservation");
       positiveOrUnlimited(mem.swap(), "linux.resources.memory.swap");
-      if (mem.limit() != null && mem.swap() != null && mem.swap() > 0 && mem.limit() > 0 && mem.swap() < mem.limit()) {
-        error("linux.resources.memory.swap", "memory+swap limit must not be below the memory limit");
+      if (mem.limit() != null
+          && mem.swap() != null
+          && mem.swap() > 0
+          && mem.limit() > 0
+          && mem.swap() < mem.limit()) {
+        error(
+            "linux.resources.memory.swap", "memory+swap limit must not be below the memory limit");
       }
     }
     Cpu cpu = r.cpu();
@@ -269,7 +323,9 @@ public final class SpecValidator {
       if (cpu.shares() != null && cpu.shares() < 2) {
         error("linux.resources.cpu.shares", "must be at least 2");
       }
-      if (cpu.period() != null && cpu.period() != 0 && (cpu.period() < 1000 || cpu.period() > 1_000_000)) {
+      if (cpu.period() != null
+          && cpu.period() != 0
+          && (cpu.period() < 1000 || cpu.period() > 1_000_000)) {
         error("linux.resources.cpu.period", "must be between 1000 and 1000000 microseconds");
       }
       if (cpu.quota() != null && cpu.quota() != -1 && cpu.quota() != 0 && cpu.quota() < 1000) {
@@ -279,17 +335,20 @@ public final class SpecValidator {
     if (r.pids() != null && r.pids().limit() != null && r.pids().limit() < -1) {
       error("linux.resources.pids.limit", "must be -1 (unlimited) or positive");
     }
-    checkList(r.devices(), "linux.resources.devices", (d, p) -> {
-      if (d.allow() == null) {
-        error(p + ".allow", "is required");
-      }
-      if (d.type() != null && !Set.of("a", "c", "b").contains(d.type())) {
-        error(p + ".type", "\"" + d.type() + "\" is not one of a, c, b");
-      }
-      if (d.access() != null && !d.access().matches("[rwm]*")) {
-        error(p + ".access", "\"" + d.access() + "\" may only contain r, w and m");
-      }
-    });
+    checkList(
+        r.devices(),
+        "linux.resources.devices",
+        (d, p) -> {
+          if (d.allow() == null) {
+            error(p + ".allow", "is required");
+          }
+          if (d.type() != null && !Set.of("a", "c", "b").contains(d.type())) {
+            error(p + ".type", "\"" + d.type() + "\" is not one of a, c, b");
+          }
+          if (d.access() != null && !d.access().matches("[rwm]*")) {
+            error(p + ".access", "\"" + d.access() + "\" may only contain r, w and m");
+          }
+        });
   }
 
   private void positiveOrUnlimited(Long value, String path) {

@@ -10,11 +10,13 @@ import org.junit.jupiter.api.Test;
 /** Triggers during a pass coalesce into one more pass; a failed pass does not stop the loop. */
 class OnePassAtATimeTest {
   private final List<CompletableFuture<Void>> started = new ArrayList<>();
-  private final OnePassAtATime passes = new OnePassAtATime(() -> {
-    CompletableFuture<Void> f = new CompletableFuture<>();
-    started.add(f);
-    return f;
-  });
+  private final OnePassAtATime passes =
+      new OnePassAtATime(
+          () -> {
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            started.add(f);
+            return f;
+          });
 
   @Test
   void triggersDuringAPassBecomeExactlyOneMorePass() {
@@ -41,13 +43,15 @@ class OnePassAtATimeTest {
   @Test
   void aPassThatThrowsBeforeStartingDoesNotWedgeTheLoop() {
     boolean[] fail = {true};
-    OnePassAtATime throwing = new OnePassAtATime(() -> {
-      if (fail[0]) {
-        fail[0] = false;
-        throw new IllegalStateException("no worker");
-      }
-      return CompletableFuture.completedFuture(null);
-    });
+    OnePassAtATime throwing =
+        new OnePassAtATime(
+            () -> {
+              if (fail[0]) {
+                fail[0] = false;
+                throw new IllegalStateException("no worker");
+              }
+              return CompletableFuture.completedFuture(null);
+            });
     throwing.trigger();
     throwing.trigger();
     assertEquals(2, throwing.finishedPasses());

@@ -15,8 +15,20 @@ class AssignmentTopicTest {
   }
 
   private static Assignment assignment(String containerId, String workload, int replica) {
-    return new Assignment(containerId, "node-1", workload, 1, replica, "busybox:latest", List.of(), List.of(),
-        Map.of(), null, null, null, null);
+    return new Assignment(
+        containerId,
+        "node-1",
+        workload,
+        1,
+        replica,
+        "busybox:latest",
+        List.of(),
+        List.of(),
+        Map.of(),
+        null,
+        null,
+        null,
+        null);
   }
 
   @Test
@@ -24,14 +36,17 @@ class AssignmentTopicTest {
     Assignment a = assignment("web-1-0", "web");
     Assignment decoded = AssignmentTopic.decodeChecked("node-1/web-1-0", AssignmentTopic.encode(a));
     assertEquals(a, decoded);
-    assertEquals(2, decoded.replica(), "carried as a field, not parsed back out of the container id");
+    assertEquals(
+        2, decoded.replica(), "carried as a field, not parsed back out of the container id");
   }
 
   @Test
   void aNegativeReplicaIndexIsRefused() {
     Assignment a = assignment("web-1-0", "web", -1);
-    var e = assertThrows(IllegalArgumentException.class,
-        () -> AssignmentTopic.decodeChecked("node-1/web-1-0", AssignmentTopic.encode(a)));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> AssignmentTopic.decodeChecked("node-1/web-1-0", AssignmentTopic.encode(a)));
     assertTrue(e.getMessage().contains("out of range"), e.getMessage());
   }
 
@@ -39,8 +54,10 @@ class AssignmentTopicTest {
   void aContainerIdThatClimbsIsRefused() {
     for (String id : List.of("../../../etc", "..", "a/b", "", ".hidden")) {
       Assignment a = assignment(id, "web");
-      var e = assertThrows(IllegalArgumentException.class,
-          () -> AssignmentTopic.decodeChecked("node-1/" + id, AssignmentTopic.encode(a)));
+      var e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> AssignmentTopic.decodeChecked("node-1/" + id, AssignmentTopic.encode(a)));
       assertTrue(e.getMessage().contains("is not one Berth makes"), e.getMessage());
     }
   }
@@ -48,15 +65,18 @@ class AssignmentTopicTest {
   @Test
   void aKeyThatDisagreesWithItsValueIsRefused() {
     Assignment a = assignment("web-1-0", "web");
-    var e = assertThrows(IllegalArgumentException.class,
-        () -> AssignmentTopic.decodeChecked("node-1/other", AssignmentTopic.encode(a)));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> AssignmentTopic.decodeChecked("node-1/other", AssignmentTopic.encode(a)));
     assertTrue(e.getMessage().contains("does not match"), e.getMessage());
   }
 
   @Test
   void aWorkloadNameThatIsNotOneIsRefused() {
     Assignment a = assignment("web-1-0", "../x");
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> AssignmentTopic.decodeChecked("node-1/web-1-0", AssignmentTopic.encode(a)));
   }
 

@@ -15,13 +15,16 @@ class WorkloadSpecsTest {
   }
 
   private static String errorOf(String s, boolean yaml) {
-    return assertThrows(WorkloadSpecs.InvalidWorkloadException.class,
-        () -> WorkloadSpecs.read(s.getBytes(StandardCharsets.UTF_8), yaml)).getMessage();
+    return assertThrows(
+            WorkloadSpecs.InvalidWorkloadException.class,
+            () -> WorkloadSpecs.read(s.getBytes(StandardCharsets.UTF_8), yaml))
+        .getMessage();
   }
 
   @Test
   void aYamlSpecReadsIntoTheSameSpecAsItsJson() throws Exception {
-    String yaml = """
+    String yaml =
+        """
         name: web
         image: 127.0.0.1:5000/demo/web:1
         args: ["httpd", "-f"]
@@ -37,32 +40,49 @@ class WorkloadSpecsTest {
     WorkloadSpec fromYaml = WorkloadSpecs.read(yaml.getBytes(StandardCharsets.UTF_8), true);
     assertEquals(3, fromYaml.replicaCount());
     assertEquals(RestartPolicy.OnFailure, fromYaml.restartPolicy());
-    WorkloadSpec fromJson = json(new String(WorkloadSpecs.canonicalJson(fromYaml), StandardCharsets.UTF_8));
+    WorkloadSpec fromJson =
+        json(new String(WorkloadSpecs.canonicalJson(fromYaml), StandardCharsets.UTF_8));
     assertEquals(fromYaml, fromJson);
-    assertArrayEquals(WorkloadSpecs.canonicalJson(fromYaml), WorkloadSpecs.canonicalJson(fromJson),
+    assertArrayEquals(
+        WorkloadSpecs.canonicalJson(fromYaml),
+        WorkloadSpecs.canonicalJson(fromJson),
         "the same spec always has the same canonical bytes");
   }
 
   @Test
   void badSpecsNameTheirField() {
-    assertTrue(errorOf("{\"name\":\"web\",\"image\":\"busybox\",\"replicas\":\"three\"}", false)
-        .startsWith("replicas:"));
-    assertEquals("replicas: must not be negative (got -1)",
+    assertTrue(
+        errorOf("{\"name\":\"web\",\"image\":\"busybox\",\"replicas\":\"three\"}", false)
+            .startsWith("replicas:"));
+    assertEquals(
+        "replicas: must not be negative (got -1)",
         errorOf("{\"name\":\"web\",\"image\":\"busybox\",\"replicas\":-1}", false));
-    assertTrue(errorOf("{\"name\":\"web\",\"image\":\"Not/Valid\"}", false)
-        .startsWith("image: invalid image reference \"Not/Valid\": repository name must be lowercase"));
-    assertEquals("colour: unknown field", errorOf("{\"name\":\"web\",\"image\":\"busybox\",\"colour\":\"red\"}", false));
-    assertTrue(errorOf("name: web\nimage: busybox\nrestartPolicy: Sometimes\n", true).startsWith("restartPolicy:"));
+    assertTrue(
+        errorOf("{\"name\":\"web\",\"image\":\"Not/Valid\"}", false)
+            .startsWith(
+                "image: invalid image reference \"Not/Valid\": repository name must be lowercase"));
+    assertEquals(
+        "colour: unknown field",
+        errorOf("{\"name\":\"web\",\"image\":\"busybox\",\"colour\":\"red\"}", false));
+    assertTrue(
+        errorOf("name: web\nimage: busybox\nrestartPolicy: Sometimes\n", true)
+            .startsWith("restartPolicy:"));
     assertTrue(errorOf("{\"name\":\"Web_1\",\"image\":\"busybox\"}", false).startsWith("name:"));
-    assertTrue(errorOf("{\"name\":\"web\",\"image\":\"busybox\",\"resources\":{\"requests\":{\"cpu\":\"lots\"}}}",
-        false).startsWith("resources.requests.cpu:"));
+    assertTrue(
+        errorOf(
+                "{\"name\":\"web\",\"image\":\"busybox\",\"resources\":{\"requests\":{\"cpu\":\"lots\"}}}",
+                false)
+            .startsWith("resources.requests.cpu:"));
     assertTrue(errorOf("{not json", false).startsWith("(body): not valid JSON"));
   }
 
   @Test
   void everyProblemIsReportedAtOnce() {
     String message = errorOf("{\"name\":\"-bad\",\"replicas\":-2}", false);
-    assertTrue(message.contains("name:") && message.contains("image: is required") && message.contains("replicas:"),
+    assertTrue(
+        message.contains("name:")
+            && message.contains("image: is required")
+            && message.contains("replicas:"),
         message);
   }
 

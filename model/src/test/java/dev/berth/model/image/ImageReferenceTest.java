@@ -55,7 +55,8 @@ class ImageReferenceTest {
   }
 
   private static void assertMessage(String ref, String expected) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ImageReference.parse(ref));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> ImageReference.parse(ref));
     assertTrue(e.getMessage().contains(expected), e.getMessage());
   }
 }

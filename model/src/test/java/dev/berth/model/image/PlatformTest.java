@@ -8,22 +8,48 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** Choosing an index's manifest for a platform, as containerd does; --platform text parsed or refused. */
+/**
+ * Choosing an index's manifest for a platform, as containerd does; --platform text parsed or
+ * refused.
+ */
 class PlatformTest {
   private static Descriptor manifestFor(String os, String arch, String variant, String digestHex) {
-    return new Descriptor(MediaTypes.OCI_MANIFEST, Digest.parse("sha256:" + digestHex.repeat(64)), 100L, null, null,
-        Platform.of(os, arch, variant), null, null, null);
+    return new Descriptor(
+        MediaTypes.OCI_MANIFEST,
+        Digest.parse("sha256:" + digestHex.repeat(64)),
+        100L,
+        null,
+        null,
+        Platform.of(os, arch, variant),
+        null,
+        null,
+        null);
   }
 
-  private final ImageIndex index = new ImageIndex(2, MediaTypes.OCI_INDEX, null, List.of(
-      manifestFor("linux", "amd64", null, "a"), manifestFor("linux", "arm64", "v8", "b"),
-      manifestFor("windows", "amd64", null, "c")), null, null, null);
+  private final ImageIndex index =
+      new ImageIndex(
+          2,
+          MediaTypes.OCI_INDEX,
+          null,
+          List.of(
+              manifestFor("linux", "amd64", null, "a"),
+              manifestFor("linux", "arm64", "v8", "b"),
+              manifestFor("windows", "amd64", null, "c")),
+          null,
+          null,
+          null);
 
   @Test
   void osAndArchitectureMustMatchAndTheVariantWhenAskedFor() {
-    assertEquals("a".repeat(64), index.manifestFor(Platform.of("linux", "amd64", null)).get().digest().encoded());
-    assertEquals("b".repeat(64), index.manifestFor(Platform.of("linux", "arm64", null)).get().digest().encoded());
-    assertEquals("b".repeat(64), index.manifestFor(Platform.parse("linux/arm64/v8")).get().digest().encoded());
+    assertEquals(
+        "a".repeat(64),
+        index.manifestFor(Platform.of("linux", "amd64", null)).get().digest().encoded());
+    assertEquals(
+        "b".repeat(64),
+        index.manifestFor(Platform.of("linux", "arm64", null)).get().digest().encoded());
+    assertEquals(
+        "b".repeat(64),
+        index.manifestFor(Platform.parse("linux/arm64/v8")).get().digest().encoded());
     assertEquals(Optional.empty(), index.manifestFor(Platform.parse("linux/arm64/v7")));
     assertEquals(Optional.empty(), index.manifestFor(Platform.parse("linux/riscv64")));
   }
@@ -32,7 +58,9 @@ class PlatformTest {
   void theHostIsLinuxInTheImageSpecsArchitectureWords() {
     Platform host = Platform.host();
     assertEquals("linux", host.os());
-    assertTrue(List.of("amd64", "arm64", "386", "ppc64le", "s390x", "riscv64").contains(host.architecture()),
+    assertTrue(
+        List.of("amd64", "arm64", "386", "ppc64le", "s390x", "riscv64")
+            .contains(host.architecture()),
         host.architecture());
   }
 

@@ -1,12 +1,11 @@
 package dev.berth.model.runtime;
 
-import dev.berth.model.JsonMapping;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.model.JsonMapping;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,19 +40,23 @@ class SpecJsonTest {
 
   @Test
   void unknownFieldsAtEveryLevelSurviveARoundTrip() throws Exception {
-    String json = "{\"ociVersion\":\"1.2.0\",\"future\":{\"a\":1},"
-        + "\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\",\"scheduler\":{\"policy\":\"SCHED_OTHER\"}},"
-        + "\"root\":{\"path\":\"rootfs\",\"x-vendor\":true},"
-        + "\"linux\":{\"intelRdt\":{\"closID\":\"g1\"},\"resources\":{\"memory\":{\"limit\":1,\"newKnob\":2}}}}";
+    String json =
+        "{\"ociVersion\":\"1.2.0\",\"future\":{\"a\":1},"
+            + "\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\",\"scheduler\":{\"policy\":\"SCHED_OTHER\"}},"
+            + "\"root\":{\"path\":\"rootfs\",\"x-vendor\":true},"
+            + "\"linux\":{\"intelRdt\":{\"closID\":\"g1\"},\"resources\":{\"memory\":{\"limit\":1,\"newKnob\":2}}}}";
     Spec spec = JsonMapping.mapper().readValue(json, Spec.class);
-    assertEquals(JsonMapping.mapper().readTree(json), JsonMapping.mapper().readTree(JsonMapping.writeCompact(spec)));
+    assertEquals(
+        JsonMapping.mapper().readTree(json),
+        JsonMapping.mapper().readTree(JsonMapping.writeCompact(spec)));
   }
 
   @Test
   void invalidJsonNamesTheFileAndLine(@TempDir Path dir) throws Exception {
     Path config = dir.resolve("config.json");
     Files.writeString(config, "{\n \"ociVersion\": \"1.2.0\",\n \"process\": [\n");
-    InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> JsonMapping.readSpec(config));
+    InvalidSpecException e =
+        assertThrows(InvalidSpecException.class, () -> JsonMapping.readSpec(config));
     assertTrue(e.getMessage().contains(config.toString()), e.getMessage());
     assertTrue(e.getMessage().contains("line 3"), e.getMessage());
   }

@@ -26,7 +26,10 @@ abstract class BaseCgroup implements Cgroup {
     return created.stream().filter(p -> !p.equals(path)).toList();
   }
 
-  /** Removes, when empty, the directories a create made (deepest first): a failed create leaves nothing. */
+  /**
+   * Removes, when empty, the directories a create made (deepest first): a failed create leaves
+   * nothing.
+   */
   abstract void removeCreated(List<String> created);
 
   /** The directory work of one driver's create. */
@@ -35,10 +38,11 @@ abstract class BaseCgroup implements Cgroup {
   }
 
   /**
-   * The create every driver shares: make the directories (recording each in {@code created}), apply the
-   * resources, or on any failure remove what was made and rethrow.
+   * The create every driver shares: make the directories (recording each in {@code created}), apply
+   * the resources, or on any failure remove what was made and rethrow.
    */
-  static <C extends BaseCgroup> C create(C cgroup, List<String> created, DirectoryMaker dirs, Resources resources)
+  static <C extends BaseCgroup> C create(
+      C cgroup, List<String> created, DirectoryMaker dirs, Resources resources)
       throws ContainerException {
     try {
       dirs.make();

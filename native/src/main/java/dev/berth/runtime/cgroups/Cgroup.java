@@ -8,7 +8,10 @@ import java.util.List;
 public interface Cgroup {
   String path();
 
-  /** The ancestors of this cgroup that {@code create} made (absolute cgroup paths), for {@link #destroy}. */
+  /**
+   * The ancestors of this cgroup that {@code create} made (absolute cgroup paths), for {@link
+   * #destroy}.
+   */
   List<String> createdAncestors();
 
   void addProcess(int pid) throws ContainerException;
@@ -26,6 +29,9 @@ public interface Cgroup {
 
   CgroupStats stats();
 
-  /** Removes the cgroup (it must hold no process) and the ancestors this runtime created, when empty. */
+  /**
+   * Removes the cgroup (it must hold no process) and the ancestors this runtime created, when
+   * empty.
+   */
   void destroy(List<String> createdAncestors) throws ContainerException;
 }

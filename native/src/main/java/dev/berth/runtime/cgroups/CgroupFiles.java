@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Reads and writes cgroup control files; a refused write names the file, the value and the errno. */
+/**
+ * Reads and writes cgroup control files; a refused write names the file, the value and the errno.
+ */
 final class CgroupFiles {
   private static final int O_CREAT = 0100;
   private static final int O_TRUNC = 01000;
@@ -21,15 +23,22 @@ final class CgroupFiles {
   static void write(Path file, String value) throws ContainerException {
     LibC libc = Native.libc();
     // O_CREAT|O_TRUNC: a no-op on cgroupfs, and what lets the v2 driver run on a fake tree too.
-    int fd = libc.open(file.toString(), Native.O_WRONLY | Native.O_CLOEXEC | O_CREAT | O_TRUNC, 0644);
+    int fd =
+        libc.open(file.toString(), Native.O_WRONLY | Native.O_CLOEXEC | O_CREAT | O_TRUNC, 0644);
     if (fd < 0) {
-      throw new ContainerException("cannot open cgroup file " + file + ": " + NativeException.errnoName(Native.errno()));
+      throw new ContainerException(
+          "cannot open cgroup file " + file + ": " + NativeException.errnoName(Native.errno()));
     }
     try {
       byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
       if (libc.write(fd, bytes, bytes.length) < 0) {
-        throw new ContainerException("cannot write \"" + value + "\" to " + file + ": "
-            + NativeException.errnoName(Native.errno()));
+        throw new ContainerException(
+            "cannot write \""
+                + value
+                + "\" to "
+                + file
+                + ": "
+                + NativeException.errnoName(Native.errno()));
       }
     } finally {
       libc.close(fd);

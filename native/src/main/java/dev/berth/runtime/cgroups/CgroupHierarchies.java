@@ -23,7 +23,10 @@ public final class CgroupHierarchies {
     return new CgroupV1Driver(v1Hierarchies(Path.of("/proc/self/mountinfo")));
   }
 
-  /** The v1 hierarchies with at least one controller (named-only ones such as name=systemd are left alone). */
+  /**
+   * The v1 hierarchies with at least one controller (named-only ones such as name=systemd are left
+   * alone).
+   */
   public static List<Hierarchy> v1Hierarchies(Path mountinfo) {
     List<Hierarchy> out = new ArrayList<>();
     List<String> lines;
@@ -42,11 +45,19 @@ public final class CgroupHierarchies {
       if (post.length < 3 || !post[0].equals("cgroup")) {
         continue;
       }
-      List<String> controllers = Arrays.stream(post[2].split(","))
-          .filter(o -> !o.equals("rw") && !o.equals("ro") && !o.startsWith("name=")
-              && !o.equals("clone_children") && !o.startsWith("release_agent") && !o.equals("noprefix")
-              && !o.equals("xattr") && !o.equals("cpuset_v2_mode"))
-          .toList();
+      List<String> controllers =
+          Arrays.stream(post[2].split(","))
+              .filter(
+                  o ->
+                      !o.equals("rw")
+                          && !o.equals("ro")
+                          && !o.startsWith("name=")
+                          && !o.equals("clone_children")
+                          && !o.startsWith("release_agent")
+                          && !o.equals("noprefix")
+                          && !o.equals("xattr")
+                          && !o.equals("cpuset_v2_mode"))
+              .toList();
       if (!controllers.isEmpty()) {
         out.add(new Hierarchy(Path.of(pre[4]), controllers));
       }

@@ -2,7 +2,9 @@ package dev.berth.runtime.cgroups;
 
 import java.util.Map;
 
-/** A snapshot of a cgroup's memory, cpu and pids accounting, shaped like runc's events --stats data. */
+/**
+ * A snapshot of a cgroup's memory, cpu and pids accounting, shaped like runc's events --stats data.
+ */
 public record CgroupStats(Cpu cpu, Memory memory, Pids pids) {
   /** CPU time in nanoseconds. */
   public record Cpu(Usage usage, Throttling throttling) {}

@@ -1,26 +1,39 @@
 package dev.berth.runtime.cgroups;
 
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.NoSuchFileException;
 import dev.berth.model.runtime.Cpu;
 import dev.berth.model.runtime.DeviceRule;
 import dev.berth.model.runtime.Memory;
 import dev.berth.model.runtime.Resources;
 import dev.berth.runtime.ContainerException;
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The cgroup v1 driver: one directory per hierarchy, limits written in each controller's own files. */
+/**
+ * The cgroup v1 driver: one directory per hierarchy, limits written in each controller's own files.
+ */
 public final class CgroupV1Driver implements CgroupDriver {
   /** Devices every container may use, as runc allows them after the config's own rules. */
-  static final List<String> DEFAULT_DEVICE_RULES = List.of(
-      "c *:* m", "b *:* m", "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm", "c 1:8 rwm", "c 1:9 rwm",
-      "c 5:0 rwm", "c 5:1 rwm", "c 5:2 rwm", "c 136:* rwm", "c 10:200 rwm");
+  static final List<String> DEFAULT_DEVICE_RULES =
+      List.of(
+          "c *:* m",
+          "b *:* m",
+          "c 1:3 rwm",
+          "c 1:5 rwm",
+          "c 1:7 rwm",
+          "c 1:8 rwm",
+          "c 1:9 rwm",
+          "c 5:0 rwm",
+          "c 5:1 rwm",
+          "c 5:2 rwm",
+          "c 136:* rwm",
+          "c 10:200 rwm");
 
   private final List<CgroupHierarchies.Hierarchy> hierarchies;
 
@@ -37,20 +50,24 @@ public final class CgroupV1Driver implements CgroupDriver {
   public Cgroup create(String requested, Resources resources) throws ContainerException {
     String path = CgroupPaths.clean(requested);
     List<String> created = new ArrayList<>();
-    return BaseCgroup.create(new V1Cgroup(path, created), created, () -> {
-      for (CgroupHierarchies.Hierarchy h : hierarchies) {
-        for (int attempt = 0; ; attempt++) {
-          try {
-            makeDirs(h, path, created);
-            break;
-          } catch (ParentRemovedException e) {
-            if (attempt == 10) {
-              throw new ContainerException(e.getMessage());
+    return BaseCgroup.create(
+        new V1Cgroup(path, created),
+        created,
+        () -> {
+          for (CgroupHierarchies.Hierarchy h : hierarchies) {
+            for (int attempt = 0; ; attempt++) {
+              try {
+                makeDirs(h, path, created);
+                break;
+              } catch (ParentRemovedException e) {
+                if (attempt == 10) {
+                  throw new ContainerException(e.getMessage());
+                }
+              }
             }
           }
-        }
-      }
-    }, resources);
+        },
+        resources);
   }
 
   /** A parent directory vanished while creating: the caller retries. */
@@ -60,7 +77,8 @@ public final class CgroupV1Driver implements CgroupDriver {
     }
   }
 
-  private void makeDirs(CgroupHierarchies.Hierarchy h, String path, List<String> created) throws ContainerException {
+  private void makeDirs(CgroupHierarchies.Hierarchy h, String path, List<String> created)
+      throws ContainerException {
     String current = "";
     for (String part : path.split("/")) {
       if (part.isEmpty()) {
@@ -77,7 +95,8 @@ public final class CgroupV1Driver implements CgroupDriver {
         continue;
       } catch (NoSuchFileException e) {
         // Another container's delete removed the (empty) parent just now: start again from the top.
-        throw new ParentRemovedException("cannot create cgroup " + dir + ": its parent was removed meanwhile");
+        throw new ParentRemovedException(
+            "cannot create cgroup " + dir + ": its parent was removed meanwhile");
       } catch (IOException e) {
         throw new ContainerException("cannot create cgroup " + dir + ": " + e.getMessage());
       }
@@ -87,8 +106,10 @@ public final class CgroupV1Driver implements CgroupDriver {
       if (h.controllers().contains("cpuset")) {
         // A new cpuset cgroup starts with no cpus or mems, and then refuses every process.
         Path parent = dir.getParent();
-        CgroupFiles.write(dir.resolve("cpuset.cpus"), CgroupFiles.read(parent.resolve("cpuset.cpus")));
-        CgroupFiles.write(dir.resolve("cpuset.mems"), CgroupFiles.read(parent.resolve("cpuset.mems")));
+        CgroupFiles.write(
+            dir.resolve("cpuset.cpus"), CgroupFiles.read(parent.resolve("cpuset.cpus")));
+        CgroupFiles.write(
+            dir.resolve("cpuset.mems"), CgroupFiles.read(parent.resolve("cpuset.mems")));
       }
     }
   }
@@ -135,8 +156,13 @@ public final class CgroupV1Driver implements CgroupDriver {
     private void write(String controller, String file, String value) throws ContainerException {
       Path dir = controllerDir(controller, path);
       if (dir == null) {
-        throw new ContainerException("cgroup v1 controller \"" + controller + "\" is not mounted on this host"
-            + " (needed for " + file + ")");
+        throw new ContainerException(
+            "cgroup v1 controller \""
+                + controller
+                + "\" is not mounted on this host"
+                + " (needed for "
+                + file
+                + ")");
       }
       CgroupFiles.write(dir.resolve(file), value);
     }
@@ -191,16 +217,26 @@ public final class CgroupV1Driver implements CgroupDriver {
       }
       if (r.devices() != null && !r.devices().isEmpty()) {
         for (DeviceRule rule : r.devices()) {
-          String line = (rule.type() == null ? "a" : rule.type()) + " " + id(rule.major()) + ":" + id(rule.minor())
-              + " " + (rule.access() == null ? "rwm" : rule.access());
-          write("devices", Boolean.TRUE.equals(rule.allow()) ? "devices.allow" : "devices.deny", line);
+          String line =
+              (rule.type() == null ? "a" : rule.type())
+                  + " "
+                  + id(rule.major())
+                  + ":"
+                  + id(rule.minor())
+                  + " "
+                  + (rule.access() == null ? "rwm" : rule.access());
+          write(
+              "devices",
+              Boolean.TRUE.equals(rule.allow()) ? "devices.allow" : "devices.deny",
+              line);
         }
         for (String line : DEFAULT_DEVICE_RULES) {
           write("devices", "devices.allow", line);
         }
       }
       if (r.unified() != null && !r.unified().isEmpty()) {
-        throw new ContainerException("linux.resources.unified needs cgroup v2; this host runs cgroup v1");
+        throw new ContainerException(
+            "linux.resources.unified needs cgroup v2; this host runs cgroup v1");
       }
     }
 
@@ -258,25 +294,45 @@ public final class CgroupV1Driver implements CgroupDriver {
       Path cpuDir = controllerDir("cpu", path);
       Path mem = controllerDir("memory", path);
       Path pids = controllerDir("pids", path);
-      Map<String, Long> cpuStat = cpuDir == null ? Map.of() : CgroupFiles.readKeyed(cpuDir.resolve("cpu.stat"));
+      Map<String, Long> cpuStat =
+          cpuDir == null ? Map.of() : CgroupFiles.readKeyed(cpuDir.resolve("cpu.stat"));
       long total = cpuacct == null ? 0 : CgroupFiles.readLong(cpuacct.resolve("cpuacct.usage"));
-      long user = cpuacct == null ? 0 : Math.max(0, CgroupFiles.readLong(cpuacct.resolve("cpuacct.usage_user")));
-      long sys = cpuacct == null ? 0 : Math.max(0, CgroupFiles.readLong(cpuacct.resolve("cpuacct.usage_sys")));
-      CgroupStats.Cpu cpu = new CgroupStats.Cpu(new CgroupStats.Usage(total, sys, user),
-          new CgroupStats.Throttling(cpuStat.getOrDefault("nr_periods", 0L),
-              cpuStat.getOrDefault("nr_throttled", 0L), cpuStat.getOrDefault("throttled_time", 0L)));
-      CgroupStats.Memory memory = mem == null ? null : new CgroupStats.Memory(
-          new CgroupStats.MemoryEntry(CgroupFiles.readLong(mem.resolve("memory.limit_in_bytes")),
-              CgroupFiles.readLong(mem.resolve("memory.usage_in_bytes")),
-              CgroupFiles.readLong(mem.resolve("memory.max_usage_in_bytes")),
-              CgroupFiles.readLong(mem.resolve("memory.failcnt"))),
-          new CgroupStats.MemoryEntry(CgroupFiles.readLong(mem.resolve("memory.memsw.limit_in_bytes")),
-              CgroupFiles.readLong(mem.resolve("memory.memsw.usage_in_bytes")),
-              CgroupFiles.readLong(mem.resolve("memory.memsw.max_usage_in_bytes")),
-              CgroupFiles.readLong(mem.resolve("memory.memsw.failcnt"))),
-          CgroupFiles.readKeyed(mem.resolve("memory.stat")));
-      CgroupStats.Pids p = pids == null ? null : new CgroupStats.Pids(
-          CgroupFiles.readLong(pids.resolve("pids.current")), CgroupFiles.readLong(pids.resolve("pids.max")));
+      long user =
+          cpuacct == null
+              ? 0
+              : Math.max(0, CgroupFiles.readLong(cpuacct.resolve("cpuacct.usage_user")));
+      long sys =
+          cpuacct == null
+              ? 0
+              : Math.max(0, CgroupFiles.readLong(cpuacct.resolve("cpuacct.usage_sys")));
+      CgroupStats.Cpu cpu =
+          new CgroupStats.Cpu(
+              new CgroupStats.Usage(total, sys, user),
+              new CgroupStats.Throttling(
+                  cpuStat.getOrDefault("nr_periods", 0L),
+                  cpuStat.getOrDefault("nr_throttled", 0L),
+                  cpuStat.getOrDefault("throttled_time", 0L)));
+      CgroupStats.Memory memory =
+          mem == null
+              ? null
+              : new CgroupStats.Memory(
+                  new CgroupStats.MemoryEntry(
+                      CgroupFiles.readLong(mem.resolve("memory.limit_in_bytes")),
+                      CgroupFiles.readLong(mem.resolve("memory.usage_in_bytes")),
+                      CgroupFiles.readLong(mem.resolve("memory.max_usage_in_bytes")),
+                      CgroupFiles.readLong(mem.resolve("memory.failcnt"))),
+                  new CgroupStats.MemoryEntry(
+                      CgroupFiles.readLong(mem.resolve("memory.memsw.limit_in_bytes")),
+                      CgroupFiles.readLong(mem.resolve("memory.memsw.usage_in_bytes")),
+                      CgroupFiles.readLong(mem.resolve("memory.memsw.max_usage_in_bytes")),
+                      CgroupFiles.readLong(mem.resolve("memory.memsw.failcnt"))),
+                  CgroupFiles.readKeyed(mem.resolve("memory.stat")));
+      CgroupStats.Pids p =
+          pids == null
+              ? null
+              : new CgroupStats.Pids(
+                  CgroupFiles.readLong(pids.resolve("pids.current")),
+                  CgroupFiles.readLong(pids.resolve("pids.max")));
       return new CgroupStats(cpu, memory, p);
     }
 

@@ -1,11 +1,11 @@
 package dev.berth.runtime.cgroups;
 
-import java.nio.file.FileAlreadyExistsException;
 import dev.berth.model.runtime.Cpu;
 import dev.berth.model.runtime.Memory;
 import dev.berth.model.runtime.Resources;
 import dev.berth.runtime.ContainerException;
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,13 +14,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** The cgroup v2 driver: one unified tree; limits converted from the spec's v1-shaped values as runc does. */
+/**
+ * The cgroup v2 driver: one unified tree; limits converted from the spec's v1-shaped values as runc
+ * does.
+ */
 public final class CgroupV2Driver implements CgroupDriver {
   private static final List<String> WANTED = List.of("cpuset", "cpu", "io", "memory", "pids");
   private final Path root;
   private final boolean fakeTree;
 
-  /** A driver on the unified tree at {@code root}; a root that is not cgroup2fs is treated as a fake tree for tests. */
+  /**
+   * A driver on the unified tree at {@code root}; a root that is not cgroup2fs is treated as a fake
+   * tree for tests.
+   */
   public CgroupV2Driver(Path root) {
     this.root = root;
     this.fakeTree = !isCgroup2Fs(root);
@@ -38,35 +44,44 @@ public final class CgroupV2Driver implements CgroupDriver {
   @Override
   public Cgroup create(String requested, Resources resources) throws ContainerException {
     String path = CgroupPaths.clean(requested);
-    List<String> available = Arrays.asList(CgroupFiles.read(root.resolve("cgroup.controllers")).split("\\s+"));
-    String enable = WANTED.stream().filter(available::contains).map(c -> "+" + c).collect(Collectors.joining(" "));
+    List<String> available =
+        Arrays.asList(CgroupFiles.read(root.resolve("cgroup.controllers")).split("\\s+"));
+    String enable =
+        WANTED.stream()
+            .filter(available::contains)
+            .map(c -> "+" + c)
+            .collect(Collectors.joining(" "));
     List<String> created = new ArrayList<>();
-    return BaseCgroup.create(new V2Cgroup(path, created), created, () -> {
-      String current = "";
-      Path parent = root;
-      for (String part : path.split("/")) {
-        if (part.isEmpty()) {
-          continue;
-        }
-        // Controllers must be enabled in each parent's subtree before a child can use them.
-        if (!enable.isEmpty()) {
-          CgroupFiles.write(parent.resolve("cgroup.subtree_control"), enable);
-        }
-        current = current + "/" + part;
-        Path dir = dirOf(current);
-        if (!Files.isDirectory(dir)) {
-          try {
-            Files.createDirectory(dir);
-            created.add(current);
-          } catch (FileAlreadyExistsException e) {
-            // made by a concurrent create
-          } catch (IOException e) {
-            throw new ContainerException("cannot create cgroup " + dir + ": " + e.getMessage());
+    return BaseCgroup.create(
+        new V2Cgroup(path, created),
+        created,
+        () -> {
+          String current = "";
+          Path parent = root;
+          for (String part : path.split("/")) {
+            if (part.isEmpty()) {
+              continue;
+            }
+            // Controllers must be enabled in each parent's subtree before a child can use them.
+            if (!enable.isEmpty()) {
+              CgroupFiles.write(parent.resolve("cgroup.subtree_control"), enable);
+            }
+            current = current + "/" + part;
+            Path dir = dirOf(current);
+            if (!Files.isDirectory(dir)) {
+              try {
+                Files.createDirectory(dir);
+                created.add(current);
+              } catch (FileAlreadyExistsException e) {
+                // made by a concurrent create
+              } catch (IOException e) {
+                throw new ContainerException("cannot create cgroup " + dir + ": " + e.getMessage());
+              }
+            }
+            parent = dir;
           }
-        }
-        parent = dir;
-      }
-    }, resources);
+        },
+        resources);
   }
 
   @Override
@@ -110,8 +125,13 @@ public final class CgroupV2Driver implements CgroupDriver {
         }
         if (mem.swap() != null) {
           // The spec's swap is memory+swap (v1 memsw); v2 limits swap alone.
-          String swap = mem.swap() < 0 ? "max"
-              : Long.toString(Math.max(0, mem.swap() - (mem.limit() == null || mem.limit() < 0 ? 0 : mem.limit())));
+          String swap =
+              mem.swap() < 0
+                  ? "max"
+                  : Long.toString(
+                      Math.max(
+                          0,
+                          mem.swap() - (mem.limit() == null || mem.limit() < 0 ? 0 : mem.limit())));
           write("memory.swap.max", swap);
         }
         if (Boolean.TRUE.equals(mem.disableOOMKiller())) {
@@ -123,8 +143,10 @@ public final class CgroupV2Driver implements CgroupDriver {
         if (cpu.shares() != null && cpu.shares() != 0) {
           write("cpu.weight", Long.toString(sharesToWeight(cpu.shares())));
         }
-        if ((cpu.quota() != null && cpu.quota() != 0) || (cpu.period() != null && cpu.period() != 0)) {
-          String quota = cpu.quota() == null || cpu.quota() <= 0 ? "max" : Long.toString(cpu.quota());
+        if ((cpu.quota() != null && cpu.quota() != 0)
+            || (cpu.period() != null && cpu.period() != 0)) {
+          String quota =
+              cpu.quota() == null || cpu.quota() <= 0 ? "max" : Long.toString(cpu.quota());
           long period = cpu.period() == null || cpu.period() == 0 ? 100_000 : cpu.period();
           write("cpu.max", quota + " " + period);
         }
@@ -145,7 +167,8 @@ public final class CgroupV2Driver implements CgroupDriver {
       if (r.unified() != null) {
         for (Map.Entry<String, String> e : r.unified().entrySet()) {
           if (e.getKey().contains("/") || e.getKey().startsWith(".")) {
-            throw new ContainerException("linux.resources.unified: \"" + e.getKey() + "\" is not a cgroup file name");
+            throw new ContainerException(
+                "linux.resources.unified: \"" + e.getKey() + "\" is not a cgroup file name");
           }
           write(e.getKey(), e.getValue());
         }
@@ -176,12 +199,14 @@ public final class CgroupV2Driver implements CgroupDriver {
           break;
         }
       }
-      throw new ContainerException("cgroup " + path + " did not become " + (frozen ? "frozen" : "thawed"));
+      throw new ContainerException(
+          "cgroup " + path + " did not become " + (frozen ? "frozen" : "thawed"));
     }
 
     @Override
     public boolean isFrozen() {
-      return CgroupFiles.readKeyed(dirOf(path).resolve("cgroup.events")).getOrDefault("frozen", 0L) == 1L;
+      return CgroupFiles.readKeyed(dirOf(path).resolve("cgroup.events")).getOrDefault("frozen", 0L)
+          == 1L;
     }
 
     @Override
@@ -194,21 +219,34 @@ public final class CgroupV2Driver implements CgroupDriver {
     public CgroupStats stats() {
       Path dir = dirOf(path);
       Map<String, Long> cpuStat = CgroupFiles.readKeyed(dir.resolve("cpu.stat"));
-      CgroupStats.Cpu cpu = new CgroupStats.Cpu(
-          new CgroupStats.Usage(cpuStat.getOrDefault("usage_usec", 0L) * 1000,
-              cpuStat.getOrDefault("system_usec", 0L) * 1000, cpuStat.getOrDefault("user_usec", 0L) * 1000),
-          new CgroupStats.Throttling(cpuStat.getOrDefault("nr_periods", 0L),
-              cpuStat.getOrDefault("nr_throttled", 0L), cpuStat.getOrDefault("throttled_usec", 0L) * 1000));
+      CgroupStats.Cpu cpu =
+          new CgroupStats.Cpu(
+              new CgroupStats.Usage(
+                  cpuStat.getOrDefault("usage_usec", 0L) * 1000,
+                  cpuStat.getOrDefault("system_usec", 0L) * 1000,
+                  cpuStat.getOrDefault("user_usec", 0L) * 1000),
+              new CgroupStats.Throttling(
+                  cpuStat.getOrDefault("nr_periods", 0L),
+                  cpuStat.getOrDefault("nr_throttled", 0L),
+                  cpuStat.getOrDefault("throttled_usec", 0L) * 1000));
       Map<String, Long> events = CgroupFiles.readKeyed(dir.resolve("memory.events"));
-      CgroupStats.Memory memory = new CgroupStats.Memory(
-          new CgroupStats.MemoryEntry(CgroupFiles.readLong(dir.resolve("memory.max")),
-              CgroupFiles.readLong(dir.resolve("memory.current")), CgroupFiles.readLong(dir.resolve("memory.peak")),
-              events.getOrDefault("max", 0L)),
-          new CgroupStats.MemoryEntry(CgroupFiles.readLong(dir.resolve("memory.swap.max")),
-              CgroupFiles.readLong(dir.resolve("memory.swap.current")), -1, 0),
-          CgroupFiles.readKeyed(dir.resolve("memory.stat")));
-      CgroupStats.Pids pids = new CgroupStats.Pids(CgroupFiles.readLong(dir.resolve("pids.current")),
-          CgroupFiles.readLong(dir.resolve("pids.max")));
+      CgroupStats.Memory memory =
+          new CgroupStats.Memory(
+              new CgroupStats.MemoryEntry(
+                  CgroupFiles.readLong(dir.resolve("memory.max")),
+                  CgroupFiles.readLong(dir.resolve("memory.current")),
+                  CgroupFiles.readLong(dir.resolve("memory.peak")),
+                  events.getOrDefault("max", 0L)),
+              new CgroupStats.MemoryEntry(
+                  CgroupFiles.readLong(dir.resolve("memory.swap.max")),
+                  CgroupFiles.readLong(dir.resolve("memory.swap.current")),
+                  -1,
+                  0),
+              CgroupFiles.readKeyed(dir.resolve("memory.stat")));
+      CgroupStats.Pids pids =
+          new CgroupStats.Pids(
+              CgroupFiles.readLong(dir.resolve("pids.current")),
+              CgroupFiles.readLong(dir.resolve("pids.max")));
       return new CgroupStats(cpu, memory, pids);
     }
 
@@ -221,10 +259,12 @@ public final class CgroupV2Driver implements CgroupDriver {
 
     @Override
     void removeCreated(List<String> all) {
-      deepestFirst(all, a -> {
-        clearFakeFiles(dirOf(a));
-        CgroupFiles.rmdirIfEmpty(dirOf(a));
-      });
+      deepestFirst(
+          all,
+          a -> {
+            clearFakeFiles(dirOf(a));
+            CgroupFiles.rmdirIfEmpty(dirOf(a));
+          });
     }
   }
 
@@ -236,7 +276,10 @@ public final class CgroupV2Driver implements CgroupDriver {
     }
   }
 
-  /** On cgroupfs the control files vanish with the directory; on a fake tree they must be removed first. */
+  /**
+   * On cgroupfs the control files vanish with the directory; on a fake tree they must be removed
+   * first.
+   */
   private void clearFakeFiles(Path dir) {
     if (fakeTree) {
       deleteFiles(dir);
@@ -245,13 +288,16 @@ public final class CgroupV2Driver implements CgroupDriver {
 
   private static void deleteFiles(Path dir) {
     try (var files = Files.list(dir)) {
-      files.filter(Files::isRegularFile).forEach(f -> {
-        try {
-          Files.delete(f);
-        } catch (IOException ignored) {
-          // left for rmdir to report
-        }
-      });
+      files
+          .filter(Files::isRegularFile)
+          .forEach(
+              f -> {
+                try {
+                  Files.delete(f);
+                } catch (IOException ignored) {
+                  // left for rmdir to report
+                }
+              });
     } catch (IOException ignored) {
       // no directory
     }

@@ -1,7 +1,7 @@
 package dev.berth.runtime.hooks;
 
-import dev.berth.model.runtime.Hook;
 import dev.berth.model.JsonMapping;
+import dev.berth.model.runtime.Hook;
 import dev.berth.model.runtime.State;
 import dev.berth.runtime.ContainerException;
 import java.io.IOException;
@@ -34,8 +34,10 @@ public final class HookRunner {
     if (hook.args() != null && hook.args().size() > 1) {
       command.addAll(hook.args().subList(1, hook.args().size()));
     }
-    ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.INHERIT)
-        .redirectError(ProcessBuilder.Redirect.INHERIT);
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+            .redirectError(ProcessBuilder.Redirect.INHERIT);
     Map<String, String> env = pb.environment();
     env.clear();
     if (hook.env() != null) {
@@ -50,7 +52,8 @@ public final class HookRunner {
     try {
       p = pb.start();
     } catch (IOException e) {
-      throw new ContainerException("hook " + where + " " + hook.path() + ": cannot start: " + e.getMessage(), e);
+      throw new ContainerException(
+          "hook " + where + " " + hook.path() + ": cannot start: " + e.getMessage(), e);
     }
     try (OutputStream in = p.getOutputStream()) {
       in.write(stdin);
@@ -61,7 +64,8 @@ public final class HookRunner {
       long timeout = hook.timeout() == null ? Long.MAX_VALUE : hook.timeout();
       if (!p.waitFor(timeout, TimeUnit.SECONDS)) {
         p.destroyForcibly();
-        throw new ContainerException("hook " + where + " " + hook.path() + ": timed out after " + timeout + "s");
+        throw new ContainerException(
+            "hook " + where + " " + hook.path() + ": timed out after " + timeout + "s");
       }
     } catch (InterruptedException e) {
       p.destroyForcibly();
@@ -69,7 +73,8 @@ public final class HookRunner {
       throw new ContainerException("hook " + where + " " + hook.path() + ": interrupted");
     }
     if (p.exitValue() != 0) {
-      throw new ContainerException("hook " + where + " " + hook.path() + ": exited with status " + p.exitValue());
+      throw new ContainerException(
+          "hook " + where + " " + hook.path() + ": exited with status " + p.exitValue());
     }
   }
 }

@@ -22,13 +22,27 @@ public final class CreatePlanner {
   private static final int S_IFIFO = 0010000;
 
   /** The devices every container gets, as runc creates them: name, major, minor. */
-  private static final List<Object[]> DEFAULT_DEVICES = List.of(
-      new Object[] {"null", 1, 3}, new Object[] {"zero", 1, 5}, new Object[] {"full", 1, 7},
-      new Object[] {"random", 1, 8}, new Object[] {"urandom", 1, 9}, new Object[] {"tty", 5, 0});
+  private static final List<Object[]> DEFAULT_DEVICES =
+      List.of(
+          new Object[] {"null", 1, 3},
+          new Object[] {"zero", 1, 5},
+          new Object[] {"full", 1, 7},
+          new Object[] {"random", 1, 8},
+          new Object[] {"urandom", 1, 9},
+          new Object[] {"tty", 5, 0});
 
   /** What create needs from the bundle and its options. */
-  public record Request(Spec spec, Path bundle, Path rootfs, Path fifo, Path exitFile, String consoleSocket,
-      boolean noPivot, boolean hooksBeforePivot, CgroupDriver cgroups, String cgroupPath) {}
+  public record Request(
+      Spec spec,
+      Path bundle,
+      Path rootfs,
+      Path fifo,
+      Path exitFile,
+      String consoleSocket,
+      boolean noPivot,
+      boolean hooksBeforePivot,
+      CgroupDriver cgroups,
+      String cgroupPath) {}
 
   private CreatePlanner() {}
 
@@ -47,17 +61,23 @@ public final class CreatePlanner {
             continue;
           }
           if (kind == NamespaceKind.TIME) {
-            throw new ContainerException("linux.namespaces: the time namespace is not supported by Berth yet");
+            throw new ContainerException(
+                "linux.namespaces: the time namespace is not supported by Berth yet");
           }
           hasMountNs |= kind == NamespaceKind.MOUNT;
           if (ns.path() != null && !ns.path().isEmpty()) {
             if (!Files.exists(Path.of(ns.path()))) {
-              throw new ContainerException("linux.namespaces: " + kind.specName() + " namespace path "
-                  + ns.path() + " does not exist");
+              throw new ContainerException(
+                  "linux.namespaces: "
+                      + kind.specName()
+                      + " namespace path "
+                      + ns.path()
+                      + " does not exist");
             }
             plan.join(kind.cloneFlag(), ns.path());
           } else if (kind == NamespaceKind.CGROUP) {
-            newCgroupNs = true; // unshared after the process is in its cgroup, so the cgroup is its root
+            newCgroupNs =
+                true; // unshared after the process is in its cgroup, so the cgroup is its root
           } else {
             cloneFlags |= kind.cloneFlag();
             newUserNs |= kind == NamespaceKind.USER;
@@ -124,11 +144,12 @@ public final class CreatePlanner {
   }
 
   /**
-   * Checks a destination against the rootfs as it is before any mount, refusing one whose symlinks lead out
-   * of it, and returns it relative to the rootfs. berth-init resolves it again, inside the rootfs, when it
-   * mounts: earlier mounts may have changed what it leads to.
+   * Checks a destination against the rootfs as it is before any mount, refusing one whose symlinks
+   * lead out of it, and returns it relative to the rootfs. berth-init resolves it again, inside the
+   * rootfs, when it mounts: earlier mounts may have changed what it leads to.
    */
-  private static String inRootfs(Path rootfs, String destination, String where) throws ContainerException {
+  private static String inRootfs(Path rootfs, String destination, String where)
+      throws ContainerException {
     try {
       return rootfs.relativize(RootfsPaths.resolve(rootfs, destination)).toString();
     } catch (RootfsPaths.EscapeException e) {
@@ -176,16 +197,29 @@ public final class CreatePlanner {
     }
   }
 
-  private static void planCgroupMount(InitPlan plan, Request r, String dest, MountFlags f, boolean newCgroupNs)
+  private static void planCgroupMount(
+      InitPlan plan, Request r, String dest, MountFlags f, boolean newCgroupNs)
       throws ContainerException {
     long onKernelFs = PlanRecord.MOUNT_ON_KERNEL_FS;
-    long bindFlags = MountFlags.MS_BIND | MountFlags.MS_REC
-        | (f.flags() & (MountFlags.MS_RDONLY | MountFlags.MS_NOSUID | MountFlags.MS_NODEV | MountFlags.MS_NOEXEC));
+    long bindFlags =
+        MountFlags.MS_BIND
+            | MountFlags.MS_REC
+            | (f.flags()
+                & (MountFlags.MS_RDONLY
+                    | MountFlags.MS_NOSUID
+                    | MountFlags.MS_NODEV
+                    | MountFlags.MS_NOEXEC));
     if (r.cgroups().version().equals("v2")) {
       if (newCgroupNs) {
         plan.mount("cgroup", dest, "cgroup2", f.flags(), 0, "", onKernelFs);
       } else {
-        plan.mount(r.cgroups().containerView(r.cgroupPath()).get("").toString(), dest, "", bindFlags, 0, "",
+        plan.mount(
+            r.cgroups().containerView(r.cgroupPath()).get("").toString(),
+            dest,
+            "",
+            bindFlags,
+            0,
+            "",
             onKernelFs);
       }
       return;
@@ -193,17 +227,30 @@ public final class CreatePlanner {
     long tmpfsFlags = MountFlags.MS_NOSUID | MountFlags.MS_NODEV | MountFlags.MS_NOEXEC;
     plan.mount("tmpfs", dest, "tmpfs", tmpfsFlags, 0, "mode=755", onKernelFs);
     for (Map.Entry<String, Path> e : r.cgroups().containerView(r.cgroupPath()).entrySet()) {
-      plan.mount(e.getValue().toString(), dest + "/" + e.getKey(), "", bindFlags, 0, "", onKernelFs);
+      plan.mount(
+          e.getValue().toString(), dest + "/" + e.getKey(), "", bindFlags, 0, "", onKernelFs);
     }
     if ((f.flags() & MountFlags.MS_RDONLY) != 0) {
-      plan.mount("", dest, "", tmpfsFlags | MountFlags.MS_REMOUNT | MountFlags.MS_RDONLY, 0, "", onKernelFs);
+      plan.mount(
+          "",
+          dest,
+          "",
+          tmpfsFlags | MountFlags.MS_REMOUNT | MountFlags.MS_RDONLY,
+          0,
+          "",
+          onKernelFs);
     }
   }
 
-  private static void planDevices(InitPlan plan, Request r, Linux linux, boolean newUserNs, List<Mount> mounts)
+  private static void planDevices(
+      InitPlan plan, Request r, Linux linux, boolean newUserNs, List<Mount> mounts)
       throws ContainerException {
-    boolean devIsBind = mounts.stream().anyMatch(m -> "/dev".equals(m.destination())
-        && (MountFlags.parse(m.options()).isBind() || "bind".equals(m.type())));
+    boolean devIsBind =
+        mounts.stream()
+            .anyMatch(
+                m ->
+                    "/dev".equals(m.destination())
+                        && (MountFlags.parse(m.options()).isBind() || "bind".equals(m.type())));
     if (devIsBind) {
       return; // the host's /dev, or the caller's own, is already there
     }
@@ -233,13 +280,20 @@ public final class CreatePlanner {
           plan.bindNode(d.path(), d.path());
           continue;
         }
-        int type = switch (d.type()) {
-          case "b" -> S_IFBLK;
-          case "p" -> S_IFIFO;
-          default -> S_IFCHR;
-        };
-        plan.mknod(d.path(), type, d.major() == null ? 0 : d.major(), d.minor() == null ? 0 : d.minor(),
-            mode, d.uid() == null ? 0 : d.uid(), d.gid() == null ? 0 : d.gid());
+        int type =
+            switch (d.type()) {
+              case "b" -> S_IFBLK;
+              case "p" -> S_IFIFO;
+              default -> S_IFCHR;
+            };
+        plan.mknod(
+            d.path(),
+            type,
+            d.major() == null ? 0 : d.major(),
+            d.minor() == null ? 0 : d.minor(),
+            mode,
+            d.uid() == null ? 0 : d.uid(),
+            d.gid() == null ? 0 : d.gid());
       }
     }
   }

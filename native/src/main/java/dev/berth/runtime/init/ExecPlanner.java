@@ -1,7 +1,7 @@
 package dev.berth.runtime.init;
 
-import dev.berth.model.runtime.LinuxNamespace;
 import dev.berth.model.runtime.ContainerProcess;
+import dev.berth.model.runtime.LinuxNamespace;
 import dev.berth.model.runtime.Spec;
 import dev.berth.runtime.ContainerException;
 import java.util.List;
@@ -11,11 +11,14 @@ public final class ExecPlanner {
   private ExecPlanner() {}
 
   /** A plan that joins every namespace of the container whose init process is {@code pid}. */
-  public static InitPlan plan(Spec container, int pid, ContainerProcess process, String consoleSocket)
+  public static InitPlan plan(
+      Spec container, int pid, ContainerProcess process, String consoleSocket)
       throws ContainerException {
     InitPlan plan = new InitPlan(InitPlan.Mode.EXEC).cloneFlags(0).monitor();
-    List<LinuxNamespace> namespaces = container.linux() == null || container.linux().namespaces() == null
-        ? List.of() : container.linux().namespaces();
+    List<LinuxNamespace> namespaces =
+        container.linux() == null || container.linux().namespaces() == null
+            ? List.of()
+            : container.linux().namespaces();
     for (NamespaceKind kind : NamespaceKind.values()) {
       if (namespaces.stream().anyMatch(n -> n.type().equals(kind.specName()))) {
         plan.join(kind.cloneFlag(), "/proc/" + pid + "/ns/" + kind.procName());
@@ -36,14 +39,24 @@ public final class ExecPlanner {
     if (container == null) {
       return p;
     }
-    return new ContainerProcess(p.terminal(), p.consoleSize(), p.user(), p.args(), p.commandLine(), p.env(), p.cwd(),
+    return new ContainerProcess(
+        p.terminal(),
+        p.consoleSize(),
+        p.user(),
+        p.args(),
+        p.commandLine(),
+        p.env(),
+        p.cwd(),
         p.capabilities() != null ? p.capabilities() : container.capabilities(),
         p.rlimits() != null && !p.rlimits().isEmpty() ? p.rlimits() : container.rlimits(),
         p.noNewPrivileges() != null ? p.noNewPrivileges() : container.noNewPrivileges(),
-        p.apparmorProfile() != null && !p.apparmorProfile().isEmpty() ? p.apparmorProfile()
+        p.apparmorProfile() != null && !p.apparmorProfile().isEmpty()
+            ? p.apparmorProfile()
             : container.apparmorProfile(),
         p.oomScoreAdj(),
-        p.selinuxLabel() != null && !p.selinuxLabel().isEmpty() ? p.selinuxLabel() : container.selinuxLabel(),
+        p.selinuxLabel() != null && !p.selinuxLabel().isEmpty()
+            ? p.selinuxLabel()
+            : container.selinuxLabel(),
         p.extra());
   }
 }

@@ -10,7 +10,10 @@ public final class InitBinary {
 
   private InitBinary() {}
 
-  /** The system property berth.init, else BERTH_INIT, else berth-init beside this module's classes or jar. */
+  /**
+   * The system property berth.init, else BERTH_INIT, else berth-init beside this module's classes
+   * or jar.
+   */
   public static Path path() {
     Path p = cached;
     if (p == null) {
@@ -30,7 +33,8 @@ public final class InitBinary {
       return Path.of(env);
     }
     try {
-      Path source = Path.of(InitBinary.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      Path source =
+          Path.of(InitBinary.class.getProtectionDomain().getCodeSource().getLocation().toURI());
       Path candidate = source.getParent().resolve("berth-init");
       if (Files.isExecutable(candidate)) {
         return candidate;

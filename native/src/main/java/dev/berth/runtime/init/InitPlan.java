@@ -8,9 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
- * The plan sent to berth-init, one typed method per record. Records are framed by their length and every
- * string by its own (see berth-plan.h), so no value can be read as an instruction; each record's count is
- * bounded as berth-init bounds it, and going over fails here, naming the part of config.json.
+ * The plan sent to berth-init, one typed method per record. Records are framed by their length and
+ * every string by its own (see berth-plan.h), so no value can be read as an instruction; each
+ * record's count is bounded as berth-init bounds it, and going over fails here, naming the part of
+ * config.json.
  */
 public final class InitPlan {
   /** The kernel's limit for one argument or environment string (MAX_ARG_STRLEN), with its NUL. */
@@ -98,11 +99,19 @@ public final class InitPlan {
   }
 
   /**
-   * A mount at a destination inside the container, resolved by berth-init inside the rootfs when it is
-   * made. {@code kind} is {@link PlanRecord#MOUNT_FILE} and {@link PlanRecord#MOUNT_ON_KERNEL_FS} bits.
+   * A mount at a destination inside the container, resolved by berth-init inside the rootfs when it
+   * is made. {@code kind} is {@link PlanRecord#MOUNT_FILE} and {@link
+   * PlanRecord#MOUNT_ON_KERNEL_FS} bits.
    */
-  public InitPlan mount(String source, String destination, String fstype, long flags, long propagation, String data,
-      long kind) throws ContainerException {
+  public InitPlan mount(
+      String source,
+      String destination,
+      String fstype,
+      long flags,
+      long propagation,
+      String data,
+      long kind)
+      throws ContainerException {
     return put(PlanRecord.MOUNT, source, destination, fstype, flags, propagation, data, kind);
   }
 
@@ -111,7 +120,9 @@ public final class InitPlan {
     return put(PlanRecord.MKNOD, path, (long) type, major, minor, (long) mode, uid, gid);
   }
 
-  /** A host device bound onto a file in the container (mknod is refused inside a user namespace). */
+  /**
+   * A host device bound onto a file in the container (mknod is refused inside a user namespace).
+   */
   public InitPlan bindNode(String hostPath, String path) throws ContainerException {
     return put(PlanRecord.BIND_NODE, hostPath, path);
   }
@@ -144,7 +155,8 @@ public final class InitPlan {
     return put(PlanRecord.UMASK, umask);
   }
 
-  public InitPlan capabilities(long bounding, long effective, long inheritable, long permitted, long ambient)
+  public InitPlan capabilities(
+      long bounding, long effective, long inheritable, long permitted, long ambient)
       throws ContainerException {
     return put(PlanRecord.CAPS, bounding, effective, inheritable, permitted, ambient);
   }
@@ -181,12 +193,21 @@ public final class InitPlan {
   /** The plan as berth-init reads it, closed by END. */
   public byte[] toBytes() throws ContainerException {
     if (out.size() + 8 > PlanRecord.MAX_BYTES) {
-      throw new ContainerException("the container's configuration makes a plan of " + out.size()
-          + " bytes, more than the " + PlanRecord.MAX_BYTES + " berth-init reads");
+      throw new ContainerException(
+          "the container's configuration makes a plan of "
+              + out.size()
+              + " bytes, more than the "
+              + PlanRecord.MAX_BYTES
+              + " berth-init reads");
     }
     ByteArrayOutputStream all = new ByteArrayOutputStream(out.size() + 8);
     all.writeBytes(out.toByteArray());
-    all.writeBytes(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(PlanRecord.END.tag()).putInt(0).array());
+    all.writeBytes(
+        ByteBuffer.allocate(8)
+            .order(ByteOrder.LITTLE_ENDIAN)
+            .putInt(PlanRecord.END.tag())
+            .putInt(0)
+            .array());
     return all.toByteArray();
   }
 
@@ -196,21 +217,33 @@ public final class InitPlan {
     }
     int bytes = s.getBytes(StandardCharsets.UTF_8).length;
     if (bytes + 1 > MAX_ARG_STRLEN) {
-      throw new ContainerException(r.where() + ": an entry of " + bytes + " bytes (\"" + s.substring(0, 32)
-          + "...\") is longer than the kernel passes to a program: " + (MAX_ARG_STRLEN - 1)
-          + " bytes (MAX_ARG_STRLEN)");
+      throw new ContainerException(
+          r.where()
+              + ": an entry of "
+              + bytes
+              + " bytes (\""
+              + s.substring(0, 32)
+              + "...\") is longer than the kernel passes to a program: "
+              + (MAX_ARG_STRLEN - 1)
+              + " bytes (MAX_ARG_STRLEN)");
     }
     return s;
   }
 
   private InitPlan put(PlanRecord r, Object... fields) throws ContainerException {
     if (counts[r.ordinal()] >= r.max()) {
-      throw new ContainerException(r.where() + ": more than " + r.max() + " entries; Berth passes at most "
-          + r.max() + " to a container");
+      throw new ContainerException(
+          r.where()
+              + ": more than "
+              + r.max()
+              + " entries; Berth passes at most "
+              + r.max()
+              + " to a container");
     }
     String schema = r.schema();
     if (fields.length != schema.length()) {
-      throw new IllegalArgumentException(r + " takes " + schema.length() + " fields, not " + fields.length);
+      throw new IllegalArgumentException(
+          r + " takes " + schema.length() + " fields, not " + fields.length);
     }
     ByteArrayOutputStream payload = new ByteArrayOutputStream(16);
     for (int i = 0; i < fields.length; i++) {
@@ -232,8 +265,11 @@ public final class InitPlan {
 
   private static byte[] string(PlanRecord r, String s) throws ContainerException {
     if (s.indexOf('\0') >= 0) {
-      throw new ContainerException(r.where() + ": a NUL byte cannot be passed to the container: \""
-          + s.replace('\0', '?') + "\"");
+      throw new ContainerException(
+          r.where()
+              + ": a NUL byte cannot be passed to the container: \""
+              + s.replace('\0', '?')
+              + "\"");
     }
     return s.getBytes(StandardCharsets.UTF_8);
   }

@@ -1,12 +1,12 @@
 package dev.berth.runtime.init;
 
-import java.nio.channels.AsynchronousCloseException;
 import dev.berth.runtime.ContainerException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -16,9 +16,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One conversation with berth-init: start it, send the plan, hand over the container pid, answer the
- * hook point, and learn whether the container is ready. Closing the session before "go" makes the
- * container process exit, so an aborted create leaves no process behind.
+ * One conversation with berth-init: start it, send the plan, hand over the container pid, answer
+ * the hook point, and learn whether the container is ready. Closing the session before "go" makes
+ * the container process exit, so an aborted create leaves no process behind.
  */
 public final class InitSession implements AutoCloseable {
   private final Path socketPath;
@@ -33,7 +33,8 @@ public final class InitSession implements AutoCloseable {
   }
 
   /** Starts berth-init with the given stdio and sends it the plan. */
-  public static InitSession start(Path socketPath, InitPlan plan, Stdio stdio) throws ContainerException {
+  public static InitSession start(Path socketPath, InitPlan plan, Stdio stdio)
+      throws ContainerException {
     InitSession session = launch(socketPath, stdio);
     try {
       session.send(plan);
@@ -45,8 +46,8 @@ public final class InitSession implements AutoCloseable {
   }
 
   /**
-   * Starts berth-init without waiting for it, so the caller can do other work (create the cgroup) while it
-   * execs and connects; {@link #send} then completes the handshake.
+   * Starts berth-init without waiting for it, so the caller can do other work (create the cgroup)
+   * while it execs and connects; {@link #send} then completes the handshake.
    */
   public static InitSession launch(Path socketPath, Stdio stdio) throws ContainerException {
     ServerSocketChannel server = null;
@@ -54,8 +55,12 @@ public final class InitSession implements AutoCloseable {
       Files.deleteIfExists(socketPath);
       server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
       server.bind(UnixDomainSocketAddress.of(socketPath));
-      Process helper = new ProcessBuilder(InitBinary.path().toString(), socketPath.toString())
-          .redirectInput(stdio.in()).redirectOutput(stdio.out()).redirectError(stdio.err()).start();
+      Process helper =
+          new ProcessBuilder(InitBinary.path().toString(), socketPath.toString())
+              .redirectInput(stdio.in())
+              .redirectOutput(stdio.out())
+              .redirectError(stdio.err())
+              .start();
       return new InitSession(socketPath, server, helper);
     } catch (IOException e) {
       closeQuietly(server);
@@ -76,21 +81,26 @@ public final class InitSession implements AutoCloseable {
     }
   }
 
-  /** Ends the session and the helper: the container process, if cloned, exits on the closed socket. */
+  /**
+   * Ends the session and the helper: the container process, if cloned, exits on the closed socket.
+   */
   public void abort() {
     close();
     helper.destroyForcibly();
   }
 
   private void accept() throws IOException, ContainerException {
-    // A plain blocking accept; if berth-init dies before connecting, closing the server ends the wait.
+    // A plain blocking accept; if berth-init dies before connecting, closing the server ends the
+    // wait.
     CompletableFuture<Process> died = helper.onExit();
     died.thenRun(() -> closeQuietly(server));
     try {
       channel = server.accept();
     } catch (AsynchronousCloseException e) {
-      throw new ContainerException("berth-init exited with status " + helper.exitValue()
-          + " before connecting (see its stderr)");
+      throw new ContainerException(
+          "berth-init exited with status "
+              + helper.exitValue()
+              + " before connecting (see its stderr)");
     } finally {
       died.cancel(false);
     }
@@ -112,7 +122,10 @@ public final class InitSession implements AutoCloseable {
     send("go\n");
   }
 
-  /** Waits for the hook point (mounts done, before pivot_root); the caller runs hooks, then {@link #resume()}. */
+  /**
+   * Waits for the hook point (mounts done, before pivot_root); the caller runs hooks, then {@link
+   * #resume()}.
+   */
   public void awaitHookPoint() throws ContainerException {
     expect("hooks");
   }
@@ -128,13 +141,15 @@ public final class InitSession implements AutoCloseable {
   private String expect(String word) throws ContainerException {
     String line = readLine();
     if (line == null) {
-      throw new ContainerException("berth-init closed the control socket before \"" + word + "\"" + exitNote());
+      throw new ContainerException(
+          "berth-init closed the control socket before \"" + word + "\"" + exitNote());
     }
     if (line.startsWith("error ")) {
       throw new ContainerException(line.substring(6));
     }
     if (!line.equals(word) && !line.startsWith(word + " ")) {
-      throw new ContainerException("berth-init sent \"" + line + "\" where \"" + word + "\" was expected");
+      throw new ContainerException(
+          "berth-init sent \"" + line + "\" where \"" + word + "\" was expected");
     }
     return line;
   }

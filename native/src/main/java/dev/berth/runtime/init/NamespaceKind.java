@@ -3,9 +3,13 @@ package dev.berth.runtime.init;
 import java.util.Arrays;
 import java.util.Optional;
 
-/** The Linux namespaces a container can have: spec name, clone flag and /proc/PID/ns entry, in join order. */
+/**
+ * The Linux namespaces a container can have: spec name, clone flag and /proc/PID/ns entry, in join
+ * order.
+ */
 public enum NamespaceKind {
-  // Order matters when joining: the user namespace first, so the others are joined with its privileges.
+  // Order matters when joining: the user namespace first, so the others are joined with its
+  // privileges.
   USER("user", 0x10000000L, "user"),
   IPC("ipc", 0x08000000L, "ipc"),
   UTS("uts", 0x04000000L, "uts"),

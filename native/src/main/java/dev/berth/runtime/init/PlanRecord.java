@@ -1,8 +1,9 @@
 package dev.berth.runtime.init;
 
 /**
- * The records of the berth-init plan, as {@code berth-plan.h} defines them (a test checks the two agree):
- * the tag on the wire, the field schema ('n' a u64, 's' a string) and the most berth-init accepts.
+ * The records of the berth-init plan, as {@code berth-plan.h} defines them (a test checks the two
+ * agree): the tag on the wire, the field schema ('n' a u64, 's' a string) and the most berth-init
+ * accepts.
  */
 public enum PlanRecord {
   END(0, "", 1, "plan"),
@@ -41,10 +42,13 @@ public enum PlanRecord {
 
   /** The plan's magic number, "BPL1" as a little-endian u32. */
   public static final int MAGIC = 0x314c5042;
+
   /** The largest plan berth-init reads. */
   public static final int MAX_BYTES = 256 << 20;
+
   /** MOUNT's kind bits. */
   public static final long MOUNT_FILE = 1;
+
   public static final long MOUNT_ON_KERNEL_FS = 2;
 
   private final int tag;

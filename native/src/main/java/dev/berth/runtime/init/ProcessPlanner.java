@@ -7,7 +7,9 @@ import dev.berth.runtime.ContainerException;
 import dev.berth.runtime.process.CapabilityNames;
 import dev.berth.runtime.process.RlimitNames;
 
-/** Adds what the process section asks for (identity, privileges, limits, program) to an init plan. */
+/**
+ * Adds what the process section asks for (identity, privileges, limits, program) to an init plan.
+ */
 public final class ProcessPlanner {
   private ProcessPlanner() {}
 
@@ -37,8 +39,11 @@ public final class ProcessPlanner {
     }
     Capabilities caps = process.capabilities();
     if (caps != null) {
-      plan.capabilities(CapabilityNames.mask(caps.bounding()), CapabilityNames.mask(caps.effective()),
-          CapabilityNames.mask(caps.inheritable()), CapabilityNames.mask(caps.permitted()),
+      plan.capabilities(
+          CapabilityNames.mask(caps.bounding()),
+          CapabilityNames.mask(caps.effective()),
+          CapabilityNames.mask(caps.inheritable()),
+          CapabilityNames.mask(caps.permitted()),
           CapabilityNames.mask(caps.ambient()));
     }
     if (Boolean.TRUE.equals(process.noNewPrivileges())) {

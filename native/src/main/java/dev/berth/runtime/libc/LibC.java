@@ -3,7 +3,10 @@ package dev.berth.runtime.libc;
 import jnr.ffi.annotations.Out;
 import jnr.ffi.byref.IntByReference;
 
-/** The libc calls the Java half of the runtime makes; everything between clone and execve is in berth-init. */
+/**
+ * The libc calls the Java half of the runtime makes; everything between clone and execve is in
+ * berth-init.
+ */
 public interface LibC {
   int kill(int pid, int signal);
 

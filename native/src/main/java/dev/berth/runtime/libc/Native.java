@@ -1,11 +1,14 @@
 package dev.berth.runtime.libc;
 
-import jnr.ffi.Runtime;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Platform;
+import jnr.ffi.Runtime;
 import jnr.ffi.byref.IntByReference;
 
-/** Loads libc once and wraps each call so that a failure throws with the call, the path and the errno name. */
+/**
+ * Loads libc once and wraps each call so that a failure throws with the call, the path and the
+ * errno name.
+ */
 public final class Native {
   public static final int O_WRONLY = 01;
   public static final int O_NONBLOCK = 04000;
@@ -22,7 +25,8 @@ public final class Native {
   public static final int EINTR = 4;
   public static final int ENXIO = 6;
 
-  private static final LibC LIBC = LibraryLoader.create(LibC.class).load(Platform.getNativePlatform().getStandardCLibraryName());
+  private static final LibC LIBC =
+      LibraryLoader.create(LibC.class).load(Platform.getNativePlatform().getStandardCLibraryName());
 
   private Native() {}
 
@@ -54,8 +58,11 @@ public final class Native {
 
   /** Creates a device node or fifo; {@code mode} includes the S_IF* type bits. */
   public static void mknod(String path, int mode, int major, int minor) {
-    long dev = ((long) (major & 0xfff) << 8) | (minor & 0xff) | ((long) (minor & ~0xff) << 12)
-        | ((long) (major & ~0xfff) << 32);
+    long dev =
+        ((long) (major & 0xfff) << 8)
+            | (minor & 0xff)
+            | ((long) (minor & ~0xff) << 12)
+            | ((long) (major & ~0xfff) << 32);
     if (LIBC.mknod(path, mode, dev) != 0) {
       throw new NativeException("mknod", path, errno());
     }
@@ -69,8 +76,8 @@ public final class Native {
   }
 
   /**
-   * Sets access and modification time without opening the file or following a final symlink (the JDK opens
-   * it, which blocks on a fifo).
+   * Sets access and modification time without opening the file or following a final symlink (the
+   * JDK opens it, which blocks on a fifo).
    */
   public static void setTimes(String path, long epochSecond, int nanos) {
     long[] times = {epochSecond, nanos, epochSecond, nanos};
@@ -86,7 +93,10 @@ public final class Native {
     }
   }
 
-  /** Opens a directory as an O_PATH descriptor: a short name for it, /proc/self/fd/N, that mount(2) follows. */
+  /**
+   * Opens a directory as an O_PATH descriptor: a short name for it, /proc/self/fd/N, that mount(2)
+   * follows.
+   */
   public static int openDirectoryPath(String path) {
     int fd = LIBC.open(path, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
     if (fd < 0) {
@@ -111,14 +121,20 @@ public final class Native {
     throw new NativeException("umount2", target, e);
   }
 
-  /** Makes this process adopt orphaned descendants, so that it can wait for a container it did not fork itself. */
+  /**
+   * Makes this process adopt orphaned descendants, so that it can wait for a container it did not
+   * fork itself.
+   */
   public static void becomeSubreaper() {
     if (LIBC.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) {
       throw new NativeException("prctl PR_SET_CHILD_SUBREAPER", "self", errno());
     }
   }
 
-  /** Waits for a child (or adopted) process and returns its exit code, 128+signal when a signal killed it. */
+  /**
+   * Waits for a child (or adopted) process and returns its exit code, 128+signal when a signal
+   * killed it.
+   */
   public static int waitForExit(int pid) {
     IntByReference status = new IntByReference();
     while (true) {

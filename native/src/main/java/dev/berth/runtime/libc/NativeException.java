@@ -17,6 +17,8 @@ public class NativeException extends RuntimeException {
 
   public static String errnoName(int errno) {
     Errno e = Errno.valueOf(errno);
-    return e == null || e.name().startsWith("__") ? "errno " + errno : e.name() + " (" + e.description() + ")";
+    return e == null || e.name().startsWith("__")
+        ? "errno " + errno
+        : e.name() + " (" + e.description() + ")";
   }
 }

@@ -6,15 +6,24 @@ import java.nio.file.Path;
 import java.util.Set;
 
 /**
- * Which mounts may cover /proc and /sys, as runc decides: /proc only by a proc mount (or a bind of a
- * procfs), nothing inside /proc but the few files lxcfs emulates, /sys only by sysfs (or a bind of a
- * sysfs). A fake /proc would let a container hide or forge what tools trust there.
+ * Which mounts may cover /proc and /sys, as runc decides: /proc only by a proc mount (or a bind of
+ * a procfs), nothing inside /proc but the few files lxcfs emulates, /sys only by sysfs (or a bind
+ * of a sysfs). A fake /proc would let a container hide or forge what tools trust there.
  */
 public final class KernelFsMounts {
   /** The /proc files lxcfs overlays, the only mounts runc allows inside /proc. */
-  private static final Set<String> LXCFS_FILES = Set.of("proc/cpuinfo", "proc/diskstats", "proc/meminfo",
-      "proc/stat", "proc/swaps", "proc/uptime", "proc/loadavg", "proc/slabinfo", "proc/net/dev",
-      "proc/sys/kernel/ns_last_pid");
+  private static final Set<String> LXCFS_FILES =
+      Set.of(
+          "proc/cpuinfo",
+          "proc/diskstats",
+          "proc/meminfo",
+          "proc/stat",
+          "proc/swaps",
+          "proc/uptime",
+          "proc/loadavg",
+          "proc/slabinfo",
+          "proc/net/dev",
+          "proc/sys/kernel/ns_last_pid");
 
   private KernelFsMounts() {}
 
@@ -32,7 +41,8 @@ public final class KernelFsMounts {
    * @param type the mount's type, "" for a bind
    * @param bindSource the host path of a bind's source, or null
    */
-  public static boolean mayCoverKernelFs(String inRootfs, String type, Path bindSource) throws RefusedException {
+  public static boolean mayCoverKernelFs(String inRootfs, String type, Path bindSource)
+      throws RefusedException {
     if (bindSource == null && (type.equals("proc") || type.equals("sysfs"))) {
       return true;
     }
@@ -46,7 +56,8 @@ public final class KernelFsMounts {
       if (LXCFS_FILES.contains(inRootfs)) {
         return true;
       }
-      throw new RefusedException("\"/" + inRootfs + "\" cannot be mounted because it is inside /proc");
+      throw new RefusedException(
+          "\"/" + inRootfs + "\" cannot be mounted because it is inside /proc");
     }
     if (inRootfs.equals("sys")) {
       if (bindSource != null && "sysfs".equals(fsType(bindSource))) {

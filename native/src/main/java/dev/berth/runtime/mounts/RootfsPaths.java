@@ -7,9 +7,10 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
- * Resolves a path inside the container to a host path under the rootfs, following symlinks the way the
- * container will see them (absolute targets start at the rootfs). A path that would climb out of the
- * rootfs is refused rather than silently clamped, so a hostile image cannot aim a mount at the host.
+ * Resolves a path inside the container to a host path under the rootfs, following symlinks the way
+ * the container will see them (absolute targets start at the rootfs). A path that would climb out
+ * of the rootfs is refused rather than silently clamped, so a hostile image cannot aim a mount at
+ * the host.
  */
 public final class RootfsPaths {
   private static final int MAX_SYMLINKS = 40;
@@ -35,7 +36,8 @@ public final class RootfsPaths {
       }
       if (part.equals("..")) {
         if (done.isEmpty()) {
-          throw new EscapeException("\"" + containerPath + "\" leads out of the rootfs through \"..\"");
+          throw new EscapeException(
+              "\"" + containerPath + "\" leads out of the rootfs through \"..\"");
         }
         done.pollLast();
         continue;
@@ -43,13 +45,20 @@ public final class RootfsPaths {
       Path candidate = join(rootfs, done).resolve(part);
       if (Files.isSymbolicLink(candidate)) {
         if (++links > MAX_SYMLINKS) {
-          throw new EscapeException("\"" + containerPath + "\": too many levels of symbolic links (ELOOP)");
+          throw new EscapeException(
+              "\"" + containerPath + "\": too many levels of symbolic links (ELOOP)");
         }
         String target;
         try {
           target = Files.readSymbolicLink(candidate).toString();
         } catch (IOException e) {
-          throw new EscapeException("\"" + containerPath + "\": cannot read symlink " + candidate + ": " + e.getMessage());
+          throw new EscapeException(
+              "\""
+                  + containerPath
+                  + "\": cannot read symlink "
+                  + candidate
+                  + ": "
+                  + e.getMessage());
         }
         if (target.startsWith("/")) {
           done.clear();
@@ -67,9 +76,11 @@ public final class RootfsPaths {
     return join(rootfs, done);
   }
 
-  /** A relative link whose ".." would pass the rootfs is named as the culprit, not just the path. */
-  private static void checkRelativeTarget(String containerPath, Path link, String target, Deque<String> done)
-      throws EscapeException {
+  /**
+   * A relative link whose ".." would pass the rootfs is named as the culprit, not just the path.
+   */
+  private static void checkRelativeTarget(
+      String containerPath, Path link, String target, Deque<String> done) throws EscapeException {
     if (target.startsWith("/")) {
       return;
     }
@@ -81,8 +92,14 @@ public final class RootfsPaths {
         depth++;
       }
       if (depth < 0) {
-        throw new EscapeException("\"" + containerPath + "\": symlink " + link + " -> " + target
-            + " leads out of the rootfs");
+        throw new EscapeException(
+            "\""
+                + containerPath
+                + "\": symlink "
+                + link
+                + " -> "
+                + target
+                + " leads out of the rootfs");
       }
     }
   }

@@ -5,7 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** The fields of /proc/PID/stat the runtime needs: state letter and start time (to tell a reused pid apart). */
+/**
+ * The fields of /proc/PID/stat the runtime needs: state letter and start time (to tell a reused pid
+ * apart).
+ */
 public record ProcessStat(char state, long startTime) {
   public static Optional<ProcessStat> of(int pid) {
     if (pid <= 0) {
@@ -21,8 +24,13 @@ public record ProcessStat(char state, long startTime) {
     }
   }
 
-  /** True while the process with this pid is the one that started at {@code startTime} and has not exited. */
+  /**
+   * True while the process with this pid is the one that started at {@code startTime} and has not
+   * exited.
+   */
   public static boolean isAlive(int pid, long startTime) {
-    return of(pid).filter(s -> s.startTime() == startTime && s.state() != 'Z' && s.state() != 'X').isPresent();
+    return of(pid)
+        .filter(s -> s.startTime() == startTime && s.state() != 'Z' && s.state() != 'X')
+        .isPresent();
   }
 }

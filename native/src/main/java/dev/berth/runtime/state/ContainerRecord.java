@@ -3,7 +3,9 @@ package dev.berth.runtime.state;
 import dev.berth.model.runtime.Spec;
 import java.util.List;
 
-/** What the runtime remembers of a container between commands (state.json in its state directory). */
+/**
+ * What the runtime remembers of a container between commands (state.json in its state directory).
+ */
 public record ContainerRecord(
     String id,
     int pid,

@@ -1,10 +1,10 @@
 package dev.berth.runtime.state;
 
-import java.io.FileNotFoundException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.model.JsonMapping;
 import dev.berth.runtime.ContainerException;
 import dev.berth.runtime.ContainerNotFoundException;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -27,10 +27,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The runtime's state directory (default /run/berth): one directory per container holding state.json,
- * the exec fifo and the exit file. A directory is created atomically, so two creates of one id cannot
- * both win, and every other operation on an id holds a lock (a file lock across processes, a
- * reentrant lock within this one).
+ * The runtime's state directory (default /run/berth): one directory per container holding
+ * state.json, the exec fifo and the exit file. A directory is created atomically, so two creates of
+ * one id cannot both win, and every other operation on an id holds a lock (a file lock across
+ * processes, a reentrant lock within this one).
  */
 public final class StateStore {
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.+-]{0,1023}");
@@ -39,6 +39,7 @@ public final class StateStore {
   /** 0700 and 0600, as runc keeps its state: only root may read a container's config and env. */
   private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_DIR =
       PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+
   private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FILE =
       PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
@@ -55,7 +56,8 @@ public final class StateStore {
 
   public static void requireValidId(String id) throws ContainerException {
     if (id == null || !ID.matcher(id).matches()) {
-      throw new ContainerException("invalid container id \"" + id + "\": use letters, digits, '_', '.', '+' and '-'");
+      throw new ContainerException(
+          "invalid container id \"" + id + "\": use letters, digits, '_', '.', '+' and '-'");
     }
   }
 
@@ -117,7 +119,9 @@ public final class StateStore {
       throw new ContainerNotFoundException(id);
     }
     try {
-      FileChannel ch = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      FileChannel ch =
+          FileChannel.open(
+              dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       FileLock lock = ch.lock();
       return () -> {
         try {
@@ -145,9 +149,14 @@ public final class StateStore {
       // 0600 as runc: the record holds the container's whole config, its env (secrets) included.
       Files.deleteIfExists(tmp);
       Files.write(Files.createFile(tmp, PRIVATE_FILE), JSON.writeValueAsBytes(record));
-      Files.move(tmp, dir.resolve("state.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(
+          tmp,
+          dir.resolve("state.json"),
+          StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
-      throw new ContainerException("cannot write state of \"" + record.id() + "\" in " + dir + ": " + e);
+      throw new ContainerException(
+          "cannot write state of \"" + record.id() + "\" in " + dir + ": " + e);
     }
   }
 
@@ -162,7 +171,8 @@ public final class StateStore {
       if (!Files.exists(file)) {
         throw new ContainerNotFoundException(id);
       }
-      throw new ContainerException("cannot read state of \"" + id + "\" from " + file + ": " + e.getMessage());
+      throw new ContainerException(
+          "cannot read state of \"" + id + "\" from " + file + ": " + e.getMessage());
     }
   }
 
@@ -173,7 +183,8 @@ public final class StateStore {
     }
     List<String> out = new ArrayList<>();
     try (Stream<Path> dirs = Files.list(root)) {
-      dirs.filter(d -> Files.exists(d.resolve("state.json"))).forEach(d -> out.add(d.getFileName().toString()));
+      dirs.filter(d -> Files.exists(d.resolve("state.json")))
+          .forEach(d -> out.add(d.getFileName().toString()));
     } catch (IOException e) {
       return List.of();
     }

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** A cgroupsPath never names a directory outside the hierarchy it is placed in, as runc's CleanPath. */
+/**
+ * A cgroupsPath never names a directory outside the hierarchy it is placed in, as runc's CleanPath.
+ */
 class CgroupPathsTest {
   @Test
   void dotDotStopsAtTheRoot() {

@@ -1,7 +1,5 @@
 package dev.berth.runtime.cgroups;
 
-import dev.berth.runtime.ContainerException;
-import org.junit.jupiter.api.Assertions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,22 +8,23 @@ import dev.berth.model.runtime.Cpu;
 import dev.berth.model.runtime.Memory;
 import dev.berth.model.runtime.Pids;
 import dev.berth.model.runtime.Resources;
+import dev.berth.runtime.ContainerException;
 import dev.berth.testing.FakeCgroupV2Tree;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The cgroup v2 driver on a fake unified tree (a plain directory): this host runs cgroup v1, so the files
- * the driver writes are checked rather than the kernel's reaction to them.
+ * The cgroup v2 driver on a fake unified tree (a plain directory): this host runs cgroup v1, so the
+ * files the driver writes are checked rather than the kernel's reaction to them.
  */
 class CgroupV2DriverFakeTreeTest {
-  @TempDir
-  Path root;
+  @TempDir Path root;
   CgroupV2Driver driver;
 
   @BeforeEach
@@ -39,20 +38,30 @@ class CgroupV2DriverFakeTreeTest {
 
   @Test
   void limitsAreWrittenInTheV2FilesWithRuncsConversions() throws Exception {
-    Memory mem = new Memory(256L << 20, 128L << 20, 512L << 20, null, null, null, null, null, null, null);
+    Memory mem =
+        new Memory(256L << 20, 128L << 20, 512L << 20, null, null, null, null, null, null, null);
     Cpu cpu = new Cpu(1024L, 50_000L, null, 100_000L, null, null, "0-1", "0", null, null);
-    Cgroup cg = driver.create("/berth/c1", resources(mem, cpu, new Pids(100L, null), Map.of("io.weight", "50")));
+    Cgroup cg =
+        driver.create(
+            "/berth/c1", resources(mem, cpu, new Pids(100L, null), Map.of("io.weight", "50")));
     Path dir = root.resolve("berth/c1");
     assertEquals("268435456", Files.readString(dir.resolve("memory.max")));
     assertEquals("134217728", Files.readString(dir.resolve("memory.low")));
-    assertEquals("268435456", Files.readString(dir.resolve("memory.swap.max")), "swap alone = memsw - memory");
-    assertEquals("39", Files.readString(dir.resolve("cpu.weight")), "runc's shares->weight conversion");
+    assertEquals(
+        "268435456",
+        Files.readString(dir.resolve("memory.swap.max")),
+        "swap alone = memsw - memory");
+    assertEquals(
+        "39", Files.readString(dir.resolve("cpu.weight")), "runc's shares->weight conversion");
     assertEquals("50000 100000", Files.readString(dir.resolve("cpu.max")));
     assertEquals("0-1", Files.readString(dir.resolve("cpuset.cpus")));
     assertEquals("100", Files.readString(dir.resolve("pids.max")));
     assertEquals("50", Files.readString(dir.resolve("io.weight")));
-    assertEquals("+cpuset +cpu +io +memory +pids", Files.readString(root.resolve("cgroup.subtree_control")));
-    assertEquals("+cpuset +cpu +io +memory +pids", Files.readString(root.resolve("berth/cgroup.subtree_control")));
+    assertEquals(
+        "+cpuset +cpu +io +memory +pids", Files.readString(root.resolve("cgroup.subtree_control")));
+    assertEquals(
+        "+cpuset +cpu +io +memory +pids",
+        Files.readString(root.resolve("berth/cgroup.subtree_control")));
     assertEquals(List.of("/berth"), cg.createdAncestors());
   }
 
@@ -68,7 +77,9 @@ class CgroupV2DriverFakeTreeTest {
   @Test
   void freezingWritesCgroupFreezeAndReadsTheFrozenEvent() throws Exception {
     Cgroup cg = driver.create("/c3", null);
-    Files.writeString(root.resolve("c3/cgroup.events"), "populated 1\nfrozen 1\n"); // what the kernel would report
+    Files.writeString(
+        root.resolve("c3/cgroup.events"),
+        "populated 1\nfrozen 1\n"); // what the kernel would report
     cg.freeze();
     assertEquals("1", Files.readString(root.resolve("c3/cgroup.freeze")));
     assertTrue(cg.isFrozen());
@@ -79,7 +90,8 @@ class CgroupV2DriverFakeTreeTest {
     Cgroup cg = driver.create("/berth/c4", null);
     cg.addProcess(4242);
     assertEquals("4242", Files.readString(root.resolve("berth/c4/cgroup.procs")));
-    Files.writeString(root.resolve("berth/c4/cpu.stat"), "usage_usec 1500\nuser_usec 1000\nsystem_usec 500\n");
+    Files.writeString(
+        root.resolve("berth/c4/cpu.stat"), "usage_usec 1500\nuser_usec 1000\nsystem_usec 500\n");
     Files.writeString(root.resolve("berth/c4/memory.current"), "4096\n");
     Files.writeString(root.resolve("berth/c4/pids.current"), "3\n");
     CgroupStats stats = cg.stats();
@@ -92,8 +104,11 @@ class CgroupV2DriverFakeTreeTest {
 
   @Test
   void aBadUnifiedKeyIsRefusedAndNothingIsLeft() {
-    var e = Assertions.assertThrows(ContainerException.class,
-        () -> driver.create("/berth/c5", resources(null, null, null, Map.of("../escape", "1"))));
+    var e =
+        Assertions.assertThrows(
+            ContainerException.class,
+            () ->
+                driver.create("/berth/c5", resources(null, null, null, Map.of("../escape", "1"))));
     assertTrue(e.getMessage().contains("\"../escape\" is not a cgroup file name"), e.getMessage());
     assertFalse(Files.exists(root.resolve("berth")));
   }

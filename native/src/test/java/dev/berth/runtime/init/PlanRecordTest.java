@@ -33,11 +33,14 @@ class PlanRecordTest {
   @Test
   void theConstantsMatch() throws Exception {
     String h = header();
-    assertEquals(1, count(h, "#define BERTH_PLAN_MAGIC 0x" + Integer.toHexString(PlanRecord.MAGIC) + "u"));
-    assertEquals(1, count(h, "#define BERTH_PLAN_MAX_BYTES (" + (PlanRecord.MAX_BYTES >> 20) + "u << 20)"));
+    assertEquals(
+        1, count(h, "#define BERTH_PLAN_MAGIC 0x" + Integer.toHexString(PlanRecord.MAGIC) + "u"));
+    assertEquals(
+        1, count(h, "#define BERTH_PLAN_MAX_BYTES (" + (PlanRecord.MAX_BYTES >> 20) + "u << 20)"));
     assertEquals(1, count(h, "#define BERTH_PLAN_TAGS " + PlanRecord.values().length));
     assertEquals(1, count(h, "#define BERTH_MOUNT_FILE " + PlanRecord.MOUNT_FILE + "u"));
-    assertEquals(1, count(h, "#define BERTH_MOUNT_ON_KERNEL_FS " + PlanRecord.MOUNT_ON_KERNEL_FS + "u"));
+    assertEquals(
+        1, count(h, "#define BERTH_MOUNT_ON_KERNEL_FS " + PlanRecord.MOUNT_ON_KERNEL_FS + "u"));
   }
 
   private static int count(String text, String line) {

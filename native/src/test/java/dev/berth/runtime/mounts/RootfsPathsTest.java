@@ -10,8 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class RootfsPathsTest {
-  @TempDir
-  Path rootfs;
+  @TempDir Path rootfs;
 
   @Test
   void plainPathsStayUnderTheRootfs() throws Exception {
@@ -35,7 +34,9 @@ class RootfsPathsTest {
 
   @Test
   void dotDotAboveTheRootIsRefused() {
-    var e = assertThrows(RootfsPaths.EscapeException.class, () -> RootfsPaths.resolve(rootfs, "/../etc"));
+    var e =
+        assertThrows(
+            RootfsPaths.EscapeException.class, () -> RootfsPaths.resolve(rootfs, "/../etc"));
     assertTrue(e.getMessage().contains("leads out of the rootfs"), e.getMessage());
   }
 
@@ -43,7 +44,9 @@ class RootfsPathsTest {
   void aSymlinkClimbingOutIsRefusedAndNamed() throws Exception {
     Files.createDirectories(rootfs.resolve("d"));
     Files.createSymbolicLink(rootfs.resolve("d/up"), Path.of("../../host"));
-    var e = assertThrows(RootfsPaths.EscapeException.class, () -> RootfsPaths.resolve(rootfs, "/d/up/x"));
+    var e =
+        assertThrows(
+            RootfsPaths.EscapeException.class, () -> RootfsPaths.resolve(rootfs, "/d/up/x"));
     assertTrue(e.getMessage().contains(rootfs.resolve("d/up") + " -> ../../host"), e.getMessage());
   }
 
@@ -51,7 +54,8 @@ class RootfsPathsTest {
   void symlinkLoopsAreRefused() throws Exception {
     Files.createSymbolicLink(rootfs.resolve("a"), Path.of("b"));
     Files.createSymbolicLink(rootfs.resolve("b"), Path.of("a"));
-    var e = assertThrows(RootfsPaths.EscapeException.class, () -> RootfsPaths.resolve(rootfs, "/a/x"));
+    var e =
+        assertThrows(RootfsPaths.EscapeException.class, () -> RootfsPaths.resolve(rootfs, "/a/x"));
     assertTrue(e.getMessage().contains("ELOOP"), e.getMessage());
   }
 }

@@ -1,11 +1,11 @@
 package dev.berth.runtime.testing;
 
-import dev.berth.runtime.files.FileTrees;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.berth.model.runtime.DefaultSpec;
 import dev.berth.model.JsonMapping;
+import dev.berth.model.runtime.DefaultSpec;
 import dev.berth.runtime.bundle.BusyboxRootfs;
+import dev.berth.runtime.files.FileTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,6 +1,5 @@
 package dev.berth.runtime.testing;
 
-import java.nio.file.attribute.PosixFilePermissions;
 import dev.berth.model.runtime.State;
 import dev.berth.runtime.ContainerException;
 import dev.berth.runtime.ContainerRuntime;
@@ -12,11 +11,14 @@ import java.io.UncheckedIOException;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
-/** Gives each test a fresh state root and runtime, and removes every container it left at the end. */
+/**
+ * Gives each test a fresh state root and runtime, and removes every container it left at the end.
+ */
 public abstract class RuntimeTestSupport {
   protected Path work;
   protected Path stateRoot;
@@ -29,7 +31,8 @@ public abstract class RuntimeTestSupport {
   @BeforeEach
   void setUpRuntime() throws IOException {
     work = Files.createTempDirectory("berth-test-");
-    // A user-namespace container's root is an unprivileged host uid: it must be able to reach the bundle.
+    // A user-namespace container's root is an unprivileged host uid: it must be able to reach the
+    // bundle.
     Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
     stateRoot = work.resolve("state");
     runtime = new ContainerRuntime(stateRoot);

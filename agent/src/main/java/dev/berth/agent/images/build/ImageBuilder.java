@@ -1,11 +1,8 @@
 package dev.berth.agent.images.build;
 
-import java.nio.file.StandardCopyOption;
-import java.security.DigestInputStream;
-import java.util.ArrayList;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import dev.berth.agent.images.ImageStore;
 import dev.berth.agent.images.store.ContentStoreException;
+import dev.berth.model.JsonMapping;
 import dev.berth.model.image.ContainerConfig;
 import dev.berth.model.image.Descriptor;
 import dev.berth.model.image.Digest;
@@ -15,16 +12,18 @@ import dev.berth.model.image.ImageReference;
 import dev.berth.model.image.Manifest;
 import dev.berth.model.image.MediaTypes;
 import dev.berth.model.image.RootFs;
-import dev.berth.model.JsonMapping;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,9 +32,13 @@ import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 
-/** Builds a one-layer OCI image from a directory (`berth image build`), so demos and tests need no image hub. */
+/**
+ * Builds a one-layer OCI image from a directory (`berth image build`), so demos and tests need no
+ * image hub.
+ */
 public final class ImageBuilder {
   private final ImageStore images;
 
@@ -46,11 +49,17 @@ public final class ImageBuilder {
   /** A built image: its manifest's descriptor and its (top) layer's digests. */
   public record Built(Descriptor manifest, Digest layer, Digest diffId) {}
 
-  /** One layer in the store: the digest of its gzip blob, of its tar (the diff id), and the blob's size. */
+  /**
+   * One layer in the store: the digest of its gzip blob, of its tar (the diff id), and the blob's
+   * size.
+   */
   private record Layer(Digest digest, Digest diffId, long size) {}
 
-  /** Builds a one-layer image from a directory, or from a tarball (plain or gzip) used as the layer. */
-  public Built build(Path source, BuildOptions options, ImageReference name) throws IOException, ContentStoreException {
+  /**
+   * Builds a one-layer image from a directory, or from a tarball (plain or gzip) used as the layer.
+   */
+  public Built build(Path source, BuildOptions options, ImageReference name)
+      throws IOException, ContentStoreException {
     return build(List.of(source), options, name);
   }
 
@@ -70,24 +79,79 @@ public final class ImageBuilder {
     String now = Instant.now().toString();
     Map<String, Object> ports = new LinkedHashMap<>();
     options.exposedPorts().forEach(p -> ports.put(p.contains("/") ? p : p + "/tcp", Map.of()));
-    ContainerConfig cc = new ContainerConfig(options.user(), ports.isEmpty() ? null : ports, options.env(),
-        options.entrypoint(), options.cmd(), null, options.workingDir(),
-        options.labels().isEmpty() ? null : options.labels(), null, null);
-    ImageConfig config = new ImageConfig(now, null, "amd64", "linux", null, null, cc,
-        new RootFs("layers", layers.stream().map(Layer::diffId).toList(), null),
-        sources.stream().map(s -> new History(now, "berth image build " + s, null, null, null, null)).toList(), null);
+    ContainerConfig cc =
+        new ContainerConfig(
+            options.user(),
+            ports.isEmpty() ? null : ports,
+            options.env(),
+            options.entrypoint(),
+            options.cmd(),
+            null,
+            options.workingDir(),
+            options.labels().isEmpty() ? null : options.labels(),
+            null,
+            null);
+    ImageConfig config =
+        new ImageConfig(
+            now,
+            null,
+            "amd64",
+            "linux",
+            null,
+            null,
+            cc,
+            new RootFs("layers", layers.stream().map(Layer::diffId).toList(), null),
+            sources.stream()
+                .map(s -> new History(now, "berth image build " + s, null, null, null, null))
+                .toList(),
+            null);
     byte[] configBytes = JsonMapping.mapper().writeValueAsBytes(config);
     Digest configDigest = images.content().put(configBytes);
-    Manifest manifest = new Manifest(2, MediaTypes.OCI_MANIFEST, null,
-        new Descriptor(MediaTypes.OCI_CONFIG, configDigest, (long) configBytes.length, null, null, null, null, null,
-            null),
-        layers.stream().map(l -> new Descriptor(MediaTypes.OCI_LAYER_GZIP, l.digest(), l.size(), null, null, null,
-            null, null, null)).toList(),
-        null, null, null);
+    Manifest manifest =
+        new Manifest(
+            2,
+            MediaTypes.OCI_MANIFEST,
+            null,
+            new Descriptor(
+                MediaTypes.OCI_CONFIG,
+                configDigest,
+                (long) configBytes.length,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null),
+            layers.stream()
+                .map(
+                    l ->
+                        new Descriptor(
+                            MediaTypes.OCI_LAYER_GZIP,
+                            l.digest(),
+                            l.size(),
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null))
+                .toList(),
+            null,
+            null,
+            null);
     byte[] manifestBytes = JsonMapping.mapper().writeValueAsBytes(manifest);
     Digest manifestDigest = images.content().put(manifestBytes);
-    Descriptor descriptor = new Descriptor(MediaTypes.OCI_MANIFEST, manifestDigest, (long) manifestBytes.length,
-        null, null, null, null, null, null);
+    Descriptor descriptor =
+        new Descriptor(
+            MediaTypes.OCI_MANIFEST,
+            manifestDigest,
+            (long) manifestBytes.length,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null);
     images.tag(name, descriptor);
     Layer top = layers.get(layers.size() - 1);
     return new Built(descriptor, top.digest(), top.diffId());
@@ -125,9 +189,9 @@ public final class ImageBuilder {
       MessageDigest uncompressed = Digest.newSha256();
       if (gzip) {
         Files.copy(tarball, tmp, StandardCopyOption.REPLACE_EXISTING);
-        try (InputStream in = new DigestInputStream(
-            new GzipCompressorInputStream(Files.newInputStream(tmp), true),
-            uncompressed)) {
+        try (InputStream in =
+            new DigestInputStream(
+                new GzipCompressorInputStream(Files.newInputStream(tmp), true), uncompressed)) {
           in.transferTo(OutputStream.nullOutputStream());
         }
         try (InputStream in = new DigestInputStream(Files.newInputStream(tmp), compressed)) {

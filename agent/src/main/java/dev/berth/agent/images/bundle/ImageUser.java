@@ -1,7 +1,7 @@
 package dev.berth.agent.images.bundle;
 
-import java.io.IOException;
 import dev.berth.runtime.mounts.RootfsPaths;
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Resolves an image's User ("name", "uid", "uid:gid", "name:group") to numeric ids through the image's own
- * /etc/passwd and /etc/group, with the user's supplementary groups, as containerd does.
+ * Resolves an image's User ("name", "uid", "uid:gid", "name:group") to numeric ids through the
+ * image's own /etc/passwd and /etc/group, with the user's supplementary groups, as containerd does.
  */
 public record ImageUser(long uid, long gid, List<Long> additionalGids) {
   public static ImageUser resolve(String user, Path rootfs) throws IOException {
@@ -28,12 +28,19 @@ public record ImageUser(long uid, long gid, List<Long> additionalGids) {
     long gid;
     if (isNumber(parts[0])) {
       uid = Long.parseLong(parts[0]);
-      Optional<String[]> entry = passwd.stream().filter(e -> e.length > 3 && e[2].equals(parts[0])).findFirst();
+      Optional<String[]> entry =
+          passwd.stream().filter(e -> e.length > 3 && e[2].equals(parts[0])).findFirst();
       gid = entry.map(e -> Long.parseLong(e[3])).orElse(0L);
       name = entry.map(e -> e[0]).orElse(null);
     } else {
-      String[] entry = passwd.stream().filter(e -> e.length > 3 && e[0].equals(parts[0])).findFirst()
-          .orElseThrow(() -> new IOException("image user \"" + parts[0] + "\" is not in the image's /etc/passwd"));
+      String[] entry =
+          passwd.stream()
+              .filter(e -> e.length > 3 && e[0].equals(parts[0]))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new IOException(
+                          "image user \"" + parts[0] + "\" is not in the image's /etc/passwd"));
       name = entry[0];
       uid = Long.parseLong(entry[2]);
       gid = Long.parseLong(entry[3]);
@@ -42,9 +49,15 @@ public record ImageUser(long uid, long gid, List<Long> additionalGids) {
       if (isNumber(parts[1])) {
         gid = Long.parseLong(parts[1]);
       } else {
-        gid = groups.stream().filter(e -> e.length > 2 && e[0].equals(parts[1])).findFirst()
-            .map(e -> Long.parseLong(e[2]))
-            .orElseThrow(() -> new IOException("image group \"" + parts[1] + "\" is not in the image's /etc/group"));
+        gid =
+            groups.stream()
+                .filter(e -> e.length > 2 && e[0].equals(parts[1]))
+                .findFirst()
+                .map(e -> Long.parseLong(e[2]))
+                .orElseThrow(
+                    () ->
+                        new IOException(
+                            "image group \"" + parts[1] + "\" is not in the image's /etc/group"));
       }
     }
     List<Long> additional = new ArrayList<>();
@@ -65,12 +78,16 @@ public record ImageUser(long uid, long gid, List<Long> additionalGids) {
     return !s.isEmpty() && s.chars().allMatch(Character::isDigit);
   }
 
-  /** The most of a passwd or group file read: far above any real one, so a hostile image cannot fill the heap. */
+  /**
+   * The most of a passwd or group file read: far above any real one, so a hostile image cannot fill
+   * the heap.
+   */
   private static final int MAX_FILE_BYTES = 16 << 20;
 
   /**
-   * The colon-separated fields of each line of a passwd or group file; none when the image has no such file.
-   * The file is found as the container would see it: symlinks resolve inside the rootfs, never on the host.
+   * The colon-separated fields of each line of a passwd or group file; none when the image has no
+   * such file. The file is found as the container would see it: symlinks resolve inside the rootfs,
+   * never on the host.
    */
   private static List<String[]> entries(Path rootfs, String inContainer) throws IOException {
     Path file;

@@ -6,7 +6,10 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** A parsed WWW-Authenticate challenge: the scheme (Bearer or Basic) and its parameters (realm, service, scope). */
+/**
+ * A parsed WWW-Authenticate challenge: the scheme (Bearer or Basic) and its parameters (realm,
+ * service, scope).
+ */
 record Challenge(String scheme, Map<String, String> params) {
   private static final Pattern PARAM = Pattern.compile("(\\w+)=(?:\"([^\"]*)\"|([^,\\s]*))");
 

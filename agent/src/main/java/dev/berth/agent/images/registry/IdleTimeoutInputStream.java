@@ -11,16 +11,18 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A response body that fails when the registry sends nothing for a while: the JDK HttpClient has a
- * timeout for the response headers only, so a stalled body would block its reader for ever. A watchdog
- * closes the stream when a read has waited too long, and the read then fails with the reason (the puller
- * resumes from what arrived).
+ * timeout for the response headers only, so a stalled body would block its reader for ever. A
+ * watchdog closes the stream when a read has waited too long, and the read then fails with the
+ * reason (the puller resumes from what arrived).
  */
 final class IdleTimeoutInputStream extends FilterInputStream {
-  private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "berth-registry-idle-watchdog");
-    t.setDaemon(true);
-    return t;
-  });
+  private static final ScheduledExecutorService WATCHDOG =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "berth-registry-idle-watchdog");
+            t.setDaemon(true);
+            return t;
+          });
 
   private final Duration idle;
   private final String what;
@@ -33,7 +35,8 @@ final class IdleTimeoutInputStream extends FilterInputStream {
     this.idle = idle;
     this.what = what;
     long period = Math.max(10, idle.toMillis() / 4);
-    this.check = WATCHDOG.scheduleAtFixedRate(this::checkIdle, period, period, TimeUnit.MILLISECONDS);
+    this.check =
+        WATCHDOG.scheduleAtFixedRate(this::checkIdle, period, period, TimeUnit.MILLISECONDS);
   }
 
   private void checkIdle() {
@@ -50,7 +53,8 @@ final class IdleTimeoutInputStream extends FilterInputStream {
 
   private int progressed(int n) throws IOException {
     if (timedOut) {
-      throw new IOException(what + ": no data from the registry for " + idle.toSeconds() + " s (idle timeout)");
+      throw new IOException(
+          what + ": no data from the registry for " + idle.toSeconds() + " s (idle timeout)");
     }
     lastProgressNanos = System.nanoTime();
     return n;

@@ -7,5 +7,5 @@ import dev.berth.model.image.Digest;
 public interface PullProgress {
   void update(Digest blob, long done, long total);
 
-  PullProgress NONE = (blob, done, total) -> { };
+  PullProgress NONE = (blob, done, total) -> {};
 }

@@ -1,6 +1,8 @@
 package dev.berth.agent.images.registry;
 
-/** A registry request that failed: which request, which status, and the registry's own error text. */
+/**
+ * A registry request that failed: which request, which status, and the registry's own error text.
+ */
 public class RegistryException extends Exception {
   private final int status;
 

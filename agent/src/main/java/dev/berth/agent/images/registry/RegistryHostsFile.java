@@ -14,7 +14,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An agent's registry settings, read from a YAML (or JSON) file as containerd reads its hosts configuration:
+ * An agent's registry settings, read from a YAML (or JSON) file as containerd reads its hosts
+ * configuration:
  *
  * <pre>
  * registries:
@@ -30,35 +31,50 @@ public final class RegistryHostsFile {
   static final int MAX_REGISTRIES = 256;
   static final int MAX_MIRRORS = 16;
 
-  private static final ObjectMapper YAML = YAMLMapper.builder()
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+  private static final ObjectMapper YAML =
+      YAMLMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
   private record FileBody(Map<String, Entry> registries) {}
 
-  private record Entry(List<String> mirrors, @JsonProperty("plainHttp") boolean plainHttp, String username,
+  private record Entry(
+      List<String> mirrors,
+      @JsonProperty("plainHttp") boolean plainHttp,
+      String username,
       String password) {}
 
   private RegistryHostsFile() {}
 
-  /** The settings by registry host; a file that is too big, malformed or over a bound is refused, naming why. */
+  /**
+   * The settings by registry host; a file that is too big, malformed or over a bound is refused,
+   * naming why.
+   */
   public static Map<String, RegistryHost> read(Path file) throws IOException {
     long size = Files.size(file);
     if (size > MAX_BYTES) {
-      throw new IOException(file + ": " + size + " bytes, more than the " + MAX_BYTES + " a registry file may have");
+      throw new IOException(
+          file + ": " + size + " bytes, more than the " + MAX_BYTES + " a registry file may have");
     }
     byte[] bytes = Files.readAllBytes(file);
     FileBody body;
     try {
-      body = new String(bytes, StandardCharsets.UTF_8).isBlank() ? null : YAML.readValue(bytes, FileBody.class);
+      body =
+          new String(bytes, StandardCharsets.UTF_8).isBlank()
+              ? null
+              : YAML.readValue(bytes, FileBody.class);
     } catch (IOException e) {
-      throw new IOException(file + ": not a registry file: " + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()), e);
+      throw new IOException(
+          file
+              + ": not a registry file: "
+              + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()),
+          e);
     }
     Map<String, RegistryHost> hosts = new LinkedHashMap<>();
     if (body == null || body.registries() == null) {
       return hosts;
     }
     if (body.registries().size() > MAX_REGISTRIES) {
-      throw new IOException(file + ": " + body.registries().size() + " registries, more than " + MAX_REGISTRIES);
+      throw new IOException(
+          file + ": " + body.registries().size() + " registries, more than " + MAX_REGISTRIES);
     }
     for (Map.Entry<String, Entry> e : body.registries().entrySet()) {
       String name = e.getKey();
@@ -71,10 +87,14 @@ public final class RegistryHostsFile {
         throw new IOException(file + ": registries." + name + ".mirrors: an empty mirror");
       }
       if ((entry.username() == null) != (entry.password() == null)) {
-        throw new IOException(file + ": registries." + name + ": username and password go together");
+        throw new IOException(
+            file + ": registries." + name + ": username and password go together");
       }
       boolean plainHttp = entry.plainHttp() || RegistryHost.defaults(name).plainHttp();
-      hosts.put(name, new RegistryHost(name, plainHttp, List.copyOf(mirrors), entry.username(), entry.password()));
+      hosts.put(
+          name,
+          new RegistryHost(
+              name, plainHttp, List.copyOf(mirrors), entry.username(), entry.password()));
     }
     return hosts;
   }

@@ -1,8 +1,5 @@
 package dev.berth.agent.images.snapshot;
 
-import java.nio.file.FileAlreadyExistsException;
-import java.util.HashSet;
-import java.util.Set;
 import dev.berth.agent.images.store.ContentStore;
 import dev.berth.agent.images.store.ContentStoreException;
 import dev.berth.agent.images.store.PrivateDirs;
@@ -18,30 +15,34 @@ import dev.berth.runtime.libc.Native;
 import dev.berth.runtime.libc.NativeException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 
 /**
- * Container root filesystems from image layers. Each layer is unpacked once, in the form overlayfs reads,
- * into {@code layers/<diff id>} and shared by every image that has it; a container's rootfs is an overlay
- * mount of its layers and its own writable upper directory. Where overlayfs cannot be used, the copying
- * fallback applies every layer into a private directory instead.
+ * Container root filesystems from image layers. Each layer is unpacked once, in the form overlayfs
+ * reads, into {@code layers/<diff id>} and shared by every image that has it; a container's rootfs
+ * is an overlay mount of its layers and its own writable upper directory. Where overlayfs cannot be
+ * used, the copying fallback applies every layer into a private directory instead.
  */
 public final class Snapshotter {
   private final ContentStore content;
   private final Path root;
   private final boolean overlay;
   private final Executor unpackers;
-  private final ConcurrentHashMap<Digest, CompletableFuture<Path>> unpacking = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Digest, CompletableFuture<Path>> unpacking =
+      new ConcurrentHashMap<>();
   private volatile UnpackLimits limits = UnpackLimits.DEFAULT;
 
   /** {@code overlay} false forces the copying fallback. Layers are unpacked one after another. */
@@ -50,15 +51,17 @@ public final class Snapshotter {
   }
 
   /**
-   * With overlayfs each layer has its own directory, so {@code unpackers} can unpack an image's layers at the
-   * same time (a flattening unpacker such as umoci must apply them in order).
+   * With overlayfs each layer has its own directory, so {@code unpackers} can unpack an image's
+   * layers at the same time (a flattening unpacker such as umoci must apply them in order).
    */
-  public Snapshotter(ContentStore content, Path root, boolean overlay, Executor unpackers) throws IOException {
+  public Snapshotter(ContentStore content, Path root, boolean overlay, Executor unpackers)
+      throws IOException {
     this.content = content;
     this.root = root;
     this.overlay = overlay;
     this.unpackers = unpackers;
-    // Root only, as containerd's snapshotter: layers and mounted rootfs hold an image's setuid binaries and
+    // Root only, as containerd's snapshotter: layers and mounted rootfs hold an image's setuid
+    // binaries and
     // device nodes, which no host user may reach by path.
     PrivateDirs.create(root);
     PrivateDirs.create(root.resolve("layers"));
@@ -85,18 +88,27 @@ public final class Snapshotter {
   }
 
   /**
-   * Makes the rootfs of container {@code id} from the image's layers (bottom first) and their diff ids, and
-   * returns the directory to use as the bundle's root.path.
+   * Makes the rootfs of container {@code id} from the image's layers (bottom first) and their diff
+   * ids, and returns the directory to use as the bundle's root.path.
    */
-  public Path prepare(String id, List<Descriptor> layers, List<Digest> diffIds) throws SnapshotException {
+  public Path prepare(String id, List<Descriptor> layers, List<Digest> diffIds)
+      throws SnapshotException {
     requireId(id);
     if (layers.size() != diffIds.size()) {
-      throw new SnapshotException("image has " + layers.size() + " layers but its config lists " + diffIds.size()
-          + " diff ids");
+      throw new SnapshotException(
+          "image has "
+              + layers.size()
+              + " layers but its config lists "
+              + diffIds.size()
+              + " diff ids");
     }
     if (overlay && layers.size() > MAX_OVERLAY_LAYERS) {
-      throw new SnapshotException("image has " + layers.size() + " layers; overlayfs stacks at most "
-          + MAX_OVERLAY_LAYERS + " (the kernel's limit)");
+      throw new SnapshotException(
+          "image has "
+              + layers.size()
+              + " layers; overlayfs stacks at most "
+              + MAX_OVERLAY_LAYERS
+              + " (the kernel's limit)");
     }
     Path dir = root.resolve("containers").resolve(id);
     Path rootfs = dir.resolve("rootfs");
@@ -117,19 +129,25 @@ public final class Snapshotter {
         for (int i = 0; i < layers.size(); i++) {
           Descriptor layer = layers.get(i);
           Digest diffId = diffIds.get(i);
-          dirs.add(CompletableFuture.supplyAsync(() -> {
-            try {
-              return unpacked(layer, diffId);
-            } catch (SnapshotException e) {
-              throw new CompletionException(e);
-            }
-          }, unpackers));
+          dirs.add(
+              CompletableFuture.supplyAsync(
+                  () -> {
+                    try {
+                      return unpacked(layer, diffId);
+                    } catch (SnapshotException e) {
+                      throw new CompletionException(e);
+                    }
+                  },
+                  unpackers));
         }
         List<Path> lowers = new ArrayList<>();
         for (CompletableFuture<Path> d : dirs) {
           lowers.add(0, join(d)); // overlay lists the top layer first
         }
-        mountOverlay(rootfs, lowers, Files.createDirectories(dir.resolve("upper")),
+        mountOverlay(
+            rootfs,
+            lowers,
+            Files.createDirectories(dir.resolve("upper")),
             Files.createDirectories(dir.resolve("work")));
       } else {
         for (int i = 0; i < layers.size(); i++) {
@@ -149,7 +167,12 @@ public final class Snapshotter {
 
   /** A container id names a directory here: one plain name, nothing that climbs. */
   private static void requireId(String id) throws SnapshotException {
-    if (id == null || id.isEmpty() || id.equals(".") || id.equals("..") || id.contains("/") || id.length() > 255) {
+    if (id == null
+        || id.isEmpty()
+        || id.equals(".")
+        || id.equals("..")
+        || id.contains("/")
+        || id.length() > 255) {
       throw new SnapshotException("\"" + id + "\" cannot be a container id");
     }
   }
@@ -161,10 +184,12 @@ public final class Snapshotter {
   static final int MAX_OVERLAY_LAYERS = 500;
 
   /**
-   * Mounts the overlay naming each directory by a descriptor (/proc/self/fd/N), so the mount options stay
-   * far below the one page the kernel reads however long the state path (127 layers: about 2.4 KB).
+   * Mounts the overlay naming each directory by a descriptor (/proc/self/fd/N), so the mount
+   * options stay far below the one page the kernel reads however long the state path (127 layers:
+   * about 2.4 KB).
    */
-  private static void mountOverlay(Path rootfs, List<Path> lowers, Path upper, Path work) throws SnapshotException {
+  private static void mountOverlay(Path rootfs, List<Path> lowers, Path upper, Path work)
+      throws SnapshotException {
     List<Integer> fds = new ArrayList<>();
     try {
       StringBuilder data = new StringBuilder("lowerdir=");
@@ -177,10 +202,19 @@ public final class Snapshotter {
       fds.add(up);
       int wk = Native.openDirectoryPath(work.toString());
       fds.add(wk);
-      data.append(",upperdir=/proc/self/fd/").append(up).append(",workdir=/proc/self/fd/").append(wk);
+      data.append(",upperdir=/proc/self/fd/")
+          .append(up)
+          .append(",workdir=/proc/self/fd/")
+          .append(wk);
       if (data.length() >= MOUNT_DATA_MAX) {
-        throw new SnapshotException("an overlay of " + lowers.size() + " layers needs " + data.length()
-            + " bytes of mount options, more than the kernel reads (" + (MOUNT_DATA_MAX - 1) + ")");
+        throw new SnapshotException(
+            "an overlay of "
+                + lowers.size()
+                + " layers needs "
+                + data.length()
+                + " bytes of mount options, more than the kernel reads ("
+                + (MOUNT_DATA_MAX - 1)
+                + ")");
       }
       Native.mount("overlay", rootfs.toString(), "overlay", 0, data.toString());
     } finally {
@@ -203,8 +237,8 @@ public final class Snapshotter {
   private static final Duration ABANDONED = Duration.ofHours(1);
 
   /**
-   * Removes what a crash left: layer unpacks abandoned for an hour (one running here is younger). Returns
-   * their names.
+   * Removes what a crash left: layer unpacks abandoned for an hour (one running here is younger).
+   * Returns their names.
    */
   public synchronized List<String> pruneDebris() throws SnapshotException {
     List<String> removed = new ArrayList<>();
@@ -212,20 +246,23 @@ public final class Snapshotter {
     try (var layers = Files.list(root.resolve("layers"))) {
       for (Path l : layers.toList()) {
         if (l.getFileName().toString().startsWith(LayerUnpacker.UNPACKING_PREFIX)
-            && Files.getLastModifiedTime(l, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(cutoff)) {
+            && Files.getLastModifiedTime(l, LinkOption.NOFOLLOW_LINKS)
+                .toInstant()
+                .isBefore(cutoff)) {
           FileTrees.delete(l);
           removed.add(l.getFileName().toString());
         }
       }
       return removed;
     } catch (IOException e) {
-      throw new SnapshotException("cannot prune unpack debris in " + root.resolve("layers") + ": " + e.getMessage());
+      throw new SnapshotException(
+          "cannot prune unpack debris in " + root.resolve("layers") + ": " + e.getMessage());
     }
   }
 
   /**
-   * Removes unpacked layers that neither {@code keep} (the diff ids of the images still named) nor any
-   * container's rootfs uses; returns the diff ids removed.
+   * Removes unpacked layers that neither {@code keep} (the diff ids of the images still named) nor
+   * any container's rootfs uses; returns the diff ids removed.
    */
   public synchronized List<Digest> prune(Set<Digest> keep) throws SnapshotException {
     Set<String> used = new HashSet<>();
@@ -261,11 +298,15 @@ public final class Snapshotter {
       Native.unmount(dir.resolve("rootfs").toString());
       FileTrees.delete(dir);
     } catch (IOException | NativeException e) {
-      throw new SnapshotException("cannot remove the snapshot of container " + id + ": " + e.getMessage());
+      throw new SnapshotException(
+          "cannot remove the snapshot of container " + id + ": " + e.getMessage());
     }
   }
 
-  /** The layer's shared directory, unpacked now if no image has needed it before (once, however many ask). */
+  /**
+   * The layer's shared directory, unpacked now if no image has needed it before (once, however many
+   * ask).
+   */
   private Path unpacked(Descriptor layer, Digest diffId) throws SnapshotException {
     Path target = layerDir(diffId);
     if (Files.isDirectory(target)) {
@@ -279,9 +320,16 @@ public final class Snapshotter {
     try {
       if (!Files.isDirectory(target)) {
         try (InputStream blob = content.open(layer.digest())) {
-          // The diff id is checked before the layer is renamed into place: a wrong one never becomes visible.
-          LayerUnpacker.unpackNew(blob, MediaTypes.layerCompression(layer.mediaType()), target,
-              layer.digest().toString(), Whiteouts.OVERLAY, diffId, limits);
+          // The diff id is checked before the layer is renamed into place: a wrong one never
+          // becomes visible.
+          LayerUnpacker.unpackNew(
+              blob,
+              MediaTypes.layerCompression(layer.mediaType()),
+              target,
+              layer.digest().toString(),
+              Whiteouts.OVERLAY,
+              diffId,
+              limits);
         }
       }
       mine.complete(target);
@@ -306,11 +354,22 @@ public final class Snapshotter {
 
   private void apply(Descriptor layer, Digest diffId, Path rootfs) throws SnapshotException {
     try (InputStream blob = content.open(layer.digest())) {
-      LayerUnpacker.Result r = LayerUnpacker.unpack(blob, MediaTypes.layerCompression(layer.mediaType()), rootfs,
-          layer.digest().toString(), Whiteouts.APPLY, limits);
+      LayerUnpacker.Result r =
+          LayerUnpacker.unpack(
+              blob,
+              MediaTypes.layerCompression(layer.mediaType()),
+              rootfs,
+              layer.digest().toString(),
+              Whiteouts.APPLY,
+              limits);
       if (!r.diffId().equals(diffId)) {
-        throw new SnapshotException("layer " + layer.digest() + ": uncompressed content has digest " + r.diffId()
-            + ", the image config says " + diffId);
+        throw new SnapshotException(
+            "layer "
+                + layer.digest()
+                + ": uncompressed content has digest "
+                + r.diffId()
+                + ", the image config says "
+                + diffId);
       }
     } catch (LayerException e) {
       throw new SnapshotException(e.getMessage());

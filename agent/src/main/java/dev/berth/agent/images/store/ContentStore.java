@@ -1,12 +1,12 @@
 package dev.berth.agent.images.store;
 
-import java.io.ByteArrayInputStream;
+import dev.berth.model.JsonMapping;
 import dev.berth.model.image.Descriptor;
 import dev.berth.model.image.Digest;
 import dev.berth.model.image.ImageIndex;
 import dev.berth.model.image.Manifest;
 import dev.berth.model.image.MediaTypes;
-import dev.berth.model.JsonMapping;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -33,16 +33,18 @@ import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
 
 /**
- * Blobs addressed by digest, as an OCI image layout lays them out ({@code blobs/sha256/<hex>}). A blob is
- * written to {@code ingest/}, verified against its digest and size while it streams, fsynced, then renamed
- * into place, so a blob that is present is always complete and correct. Concurrent ingests of one digest
- * are done once; a broken download leaves a partial file that the next ingest resumes.
+ * Blobs addressed by digest, as an OCI image layout lays them out ({@code blobs/sha256/<hex>}). A
+ * blob is written to {@code ingest/}, verified against its digest and size while it streams,
+ * fsynced, then renamed into place, so a blob that is present is always complete and correct.
+ * Concurrent ingests of one digest are done once; a broken download leaves a partial file that the
+ * next ingest resumes.
  */
 public final class ContentStore {
   private static final int BUFFER = 1 << 16;
 
   private final Path root;
-  private final ConcurrentHashMap<Digest, CompletableFuture<Path>> inflight = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Digest, CompletableFuture<Path>> inflight =
+      new ConcurrentHashMap<>();
 
   public ContentStore(Path root) throws IOException {
     this.root = root;
@@ -68,7 +70,8 @@ public final class ContentStore {
     try {
       return Files.readAllBytes(path(digest));
     } catch (IOException e) {
-      throw new ContentStoreException("blob " + digest + " is not in the store " + root + ": " + e.getMessage(), e);
+      throw new ContentStoreException(
+          "blob " + digest + " is not in the store " + root + ": " + e.getMessage(), e);
     }
   }
 
@@ -76,15 +79,18 @@ public final class ContentStore {
     try {
       return Files.newInputStream(path(digest));
     } catch (IOException e) {
-      throw new ContentStoreException("blob " + digest + " is not in the store " + root + ": " + e.getMessage(), e);
+      throw new ContentStoreException(
+          "blob " + digest + " is not in the store " + root + ": " + e.getMessage(), e);
     }
   }
 
   /** Stores content whose digest is computed here (manifests, configs made locally). */
   public Digest put(byte[] content) throws ContentStoreException {
     Digest digest = Digest.sha256(content);
-    ingest(digest, content.length, offset -> new ByteArrayInputStream(content, (int) offset,
-        content.length - (int) offset));
+    ingest(
+        digest,
+        content.length,
+        offset -> new ByteArrayInputStream(content, (int) offset, content.length - (int) offset));
     return digest;
   }
 
@@ -103,8 +109,9 @@ public final class ContentStore {
   }
 
   /**
-   * Makes sure the blob is in the store, reading it from {@code source} if needed, and returns its path.
-   * The bytes must hash to {@code digest} and number exactly {@code size}; otherwise nothing is stored.
+   * Makes sure the blob is in the store, reading it from {@code source} if needed, and returns its
+   * path. The bytes must hash to {@code digest} and number exactly {@code size}; otherwise nothing
+   * is stored.
    */
   public Path ingest(Digest digest, long size, BlobSource source) throws ContentStoreException {
     Path target = path(digest);
@@ -128,7 +135,8 @@ public final class ContentStore {
     }
   }
 
-  private static Path await(Digest digest, CompletableFuture<Path> running) throws ContentStoreException {
+  private static Path await(Digest digest, CompletableFuture<Path> running)
+      throws ContentStoreException {
     try {
       return running.get();
     } catch (ExecutionException e) {
@@ -142,12 +150,17 @@ public final class ContentStore {
     }
   }
 
-  private Path doIngest(Digest digest, long size, BlobSource source, Path target) throws ContentStoreException {
+  private Path doIngest(Digest digest, long size, BlobSource source, Path target)
+      throws ContentStoreException {
     Path partial = partialPath(digest);
     MessageDigest hasher = digest.newHasher();
     long offset = 0;
-    try (FileChannel out = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.READ)) {
+    try (FileChannel out =
+        FileChannel.open(
+            partial,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.READ)) {
       offset = out.size();
       if (offset > size) {
         out.truncate(0);
@@ -165,17 +178,20 @@ public final class ContentStore {
         while ((n = in.read(buf)) > 0) {
           total += n;
           if (total > size) {
-            throw new SizeMismatch("blob " + digest + ": more than the " + size + " bytes its descriptor gives");
+            throw new SizeMismatch(
+                "blob " + digest + ": more than the " + size + " bytes its descriptor gives");
           }
           hasher.update(buf, 0, n);
           sink.write(buf, 0, n);
         }
       }
       if (total != size) {
-        throw new SizeMismatch("blob " + digest + ": got " + total + " bytes, its descriptor gives " + size);
+        throw new SizeMismatch(
+            "blob " + digest + ": got " + total + " bytes, its descriptor gives " + size);
       }
       if (!digest.matches(hasher)) {
-        throw new SizeMismatch("blob " + digest + ": content does not match its digest (corrupted)");
+        throw new SizeMismatch(
+            "blob " + digest + ": content does not match its digest (corrupted)");
       }
       out.force(true);
     } catch (SizeMismatch e) {
@@ -183,8 +199,16 @@ public final class ContentStore {
       throw new ContentStoreException(e.getMessage());
     } catch (IOException e) {
       // Kept: the next ingest of this digest resumes from what arrived.
-      throw new TransferInterruptedException("blob " + digest + ": transfer broke off after " + partialSize(digest)
-          + " of " + size + " bytes: " + e.getMessage(), e);
+      throw new TransferInterruptedException(
+          "blob "
+              + digest
+              + ": transfer broke off after "
+              + partialSize(digest)
+              + " of "
+              + size
+              + " bytes: "
+              + e.getMessage(),
+          e);
     }
     try {
       Files.createDirectories(target.getParent());
@@ -196,11 +220,13 @@ public final class ContentStore {
       return target;
     } catch (IOException e) {
       deleteQuietly(partial);
-      throw new ContentStoreException("blob " + digest + ": cannot move into " + target + ": " + e.getMessage(), e);
+      throw new ContentStoreException(
+          "blob " + digest + ": cannot move into " + target + ": " + e.getMessage(), e);
     }
   }
 
-  private static void hashExisting(FileChannel ch, long length, MessageDigest hasher) throws IOException {
+  private static void hashExisting(FileChannel ch, long length, MessageDigest hasher)
+      throws IOException {
     ByteBuffer buf = ByteBuffer.allocate(BUFFER);
     long pos = 0;
     while (pos < length) {
@@ -236,13 +262,16 @@ public final class ContentStore {
   /** The largest manifest or index read, as registries cap them (distribution's 4 MiB). */
   public static final long MAX_MANIFEST_BYTES = 4L << 20;
 
-  /** A partial download untouched this long is abandoned; younger ones may still be resumed by a pull. */
+  /**
+   * A partial download untouched this long is abandoned; younger ones may still be resumed by a
+   * pull.
+   */
   private static final Duration ABANDONED = Duration.ofHours(1);
 
   /**
-   * Removes every blob not reachable from {@code roots} (manifests or indexes that images still name):
-   * an index keeps its manifests, a manifest its config and layers. Only manifests and indexes are read,
-   * never a layer. Partial downloads abandoned for an hour go too.
+   * Removes every blob not reachable from {@code roots} (manifests or indexes that images still
+   * name): an index keeps its manifests, a manifest its config and layers. Only manifests and
+   * indexes are read, never a layer. Partial downloads abandoned for an hour go too.
    */
   public GcResult gc(Set<Digest> roots) throws ContentStoreException {
     Set<Digest> live = new HashSet<>();
@@ -255,7 +284,10 @@ public final class ContentStore {
       }
       for (Descriptor child : children(n.digest())) {
         String type = child.mediaType();
-        todo.push(new Node(child.digest(), type == null || MediaTypes.isIndex(type) || MediaTypes.isManifest(type)));
+        todo.push(
+            new Node(
+                child.digest(),
+                type == null || MediaTypes.isIndex(type) || MediaTypes.isManifest(type)));
       }
     }
     Set<Digest> removed = new HashSet<>();
@@ -273,7 +305,10 @@ public final class ContentStore {
     return new GcResult(removed, live, removeAbandonedPartials());
   }
 
-  /** A blob met while walking from the roots; only manifests and indexes are read for what they name. */
+  /**
+   * A blob met while walking from the roots; only manifests and indexes are read for what they
+   * name.
+   */
   private record Node(Digest digest, boolean mayHaveChildren) {}
 
   private List<String> removeAbandonedPartials() throws ContentStoreException {
@@ -287,7 +322,8 @@ public final class ContentStore {
         }
       }
     } catch (IOException e) {
-      throw new ContentStoreException("gc: cannot clean " + root.resolve("ingest") + ": " + e.getMessage(), e);
+      throw new ContentStoreException(
+          "gc: cannot clean " + root.resolve("ingest") + ": " + e.getMessage(), e);
     }
     return out;
   }

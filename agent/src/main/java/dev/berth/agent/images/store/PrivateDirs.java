@@ -12,7 +12,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 public final class PrivateDirs {
   private PrivateDirs() {}
 
-  /** Creates the directory if needed and makes it 0700 either way (an older, looser one is tightened). */
+  /**
+   * Creates the directory if needed and makes it 0700 either way (an older, looser one is
+   * tightened).
+   */
   public static Path create(Path dir) throws IOException {
     Files.createDirectories(dir);
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));

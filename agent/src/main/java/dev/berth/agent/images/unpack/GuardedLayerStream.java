@@ -5,10 +5,11 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * The counters that bound one layer's unpacking: {@link #compressed} counts what is read from the blob,
- * {@link #expanded} wraps the decompressed tar and stops a decompression bomb as soon as it outgrows its
- * limits, and {@link #headers} wraps the tar reader's input so that a header (a GNU long name, a PAX
- * record set) cannot be larger than allowed: it is armed around each getNextEntry only.
+ * The counters that bound one layer's unpacking: {@link #compressed} counts what is read from the
+ * blob, {@link #expanded} wraps the decompressed tar and stops a decompression bomb as soon as it
+ * outgrows its limits, and {@link #headers} wraps the tar reader's input so that a header (a GNU
+ * long name, a PAX record set) cannot be larger than allowed: it is armed around each getNextEntry
+ * only.
  */
 final class GuardedLayerStream {
   private final UnpackLimits limits;
@@ -35,14 +36,24 @@ final class GuardedLayerStream {
       void counted(int n) throws IOException {
         expandedBytes += n;
         if (expandedBytes > limits.maxLayerBytes()) {
-          throw new LimitExceededException("the uncompressed layer is larger than " + limits.maxLayerBytes()
-              + " bytes, the most one layer may be");
+          throw new LimitExceededException(
+              "the uncompressed layer is larger than "
+                  + limits.maxLayerBytes()
+                  + " bytes, the most one layer may be");
         }
-        long allowed = Math.max(limits.expansionFloor(), multiply(compressedBytes, limits.expansionRatio()));
+        long allowed =
+            Math.max(limits.expansionFloor(), multiply(compressedBytes, limits.expansionRatio()));
         if (expandedBytes > allowed) {
-          throw new LimitExceededException("decompression bomb: " + compressedBytes + " compressed bytes expanded to "
-              + expandedBytes + " (more than " + limits.expansionRatio() + " times, past "
-              + limits.expansionFloor() + " bytes)");
+          throw new LimitExceededException(
+              "decompression bomb: "
+                  + compressedBytes
+                  + " compressed bytes expanded to "
+                  + expandedBytes
+                  + " (more than "
+                  + limits.expansionRatio()
+                  + " times, past "
+                  + limits.expansionFloor()
+                  + " bytes)");
         }
       }
     };
@@ -55,8 +66,10 @@ final class GuardedLayerStream {
         if (headerBudget >= 0) {
           headerBudget -= n;
           if (headerBudget < 0) {
-            throw new LimitExceededException("a tar header (long name or PAX records) is larger than "
-                + limits.maxHeaderBytes() + " bytes");
+            throw new LimitExceededException(
+                "a tar header (long name or PAX records) is larger than "
+                    + limits.maxHeaderBytes()
+                    + " bytes");
           }
         }
       }

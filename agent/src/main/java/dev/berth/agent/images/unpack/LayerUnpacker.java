@@ -1,8 +1,8 @@
 package dev.berth.agent.images.unpack;
 
-import dev.berth.runtime.files.FileTrees;
 import com.github.luben.zstd.ZstdInputStream;
 import dev.berth.model.image.Digest;
+import dev.berth.runtime.files.FileTrees;
 import dev.berth.runtime.libc.Native;
 import dev.berth.runtime.libc.NativeException;
 import dev.berth.runtime.mounts.RootfsPaths;
@@ -32,10 +32,10 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /**
- * Unpacks an image layer (a tar, plain, gzip or zstd) into a directory with everything a tar carries:
- * files, directories, symlinks, hard links, device nodes, fifos, modes, owners, mtimes, xattrs, and the
- * OCI whiteouts. An entry whose path or link target would land outside the directory is refused with the
- * entry and the layer named. {@link #unpackNew} is all or nothing.
+ * Unpacks an image layer (a tar, plain, gzip or zstd) into a directory with everything a tar
+ * carries: files, directories, symlinks, hard links, device nodes, fifos, modes, owners, mtimes,
+ * xattrs, and the OCI whiteouts. An entry whose path or link target would land outside the
+ * directory is refused with the entry and the layer named. {@link #unpackNew} is all or nothing.
  */
 public final class LayerUnpacker {
   private static final String WHITEOUT = ".wh.";
@@ -44,7 +44,10 @@ public final class LayerUnpacker {
   private static final int S_IFBLK = 0060000;
   private static final int S_IFIFO = 0010000;
 
-  /** What was unpacked; {@code diffId} is the digest of the uncompressed tar, to check against the config. */
+  /**
+   * What was unpacked; {@code diffId} is the digest of the uncompressed tar, to check against the
+   * config.
+   */
   public record Result(long entries, long bytes, Digest diffId) {}
 
   private final String layer;
@@ -63,38 +66,53 @@ public final class LayerUnpacker {
   }
 
   /**
-   * Unpacks into a directory that does not exist yet: into a temporary sibling first, renamed into place
-   * only when the whole layer went in, so a refused or broken layer leaves nothing.
+   * Unpacks into a directory that does not exist yet: into a temporary sibling first, renamed into
+   * place only when the whole layer went in, so a refused or broken layer leaves nothing.
    */
-  public static Result unpackNew(InputStream blob, String compression, Path target, String layer, Whiteouts whiteouts)
+  public static Result unpackNew(
+      InputStream blob, String compression, Path target, String layer, Whiteouts whiteouts)
       throws LayerException {
     return unpackNew(blob, compression, target, layer, whiteouts, null, UnpackLimits.DEFAULT);
   }
 
   /**
-   * As above, also checking the uncompressed digest against {@code expectedDiffId} (when given) before the
-   * layer is put in place, and stopping at the first limit passed. Whatever goes wrong, even an Error, the
-   * temporary directory is removed.
+   * As above, also checking the uncompressed digest against {@code expectedDiffId} (when given)
+   * before the layer is put in place, and stopping at the first limit passed. Whatever goes wrong,
+   * even an Error, the temporary directory is removed.
    */
-  public static Result unpackNew(InputStream blob, String compression, Path target, String layer, Whiteouts whiteouts,
-      Digest expectedDiffId, UnpackLimits limits) throws LayerException {
+  public static Result unpackNew(
+      InputStream blob,
+      String compression,
+      Path target,
+      String layer,
+      Whiteouts whiteouts,
+      Digest expectedDiffId,
+      UnpackLimits limits)
+      throws LayerException {
     if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
       throw new LayerException("layer " + layer + ": " + target + " already exists");
     }
-    Path temp = target.resolveSibling(UNPACKING_PREFIX + target.getFileName() + "-" + UUID.randomUUID());
+    Path temp =
+        target.resolveSibling(UNPACKING_PREFIX + target.getFileName() + "-" + UUID.randomUUID());
     boolean done = false;
     try {
       Files.createDirectories(temp);
       Result r = unpack(blob, compression, temp, layer, whiteouts, limits);
       if (expectedDiffId != null && !r.diffId().equals(expectedDiffId)) {
-        throw new LayerException("layer " + layer + ": uncompressed content has digest " + r.diffId()
-            + ", the image config says " + expectedDiffId);
+        throw new LayerException(
+            "layer "
+                + layer
+                + ": uncompressed content has digest "
+                + r.diffId()
+                + ", the image config says "
+                + expectedDiffId);
       }
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
       done = true;
       return r;
     } catch (IOException e) {
-      throw new LayerException("layer " + layer + ": cannot unpack into " + target + ": " + e.getMessage(), e);
+      throw new LayerException(
+          "layer " + layer + ": cannot unpack into " + target + ": " + e.getMessage(), e);
     } finally {
       if (!done) {
         deleteQuietly(temp);
@@ -102,28 +120,43 @@ public final class LayerUnpacker {
     }
   }
 
-  /** The name prefix of a layer being unpacked; what is left with it after a crash is debris to prune. */
+  /**
+   * The name prefix of a layer being unpacked; what is left with it after a crash is debris to
+   * prune.
+   */
   public static final String UNPACKING_PREFIX = ".unpacking-";
 
-  /** Applies a layer onto an existing directory (which may hold the layers below, in APPLY mode). */
-  public static Result unpack(InputStream blob, String compression, Path dir, String layer, Whiteouts whiteouts)
+  /**
+   * Applies a layer onto an existing directory (which may hold the layers below, in APPLY mode).
+   */
+  public static Result unpack(
+      InputStream blob, String compression, Path dir, String layer, Whiteouts whiteouts)
       throws LayerException {
     return unpack(blob, compression, dir, layer, whiteouts, UnpackLimits.DEFAULT);
   }
 
-  public static Result unpack(InputStream blob, String compression, Path dir, String layer, Whiteouts whiteouts,
-      UnpackLimits limits) throws LayerException {
+  public static Result unpack(
+      InputStream blob,
+      String compression,
+      Path dir,
+      String layer,
+      Whiteouts whiteouts,
+      UnpackLimits limits)
+      throws LayerException {
     LayerUnpacker u = new LayerUnpacker(layer, dir, whiteouts);
     MessageDigest sha = Digest.newSha256();
     GuardedLayerStream guard = new GuardedLayerStream(limits);
-    try (InputStream raw = guard.expanded(decompress(new BufferedInputStream(guard.compressed(blob), 1 << 16),
-            compression, layer));
+    try (InputStream raw =
+            guard.expanded(
+                decompress(
+                    new BufferedInputStream(guard.compressed(blob), 1 << 16), compression, layer));
         DigestInputStream tarBytes = new DigestInputStream(raw, sha);
         TarArchiveInputStream tar = new TarArchiveInputStream(guard.headers(tarBytes))) {
       TarArchiveEntry entry = null;
       while (true) {
         if (entry != null) {
-          tar.transferTo(OutputStream.nullOutputStream()); // what an entry carried and was not read, counted
+          tar.transferTo(
+              OutputStream.nullOutputStream()); // what an entry carried and was not read, counted
         }
         guard.beginHeader();
         entry = tar.getNextEntry();
@@ -133,7 +166,8 @@ public final class LayerUnpacker {
         }
         u.apply(entry, tar);
       }
-      tarBytes.transferTo(OutputStream.nullOutputStream()); // the diff id covers the tar's padding too
+      tarBytes.transferTo(
+          OutputStream.nullOutputStream()); // the diff id covers the tar's padding too
       u.finishDirectoryTimes();
     } catch (IOException | UncheckedIOException e) {
       Throwable cause = e instanceof UncheckedIOException ? e.getCause() : e;
@@ -141,7 +175,8 @@ public final class LayerUnpacker {
     } catch (NativeException e) {
       throw new LayerException("layer " + layer + ": " + u.current() + e.getMessage(), e);
     }
-    return new Result(u.entries, u.bytes, new Digest("sha256", HexFormat.of().formatHex(sha.digest())));
+    return new Result(
+        u.entries, u.bytes, new Digest("sha256", HexFormat.of().formatHex(sha.digest())));
   }
 
   /** "entry NAME: " for the entry being applied, so an error names it once. */
@@ -151,20 +186,25 @@ public final class LayerUnpacker {
 
   /** An entry's name for a message: long ones shortened, with their length. */
   static String describe(String name) {
-    return name.length() <= 160 ? name : name.substring(0, 120) + "... (" + name.length() + " characters)";
+    return name.length() <= 160
+        ? name
+        : name.substring(0, 120) + "... (" + name.length() + " characters)";
   }
 
-  private static InputStream decompress(InputStream in, String compression, String layer) throws IOException,
-      LayerException {
+  private static InputStream decompress(InputStream in, String compression, String layer)
+      throws IOException, LayerException {
     return switch (compression) {
       case "gzip" -> new GzipCompressorInputStream(in, true);
       case "zstd" -> new ZstdInputStream(in);
       case "none" -> in;
-      default -> throw new LayerException("layer " + layer + ": unknown compression \"" + compression + "\"");
+      default ->
+          throw new LayerException(
+              "layer " + layer + ": unknown compression \"" + compression + "\"");
     };
   }
 
-  private void apply(TarArchiveEntry entry, InputStream content) throws IOException, LayerException {
+  private void apply(TarArchiveEntry entry, InputStream content)
+      throws IOException, LayerException {
     entries++;
     currentEntry = entry.getName();
     String name = clean(entry.getName(), entry.getName());
@@ -197,22 +237,40 @@ public final class LayerUnpacker {
       String what = entry.getName() + " (hard link to " + entry.getLinkName() + ")";
       String linkName = clean(entry.getLinkName(), what);
       int ls = linkName.lastIndexOf('/');
-      // The link's own last name is not followed: a hard link to a symlink links the symlink, as tar does.
-      Path linked = ls < 0 ? dir.resolve(linkName)
-          : inside(linkName.substring(0, ls), what).resolve(linkName.substring(ls + 1));
+      // The link's own last name is not followed: a hard link to a symlink links the symlink, as
+      // tar does.
+      Path linked =
+          ls < 0
+              ? dir.resolve(linkName)
+              : inside(linkName.substring(0, ls), what).resolve(linkName.substring(ls + 1));
       if (linkName.isEmpty() || !Files.exists(linked, LinkOption.NOFOLLOW_LINKS)) {
-        throw new LayerException("layer " + layer + ": entry " + describe(entry.getName()) + ": hard link target "
-            + describe(entry.getLinkName()) + " does not exist in the layer (yet)");
+        throw new LayerException(
+            "layer "
+                + layer
+                + ": entry "
+                + describe(entry.getName())
+                + ": hard link target "
+                + describe(entry.getLinkName())
+                + " does not exist in the layer (yet)");
       }
       Files.createLink(target, linked);
       return; // a hard link shares its target's metadata
     } else if (entry.isCharacterDevice() || entry.isBlockDevice() || entry.isFIFO()) {
       int type = entry.isCharacterDevice() ? S_IFCHR : entry.isBlockDevice() ? S_IFBLK : S_IFIFO;
-      Native.mknod(target.toString(), type | (entry.getMode() & 07777), entry.getDevMajor(), entry.getDevMinor());
+      Native.mknod(
+          target.toString(),
+          type | (entry.getMode() & 07777),
+          entry.getDevMajor(),
+          entry.getDevMinor());
     } else if (entry.isFile()) {
       bytes += Files.copy(content, target);
     } else {
-      throw new LayerException("layer " + layer + ": entry " + describe(entry.getName()) + ": unsupported tar entry type");
+      throw new LayerException(
+          "layer "
+              + layer
+              + ": entry "
+              + describe(entry.getName())
+              + ": unsupported tar entry type");
     }
     metadata(entry, target);
   }
@@ -230,26 +288,42 @@ public final class LayerUnpacker {
       name = name.substring(0, name.length() - 1);
     }
     if (name.startsWith("/")) {
-      throw new LayerException("layer " + layer + ": entry " + describe(entryName) + ": absolute path refused");
+      throw new LayerException(
+          "layer " + layer + ": entry " + describe(entryName) + ": absolute path refused");
     }
     if (name.length() > 4096) {
-      throw new LayerException("layer " + layer + ": entry " + describe(entryName)
-          + ": the path is longer than 4096 bytes (ENAMETOOLONG)");
+      throw new LayerException(
+          "layer "
+              + layer
+              + ": entry "
+              + describe(entryName)
+              + ": the path is longer than 4096 bytes (ENAMETOOLONG)");
     }
     for (String part : name.split("/")) {
       if (part.equals("..")) {
-        throw new LayerException("layer " + layer + ": entry " + describe(entryName)
-            + ": path leads out of the target through \"..\"");
+        throw new LayerException(
+            "layer "
+                + layer
+                + ": entry "
+                + describe(entryName)
+                + ": path leads out of the target through \"..\"");
       }
       if (part.getBytes(StandardCharsets.UTF_8).length > 255) {
-        throw new LayerException("layer " + layer + ": entry " + describe(entryName)
-            + ": a name in the path is longer than 255 bytes (ENAMETOOLONG)");
+        throw new LayerException(
+            "layer "
+                + layer
+                + ": entry "
+                + describe(entryName)
+                + ": a name in the path is longer than 255 bytes (ENAMETOOLONG)");
       }
     }
     return name;
   }
 
-  /** Resolves a path inside the directory, following symlinks as the container would, refusing an escape. */
+  /**
+   * Resolves a path inside the directory, following symlinks as the container would, refusing an
+   * escape.
+   */
   private Path inside(String path, String entryName) throws LayerException {
     if (path.isEmpty()) {
       return dir;
@@ -257,7 +331,8 @@ public final class LayerUnpacker {
     try {
       return RootfsPaths.resolve(dir, "/" + path);
     } catch (RootfsPaths.EscapeException e) {
-      throw new LayerException("layer " + layer + ": entry " + describe(entryName) + ": " + e.getMessage());
+      throw new LayerException(
+          "layer " + layer + ": entry " + describe(entryName) + ": " + e.getMessage());
     }
   }
 
@@ -274,7 +349,8 @@ public final class LayerUnpacker {
   private void opaque(Path parent) throws IOException {
     Files.createDirectories(parent);
     if (whiteouts == Whiteouts.OVERLAY) {
-      Native.lsetxattr(parent.toString(), "trusted.overlay.opaque", "y".getBytes(StandardCharsets.US_ASCII));
+      Native.lsetxattr(
+          parent.toString(), "trusted.overlay.opaque", "y".getBytes(StandardCharsets.US_ASCII));
       return;
     }
     try (DirectoryStream<Path> children = Files.newDirectoryStream(parent)) {
@@ -287,17 +363,30 @@ public final class LayerUnpacker {
   }
 
   /**
-   * Removes {@code name} from {@code parent} (or marks it removed for overlayfs). The name must be one plain
-   * entry: ".wh.", ".wh..", ".wh..." or a name with a "/" would otherwise point at the parent itself or above.
+   * Removes {@code name} from {@code parent} (or marks it removed for overlayfs). The name must be
+   * one plain entry: ".wh.", ".wh..", ".wh..." or a name with a "/" would otherwise point at the
+   * parent itself or above.
    */
-  private void whiteout(Path parent, String name, String entryName) throws IOException, LayerException {
-    if (name.isEmpty() || name.equals(".") || name.equals("..") || name.contains("/") || name.contains("\0")) {
-      throw new LayerException("layer " + layer + ": entry " + describe(entryName)
-          + ": a whiteout must name one file or directory, not \"" + name + "\"");
+  private void whiteout(Path parent, String name, String entryName)
+      throws IOException, LayerException {
+    if (name.isEmpty()
+        || name.equals(".")
+        || name.equals("..")
+        || name.contains("/")
+        || name.contains("\0")) {
+      throw new LayerException(
+          "layer "
+              + layer
+              + ": entry "
+              + describe(entryName)
+              + ": a whiteout must name one file or directory, not \""
+              + name
+              + "\"");
     }
     Path victim = parent.resolve(name);
     if (!victim.normalize().startsWith(dir) || victim.normalize().equals(dir)) {
-      throw new LayerException("layer " + layer + ": entry " + describe(entryName) + ": whiteout outside the target");
+      throw new LayerException(
+          "layer " + layer + ": entry " + describe(entryName) + ": whiteout outside the target");
     }
     if (whiteouts == Whiteouts.OVERLAY) {
       Files.createDirectories(parent);
@@ -317,13 +406,16 @@ public final class LayerUnpacker {
     }
     for (Map.Entry<String, String> pax : entry.getExtraPaxHeaders().entrySet()) {
       if (pax.getKey().startsWith("SCHILY.xattr.")) {
-        Native.lsetxattr(target.toString(), pax.getKey().substring("SCHILY.xattr.".length()),
+        Native.lsetxattr(
+            target.toString(),
+            pax.getKey().substring("SCHILY.xattr.".length()),
             pax.getValue().getBytes(StandardCharsets.ISO_8859_1));
       }
     }
     Instant mtime = entry.getLastModifiedDate().toInstant();
     if (entry.isDirectory()) {
-      dirTimes.add(new DirTime(target, mtime)); // set last: adding children changes a directory's mtime
+      dirTimes.add(
+          new DirTime(target, mtime)); // set last: adding children changes a directory's mtime
     } else {
       Native.setTimes(target.toString(), mtime.getEpochSecond(), mtime.getNano());
     }

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.agent.images.ImageStore;
 import dev.berth.agent.images.unpack.TarBuilder;
+import dev.berth.model.JsonMapping;
 import dev.berth.model.image.Digest;
 import dev.berth.model.image.ImageConfig;
 import dev.berth.model.image.ImageReference;
 import dev.berth.model.image.Manifest;
-import dev.berth.model.JsonMapping;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,8 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ImageBuilderTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void aTarballBecomesTheLayerWithItsDiffId() throws Exception {
@@ -30,11 +29,17 @@ class ImageBuilderTest {
     Files.write(tmp.resolve("layer.tar"), tar);
     Files.write(tmp.resolve("layer.tar.gz"), gz);
     ImageBuilder builder = new ImageBuilder(store);
-    ImageBuilder.Built plain = builder.build(tmp.resolve("layer.tar"), BuildOptions.of(List.of("true")),
-        ImageReference.parse("local/plain:1"));
+    ImageBuilder.Built plain =
+        builder.build(
+            tmp.resolve("layer.tar"),
+            BuildOptions.of(List.of("true")),
+            ImageReference.parse("local/plain:1"));
     assertEquals(Digest.sha256(tar), plain.diffId());
-    ImageBuilder.Built gzipped = builder.build(tmp.resolve("layer.tar.gz"), BuildOptions.of(List.of("true")),
-        ImageReference.parse("local/gz:1"));
+    ImageBuilder.Built gzipped =
+        builder.build(
+            tmp.resolve("layer.tar.gz"),
+            BuildOptions.of(List.of("true")),
+            ImageReference.parse("local/gz:1"));
     assertEquals(Digest.sha256(gz), gzipped.layer(), "a gzip tarball is stored as it is");
     assertEquals(Digest.sha256(tar), gzipped.diffId());
   }
@@ -46,10 +51,18 @@ class ImageBuilderTest {
     Files.writeString(a.resolve("f"), "a");
     Path b = Files.createDirectories(tmp.resolve("b"));
     Files.writeString(b.resolve("g"), "b");
-    ImageBuilder.Built built = new ImageBuilder(store).build(List.of(a, b), BuildOptions.of(List.of("true")),
-        ImageReference.parse("local/two:1"));
-    Manifest m = JsonMapping.mapper().readValue(store.content().read(built.manifest().digest()), Manifest.class);
-    ImageConfig c = JsonMapping.mapper().readValue(store.content().read(m.config().digest()), ImageConfig.class);
+    ImageBuilder.Built built =
+        new ImageBuilder(store)
+            .build(
+                List.of(a, b),
+                BuildOptions.of(List.of("true")),
+                ImageReference.parse("local/two:1"));
+    Manifest m =
+        JsonMapping.mapper()
+            .readValue(store.content().read(built.manifest().digest()), Manifest.class);
+    ImageConfig c =
+        JsonMapping.mapper()
+            .readValue(store.content().read(m.config().digest()), ImageConfig.class);
     assertEquals(2, m.layers().size());
     assertEquals(built.layer(), m.layers().get(1).digest());
     assertEquals(List.of(c.rootfs().diffIds().get(1)), List.of(built.diffId()));
@@ -57,8 +70,15 @@ class ImageBuilderTest {
 
   @Test
   void aMissingSourceIsNamed() {
-    IOException e = assertThrows(IOException.class, () -> new ImageBuilder(new ImageStore(tmp.resolve("s")))
-        .build(tmp.resolve("nope"), BuildOptions.of(List.of("true")), ImageReference.parse("x/y:1")));
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () ->
+                new ImageBuilder(new ImageStore(tmp.resolve("s")))
+                    .build(
+                        tmp.resolve("nope"),
+                        BuildOptions.of(List.of("true")),
+                        ImageReference.parse("x/y:1")));
     assertTrue(e.getMessage().contains("not a directory or a tarball"), e.getMessage());
   }
 }

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.berth.agent.images.ImageStore;
 import dev.berth.agent.images.build.BuildOptions;
 import dev.berth.agent.images.build.ImageBuilder;
+import dev.berth.model.JsonMapping;
 import dev.berth.model.image.Descriptor;
 import dev.berth.model.image.ImageReference;
-import dev.berth.model.JsonMapping;
 import dev.berth.runtime.bundle.BusyboxRootfs;
 import dev.berth.runtime.files.FileTrees;
 import java.io.IOException;
@@ -31,7 +31,9 @@ class OciLayoutTest {
     work = Files.createTempDirectory("berth-layout-");
     store = new ImageStore(work.resolve("store"));
     Path rootfs = BusyboxRootfs.create(work.resolve("rootfs"));
-    built = new ImageBuilder(store).build(rootfs, BuildOptions.of(List.of("sh")), ImageReference.parse("local/bb:1"));
+    built =
+        new ImageBuilder(store)
+            .build(rootfs, BuildOptions.of(List.of("sh")), ImageReference.parse("local/bb:1"));
   }
 
   @AfterEach
@@ -50,11 +52,13 @@ class OciLayoutTest {
   void anExportedLayoutIsReadBySkopeoAndUnpackedByUmoci() throws Exception {
     Path layout = work.resolve("layout");
     new OciLayout(store).export(ImageReference.parse("local/bb:1"), layout, "1.0");
-    var inspect = JsonMapping.mapper().readTree(run("skopeo", "inspect", "--raw", "oci:" + layout + ":1.0"));
+    var inspect =
+        JsonMapping.mapper().readTree(run("skopeo", "inspect", "--raw", "oci:" + layout + ":1.0"));
     assertEquals(built.layer().toString(), inspect.get("layers").get(0).get("digest").asText());
     Path bundle = work.resolve("umoci-bundle");
     run("umoci", "unpack", "--image", layout + ":1.0", bundle.toString());
-    assertTrue(Files.isRegularFile(bundle.resolve("rootfs/bin/busybox")), "umoci unpacked our layer");
+    assertTrue(
+        Files.isRegularFile(bundle.resolve("rootfs/bin/busybox")), "umoci unpacked our layer");
   }
 
   @Test
@@ -64,7 +68,8 @@ class OciLayoutTest {
     Path theirs = work.resolve("theirs");
     run("skopeo", "copy", "oci:" + ours + ":1.0", "oci:" + theirs + ":copied");
     ImageStore fresh = new ImageStore(work.resolve("fresh"));
-    Descriptor imported = new OciLayout(fresh).importImage(theirs, "copied", ImageReference.parse("local/copied:1"));
+    Descriptor imported =
+        new OciLayout(fresh).importImage(theirs, "copied", ImageReference.parse("local/copied:1"));
     assertTrue(fresh.content().has(built.layer()));
     assertEquals(imported, fresh.resolve(ImageReference.parse("local/copied:1")).orElseThrow());
   }
@@ -78,16 +83,22 @@ class OciLayoutTest {
     bytes[100] ^= 1;
     Files.write(layer, bytes);
     ImageStore fresh = new ImageStore(work.resolve("fresh"));
-    Exception e = assertThrows(Exception.class,
-        () -> new OciLayout(fresh).importImage(layout, "1.0", ImageReference.parse("local/bad:1")));
+    Exception e =
+        assertThrows(
+            Exception.class,
+            () ->
+                new OciLayout(fresh)
+                    .importImage(layout, "1.0", ImageReference.parse("local/bad:1")));
     assertTrue(e.getMessage().contains("does not match its digest"), e.getMessage());
     assertTrue(fresh.resolve(ImageReference.parse("local/bad:1")).isEmpty());
   }
 
   @Test
   void aDirectoryThatIsNotALayoutIsNamed() {
-    IOException e = assertThrows(IOException.class,
-        () -> new OciLayout(store).importImage(work, null, ImageReference.parse("x/y:1")));
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () -> new OciLayout(store).importImage(work, null, ImageReference.parse("x/y:1")));
     assertTrue(e.getMessage().contains("is not an OCI image layout"), e.getMessage());
   }
 }

@@ -13,10 +13,12 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** An agent's registry file: mirrors, credentials and plain HTTP by host; a bad file is refused, naming why. */
+/**
+ * An agent's registry file: mirrors, credentials and plain HTTP by host; a bad file is refused,
+ * naming why.
+ */
 class RegistryHostsFileTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private Map<String, RegistryHost> read(String yaml) throws IOException {
     return RegistryHostsFile.read(Files.writeString(dir.resolve("registries.yaml"), yaml));
@@ -28,7 +30,9 @@ class RegistryHostsFileTest {
 
   @Test
   void mirrorsCredentialsAndPlainHttpAreReadPerHost() throws Exception {
-    Map<String, RegistryHost> hosts = read("""
+    Map<String, RegistryHost> hosts =
+        read(
+            """
         registries:
           registry.example.com:
             mirrors: [mirror.example.com:5000, "http://127.0.0.1:5001"]
@@ -44,7 +48,9 @@ class RegistryHostsFileTest {
     assertEquals("s3cret", main.password());
     assertFalse(main.plainHttp(), "TLS unless asked otherwise");
     assertTrue(hosts.get("build.lan:5000").plainHttp());
-    assertTrue(hosts.get("127.0.0.1:5002").plainHttp(), "loopback registries are plain HTTP, as without a file");
+    assertTrue(
+        hosts.get("127.0.0.1:5002").plainHttp(),
+        "loopback registries are plain HTTP, as without a file");
   }
 
   @Test

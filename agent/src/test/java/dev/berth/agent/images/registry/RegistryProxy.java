@@ -1,6 +1,5 @@
 package dev.berth.agent.images.registry;
 
-import java.util.Base64;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -11,19 +10,25 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Stands in front of the real registry to make it behave as registries the tests cannot run here do:
- * BEARER demands a token from its own token endpoint (as Docker Hub's auth service does), BASIC demands a
- * user and password, FLAKY drops the connection halfway through the first blob it serves.
+ * Stands in front of the real registry to make it behave as registries the tests cannot run here
+ * do: BEARER demands a token from its own token endpoint (as Docker Hub's auth service does), BASIC
+ * demands a user and password, FLAKY drops the connection halfway through the first blob it serves.
  */
 final class RegistryProxy implements AutoCloseable {
-  enum Mode { BEARER, BASIC, FLAKY }
+  enum Mode {
+    BEARER,
+    BASIC,
+    FLAKY
+  }
 
   static final String TOKEN = "berth-test-token";
-  static final String BASIC = "Basic " + Base64.getEncoder().encodeToString("berth:s3cret".getBytes());
+  static final String BASIC =
+      "Basic " + Base64.getEncoder().encodeToString("berth:s3cret".getBytes());
   final List<String> tokenRequests = new CopyOnWriteArrayList<>();
   final List<String> ranges = new CopyOnWriteArrayList<>();
   private final HttpServer server;
@@ -47,16 +52,28 @@ final class RegistryProxy implements AutoCloseable {
 
   private void token(HttpExchange ex) throws IOException {
     tokenRequests.add(ex.getRequestURI().getQuery());
-    respond(ex, 200, ("{\"token\":\"" + TOKEN + "\"}").getBytes(StandardCharsets.UTF_8), "application/json");
+    respond(
+        ex,
+        200,
+        ("{\"token\":\"" + TOKEN + "\"}").getBytes(StandardCharsets.UTF_8),
+        "application/json");
   }
 
   private void guard(HttpExchange ex) throws IOException {
     String auth = ex.getRequestHeaders().getFirst("Authorization");
     if (mode == Mode.BEARER && !("Bearer " + TOKEN).equals(auth)) {
-      ex.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"http://" + host()
-          + "/token\",service=\"berth-test\",scope=\"repository:test:pull\"");
-      respond(ex, 401, "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"token required\"}]}"
-          .getBytes(StandardCharsets.UTF_8), "application/json");
+      ex.getResponseHeaders()
+          .add(
+              "WWW-Authenticate",
+              "Bearer realm=\"http://"
+                  + host()
+                  + "/token\",service=\"berth-test\",scope=\"repository:test:pull\"");
+      respond(
+          ex,
+          401,
+          "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"token required\"}]}"
+              .getBytes(StandardCharsets.UTF_8),
+          "application/json");
       return;
     }
     if (mode == Mode.BASIC && !BASIC.equals(auth)) {
@@ -68,8 +85,11 @@ final class RegistryProxy implements AutoCloseable {
       ranges.add(ex.getRequestHeaders().getFirst("Range"));
     }
     try {
-      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(upstream + ex.getRequestURI()))
-          .method(ex.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(ex.getRequestBody().readAllBytes()));
+      HttpRequest.Builder b =
+          HttpRequest.newBuilder(URI.create(upstream + ex.getRequestURI()))
+              .method(
+                  ex.getRequestMethod(),
+                  HttpRequest.BodyPublishers.ofByteArray(ex.getRequestBody().readAllBytes()));
       for (String h : List.of("Accept", "Range", "Content-Type")) {
         if (ex.getRequestHeaders().containsKey(h)) {
           b.header(h, ex.getRequestHeaders().getFirst(h));
@@ -79,7 +99,10 @@ final class RegistryProxy implements AutoCloseable {
       for (String h : List.of("Docker-Content-Digest", "Content-Range")) {
         r.headers().firstValue(h).ifPresent(v -> ex.getResponseHeaders().add(h, v));
       }
-      if (mode == Mode.FLAKY && !dropped && ex.getRequestURI().getPath().contains("/blobs/") && r.body().length > 4096) {
+      if (mode == Mode.FLAKY
+          && !dropped
+          && ex.getRequestURI().getPath().contains("/blobs/")
+          && r.body().length > 4096) {
         dropped = true;
         ex.sendResponseHeaders(r.statusCode(), r.body().length);
         ex.getResponseBody().write(r.body(), 0, r.body().length / 2);
@@ -87,14 +110,19 @@ final class RegistryProxy implements AutoCloseable {
         ex.close(); // half the blob, then the connection is gone
         return;
       }
-      respond(ex, r.statusCode(), r.body(), r.headers().firstValue("Content-Type").orElse("application/octet-stream"));
+      respond(
+          ex,
+          r.statusCode(),
+          r.body(),
+          r.headers().firstValue("Content-Type").orElse("application/octet-stream"));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       respond(ex, 502, new byte[0], "text/plain");
     }
   }
 
-  private static void respond(HttpExchange ex, int status, byte[] body, String type) throws IOException {
+  private static void respond(HttpExchange ex, int status, byte[] body, String type)
+      throws IOException {
     ex.getResponseHeaders().add("Content-Type", type);
     boolean head = ex.getRequestMethod().equals("HEAD");
     ex.sendResponseHeaders(status, head || body.length == 0 ? -1 : body.length);

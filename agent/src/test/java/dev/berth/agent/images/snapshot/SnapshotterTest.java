@@ -1,6 +1,5 @@
 package dev.berth.agent.images.snapshot;
 
-import java.util.Set;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -15,6 +14,7 @@ import dev.berth.runtime.files.FileTrees;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,18 +31,40 @@ class SnapshotterTest {
   void twoLayers() throws Exception {
     work = Files.createTempDirectory("berth-snapshots-");
     content = new ContentStore(work.resolve("content"));
-    byte[] lower = new TarBuilder().file("a/keep", "k").file("a/gone", "g").file("o/old1", "1").file("o/old2", "2")
-        .file("etc/motd", "lower").tar();
-    byte[] upper = new TarBuilder().file("a/.wh.gone", "").dir("o", 0755).file("o/.wh..wh..opq", "")
-        .file("o/new", "n").file("etc/motd", "upper").tar();
-    layers = List.of(layer(new TarBuilder().file("a/keep", "k").file("a/gone", "g").file("o/old1", "1")
-            .file("o/old2", "2").file("etc/motd", "lower").compressed("gzip"), MediaTypes.OCI_LAYER_GZIP),
-        layer(upper, MediaTypes.OCI_LAYER));
+    byte[] lower =
+        new TarBuilder()
+            .file("a/keep", "k")
+            .file("a/gone", "g")
+            .file("o/old1", "1")
+            .file("o/old2", "2")
+            .file("etc/motd", "lower")
+            .tar();
+    byte[] upper =
+        new TarBuilder()
+            .file("a/.wh.gone", "")
+            .dir("o", 0755)
+            .file("o/.wh..wh..opq", "")
+            .file("o/new", "n")
+            .file("etc/motd", "upper")
+            .tar();
+    layers =
+        List.of(
+            layer(
+                new TarBuilder()
+                    .file("a/keep", "k")
+                    .file("a/gone", "g")
+                    .file("o/old1", "1")
+                    .file("o/old2", "2")
+                    .file("etc/motd", "lower")
+                    .compressed("gzip"),
+                MediaTypes.OCI_LAYER_GZIP),
+            layer(upper, MediaTypes.OCI_LAYER));
     diffIds = List.of(Digest.sha256(lower), Digest.sha256(upper));
   }
 
   private Descriptor layer(byte[] blob, String mediaType) throws Exception {
-    return new Descriptor(mediaType, content.put(blob), (long) blob.length, null, null, null, null, null, null);
+    return new Descriptor(
+        mediaType, content.put(blob), (long) blob.length, null, null, null, null, null, null);
   }
 
   @AfterEach
@@ -52,7 +74,10 @@ class SnapshotterTest {
 
   private static List<String> tree(Path root) throws Exception {
     try (Stream<Path> walk = Files.walk(root)) {
-      return walk.filter(Files::isRegularFile).map(p -> root.relativize(p).toString()).sorted().toList();
+      return walk.filter(Files::isRegularFile)
+          .map(p -> root.relativize(p).toString())
+          .sorted()
+          .toList();
     }
   }
 
@@ -61,11 +86,15 @@ class SnapshotterTest {
     Snapshotter s = new Snapshotter(content, work.resolve("snapshots"), true);
     Path rootfs = s.prepare("c1", layers, diffIds);
     try {
-      assertTrue(Files.readString(Path.of("/proc/mounts")).contains(" " + rootfs + " overlay "), "an overlay mount");
+      assertTrue(
+          Files.readString(Path.of("/proc/mounts")).contains(" " + rootfs + " overlay "),
+          "an overlay mount");
       assertEquals(List.of("a/keep", "etc/motd", "o/new"), tree(rootfs));
       assertEquals("upper", Files.readString(rootfs.resolve("etc/motd")));
       Files.writeString(rootfs.resolve("a/written"), "by the container");
-      assertFalse(Files.exists(s.layerDir(diffIds.get(0)).resolve("a/written")), "writes go to the upper dir");
+      assertFalse(
+          Files.exists(s.layerDir(diffIds.get(0)).resolve("a/written")),
+          "writes go to the upper dir");
     } finally {
       s.remove("c1");
     }
@@ -90,7 +119,10 @@ class SnapshotterTest {
     Path lowerDir = s.layerDir(diffIds.get(0));
     Object inode = Files.getAttribute(lowerDir, "unix:ino");
     s.prepare("c4", layers.subList(0, 1), diffIds.subList(0, 1));
-    assertEquals(inode, Files.getAttribute(lowerDir, "unix:ino"), "the second container reuses the unpacked layer");
+    assertEquals(
+        inode,
+        Files.getAttribute(lowerDir, "unix:ino"),
+        "the second container reuses the unpacked layer");
     s.remove("c3");
     s.remove("c4");
   }
@@ -99,11 +131,14 @@ class SnapshotterTest {
   void aLayerWhoseContentDoesNotMatchTheConfigsDiffIdIsRefused() throws Exception {
     Snapshotter s = new Snapshotter(content, work.resolve("snapshots"), true);
     Digest wrong = Digest.sha256("something else".getBytes());
-    SnapshotException e = assertThrows(SnapshotException.class,
-        () -> s.prepare("c5", layers.subList(0, 1), List.of(wrong)));
+    SnapshotException e =
+        assertThrows(
+            SnapshotException.class, () -> s.prepare("c5", layers.subList(0, 1), List.of(wrong)));
     assertTrue(e.getMessage().contains("the image config says " + wrong), e.getMessage());
     assertFalse(Files.exists(s.layerDir(wrong)));
-    assertFalse(Files.exists(work.resolve("snapshots/containers/c5")), "nothing left of the failed snapshot");
+    assertFalse(
+        Files.exists(work.resolve("snapshots/containers/c5")),
+        "nothing left of the failed snapshot");
   }
 
   @Test
@@ -112,7 +147,8 @@ class SnapshotterTest {
     s.prepare("c6", layers, diffIds);
     s.remove("c6");
     s.prepare("c7", layers.subList(0, 1), diffIds.subList(0, 1));
-    assertEquals(List.of(), s.prune(Set.of(diffIds.get(1))), "one kept by an image, one by a container");
+    assertEquals(
+        List.of(), s.prune(Set.of(diffIds.get(1))), "one kept by an image, one by a container");
     s.remove("c7");
     assertEquals(List.of(diffIds.get(0)), s.prune(Set.of(diffIds.get(1))));
     assertFalse(Files.exists(s.layerDir(diffIds.get(0))));

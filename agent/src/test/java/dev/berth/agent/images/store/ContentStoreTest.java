@@ -28,8 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ContentStoreTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   ContentStore store;
   byte[] blob;
   Digest digest;
@@ -54,9 +53,13 @@ class ContentStoreTest {
   void contentThatDoesNotMatchItsDigestIsRefusedAndLeavesNothing() throws Exception {
     byte[] corrupted = blob.clone();
     corrupted[1000] ^= 1;
-    ContentStoreException e = assertThrows(ContentStoreException.class,
-        () -> store.ingest(digest, blob.length, offset -> new ByteArrayInputStream(corrupted)));
-    assertTrue(e.getMessage().contains(digest.toString()) && e.getMessage().contains("does not match its digest"),
+    ContentStoreException e =
+        assertThrows(
+            ContentStoreException.class,
+            () -> store.ingest(digest, blob.length, offset -> new ByteArrayInputStream(corrupted)));
+    assertTrue(
+        e.getMessage().contains(digest.toString())
+            && e.getMessage().contains("does not match its digest"),
         e.getMessage());
     assertFalse(store.has(digest));
     assertEquals(0, store.partialSize(digest));
@@ -67,11 +70,17 @@ class ContentStoreTest {
 
   @Test
   void aWrongSizeIsRefused() {
-    ContentStoreException e = assertThrows(ContentStoreException.class,
-        () -> store.ingest(digest, blob.length + 1, offset -> new ByteArrayInputStream(blob)));
-    assertTrue(e.getMessage().contains("got " + blob.length + " bytes, its descriptor gives " + (blob.length + 1)),
+    ContentStoreException e =
+        assertThrows(
+            ContentStoreException.class,
+            () -> store.ingest(digest, blob.length + 1, offset -> new ByteArrayInputStream(blob)));
+    assertTrue(
+        e.getMessage()
+            .contains("got " + blob.length + " bytes, its descriptor gives " + (blob.length + 1)),
         e.getMessage());
-    assertThrows(ContentStoreException.class, () -> store.ingest(digest, 10, offset -> new ByteArrayInputStream(blob)));
+    assertThrows(
+        ContentStoreException.class,
+        () -> store.ingest(digest, 10, offset -> new ByteArrayInputStream(blob)));
     assertFalse(store.has(digest));
   }
 
@@ -83,13 +92,18 @@ class ContentStoreTest {
     try {
       List<Future<Path>> results = new ArrayList<>();
       for (int i = 0; i < 8; i++) {
-        results.add(pool.submit(() -> {
-          go.await();
-          return store.ingest(digest, blob.length, offset -> {
-            opened.incrementAndGet();
-            return new SlowStream(new ByteArrayInputStream(blob));
-          });
-        }));
+        results.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  return store.ingest(
+                      digest,
+                      blob.length,
+                      offset -> {
+                        opened.incrementAndGet();
+                        return new SlowStream(new ByteArrayInputStream(blob));
+                      });
+                }));
       }
       go.countDown();
       for (Future<Path> f : results) {
@@ -104,15 +118,19 @@ class ContentStoreTest {
   @Test
   void aBrokenTransferIsResumedFromWhereItStopped() throws Exception {
     List<Long> offsets = new ArrayList<>();
-    BlobSource breaksAfter100k = offset -> {
-      offsets.add(offset);
-      InputStream rest = new ByteArrayInputStream(blob, (int) offset, blob.length - (int) offset);
-      return offsets.size() == 1 ? new BreakingStream(rest, 100_000) : rest;
-    };
-    ContentStoreException e = assertThrows(ContentStoreException.class,
-        () -> store.ingest(digest, blob.length, breaksAfter100k));
+    BlobSource breaksAfter100k =
+        offset -> {
+          offsets.add(offset);
+          InputStream rest =
+              new ByteArrayInputStream(blob, (int) offset, blob.length - (int) offset);
+          return offsets.size() == 1 ? new BreakingStream(rest, 100_000) : rest;
+        };
+    ContentStoreException e =
+        assertThrows(
+            ContentStoreException.class, () -> store.ingest(digest, blob.length, breaksAfter100k));
     assertTrue(e.getMessage().contains("broke off"), e.getMessage());
-    assertTrue(store.partialSize(digest) >= 65_536, "what arrived is kept: " + store.partialSize(digest));
+    assertTrue(
+        store.partialSize(digest) >= 65_536, "what arrived is kept: " + store.partialSize(digest));
     long kept = store.partialSize(digest);
     store.ingest(digest, blob.length, breaksAfter100k);
     assertEquals(List.of(0L, kept), offsets);
@@ -124,14 +142,21 @@ class ContentStoreTest {
     Digest layer = store.put("layer".getBytes(StandardCharsets.UTF_8));
     Digest config = store.put("{\"architecture\":\"amd64\"}".getBytes(StandardCharsets.UTF_8));
     Digest orphan = store.put("orphan".getBytes(StandardCharsets.UTF_8));
-    String manifest = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
-        + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + config
-        + "\",\"size\":24},\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\""
-        + layer + "\",\"size\":5}]}";
+    String manifest =
+        "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+            + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\""
+            + config
+            + "\",\"size\":24},\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\""
+            + layer
+            + "\",\"size\":5}]}";
     Digest m = store.put(manifest.getBytes(StandardCharsets.UTF_8));
-    String index = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\","
-        + "\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"" + m
-        + "\",\"size\":" + manifest.length() + "}]}";
+    String index =
+        "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\","
+            + "\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\""
+            + m
+            + "\",\"size\":"
+            + manifest.length()
+            + "}]}";
     Digest idx = store.put(index.getBytes(StandardCharsets.UTF_8));
     ContentStore.GcResult r = store.gc(Set.of(idx));
     assertEquals(Set.of(orphan), r.removed());

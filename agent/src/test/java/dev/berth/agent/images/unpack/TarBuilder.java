@@ -34,7 +34,8 @@ public final class TarBuilder {
     return file(name, content, 0644, 0, 0, Map.of());
   }
 
-  public TarBuilder file(String name, String content, int mode, int uid, int gid, Map<String, String> xattrs)
+  public TarBuilder file(
+      String name, String content, int mode, int uid, int gid, Map<String, String> xattrs)
       throws IOException {
     TarArchiveEntry e = new TarArchiveEntry(name, true); // keep hostile names as given
     byte[] data = content.getBytes(StandardCharsets.UTF_8);
@@ -90,7 +91,10 @@ public final class TarBuilder {
   public byte[] compressed(String compression) throws IOException {
     byte[] plain = tar();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (OutputStream c = compression.equals("gzip") ? new GzipCompressorOutputStream(out) : new ZstdOutputStream(out)) {
+    try (OutputStream c =
+        compression.equals("gzip")
+            ? new GzipCompressorOutputStream(out)
+            : new ZstdOutputStream(out)) {
       c.write(plain);
     }
     return out.toByteArray();
