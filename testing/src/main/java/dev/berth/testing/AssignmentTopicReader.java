@@ -2,6 +2,7 @@ package dev.berth.testing;
 
 import dev.berth.model.fleet.Assignment;
 import dev.berth.model.fleet.AssignmentTopic;
+import dev.berth.model.fleet.KafkaClientConfig;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -9,8 +10,6 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * What the scheduler assigned to one node, read from its partition of berth.assignments from offset
@@ -24,17 +23,7 @@ public final class AssignmentTopicReader implements AutoCloseable {
 
   public AssignmentTopicReader(String bootstrapServers, String node) {
     this.node = node;
-    this.consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                "bootstrap.servers",
-                bootstrapServers,
-                "key.deserializer",
-                StringDeserializer.class,
-                "value.deserializer",
-                ByteArrayDeserializer.class,
-                "enable.auto.commit",
-                false));
+    this.consumer = new KafkaConsumer<>(KafkaClientConfig.assignedConsumer(bootstrapServers));
     TopicPartition mine =
         new TopicPartition(AssignmentTopic.TOPIC, AssignmentTopic.partitionOf(node));
     consumer.assign(List.of(mine));

@@ -40,21 +40,7 @@ public final class ContainerExec {
     }
     ContainerProcess base = runtime.record(containerId).config().process();
     ContainerProcess process =
-        new ContainerProcess(
-            false,
-            null,
-            base.user(),
-            command,
-            null,
-            base.env(),
-            base.cwd(),
-            base.capabilities(),
-            null,
-            base.noNewPrivileges(),
-            null,
-            null,
-            null,
-            null);
+        base.execProcess(false, base.user(), command, base.env(), base.cwd());
     Path out = Files.createTempFile("berth-exec-", ".out");
     Path err = Files.createTempFile("berth-exec-", ".err");
     try {

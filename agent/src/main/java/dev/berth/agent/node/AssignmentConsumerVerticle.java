@@ -1,12 +1,12 @@
 package dev.berth.agent.node;
 
 import dev.berth.model.fleet.AssignmentTopic;
+import dev.berth.model.fleet.KafkaClientConfig;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Promise;
 import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import java.io.UncheckedIOException;
-import java.util.Map;
 import java.util.Set;
 import java.util.logging.Logger;
 
@@ -30,15 +30,8 @@ public final class AssignmentConsumerVerticle extends AbstractVerticle {
     consumer =
         KafkaConsumer.create(
             vertx,
-            Map.of(
-                "bootstrap.servers",
-                config.kafkaBootstrap(),
-                "key.deserializer",
-                "org.apache.kafka.common.serialization.StringDeserializer",
-                "value.deserializer",
-                "org.apache.kafka.common.serialization.ByteArrayDeserializer",
-                "enable.auto.commit",
-                "false",
+            KafkaClientConfig.with(
+                KafkaClientConfig.assignedConsumer(config.kafkaBootstrap()),
                 "group.id",
                 "berth-agent-" + config.nodeName()));
     consumer.handler(

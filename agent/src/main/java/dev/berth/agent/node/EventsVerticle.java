@@ -3,6 +3,7 @@ package dev.berth.agent.node;
 import dev.berth.model.fleet.ContainerReport;
 import dev.berth.model.fleet.EventTopic;
 import dev.berth.model.fleet.FleetEvent;
+import dev.berth.model.fleet.KafkaClientConfig;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Promise;
 import io.vertx.kafka.client.producer.KafkaProducer;
@@ -31,19 +32,7 @@ public final class EventsVerticle extends AbstractVerticle {
   @Override
   public void start(Promise<Void> started) {
     producer =
-        KafkaProducer.create(
-            vertx,
-            Map.of(
-                "bootstrap.servers",
-                config.kafkaBootstrap(),
-                "key.serializer",
-                "org.apache.kafka.common.serialization.StringSerializer",
-                "value.serializer",
-                "org.apache.kafka.common.serialization.ByteArraySerializer",
-                "acks",
-                "all",
-                "enable.idempotence",
-                "true"));
+        KafkaProducer.create(vertx, KafkaClientConfig.durableProducer(config.kafkaBootstrap(), 0));
     vertx
         .eventBus()
         .<NodeReports>consumer(

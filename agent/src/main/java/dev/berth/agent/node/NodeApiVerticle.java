@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.agent.exec.ContainerExec;
 import dev.berth.agent.logs.ContainerLogs;
 import dev.berth.agent.logs.LogFollower;
+import dev.berth.model.ApiError;
 import dev.berth.model.JsonMapping;
 import dev.berth.runtime.ContainerNotFoundException;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -66,16 +67,8 @@ public final class NodeApiVerticle extends AbstractVerticle {
         .post("/v1/containers/:id/exec")
         .handler(BodyHandler.create().setBodyLimit(64 * 1024))
         .handler(this::exec);
-    vertx
-        .createHttpServer()
-        .requestHandler(router)
-        .listen(port, "127.0.0.1")
-        .onSuccess(
-            s -> {
-              server = s;
-              started.complete();
-            })
-        .onFailure(started::fail);
+    server = vertx.createHttpServer().requestHandler(router);
+    server.listen(port, "127.0.0.1").<Void>mapEmpty().onComplete(started);
   }
 
   /** host:port of the API, for the node's record in the fleet view. */
@@ -220,11 +213,7 @@ public final class NodeApiVerticle extends AbstractVerticle {
     ctx.response()
         .setStatusCode(status)
         .putHeader("Content-Type", "application/json")
-        .end(
-            JsonMapping.mapper()
-                .createObjectNode()
-                .put("error", String.valueOf(message))
-                .toString());
+        .end(new ApiError(message).toString());
   }
 
   @Override

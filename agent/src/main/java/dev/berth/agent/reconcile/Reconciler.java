@@ -38,16 +38,6 @@ public final class Reconciler {
   private final LongSupplier clock;
   private final Map<String, Long> notBefore = new HashMap<>();
 
-  public Reconciler(
-      AgentLayout layout,
-      ContainerRuntime runtime,
-      ImageStore images,
-      Snapshotter snapshots,
-      ImagePuller puller,
-      LongSupplier clock) {
-    this(layout, runtime, images, snapshots, puller, clock, PullProgress.NONE);
-  }
-
   /** {@code pulls} hears about every byte pulled for a container's image. */
   public Reconciler(
       AgentLayout layout,

@@ -9,6 +9,7 @@ import dev.berth.agent.images.ImageStore;
 import dev.berth.agent.images.build.BuildOptions;
 import dev.berth.agent.images.build.ImageBuilder;
 import dev.berth.agent.images.registry.ImagePuller;
+import dev.berth.agent.images.registry.PullProgress;
 import dev.berth.agent.images.registry.RegistryClient;
 import dev.berth.agent.images.snapshot.Snapshotter;
 import dev.berth.model.fleet.Assignment;
@@ -94,7 +95,8 @@ class ReconcilerTest {
         images,
         snapshots,
         new ImagePuller(new RegistryClient(Map.of()), images, workers),
-        now::get);
+        now::get,
+        PullProgress.NONE);
   }
 
   private static Assignment assignment(

@@ -9,6 +9,7 @@ import dev.berth.embedded.EmbeddedHazelcast;
 import dev.berth.embedded.EmbeddedKafkaBroker;
 import dev.berth.model.fleet.AssignmentTopic;
 import dev.berth.model.fleet.FleetMaps;
+import dev.berth.model.fleet.KafkaClientConfig;
 import dev.berth.model.fleet.NodeRecord;
 import dev.berth.model.fleet.WorkloadSpecs;
 import dev.berth.runtime.files.FileTrees;
@@ -24,8 +25,6 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -147,17 +146,9 @@ final class SchedulerBench implements Callable<Integer> {
   private static KafkaConsumer<String, byte[]> nodesFeed(String bootstrap) {
     KafkaConsumer<String, byte[]> c =
         new KafkaConsumer<>(
-            Map.of(
-                "bootstrap.servers",
-                bootstrap,
-                "key.deserializer",
-                StringDeserializer.class,
-                "value.deserializer",
-                ByteArrayDeserializer.class,
-                "enable.auto.commit",
-                false,
-                "max.poll.records",
-                10_000,
+            KafkaClientConfig.with(
+                KafkaClientConfig.with(
+                    KafkaClientConfig.assignedConsumer(bootstrap), "max.poll.records", 10_000),
                 "fetch.max.wait.ms",
                 50));
     List<TopicPartition> parts = new ArrayList<>();

@@ -3,6 +3,7 @@ package dev.berth.cli.fleet;
 import dev.berth.agent.AgentLayout;
 import dev.berth.agent.images.ImageStore;
 import dev.berth.agent.images.registry.ImagePuller;
+import dev.berth.agent.images.registry.PullProgress;
 import dev.berth.agent.images.registry.RegistryClient;
 import dev.berth.agent.images.snapshot.Snapshotter;
 import dev.berth.agent.reconcile.Reconciler;
@@ -49,7 +50,8 @@ public final class DownCommand implements Callable<Integer> {
               snapshots,
               new ImagePuller(
                   new RegistryClient(Map.of()), images, null) /* never pulls: nothing is desired */,
-              System::currentTimeMillis);
+              System::currentTimeMillis,
+              PullProgress.NONE);
       reconciler.reconcile(List.of());
       reconciler.releaseCgroupParent();
       System.out.println("node " + agent.nodeName() + ": removed " + before + " containers");

@@ -87,20 +87,6 @@ final class RuncExecCommand extends ContainerCommand {
         throw new RuncException("--user \"" + user + "\": expected uid[:gid] as numbers");
       }
     }
-    return new ContainerProcess(
-        tty,
-        null,
-        u,
-        command,
-        null,
-        allEnv,
-        cwd != null ? cwd : base.cwd(),
-        base.capabilities(),
-        null,
-        base.noNewPrivileges(),
-        null,
-        null,
-        null,
-        null);
+    return base.execProcess(tty, u, command, allEnv, cwd != null ? cwd : base.cwd());
   }
 }

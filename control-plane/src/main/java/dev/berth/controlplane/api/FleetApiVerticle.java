@@ -8,6 +8,7 @@ import com.hazelcast.map.IMap;
 import dev.berth.controlplane.ControlPlaneEvents;
 import dev.berth.controlplane.specs.ApplyResult;
 import dev.berth.controlplane.specs.WorkloadStore;
+import dev.berth.model.ApiError;
 import dev.berth.model.JsonMapping;
 import dev.berth.model.fleet.ContainerReport;
 import dev.berth.model.fleet.FleetMaps;
@@ -76,16 +77,8 @@ public final class FleetApiVerticle extends AbstractVerticle {
           .handler(proxy::forward);
     }
     router.route().failureHandler(this::failure);
-    vertx
-        .createHttpServer()
-        .requestHandler(router)
-        .listen(port, "127.0.0.1")
-        .onSuccess(
-            s -> {
-              server = s;
-              started.complete();
-            })
-        .onFailure(started::fail);
+    server = vertx.createHttpServer().requestHandler(router);
+    server.listen(port, "127.0.0.1").<Void>mapEmpty().onComplete(started);
   }
 
   /** The port the API listens on (the one given, or the one chosen for 0). */
@@ -233,7 +226,7 @@ public final class FleetApiVerticle extends AbstractVerticle {
   }
 
   private static ObjectNode message(String text) {
-    return JsonMapping.mapper().createObjectNode().put("error", text);
+    return new ApiError(text).json();
   }
 
   private static boolean isYaml(String type) {

@@ -1,7 +1,7 @@
 package dev.berth.controlplane.api;
 
 import com.hazelcast.core.HazelcastInstance;
-import dev.berth.model.JsonMapping;
+import dev.berth.model.ApiError;
 import dev.berth.model.fleet.ContainerReport;
 import dev.berth.model.fleet.FleetMaps;
 import dev.berth.model.fleet.NodeRecord;
@@ -74,11 +74,7 @@ final class NodeProxy {
                 ctx.response()
                     .setStatusCode(status)
                     .putHeader("Content-Type", "application/json")
-                    .end(
-                        JsonMapping.mapper()
-                            .createObjectNode()
-                            .put("error", e.getMessage())
-                            .toString());
+                    .end(new ApiError(e.getMessage()).toString());
               } else if (!ctx.response().ended()) {
                 ctx.response().reset();
               }

@@ -3,6 +3,7 @@ package dev.berth.controlplane.scheduler;
 import dev.berth.controlplane.kafka.KafkaTopics;
 import dev.berth.model.fleet.Assignment;
 import dev.berth.model.fleet.AssignmentTopic;
+import dev.berth.model.fleet.KafkaClientConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,10 +18,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The scheduler's side of berth.assignments: what is placed where (rebuilt from the topic when
@@ -44,20 +41,7 @@ public final class AssignmentLog implements AutoCloseable {
             .configs(Map.of("cleanup.policy", "compact")));
     AssignmentLog log =
         new AssignmentLog(
-            new KafkaProducer<>(
-                Map.of(
-                    "bootstrap.servers",
-                    bootstrapServers,
-                    "acks",
-                    "all",
-                    "enable.idempotence",
-                    true,
-                    "linger.ms",
-                    5,
-                    "key.serializer",
-                    StringSerializer.class,
-                    "value.serializer",
-                    ByteArraySerializer.class)),
+            new KafkaProducer<>(KafkaClientConfig.durableProducer(bootstrapServers, 5)),
             bootstrapServers);
     log.reload();
     return log;
@@ -70,16 +54,7 @@ public final class AssignmentLog implements AutoCloseable {
   public synchronized void reload() {
     current.clear();
     try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                "bootstrap.servers",
-                bootstrapServers,
-                "key.deserializer",
-                StringDeserializer.class,
-                "value.deserializer",
-                ByteArrayDeserializer.class,
-                "enable.auto.commit",
-                false))) {
+        new KafkaConsumer<>(KafkaClientConfig.assignedConsumer(bootstrapServers))) {
       List<TopicPartition> parts = new ArrayList<>();
       for (int p = 0; p < AssignmentTopic.PARTITIONS; p++) {
         parts.add(new TopicPartition(AssignmentTopic.TOPIC, p));

@@ -3,6 +3,7 @@ package dev.berth.controlplane.specs;
 import static dev.berth.model.fleet.WorkloadTopic.TOPIC;
 
 import dev.berth.controlplane.kafka.KafkaTopics;
+import dev.berth.model.fleet.KafkaClientConfig;
 import dev.berth.model.fleet.StoredWorkload;
 import dev.berth.model.fleet.WorkloadSpec;
 import dev.berth.model.fleet.WorkloadSpecs;
@@ -22,10 +23,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Desired workloads on the compacted topic berth.workloads (key: name, value: spec and generation,
@@ -60,33 +57,11 @@ public final class WorkloadStore implements AutoCloseable {
         new NewTopic(TOPIC, WorkloadTopic.PARTITIONS, (short) 1)
             .configs(Map.of("cleanup.policy", "compact", "min.insync.replicas", "1")));
     KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(
-            Map.of(
-                "bootstrap.servers",
-                bootstrapServers,
-                "acks",
-                "all",
-                "enable.idempotence",
-                true,
-                "linger.ms",
-                0,
-                "key.serializer",
-                StringSerializer.class,
-                "value.serializer",
-                ByteArraySerializer.class));
+        new KafkaProducer<>(KafkaClientConfig.durableProducer(bootstrapServers, 0));
     KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(
-            Map.of(
-                "bootstrap.servers",
-                bootstrapServers,
-                "key.deserializer",
-                StringDeserializer.class,
-                "value.deserializer",
-                ByteArrayDeserializer.class,
-                "enable.auto.commit",
-                false,
-                "fetch.max.wait.ms",
-                100));
+            KafkaClientConfig.with(
+                KafkaClientConfig.assignedConsumer(bootstrapServers), "fetch.max.wait.ms", 100));
     TopicPartition p = new TopicPartition(TOPIC, 0);
     consumer.assign(List.of(p));
     consumer.seekToBeginning(List.of(p));

@@ -20,4 +20,9 @@ public record Descriptor(
   public Descriptor {
     extra = UnknownFields.copy(extra);
   }
+
+  /** A descriptor of just what it points at: its media type, digest and size. */
+  public static Descriptor of(String mediaType, Digest digest, long size) {
+    return new Descriptor(mediaType, digest, size, null, null, null, null, null, null);
+  }
 }

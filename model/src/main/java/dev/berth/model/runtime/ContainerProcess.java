@@ -43,4 +43,28 @@ public record ContainerProcess(
         selinuxLabel,
         extra);
   }
+
+  /**
+   * A process to exec in the container this process is the init of, as runc exec builds it from its
+   * flags: the given terminal, user, args, env and cwd, and this process's capabilities and
+   * no_new_privs (the runtime's exec planner adds the rest the container imposes).
+   */
+  public ContainerProcess execProcess(
+      boolean terminal, User user, List<String> args, List<String> env, String cwd) {
+    return new ContainerProcess(
+        terminal,
+        null,
+        user,
+        args,
+        null,
+        env,
+        cwd,
+        capabilities,
+        null,
+        noNewPrivileges,
+        null,
+        null,
+        null,
+        null);
+  }
 }

@@ -26,29 +26,20 @@ public record Linux(
   }
 
   public Linux withCgroupsPath(String path) {
+    return edited(path, resources);
+  }
+
+  public Linux withResources(Resources r) {
+    return edited(cgroupsPath, r);
+  }
+
+  private Linux edited(String path, Resources r) {
     return new Linux(
         namespaces,
         uidMappings,
         gidMappings,
         devices,
         path,
-        resources,
-        rootfsPropagation,
-        seccomp,
-        sysctl,
-        maskedPaths,
-        readonlyPaths,
-        mountLabel,
-        extra);
-  }
-
-  public Linux withResources(Resources r) {
-    return new Linux(
-        namespaces,
-        uidMappings,
-        gidMappings,
-        devices,
-        cgroupsPath,
         r,
         rootfsPropagation,
         seccomp,

@@ -4,6 +4,7 @@ import dev.berth.model.runtime.Resources;
 import dev.berth.runtime.ContainerException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /** What every driver's cgroup shares: its path and the ancestors its create made. */
@@ -61,5 +62,24 @@ abstract class BaseCgroup implements Cgroup {
     List<String> sorted = new ArrayList<>(paths);
     sorted.sort((a, b) -> b.length() - a.length());
     sorted.forEach(remove);
+  }
+
+  /**
+   * Polls {@code reached} for up to a second: freezing is asynchronous in the kernel (the freezer
+   * state passes through FREEZING until every task stopped).
+   */
+  static boolean pollUntil(BooleanSupplier reached) {
+    for (int i = 0; i < 1000; i++) {
+      if (reached.getAsBoolean()) {
+        return true;
+      }
+      try {
+        Thread.sleep(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return false;
   }
 }

@@ -259,19 +259,21 @@ public final class CgroupV1Driver implements CgroupDriver {
       if (dir == null) {
         throw new ContainerException("cgroup v1 freezer is not mounted: cannot pause or resume");
       }
-      for (int i = 0; i < 1000; i++) {
-        CgroupFiles.write(dir.resolve("freezer.state"), target);
-        if (CgroupFiles.read(dir.resolve("freezer.state")).equals(target)) {
-          return;
-        }
-        try {
-          Thread.sleep(1);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
+      Path state = dir.resolve("freezer.state");
+      // Written again on every try, as runc does: tasks forking while FREEZING can stall a freeze.
+      if (pollUntil(() -> writes(state, target) && CgroupFiles.read(state).equals(target))) {
+        return;
       }
       throw new ContainerException("freezer of cgroup " + path + " did not reach " + target);
+    }
+
+    private static boolean writes(Path file, String value) {
+      try {
+        CgroupFiles.write(file, value);
+        return true;
+      } catch (ContainerException e) {
+        return false;
+      }
     }
 
     @Override

@@ -188,16 +188,8 @@ public final class CgroupV2Driver implements CgroupDriver {
 
     private void setFrozen(boolean frozen) throws ContainerException {
       write("cgroup.freeze", frozen ? "1" : "0");
-      for (int i = 0; i < 1000; i++) {
-        if (isFrozen() == frozen) {
-          return;
-        }
-        try {
-          Thread.sleep(1);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
+      if (pollUntil(() -> isFrozen() == frozen)) {
+        return;
       }
       throw new ContainerException(
           "cgroup " + path + " did not become " + (frozen ? "frozen" : "thawed"));

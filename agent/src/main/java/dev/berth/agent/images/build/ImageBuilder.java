@@ -142,16 +142,7 @@ public final class ImageBuilder {
     byte[] manifestBytes = JsonMapping.mapper().writeValueAsBytes(manifest);
     Digest manifestDigest = images.content().put(manifestBytes);
     Descriptor descriptor =
-        new Descriptor(
-            MediaTypes.OCI_MANIFEST,
-            manifestDigest,
-            (long) manifestBytes.length,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null);
+        Descriptor.of(MediaTypes.OCI_MANIFEST, manifestDigest, manifestBytes.length);
     images.tag(name, descriptor);
     Layer top = layers.get(layers.size() - 1);
     return new Built(descriptor, top.digest(), top.diffId());

@@ -45,17 +45,7 @@ public final class ImagePuller {
   public ResolvedImage pull(ImageReference ref, Platform platform, PullProgress progress)
       throws RegistryException, ContentStoreException {
     RegistryClient.Fetched top = manifest(ref, ref.manifestReference());
-    Descriptor topDescriptor =
-        new Descriptor(
-            top.mediaType(),
-            top.digest(),
-            (long) top.body().length,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null);
+    Descriptor topDescriptor = Descriptor.of(top.mediaType(), top.digest(), top.body().length);
     // Each manifest is parsed and checked before it is stored: the store keeps only what parsed.
     Manifest manifest;
     byte[] manifestBytes = top.body();

@@ -108,16 +108,19 @@ public final class RegistryClient {
         200);
   }
 
+  /** A request for a manifest that accepts every manifest and index type Berth reads. */
+  private static HttpRequest.Builder manifestRequest(String base, String repo, String reference) {
+    return HttpRequest.newBuilder(URI.create(base + "/v2/" + repo + "/manifests/" + reference))
+        .header("Accept", ACCEPT);
+  }
+
   public Fetched getManifest(String registry, String repo, String reference)
       throws RegistryException {
     HttpResponse<InputStream> r =
         sendPull(
             registry,
             pullScope(repo),
-            base ->
-                HttpRequest.newBuilder(URI.create(base + "/v2/" + repo + "/manifests/" + reference))
-                    .header("Accept", ACCEPT)
-                    .GET(),
+            base -> manifestRequest(base, repo, reference).GET(),
             HttpResponse.BodyHandlers.ofInputStream(),
             200);
     byte[] body = boundedBody(r, "manifest " + repo + ":" + reference);
@@ -202,8 +205,7 @@ public final class RegistryClient {
             registry,
             pullScope(repo),
             base ->
-                HttpRequest.newBuilder(URI.create(base + "/v2/" + repo + "/manifests/" + reference))
-                    .header("Accept", ACCEPT)
+                manifestRequest(base, repo, reference)
                     .method("HEAD", HttpRequest.BodyPublishers.noBody()),
             HttpResponse.BodyHandlers.discarding(),
             200,

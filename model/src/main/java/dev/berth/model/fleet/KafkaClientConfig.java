@@ -1,0 +1,50 @@
+package dev.berth.model.fleet;
+
+import java.util.Properties;
+
+/**
+ * How every Berth Kafka client is configured, in one place: keys are strings, values bytes (JSON);
+ * writes are durable (acks=all, idempotent); consumers assign their partitions themselves and
+ * commit nothing (each rebuilds its state from offset 0).
+ */
+public final class KafkaClientConfig {
+  private static final String STRINGS = "org.apache.kafka.common.serialization.String";
+  private static final String BYTES = "org.apache.kafka.common.serialization.ByteArray";
+
+  private KafkaClientConfig() {}
+
+  /**
+   * A producer whose acknowledged writes survive a broker failure and are never duplicated by a
+   * retry; {@code lingerMillis} trades latency for batching.
+   */
+  public static Properties durableProducer(String bootstrapServers, int lingerMillis) {
+    Properties p = common(bootstrapServers);
+    p.setProperty("key.serializer", STRINGS + "Serializer");
+    p.setProperty("value.serializer", BYTES + "Serializer");
+    p.setProperty("acks", "all");
+    p.setProperty("enable.idempotence", "true");
+    p.setProperty("linger.ms", Integer.toString(lingerMillis));
+    return p;
+  }
+
+  /** A consumer of assigned partitions, read from where the caller seeks, committing nothing. */
+  public static Properties assignedConsumer(String bootstrapServers) {
+    Properties p = common(bootstrapServers);
+    p.setProperty("key.deserializer", STRINGS + "Deserializer");
+    p.setProperty("value.deserializer", BYTES + "Deserializer");
+    p.setProperty("enable.auto.commit", "false");
+    return p;
+  }
+
+  /** {@code base} with one setting more (for example fetch.max.wait.ms), for chaining. */
+  public static Properties with(Properties base, String key, Object value) {
+    base.setProperty(key, String.valueOf(value));
+    return base;
+  }
+
+  private static Properties common(String bootstrapServers) {
+    Properties p = new Properties();
+    p.setProperty("bootstrap.servers", bootstrapServers);
+    return p;
+  }
+}
