@@ -1,0 +1,214 @@
+package dev.berth.agent.network;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.agent.network.cni.CniConfigList;
+import dev.berth.agent.network.cni.CniException;
+import dev.berth.agent.network.cni.CniNetwork;
+import dev.berth.agent.network.cni.CniPlugins;
+import dev.berth.model.JsonMapping;
+import dev.berth.model.network.CniResult;
+import dev.berth.model.network.PortMapping;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * A node's container networking through CNI: each container gets a pinned network namespace with
+ * its loopback up (the loopback plugin) and, unless it asks for none, an interface on the node's
+ * network (the first config list in the config directory, as libcni picks it). Every attachment is
+ * recorded before ADD, so DEL always follows, also after a crash. Blocking: call from a worker.
+ */
+public final class ContainerNetworks {
+  public static final String IF_NAME = "eth0";
+  private static final String LOOPBACK_JSON =
+      "{\"cniVersion\":\"1.0.0\",\"name\":\"berth-loopback\",\"plugins\":[{\"type\":\"loopback\"}]}";
+
+  /** How a container is networked. */
+  public enum Mode {
+    /** An interface on the node's network, its loopback up. */
+    DEFAULT,
+    /** Only its loopback, up. */
+    NONE
+  }
+
+  private final CniPlugins plugins;
+  private final CniConfigList network;
+  private final CniConfigList loopback;
+  private final String nodeName;
+
+  public ContainerNetworks(CniPlugins plugins, CniConfigList network, String nodeName)
+      throws CniException {
+    this.plugins = plugins;
+    this.network = network;
+    this.nodeName = nodeName;
+    this.loopback =
+        CniConfigList.parse(LOOPBACK_JSON.getBytes(StandardCharsets.UTF_8), "loopback", true);
+  }
+
+  /**
+   * The node's network from {@code confDir}: the first {@code .conflist} or {@code .conf} in
+   * lexical order, as libcni picks it; null when there is none. Its plugins must be installed.
+   */
+  public static CniConfigList firstNetwork(Path confDir, CniPlugins plugins) throws CniException {
+    if (!Files.isDirectory(confDir)) {
+      return null;
+    }
+    List<Path> files;
+    try (Stream<Path> s = Files.list(confDir)) {
+      files =
+          s.filter(p -> p.toString().endsWith(".conflist") || p.toString().endsWith(".conf"))
+              .sorted()
+              .toList();
+    } catch (IOException e) {
+      throw new CniException("cannot list network configs in " + confDir + ": " + e.getMessage());
+    }
+    if (files.isEmpty()) {
+      return null;
+    }
+    CniConfigList list = CniConfigList.read(files.get(0));
+    new CniNetwork(list, plugins).requirePlugins();
+    return list;
+  }
+
+  /** The node's network, or null when containers get only their loopback. */
+  public CniConfigList network() {
+    return network;
+  }
+
+  /** Where a container's attachment is recorded, inside its (0700) bundle directory. */
+  public static Path recordIn(Path bundle) {
+    return bundle.resolve("network.json");
+  }
+
+  /**
+   * Attaches a container: the namespace pinned, loopback up, the node's network (unless {@code
+   * mode} is NONE) with {@code ports} published. On failure everything done so far is undone.
+   */
+  public NetworkAttachment attach(
+      String containerId, Path record, Mode mode, List<PortMapping> ports)
+      throws CniException, IOException {
+    List<CniConfigList> nets = new ArrayList<>(List.of(loopback));
+    if (mode == Mode.DEFAULT && network != null) {
+      nets.add(network);
+    }
+    List<ObjectNode> configs = nets.stream().map(CniConfigList::toJson).toList();
+    String netns = NetnsPins.path(netnsName(containerId)).toString();
+    NetworkAttachment a = new NetworkAttachment(containerId, netns, IF_NAME, configs, ports, null);
+    save(record, a); // before anything exists: a crash from here on still ends in DEL
+    try {
+      NetnsPins.create(netnsName(containerId));
+      List<CniResult> results = new ArrayList<>();
+      for (CniConfigList net : nets) {
+        results.add(new CniNetwork(net, plugins).add(call(a), runtime(a)));
+        a = new NetworkAttachment(containerId, netns, IF_NAME, configs, ports, results);
+        save(record, a);
+      }
+      return a;
+    } catch (CniException | IOException | RuntimeException e) {
+      try {
+        detach(record);
+      } catch (CniException | IOException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw e;
+    }
+  }
+
+  /** The recorded attachment, or null when the container has none. */
+  public static NetworkAttachment read(Path record) throws IOException {
+    if (!Files.exists(record)) {
+      return null;
+    }
+    return JsonMapping.mapper().readValue(record.toFile(), NetworkAttachment.class);
+  }
+
+  /** CHECKs every network of an attachment (on adoption: is it still as recorded?). */
+  public void check(NetworkAttachment a) throws CniException {
+    List<ObjectNode> configs = a.networks();
+    for (int i = 0; i < configs.size() && i < a.results().size(); i++) {
+      network(configs.get(i), a).check(call(a), runtime(a), a.results().get(i));
+    }
+  }
+
+  /**
+   * Detaches the recorded attachment (DEL in reverse, with what ADD used), unpins the namespace and
+   * drops the record; nothing when there is no record. The record stays when a DEL failed, so that
+   * the next removal tries again.
+   */
+  public void detach(Path record) throws CniException, IOException {
+    NetworkAttachment a = read(record);
+    if (a == null) {
+      return;
+    }
+    CniException failed = null;
+    List<ObjectNode> configs = a.networks();
+    for (int i = configs.size() - 1; i >= 0; i--) {
+      CniResult result = i < a.results().size() ? a.results().get(i) : null;
+      try {
+        network(configs.get(i), a).del(call(a), runtime(a), result);
+      } catch (CniException e) {
+        if (failed == null) {
+          failed = e;
+        } else {
+          failed.addSuppressed(e);
+        }
+      }
+    }
+    if (failed != null) {
+      throw failed;
+    }
+    NetnsPins.delete(Path.of(a.netns()).getFileName().toString());
+    Files.deleteIfExists(record);
+  }
+
+  private CniNetwork network(ObjectNode config, NetworkAttachment a) throws CniException {
+    byte[] json;
+    try {
+      json = JsonMapping.mapper().writeValueAsBytes(config);
+    } catch (IOException e) {
+      throw new CniException("cannot encode the network of " + a.containerId(), null, e);
+    }
+    return new CniNetwork(
+        CniConfigList.parse(json, "the recorded network of " + a.containerId(), true), plugins);
+  }
+
+  private static CniPlugins.Call call(NetworkAttachment a) {
+    return new CniPlugins.Call(a.containerId(), a.netns(), a.ifName(), "IgnoreUnknown=1");
+  }
+
+  private static CniNetwork.RuntimeConfig runtime(NetworkAttachment a) {
+    return new CniNetwork.RuntimeConfig(a.ports());
+  }
+
+  /**
+   * A namespace name unique to this node and container, within iproute2's and NAME_MAX's limits.
+   */
+  String netnsName(String containerId) {
+    String name = "berth-" + nodeName + "-" + containerId;
+    if (name.length() <= 200) {
+      return name;
+    }
+    try {
+      byte[] h = MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
+      return "berth-" + HexFormat.of().formatHex(h, 0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void save(Path record, NetworkAttachment a) throws IOException {
+    Path tmp = record.resolveSibling(record.getFileName() + ".tmp");
+    Files.write(tmp, JsonMapping.mapper().writeValueAsBytes(a));
+    Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+    Files.move(tmp, record, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+}

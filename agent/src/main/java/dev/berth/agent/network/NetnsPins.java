@@ -1,0 +1,56 @@
+package dev.berth.agent.network;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Network namespaces that outlive their processes, pinned by a bind mount under /run/netns as
+ * iproute2 makes them ({@code ip netns add}): CNI configures one before the container's process
+ * exists, the container joins it by path, and it goes when the container is removed.
+ */
+public final class NetnsPins {
+  private static final Path DIR = Path.of("/run/netns");
+
+  private NetnsPins() {}
+
+  /** The path of the pinned namespace {@code name}. */
+  public static Path path(String name) {
+    return DIR.resolve(name);
+  }
+
+  /** Creates the namespace {@code name} (with only a loopback, down); an existing one is kept. */
+  public static Path create(String name) throws IOException {
+    Path p = path(name);
+    if (!Files.exists(p)) {
+      ip("add", name);
+    }
+    return p;
+  }
+
+  /** Unpins and removes the namespace; nothing when it is gone already. */
+  public static void delete(String name) throws IOException {
+    if (Files.exists(path(name))) {
+      ip("delete", name);
+    }
+  }
+
+  private static void ip(String verb, String name) throws IOException {
+    Process p = new ProcessBuilder("ip", "netns", verb, name).redirectErrorStream(true).start();
+    try {
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IOException("ip netns " + verb + " " + name + ": did not finish");
+      }
+      if (p.exitValue() != 0) {
+        throw new IOException("ip netns " + verb + " " + name + ": " + out);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted: ip netns " + verb + " " + name, e);
+    }
+  }
+}

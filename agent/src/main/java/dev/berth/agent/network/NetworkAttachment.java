@@ -1,0 +1,34 @@
+package dev.berth.agent.network;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.model.network.CniResult;
+import dev.berth.model.network.PortMapping;
+import java.util.List;
+
+/**
+ * What a container's network is attached with, recorded before ADD and completed after it, so that
+ * DEL runs with exactly what ADD used (the network's config list as it was, the namespace, the
+ * ports) also after an agent crash or a config change; {@code result} is null while ADD has not
+ * finished.
+ */
+public record NetworkAttachment(
+    String containerId,
+    String netns,
+    String ifName,
+    List<ObjectNode> networks,
+    List<PortMapping> ports,
+    List<CniResult> results) {
+  public NetworkAttachment {
+    networks = List.copyOf(networks);
+    ports = List.copyOf(ports);
+    results = results == null ? List.of() : List.copyOf(results);
+  }
+
+  /** The container's address on its main network (the last one attached), if it has one yet. */
+  public String ip() {
+    if (results.isEmpty()) {
+      return null;
+    }
+    return results.get(results.size() - 1).containerIp(ifName).map(CniResult.Ip::host).orElse(null);
+  }
+}
