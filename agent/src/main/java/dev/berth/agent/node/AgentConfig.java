@@ -3,6 +3,7 @@ package dev.berth.agent.node;
 import com.sun.management.OperatingSystemMXBean;
 import dev.berth.agent.AgentLayout;
 import dev.berth.agent.images.registry.RegistryHost;
+import dev.berth.agent.network.NetworkSettings;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.Map;
@@ -23,7 +24,8 @@ public record AgentConfig(
     long reconcileIntervalMillis,
     int apiPort,
     long logMaxBytes,
-    Map<String, RegistryHost> registries) {
+    Map<String, RegistryHost> registries,
+    NetworkSettings network) {
 
   /** Kubelet's defaults: 10 MiB per file, a few files kept. */
   public static final long DEFAULT_LOG_MAX_BYTES = 10L << 20;
@@ -54,7 +56,8 @@ public record AgentConfig(
         2000,
         apiPort,
         DEFAULT_LOG_MAX_BYTES,
-        Map.of());
+        Map.of(),
+        NetworkSettings.DEFAULT);
   }
 
   /** The same agent, reaching registries with {@code hosts} (see RegistryHostsFile). */
@@ -70,7 +73,25 @@ public record AgentConfig(
         reconcileIntervalMillis,
         apiPort,
         logMaxBytes,
-        Map.copyOf(hosts));
+        Map.copyOf(hosts),
+        network);
+  }
+
+  /** The same agent, its containers networked with {@code settings}. */
+  public AgentConfig withNetwork(NetworkSettings settings) {
+    return new AgentConfig(
+        nodeName,
+        stateDir,
+        kafkaBootstrap,
+        cpuMillis,
+        memoryBytes,
+        labels,
+        leaseMillis,
+        reconcileIntervalMillis,
+        apiPort,
+        logMaxBytes,
+        registries,
+        settings);
   }
 
   /**

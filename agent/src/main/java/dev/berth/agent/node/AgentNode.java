@@ -10,6 +10,10 @@ import dev.berth.agent.images.snapshot.SnapshotException;
 import dev.berth.agent.images.snapshot.Snapshotter;
 import dev.berth.agent.images.store.PrivateDirs;
 import dev.berth.agent.logs.ContainerLogs;
+import dev.berth.agent.network.ContainerNetworks;
+import dev.berth.agent.network.NetworkSettings;
+import dev.berth.agent.network.cni.CniException;
+import dev.berth.agent.network.cni.CniPlugins;
 import dev.berth.agent.reconcile.Reconciler;
 import dev.berth.runtime.ContainerRuntime;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -69,7 +73,21 @@ public final class AgentNode {
             snapshots,
             new ImagePuller(new RegistryClient(config.registries()), images, pullers),
             System::currentTimeMillis,
-            new PulledBytes(metrics));
+            new PulledBytes(metrics),
+            networks(config));
+  }
+
+  /** The node's CNI networking; a missing plugin or a broken config stops the agent here. */
+  private static ContainerNetworks networks(AgentConfig config) throws IOException {
+    NetworkSettings s = config.network();
+    CniPlugins plugins = new CniPlugins(s.pluginDirs(), s.pluginTimeout());
+    try {
+      plugins.find("loopback");
+      return new ContainerNetworks(
+          plugins, ContainerNetworks.firstNetwork(s.confDir(), plugins), config.nodeName());
+    } catch (CniException e) {
+      throw new IOException("agent " + config.nodeName() + ": " + e.getMessage(), e);
+    }
   }
 
   /** Starts the agent's verticles; completes once all are deployed and the node API listens. */

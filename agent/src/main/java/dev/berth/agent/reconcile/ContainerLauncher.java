@@ -9,6 +9,8 @@ import dev.berth.agent.images.registry.PullProgress;
 import dev.berth.agent.images.snapshot.Snapshotter;
 import dev.berth.agent.images.store.PrivateDirs;
 import dev.berth.agent.logs.ContainerLogs;
+import dev.berth.agent.network.ContainerNetworks;
+import dev.berth.agent.network.NetworkAttachment;
 import dev.berth.model.JsonMapping;
 import dev.berth.model.fleet.Assignment;
 import dev.berth.model.fleet.AssignmentTopic;
@@ -24,6 +26,7 @@ import dev.berth.runtime.CreateOptions;
 import dev.berth.runtime.files.FileTrees;
 import dev.berth.runtime.init.Stdio;
 import java.io.File;
+import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,6 +50,7 @@ final class ContainerLauncher {
   private final Snapshotter snapshots;
   private final ImagePuller puller;
   private final PullProgress pulls;
+  private final ContainerNetworks networks;
   private final Platform platform = Platform.host();
 
   ContainerLauncher(
@@ -55,8 +59,10 @@ final class ContainerLauncher {
       ImageStore images,
       Snapshotter snapshots,
       ImagePuller puller,
-      PullProgress pulls) {
+      PullProgress pulls,
+      ContainerNetworks networks) {
     this.pulls = pulls;
+    this.networks = networks;
     this.layout = layout;
     this.runtime = runtime;
     this.images = images;
@@ -82,9 +88,14 @@ final class ContainerLauncher {
       }
       Path rootfs =
           snapshots.prepare(id, image.manifest().layers(), image.config().rootfs().diffIds());
+      Path record = ContainerNetworks.recordIn(bundle);
+      networks.detach(record); // an attachment an earlier run of this container left behind
+      NetworkAttachment net =
+          networks.attach(id, record, ContainerNetworks.Mode.DEFAULT, List.of());
       Spec spec =
           customize(
               RuntimeSpecFromImage.create(image.config(), rootfs, id, a.command(), a.args()), a);
+      spec = spec.withLinux(spec.linux().withNamespacePath("network", net.netns()));
       Files.writeString(bundle.resolve("config.json"), JsonMapping.write(spec));
       Path stdout = ContainerLogs.file(bundle, "stdout");
       Path stderr = ContainerLogs.file(bundle, "stderr");
@@ -148,8 +159,20 @@ final class ContainerLauncher {
       // not created, or already gone
     }
     snapshots.remove(id);
+    // Before the bundle goes: the record in it is what DEL needs; a failed DEL keeps both.
+    networks.detach(ContainerNetworks.recordIn(bundleDir(id)));
     if (!keepBundle) {
       FileTrees.delete(bundleDir(id));
+    }
+  }
+
+  /** The container's address on the node's network, from its attachment record; null if none. */
+  String ip(String id) {
+    try {
+      NetworkAttachment a = ContainerNetworks.read(ContainerNetworks.recordIn(bundleDir(id)));
+      return a == null ? null : a.ip();
+    } catch (IOException e) {
+      return null;
     }
   }
 }

@@ -5,6 +5,7 @@ import dev.berth.agent.images.ImageStore;
 import dev.berth.agent.images.registry.ImagePuller;
 import dev.berth.agent.images.registry.PullProgress;
 import dev.berth.agent.images.snapshot.Snapshotter;
+import dev.berth.agent.network.ContainerNetworks;
 import dev.berth.model.fleet.Assignment;
 import dev.berth.model.fleet.ContainerReport;
 import dev.berth.model.fleet.ContainerState;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import java.util.logging.Logger;
+import java.util.stream.Stream;
 
 /**
  * The node's level-triggered reconciler: each pass compares the whole desired set with what the
@@ -46,10 +48,12 @@ public final class Reconciler {
       Snapshotter snapshots,
       ImagePuller puller,
       LongSupplier clock,
-      PullProgress pulls) {
+      PullProgress pulls,
+      ContainerNetworks networks) {
     this.layout = layout;
     this.runtime = runtime;
-    this.launcher = new ContainerLauncher(layout, runtime, images, snapshots, puller, pulls);
+    this.launcher =
+        new ContainerLauncher(layout, runtime, images, snapshots, puller, pulls, networks);
     this.clock = clock;
   }
 
@@ -61,6 +65,13 @@ public final class Reconciler {
     runtime.list().forEach(s -> actual.put(s.id(), s));
     for (String id : actual.keySet()) {
       if (!wanted.containsKey(id)) {
+        removeQuietly(id);
+      }
+    }
+    // What the runtime no longer knows but a bundle still holds (a network attachment above all),
+    // left by a crash or a failed removal: removed now, so no address or port stays taken.
+    for (String id : leftBundles()) {
+      if (!wanted.containsKey(id) && !actual.containsKey(id)) {
         removeQuietly(id);
       }
     }
@@ -150,7 +161,16 @@ public final class Reconciler {
         exit,
         restarts,
         message,
-        layout.nodeName());
+        layout.nodeName(),
+        state == ContainerState.RUNNING ? launcher.ip(a.containerId()) : null);
+  }
+
+  private List<String> leftBundles() {
+    try (Stream<Path> dirs = Files.list(layout.bundles())) {
+      return dirs.map(d -> d.getFileName().toString()).toList();
+    } catch (IOException e) {
+      return List.of(); // no bundles directory yet
+    }
   }
 
   private void removeQuietly(String id) {

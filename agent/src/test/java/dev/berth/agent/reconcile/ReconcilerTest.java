@@ -12,6 +12,8 @@ import dev.berth.agent.images.registry.ImagePuller;
 import dev.berth.agent.images.registry.PullProgress;
 import dev.berth.agent.images.registry.RegistryClient;
 import dev.berth.agent.images.snapshot.Snapshotter;
+import dev.berth.agent.network.ContainerNetworks;
+import dev.berth.agent.network.cni.CniPlugins;
 import dev.berth.model.fleet.Assignment;
 import dev.berth.model.fleet.ContainerReport;
 import dev.berth.model.fleet.ContainerState;
@@ -20,9 +22,15 @@ import dev.berth.model.image.ImageReference;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.bundle.BusyboxRootfs;
 import dev.berth.runtime.files.FileTrees;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -49,6 +57,8 @@ class ReconcilerTest {
   AtomicLong now = new AtomicLong(1_000_000);
   AgentLayout layout;
   String parent;
+  ContainerNetworks networks;
+  String bridge = "brec" + ProcessHandle.current().pid() % 100_000;
 
   @BeforeAll
   static void buildImage() throws Exception {
@@ -76,6 +86,18 @@ class ReconcilerTest {
     parent = layout.cgroupParent();
     runtime = new ContainerRuntime(layout.runtime());
     snapshots = new Snapshotter(images.content(), layout.snapshots(), true, workers);
+    Path netd = Files.createDirectories(state.resolve("net.d"));
+    Files.writeString(
+        netd.resolve("10-test.conflist"),
+        "{\"cniVersion\":\"1.0.0\",\"name\":\"rec\",\"plugins\":[{\"type\":\"bridge\",\"bridge\":\""
+            + bridge
+            + "\",\"isGateway\":true,\"ipam\":{\"type\":\"host-local\",\"dataDir\":\""
+            + state.resolve("ipam")
+            + "\",\"ranges\":[[{\"subnet\":\"10.213.95.0/24\"}]]}}]}");
+    CniPlugins plugins = new CniPlugins(List.of(Path.of("/usr/lib/cni")), Duration.ofSeconds(30));
+    networks =
+        new ContainerNetworks(
+            plugins, ContainerNetworks.firstNetwork(netd, plugins), layout.nodeName());
   }
 
   @AfterEach
@@ -86,6 +108,19 @@ class ReconcilerTest {
     for (Path dir : runtime.cgroups().containerView(parent).values()) {
       assertFalse(Files.exists(dir), "cgroup parent left: " + dir);
     }
+    try (var addresses = Files.list(state.resolve("ipam/rec"))) {
+      assertEquals(
+          List.of(),
+          addresses
+              .map(Path::getFileName)
+              .map(Path::toString)
+              .filter(f -> f.startsWith("10."))
+              .toList(),
+          "every address freed");
+    } catch (java.nio.file.NoSuchFileException none) {
+      // no container was ever attached
+    }
+    new ProcessBuilder("ip", "link", "delete", bridge).start().waitFor();
   }
 
   private Reconciler reconciler() {
@@ -96,7 +131,8 @@ class ReconcilerTest {
         snapshots,
         new ImagePuller(new RegistryClient(Map.of()), images, workers),
         now::get,
-        PullProgress.NONE);
+        PullProgress.NONE,
+        networks);
   }
 
   private static Assignment assignment(
@@ -139,6 +175,43 @@ class ReconcilerTest {
           Long.parseLong(Files.readString(memory.resolve("memory.limit_in_bytes")).trim()),
           "the assignment's memory limit");
     }
+  }
+
+  @Test
+  void aRunningContainerHasAnAddressThatAnswersAndReportsIt() throws Exception {
+    Path www = Files.createDirectories(state.resolve("www"));
+    Files.writeString(www.resolve("index.html"), "served from a container\n");
+    Reconciler r = reconciler();
+    ContainerReport report =
+        r.reconcile(
+                List.of(
+                    assignment(
+                        "web-g1-r0",
+                        "echo served > /tmp/i && httpd -f -p 8080 -h /tmp",
+                        RestartPolicy.Always,
+                        null)))
+            .get(0);
+    assertEquals(ContainerState.RUNNING, report.state(), String.valueOf(report.message()));
+    assertTrue(report.ip() != null && report.ip().startsWith("10.213.95."), report.ip());
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    String body = null;
+    for (int i = 0; i < 50 && body == null; i++) {
+      try {
+        body =
+            http.send(
+                    HttpRequest.newBuilder(URI.create("http://" + report.ip() + ":8080/i")).build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body();
+      } catch (IOException notYet) {
+        TimeUnit.MILLISECONDS.sleep(100);
+      }
+    }
+    assertEquals("served\n", body, "the container answers at its address");
+    runtime.delete("web-g1-r0", true); // as if it vanished while the agent was down
+    r.reconcile(List.of());
+    assertFalse(
+        Files.exists(state.resolve("ipam/rec/" + report.ip())),
+        "a container gone from the runtime still has its address freed");
   }
 
   @Test

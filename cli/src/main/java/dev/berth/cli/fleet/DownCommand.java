@@ -6,6 +6,9 @@ import dev.berth.agent.images.registry.ImagePuller;
 import dev.berth.agent.images.registry.PullProgress;
 import dev.berth.agent.images.registry.RegistryClient;
 import dev.berth.agent.images.snapshot.Snapshotter;
+import dev.berth.agent.network.ContainerNetworks;
+import dev.berth.agent.network.NetworkSettings;
+import dev.berth.agent.network.cni.CniPlugins;
 import dev.berth.agent.reconcile.Reconciler;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.files.FileTrees;
@@ -51,7 +54,14 @@ public final class DownCommand implements Callable<Integer> {
               new ImagePuller(
                   new RegistryClient(Map.of()), images, null) /* never pulls: nothing is desired */,
               System::currentTimeMillis,
-              PullProgress.NONE);
+              PullProgress.NONE,
+              // DEL uses each container's recorded networks: no node network needed here.
+              new ContainerNetworks(
+                  new CniPlugins(
+                      NetworkSettings.DEFAULT.pluginDirs(),
+                      NetworkSettings.DEFAULT.pluginTimeout()),
+                  null,
+                  agent.nodeName()));
       reconciler.reconcile(List.of());
       reconciler.releaseCgroupParent();
       System.out.println("node " + agent.nodeName() + ": removed " + before + " containers");

@@ -8,6 +8,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.berth.agent.images.build.BuildOptions;
 import dev.berth.agent.images.build.ImageBuilder;
+import dev.berth.agent.network.NetworkSettings;
 import dev.berth.agent.node.AgentConfig;
 import dev.berth.agent.node.AgentNode;
 import dev.berth.agent.reconcile.Reconciler;
@@ -91,7 +92,8 @@ class AgentEndToEndTest {
               500,
               0,
               AgentConfig.DEFAULT_LOG_MAX_BYTES,
-              Map.of());
+              Map.of(),
+              NetworkSettings.DEFAULT);
       agent = get(AgentNode.start(vertx, config, hz));
       new ImageBuilder(agent.images())
           .build(

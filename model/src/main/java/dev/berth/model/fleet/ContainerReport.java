@@ -4,7 +4,7 @@ import java.io.Serializable;
 
 /**
  * A container's actual state as its agent reports it (map containers): running, stopped or failed,
- * exit code, restarts.
+ * exit code, restarts, and its address on the node's network (null without one).
  */
 public record ContainerReport(
     String containerId,
@@ -14,5 +14,6 @@ public record ContainerReport(
     Integer exitCode,
     int restarts,
     String message,
-    String node)
+    String node,
+    String ip)
     implements Serializable {}

@@ -3,6 +3,7 @@ package dev.berth.model.runtime;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import dev.berth.model.UnknownFields;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -26,16 +27,28 @@ public record Linux(
   }
 
   public Linux withCgroupsPath(String path) {
-    return edited(path, resources);
+    return edited(namespaces, path, resources);
   }
 
   public Linux withResources(Resources r) {
-    return edited(cgroupsPath, r);
+    return edited(namespaces, cgroupsPath, r);
   }
 
-  private Linux edited(String path, Resources r) {
+  /** The same, with the namespace of {@code type} joined at {@code path} (added when missing). */
+  public Linux withNamespacePath(String type, String path) {
+    List<LinuxNamespace> ns = new ArrayList<>();
+    for (LinuxNamespace n : namespaces == null ? List.<LinuxNamespace>of() : namespaces) {
+      if (!type.equals(n.type())) {
+        ns.add(n);
+      }
+    }
+    ns.add(new LinuxNamespace(type, path, null));
+    return edited(ns, cgroupsPath, resources);
+  }
+
+  private Linux edited(List<LinuxNamespace> ns, String path, Resources r) {
     return new Linux(
-        namespaces,
+        ns,
         uidMappings,
         gidMappings,
         devices,
