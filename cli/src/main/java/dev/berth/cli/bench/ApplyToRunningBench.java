@@ -1,5 +1,6 @@
 package dev.berth.cli.bench;
 
+import dev.berth.agent.network.NetworkSettings;
 import dev.berth.cli.fleet.SingleMachineFleet;
 import dev.berth.model.runtime.State;
 import dev.berth.runtime.ContainerNotFoundException;
@@ -30,6 +31,8 @@ import picocli.CommandLine.Option;
     name = "apply",
     description = "apply-to-running latency of single-container workloads on one agent")
 final class ApplyToRunningBench implements Callable<Integer> {
+  private static final String BRIDGE = "berthbench0";
+
   /** Kubernetes' pod start-up SLO is 5 s at p99; Berth's targets are far below it. */
   static final double TARGET_MEDIAN_MS = 100;
 
@@ -56,7 +59,18 @@ final class ApplyToRunningBench implements Callable<Integer> {
     SingleMachineFleet fleet =
         SingleMachineFleet.start(
             new SingleMachineFleet.Options(
-                state.resolve("berth"), 0, 0, "bench", examples, Map.of()),
+                state.resolve("berth"),
+                0,
+                0,
+                "bench",
+                examples,
+                Map.of(),
+                // Its own default network, so that the bench measures attaching too (CNI ADD).
+                new NetworkSettings(
+                    state.resolve("net.d"),
+                    NetworkSettings.DEFAULT.pluginDirs(),
+                    NetworkSettings.DEFAULT.pluginTimeout()),
+                BRIDGE),
             new PrintStream(PrintStream.nullOutputStream()));
     ContainerRuntime runtime = new ContainerRuntime(state.resolve("berth/agent-bench/runtime"));
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -99,6 +113,7 @@ final class ApplyToRunningBench implements Callable<Integer> {
       fleet.close(); // first: a running agent would start again what is removed below
       fleet.agent().reconciler().reconcile(List.of());
       fleet.agent().reconciler().releaseCgroupParent();
+      new ProcessBuilder("ip", "link", "delete", BRIDGE).start().waitFor();
       FileTrees.delete(state);
     }
   }

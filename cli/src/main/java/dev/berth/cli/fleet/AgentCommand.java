@@ -2,6 +2,7 @@ package dev.berth.cli.fleet;
 
 import com.hazelcast.core.HazelcastInstance;
 import dev.berth.agent.images.registry.RegistryHostsFile;
+import dev.berth.agent.network.NetworkSettings;
 import dev.berth.agent.node.AgentConfig;
 import dev.berth.agent.node.AgentNode;
 import dev.berth.agent.node.FleetViewClient;
@@ -57,6 +58,18 @@ public final class AgentCommand implements Callable<Integer> {
   long leaseMillis;
 
   @Option(
+      names = "--cni-conf-dir",
+      defaultValue = "/etc/berth/cni/net.d",
+      description = "CNI network configs (the first, in lexical order, is the node's network)")
+  Path cniConfDir;
+
+  @Option(
+      names = "--cni-plugin-dir",
+      defaultValue = "/usr/lib/cni",
+      description = "CNI plugin binaries (Debian: containernetworking-plugins)")
+  List<Path> cniPluginDirs;
+
+  @Option(
       names = "--registry-config",
       description = "registry mirrors, credentials and plain-HTTP hosts (YAML)")
   Path registryConfig;
@@ -69,7 +82,10 @@ public final class AgentCommand implements Callable<Integer> {
     AgentConfig config =
         AgentConfig.forThisMachine(node, dir, kafka, labels, leaseMillis, apiPort)
             .withRegistries(
-                registryConfig == null ? Map.of() : RegistryHostsFile.read(registryConfig));
+                registryConfig == null ? Map.of() : RegistryHostsFile.read(registryConfig))
+            .withNetwork(
+                new NetworkSettings(
+                    cniConfDir, cniPluginDirs, NetworkSettings.DEFAULT.pluginTimeout()));
     AgentNode agent =
         AgentNode.start(vertx, config, client)
             .toCompletionStage()

@@ -5,6 +5,8 @@ import dev.berth.agent.AgentLayout;
 import dev.berth.agent.images.build.BuildOptions;
 import dev.berth.agent.images.build.ImageBuilder;
 import dev.berth.agent.images.registry.RegistryHost;
+import dev.berth.agent.network.DefaultNetwork;
+import dev.berth.agent.network.NetworkSettings;
 import dev.berth.agent.node.AgentConfig;
 import dev.berth.agent.node.AgentNode;
 import dev.berth.controlplane.ControlPlane;
@@ -33,14 +35,41 @@ import java.util.stream.Stream;
  * containers.
  */
 public final class SingleMachineFleet implements AutoCloseable {
-  /** Where the fleet keeps its state and which loopback ports it uses (0: any free one). */
+  /**
+   * Where the fleet keeps its state, which loopback ports it uses (0: any free one), its registry
+   * settings, where its CNI configs and plugins are, and the bridge of the default network it
+   * writes when none is configured.
+   */
   public record Options(
       Path stateDir,
       int kafkaPort,
       int apiPort,
       String nodeName,
       Path examples,
-      Map<String, RegistryHost> registries) {}
+      Map<String, RegistryHost> registries,
+      NetworkSettings network,
+      String bridge) {
+    /**
+     * The defaults of `berth up`: Berth's CNI config directory, Debian's plugins, bridge berth0.
+     */
+    public Options(
+        Path stateDir,
+        int kafkaPort,
+        int apiPort,
+        String nodeName,
+        Path examples,
+        Map<String, RegistryHost> registries) {
+      this(
+          stateDir,
+          kafkaPort,
+          apiPort,
+          nodeName,
+          examples,
+          registries,
+          NetworkSettings.DEFAULT,
+          "berth0");
+    }
+  }
 
   public static final String EXAMPLE_IMAGE = "local/busybox:1";
 
@@ -86,7 +115,15 @@ public final class SingleMachineFleet implements AutoCloseable {
                     LEASE_MILLIS,
                     1000),
                 hazelcast));
-    progress.println("[4/5] agent " + o.nodeName());
+    Path written =
+        DefaultNetwork.ensure(
+            o.network().confDir(), o.bridge(), o.stateDir().resolve("cni/networks"));
+    progress.println(
+        "[4/5] agent "
+            + o.nodeName()
+            + (written == null
+                ? ", network from " + o.network().confDir()
+                : ", default network written to " + written));
     AgentConfig config =
         AgentConfig.forThisMachine(
                 o.nodeName(),
@@ -95,7 +132,8 @@ public final class SingleMachineFleet implements AutoCloseable {
                 Map.of(),
                 LEASE_MILLIS,
                 0)
-            .withRegistries(o.registries());
+            .withRegistries(o.registries())
+            .withNetwork(o.network());
     AgentNode agent = await(AgentNode.start(vertx, config, hazelcast));
     SingleMachineFleet fleet =
         new SingleMachineFleet(broker, hazelcast, vertx, controlPlane, agent);

@@ -1,7 +1,9 @@
 package dev.berth.cli.fleet;
 
 import dev.berth.agent.images.registry.RegistryHostsFile;
+import dev.berth.agent.network.NetworkSettings;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -36,6 +38,18 @@ public final class UpCommand implements Callable<Integer> {
   Path registryConfig;
 
   @Option(
+      names = "--cni-conf-dir",
+      defaultValue = "/etc/berth/cni/net.d",
+      description = "CNI network configs; the default network `berth` is written here if none is")
+  Path cniConfDir;
+
+  @Option(
+      names = "--cni-plugin-dir",
+      defaultValue = "/usr/lib/cni",
+      description = "CNI plugin binaries (Debian: containernetworking-plugins)")
+  List<Path> cniPluginDirs;
+
+  @Option(
       names = "--examples",
       description = "workload specs to apply (default: the repository's examples/)")
   Path examples;
@@ -52,7 +66,10 @@ public final class UpCommand implements Callable<Integer> {
                 apiPort,
                 node,
                 specs,
-                registryConfig == null ? Map.of() : RegistryHostsFile.read(registryConfig)),
+                registryConfig == null ? Map.of() : RegistryHostsFile.read(registryConfig),
+                new NetworkSettings(
+                    cniConfDir, cniPluginDirs, NetworkSettings.DEFAULT.pluginTimeout()),
+                "berth0"),
             System.out);
     System.out.println();
     System.out.println(

@@ -3,7 +3,9 @@ package dev.berth.cli.fleet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.agent.network.NetworkSettings;
 import dev.berth.cli.BerthCli;
+import dev.berth.model.JsonMapping;
 import dev.berth.model.runtime.State;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.files.FileTrees;
@@ -16,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -34,6 +37,22 @@ class SingleMachineFleetTest {
     return runtime.list().stream().filter(s -> s.status().equals("running")).toList();
   }
 
+  /** How many containers the fleet view shows with an IPv4 address. */
+  private static long addresses(HttpClient http, String url) {
+    try {
+      String body =
+          http.send(
+                  HttpRequest.newBuilder(URI.create(url)).build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      return JsonMapping.mapper().readTree(body).findValues("ip").stream()
+          .filter(ip -> ip.asText().matches("\\d+\\.\\d+\\.\\d+\\.\\d+"))
+          .count();
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
   @Test
   void theFleetRunsItsExamplesTakesAppliesAndSurvivesARestart() throws Exception {
     Path state = Files.createTempDirectory("berth-up-");
@@ -42,9 +61,18 @@ class SingleMachineFleetTest {
     Files.writeString(
         examples.resolve("hello.yaml"),
         "name: hello\nimage: local/busybox:1\ncommand: [sleep]\nargs: [\"60\"]\nreplicas: 1\n");
+    String bridge = "bup" + ProcessHandle.current().pid() % 100_000;
     SingleMachineFleet.Options options =
         new SingleMachineFleet.Options(
-            state.resolve("berth"), 0, 0, "test-node", examples, Map.of());
+            state.resolve("berth"),
+            0,
+            0,
+            "test-node",
+            examples,
+            Map.of(),
+            new NetworkSettings(
+                state.resolve("net.d"), List.of(Path.of("/usr/lib/cni")), Duration.ofSeconds(60)),
+            bridge);
     PrintStream quiet = new PrintStream(PrintStream.nullOutputStream());
     ContainerRuntime runtime = new ContainerRuntime(state.resolve("berth/agent-test-node/runtime"));
     HttpClient http = HttpClient.newHttpClient();
@@ -63,6 +91,10 @@ class SingleMachineFleetTest {
               HttpResponse.BodyHandlers.ofString());
       assertEquals(201, applied.statusCode(), applied.body());
       await(() -> running(runtime).size() == 3, "web's two replicas to run");
+      String containersUrl = "http://127.0.0.1:" + fleet.apiPort() + "/v1/containers";
+      await(
+          () -> addresses(http, containersUrl) == 3,
+          "each running container to report an address on the default network");
       String server = "http://127.0.0.1:" + fleet.apiPort();
       var nodes = BerthCli.run("get", "nodes", "--server", server);
       assertTrue(
@@ -134,6 +166,7 @@ class SingleMachineFleetTest {
       fleet.close(); // first: a running agent would start again what is removed below
       fleet.agent().reconciler().reconcile(List.of());
       fleet.agent().reconciler().releaseCgroupParent();
+      new ProcessBuilder("ip", "link", "delete", bridge).start().waitFor();
       FileTrees.delete(state);
     }
   }
