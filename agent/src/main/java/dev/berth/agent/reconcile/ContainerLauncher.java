@@ -14,8 +14,11 @@ import dev.berth.agent.network.NetworkAttachment;
 import dev.berth.model.JsonMapping;
 import dev.berth.model.fleet.Assignment;
 import dev.berth.model.fleet.AssignmentTopic;
+import dev.berth.model.fleet.ContainerPort;
+import dev.berth.model.fleet.NetworkMode;
 import dev.berth.model.image.ImageReference;
 import dev.berth.model.image.Platform;
+import dev.berth.model.network.PortMapping;
 import dev.berth.model.runtime.Cpu;
 import dev.berth.model.runtime.Memory;
 import dev.berth.model.runtime.Resources;
@@ -33,6 +36,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -90,8 +94,7 @@ final class ContainerLauncher {
           snapshots.prepare(id, image.manifest().layers(), image.config().rootfs().diffIds());
       Path record = ContainerNetworks.recordIn(bundle);
       networks.detach(record); // an attachment an earlier run of this container left behind
-      NetworkAttachment net =
-          networks.attach(id, record, ContainerNetworks.Mode.DEFAULT, List.of());
+      NetworkAttachment net = networks.attach(id, record, mode(a), published(a));
       Spec spec =
           customize(
               RuntimeSpecFromImage.create(image.config(), rootfs, id, a.command(), a.args()), a);
@@ -164,6 +167,34 @@ final class ContainerLauncher {
     if (!keepBundle) {
       FileTrees.delete(bundleDir(id));
     }
+  }
+
+  private static ContainerNetworks.Mode mode(Assignment a) {
+    NetworkMode m = a.network() == null ? NetworkMode.DEFAULT : a.network();
+    return switch (m) {
+      case DEFAULT -> ContainerNetworks.Mode.DEFAULT;
+      case NONE -> ContainerNetworks.Mode.NONE;
+      case HOST ->
+          throw new IllegalArgumentException(
+              "container " + a.containerId() + ": this node does not share its network (host)");
+    };
+  }
+
+  /** The ports the assignment publishes on the node, as portmap takes them. */
+  private static List<PortMapping> published(Assignment a) {
+    if (a.ports() == null) {
+      return List.of();
+    }
+    return a.ports().stream()
+        .filter(ContainerPort::published)
+        .map(
+            p ->
+                new PortMapping(
+                    p.hostPort(),
+                    p.containerPort(),
+                    p.protocolOrTcp().toLowerCase(Locale.ROOT),
+                    null))
+        .toList();
   }
 
   /** The container's address on the node's network, from its attachment record; null if none. */

@@ -13,10 +13,13 @@ import dev.berth.agent.images.registry.PullProgress;
 import dev.berth.agent.images.registry.RegistryClient;
 import dev.berth.agent.images.snapshot.Snapshotter;
 import dev.berth.agent.network.ContainerNetworks;
+import dev.berth.agent.network.NetworkAttachment;
 import dev.berth.agent.network.cni.CniPlugins;
 import dev.berth.model.fleet.Assignment;
+import dev.berth.model.fleet.ContainerPort;
 import dev.berth.model.fleet.ContainerReport;
 import dev.berth.model.fleet.ContainerState;
+import dev.berth.model.fleet.NetworkMode;
 import dev.berth.model.fleet.RestartPolicy;
 import dev.berth.model.image.ImageReference;
 import dev.berth.runtime.ContainerRuntime;
@@ -93,7 +96,8 @@ class ReconcilerTest {
             + bridge
             + "\",\"isGateway\":true,\"ipam\":{\"type\":\"host-local\",\"dataDir\":\""
             + state.resolve("ipam")
-            + "\",\"ranges\":[[{\"subnet\":\"10.213.95.0/24\"}]]}}]}");
+            + "\",\"ranges\":[[{\"subnet\":\"10.213.95.0/24\"}]]}},"
+            + "{\"type\":\"portmap\",\"capabilities\":{\"portMappings\":true}}]}");
     CniPlugins plugins = new CniPlugins(List.of(Path.of("/usr/lib/cni")), Duration.ofSeconds(30));
     networks =
         new ContainerNetworks(
@@ -137,6 +141,16 @@ class ReconcilerTest {
 
   private static Assignment assignment(
       String id, String script, RestartPolicy policy, Integer limit) {
+    return assignment(id, script, policy, limit, null, null);
+  }
+
+  private static Assignment assignment(
+      String id,
+      String script,
+      RestartPolicy policy,
+      Integer limit,
+      NetworkMode network,
+      List<ContainerPort> ports) {
     return new Assignment(
         id,
         "node-a",
@@ -150,7 +164,9 @@ class ReconcilerTest {
         500L,
         64L << 20,
         policy,
-        limit);
+        limit,
+        network,
+        ports);
   }
 
   private String stateOf(String id) throws Exception {
@@ -212,6 +228,79 @@ class ReconcilerTest {
     assertFalse(
         Files.exists(state.resolve("ipam/rec/" + report.ip())),
         "a container gone from the runtime still has its address freed");
+  }
+
+  @Test
+  void aPublishedPortAnswersOnTheHostsLoopbackUntilTheContainerGoes() throws Exception {
+    int hostPort = 30_000 + (int) (ProcessHandle.current().pid() % 10_000);
+    Reconciler r = reconciler();
+    Assignment web =
+        assignment(
+            "pub-g1-r0",
+            "echo published > /tmp/i && httpd -f -p 8080 -h /tmp",
+            RestartPolicy.Always,
+            null,
+            NetworkMode.DEFAULT,
+            List.of(new ContainerPort("http", 8080, hostPort, null)));
+    assertEquals(ContainerState.RUNNING, r.reconcile(List.of(web)).get(0).state());
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    String body = null;
+    for (int i = 0; i < 50 && body == null; i++) {
+      try {
+        body =
+            http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hostPort + "/i"))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body();
+      } catch (IOException notYet) {
+        TimeUnit.MILLISECONDS.sleep(100);
+      }
+    }
+    assertEquals("published\n", body);
+    r.reconcile(List.of());
+    assertFalse(iptablesNat().contains("pub-g1-r0"), "the port mapping is gone");
+  }
+
+  @Test
+  void networkNoneGivesOnlyALoopbackThatIsUp() throws Exception {
+    ContainerReport report =
+        reconciler()
+            .reconcile(
+                List.of(
+                    assignment(
+                        "alone-g1-r0",
+                        "sleep 30",
+                        RestartPolicy.Always,
+                        null,
+                        NetworkMode.NONE,
+                        null)))
+            .get(0);
+    assertEquals(ContainerState.RUNNING, report.state(), String.valueOf(report.message()));
+    assertEquals(null, report.ip());
+    NetworkAttachment a =
+        ContainerNetworks.read(ContainerNetworks.recordIn(layout.bundle("alone-g1-r0")));
+    Process p =
+        new ProcessBuilder(
+                "ip",
+                "netns",
+                "exec",
+                Path.of(a.netns()).getFileName().toString(),
+                "ip",
+                "-o",
+                "link")
+            .start();
+    List<String> links = new String(p.getInputStream().readAllBytes()).lines().toList();
+    p.waitFor();
+    assertEquals(1, links.size(), links.toString());
+    assertTrue(links.get(0).contains("lo:") && links.get(0).contains("UP"), links.get(0));
+  }
+
+  private static String iptablesNat() throws Exception {
+    Process p = new ProcessBuilder("iptables-save", "-t", "nat").start();
+    String out = new String(p.getInputStream().readAllBytes());
+    p.waitFor();
+    return out;
   }
 
   @Test
@@ -297,6 +386,8 @@ class ReconcilerTest {
             null,
             null,
             RestartPolicy.Always,
+            null,
+            null,
             null);
     ContainerReport report = reconciler().reconcile(List.of(bad)).get(0);
     assertEquals(ContainerState.FAILED, report.state());

@@ -1,5 +1,6 @@
 package dev.berth.controlplane.scheduler;
 
+import dev.berth.model.fleet.ContainerPort;
 import dev.berth.model.fleet.Quantity;
 import dev.berth.model.fleet.ResourceRequests;
 import dev.berth.model.fleet.StoredWorkload;
@@ -7,20 +8,24 @@ import dev.berth.model.fleet.WorkloadSpec;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.Set;
 
 /**
  * Decides where every replica runs. Level-triggered: given all workloads, the live nodes and the
  * current placements, it returns the whole desired placement. A placement that is still valid (same
  * generation, node alive and matching) is kept; the rest go to the node that fits (CPU and memory
- * requests against what is left, node selector) and has the fewest replicas of that workload, then
- * the most free memory.
+ * requests against what is left, node selector, the host ports it publishes still free there, as
+ * Kubernetes' NodePorts filter) and has the fewest replicas of that workload, then the most free
+ * memory.
  */
 public final class Placer {
-  /** The desired placements, and the replicas no node can take now. */
-  public record Result(Map<String, Placement> placements, List<String> unschedulable) {}
+  /** The desired placements, the replicas no node can take now, and why, by container id. */
+  public record Result(
+      Map<String, Placement> placements, List<String> unschedulable, Map<String, String> reasons) {}
 
   private Placer() {}
 
@@ -46,11 +51,12 @@ public final class Placer {
           && node != null
           && matches(node.node, spec)
           && !desired.containsKey(p.containerId())) {
-        node.take(cpu(spec), memory(spec), p.workload());
+        node.take(cpu(spec), memory(spec), spec);
         desired.put(p.containerId(), p);
       }
     }
     List<String> unschedulable = new ArrayList<>();
+    Map<String, String> reasons = new HashMap<>();
     List<StoredWorkload> ordered = new ArrayList<>(workloads);
     ordered.sort(Comparator.comparing(w -> w.spec().name()));
     for (StoredWorkload w : ordered) {
@@ -67,6 +73,7 @@ public final class Placer {
           candidates.add(f);
         }
       }
+      List<String> noFit = new ArrayList<>();
       for (int r = 0; r < spec.replicaCount(); r++) {
         String id = Placement.containerId(spec.name(), w.generation(), r);
         if (desired.containsKey(id)) {
@@ -75,23 +82,34 @@ public final class Placer {
         Free chosen = null;
         while (!candidates.isEmpty()) {
           Free f = candidates.poll();
-          if (f.cpu >= cpu && f.memory >= mem) {
+          String taken = f.takenPort(spec);
+          if (f.cpu >= cpu && f.memory >= mem && taken == null) {
             chosen = f;
             break;
           }
-          // Too full for this workload now, and it only gets fuller: leave it out for the rest of
-          // its replicas.
+          // Too full for this workload now (or its host port is taken), and it only gets fuller:
+          // leave it out for the rest of its replicas.
+          noFit.add(
+              f.node.name()
+                  + (taken != null
+                      ? ": hostPort " + taken + " in use"
+                      : ": too little CPU or memory"));
         }
         if (chosen == null) {
           unschedulable.add(id);
+          reasons.put(
+              id,
+              noFit.isEmpty()
+                  ? "no live node matches its node selector"
+                  : "no node fits (" + String.join("; ", noFit) + ")");
           continue;
         }
-        chosen.take(cpu, mem, spec.name());
+        chosen.take(cpu, mem, spec);
         candidates.add(chosen);
         desired.put(id, new Placement(id, spec.name(), w.generation(), r, chosen.node.name()));
       }
     }
-    return new Result(desired, unschedulable);
+    return new Result(desired, unschedulable, reasons);
   }
 
   private static boolean matches(NodeCapacity node, WorkloadSpec spec) {
@@ -119,6 +137,7 @@ public final class Placer {
     long cpu;
     long memory;
     final Map<String, Integer> replicas = new HashMap<>();
+    final Set<String> hostPorts = new HashSet<>();
 
     Free(NodeCapacity node, long cpu, long memory) {
       this.node = node;
@@ -126,10 +145,29 @@ public final class Placer {
       this.memory = memory;
     }
 
-    void take(long c, long m, String workload) {
+    void take(long c, long m, WorkloadSpec spec) {
       cpu -= c;
       memory -= m;
-      replicas.merge(workload, 1, Integer::sum);
+      replicas.merge(spec.name(), 1, Integer::sum);
+      for (ContainerPort p : spec.portList()) {
+        if (p.published()) {
+          hostPorts.add(key(p));
+        }
+      }
+    }
+
+    /** The first host port {@code spec} publishes that is taken here ("8080/TCP"), or null. */
+    String takenPort(WorkloadSpec spec) {
+      for (ContainerPort p : spec.portList()) {
+        if (p.published() && hostPorts.contains(key(p))) {
+          return key(p);
+        }
+      }
+      return null;
+    }
+
+    private static String key(ContainerPort p) {
+      return p.hostPort() + "/" + p.protocolOrTcp();
     }
 
     int replicasOf(String workload) {

@@ -77,6 +77,8 @@ public final class SchedulerPass {
         cpu,
         memory,
         spec.restartPolicy(),
-        spec.restartLimit());
+        spec.restartLimit(),
+        spec.networkMode(),
+        spec.portList());
   }
 }

@@ -3,6 +3,7 @@ package dev.berth.controlplane.scheduler;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.model.fleet.ContainerPort;
 import dev.berth.model.fleet.ResourceRequests;
 import dev.berth.model.fleet.ResourceRequirements;
 import dev.berth.model.fleet.StoredWorkload;
@@ -24,7 +25,8 @@ class PlacerTest {
       Map<String, String> selector) {
     ResourceRequirements res = new ResourceRequirements(new ResourceRequests(cpu, memory), null);
     return new StoredWorkload(
-        new WorkloadSpec(name, "busybox", null, null, null, replicas, res, null, null, selector),
+        new WorkloadSpec(
+            name, "busybox", null, null, null, replicas, res, null, null, selector, null, null),
         generation);
   }
 
@@ -36,6 +38,46 @@ class PlacerTest {
   private static Map<String, Long> perNode(Placer.Result r) {
     return r.placements().values().stream()
         .collect(Collectors.groupingBy(Placement::node, Collectors.counting()));
+  }
+
+  private static StoredWorkload publishing(String name, int replicas, int hostPort) {
+    return new StoredWorkload(
+        new WorkloadSpec(
+            name,
+            "busybox",
+            null,
+            null,
+            null,
+            replicas,
+            null,
+            null,
+            null,
+            null,
+            List.of(new ContainerPort("http", 80, hostPort, null)),
+            null),
+        1);
+  }
+
+  @Test
+  void twoReplicasNeverShareAHostPortOnANodeAndTheReasonIsGiven() {
+    Placer.Result one =
+        Placer.place(
+            List.of(publishing("web", 2, 8080)),
+            List.of(node("a", 2000, 1024, Map.of())),
+            Map.of());
+    assertEquals(1, one.placements().size(), "one replica takes the port");
+    assertEquals(List.of("web-g1-r1"), one.unschedulable());
+    assertTrue(
+        one.reasons().get("web-g1-r1").contains("a: hostPort 8080/TCP in use"),
+        one.reasons().toString());
+
+    Placer.Result two =
+        Placer.place(
+            List.of(publishing("web", 2, 8080), publishing("api", 1, 8080)),
+            List.of(node("a", 2000, 1024, Map.of()), node("b", 2000, 1024, Map.of())),
+            Map.of());
+    assertEquals(List.of(1L, 1L), perNode(two).values().stream().toList(), "one 8080 per node");
+    assertEquals(List.of("web-g1-r1"), two.unschedulable(), "the third wanting 8080 has no node");
   }
 
   @Test

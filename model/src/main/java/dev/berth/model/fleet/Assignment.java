@@ -21,4 +21,6 @@ public record Assignment(
     Long cpuLimitMillis,
     Long memoryLimitBytes,
     RestartPolicy restartPolicy,
-    Integer restartLimit) {}
+    Integer restartLimit,
+    NetworkMode network,
+    List<ContainerPort> ports) {}

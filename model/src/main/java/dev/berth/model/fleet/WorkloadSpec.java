@@ -14,10 +14,22 @@ public record WorkloadSpec(
     ResourceRequirements resources,
     RestartPolicy restartPolicy,
     Integer restartLimit,
-    Map<String, String> nodeSelector) {
+    Map<String, String> nodeSelector,
+    List<ContainerPort> ports,
+    NetworkMode network) {
 
   /** The replica count, 1 when not given. */
   public int replicaCount() {
     return replicas == null ? 1 : replicas;
+  }
+
+  /** The ports, none when not given. */
+  public List<ContainerPort> portList() {
+    return ports == null ? List.of() : ports;
+  }
+
+  /** The network mode, the node's network when not given. */
+  public NetworkMode networkMode() {
+    return network == null ? NetworkMode.DEFAULT : network;
   }
 }

@@ -15,8 +15,10 @@ import dev.berth.model.runtime.ValidationError;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -142,6 +144,17 @@ public final class WorkloadSpecs {
         }
       }
     }
+    checkPorts(errors, s);
+    if (s.networkMode() == NetworkMode.HOST) {
+      errors.add(
+          new ValidationError(
+              "network",
+              "host is not allowed: this fleet gives no node leave to share its network"));
+    }
+    if (s.networkMode() != NetworkMode.DEFAULT
+        && s.portList().stream().anyMatch(ContainerPort::published)) {
+      errors.add(new ValidationError("ports", "hostPort needs network: default"));
+    }
     if (s.resources() != null) {
       check(errors, "resources.requests", s.resources().requests());
       check(errors, "resources.limits", s.resources().limits());
@@ -165,6 +178,45 @@ public final class WorkloadSpecs {
       }
     }
     return errors;
+  }
+
+  static final int MAX_PORTS = 64;
+  private static final Pattern PORT_NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?");
+
+  private static void checkPorts(List<ValidationError> errors, WorkloadSpec s) {
+    List<ContainerPort> ports = s.portList();
+    if (ports.size() > MAX_PORTS) {
+      errors.add(new ValidationError("ports", "more than " + MAX_PORTS + " ports"));
+      return;
+    }
+    Set<String> published = new HashSet<>();
+    for (int i = 0; i < ports.size(); i++) {
+      ContainerPort p = ports.get(i);
+      String at = "ports[" + i + "]";
+      if (p == null) {
+        errors.add(new ValidationError(at, "must not be null"));
+        continue;
+      }
+      if (p.containerPort() == null || p.containerPort() < 1 || p.containerPort() > 65535) {
+        errors.add(new ValidationError(at + ".containerPort", "must be 1 to 65535"));
+      }
+      if (p.hostPort() != null && (p.hostPort() < 0 || p.hostPort() > 65535)) {
+        errors.add(
+            new ValidationError(at + ".hostPort", "must be 1 to 65535 (0 or none: not published)"));
+      }
+      if (!p.protocolOrTcp().equals("TCP") && !p.protocolOrTcp().equals("UDP")) {
+        errors.add(new ValidationError(at + ".protocol", "must be TCP or UDP"));
+      }
+      if (p.name() != null && !PORT_NAME.matcher(p.name()).matches()) {
+        errors.add(
+            new ValidationError(at + ".name", "must be 1 to 15 lower-case letters, digits or '-'"));
+      }
+      if (p.published() && !published.add(p.protocolOrTcp() + "/" + p.hostPort())) {
+        errors.add(
+            new ValidationError(
+                at + ".hostPort", p.hostPort() + "/" + p.protocolOrTcp() + " is published twice"));
+      }
+    }
   }
 
   private static void check(List<ValidationError> errors, String path, ResourceRequests r) {

@@ -28,6 +28,8 @@ class AssignmentTopicTest {
         null,
         null,
         null,
+        null,
+        null,
         null);
   }
 

@@ -77,6 +77,46 @@ class WorkloadSpecsTest {
   }
 
   @Test
+  void portsAndTheNetworkModeAreReadAndCheckedWithTheirPaths() throws Exception {
+    WorkloadSpec ok =
+        WorkloadSpecs.read(
+            ("name: web\nimage: busybox\nnetwork: default\nports:\n"
+                    + "  - {name: http, containerPort: 80, hostPort: 8080}\n"
+                    + "  - {containerPort: 53, protocol: UDP}\n")
+                .getBytes(),
+            true);
+    assertEquals(NetworkMode.DEFAULT, ok.networkMode());
+    assertEquals(8080, ok.portList().get(0).hostPort());
+    assertEquals("TCP", ok.portList().get(0).protocolOrTcp());
+    assertEquals("UDP", ok.portList().get(1).protocolOrTcp());
+    assertEquals(
+        "ports[0].containerPort: must be 1 to 65535",
+        errorOf("{\"name\":\"w\",\"image\":\"b\",\"ports\":[{\"containerPort\":0}]}", false));
+    assertEquals(
+        "ports[0].protocol: must be TCP or UDP",
+        errorOf(
+            "{\"name\":\"w\",\"image\":\"b\",\"ports\":[{\"containerPort\":80,\"protocol\":\"SCTP\"}]}",
+            false));
+    assertTrue(
+        errorOf(
+                "{\"name\":\"w\",\"image\":\"b\",\"ports\":[{\"containerPort\":80,\"hostPort\":80},"
+                    + "{\"containerPort\":81,\"hostPort\":80}]}",
+                false)
+            .contains("ports[1].hostPort: 80/TCP is published twice"));
+    assertTrue(
+        errorOf("{\"name\":\"w\",\"image\":\"b\",\"network\":\"bridge\"}", false)
+            .startsWith("network:"));
+    assertTrue(
+        errorOf("{\"name\":\"w\",\"image\":\"b\",\"network\":\"host\"}", false)
+            .contains("host is not allowed"));
+    assertEquals(
+        "ports: hostPort needs network: default",
+        errorOf(
+            "{\"name\":\"w\",\"image\":\"b\",\"network\":\"none\",\"ports\":[{\"containerPort\":80,\"hostPort\":80}]}",
+            false));
+  }
+
+  @Test
   void everyProblemIsReportedAtOnce() {
     String message = errorOf("{\"name\":\"-bad\",\"replicas\":-2}", false);
     assertTrue(
