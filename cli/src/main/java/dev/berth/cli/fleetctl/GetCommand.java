@@ -69,15 +69,16 @@ public final class GetCommand implements Callable<Integer> {
       }
     } else if (resource.equals("containers")) {
       System.out.printf(
-          "%-28s %-16s %-12s %-9s %-5s %s%n",
-          "CONTAINER", "WORKLOAD", "NODE", "STATE", "EXIT", "RESTARTS");
+          "%-28s %-16s %-12s %-9s %-15s %-5s %s%n",
+          "CONTAINER", "WORKLOAD", "NODE", "STATE", "IP", "EXIT", "RESTARTS");
       for (JsonNode c : a.body().path("items")) {
         System.out.printf(
-            "%-28s %-16s %-12s %-9s %-5s %s%n",
+            "%-28s %-16s %-12s %-9s %-15s %-5s %s%n",
             c.path("containerId").asText(),
             c.path("workload").asText(),
             c.path("node").asText(),
             c.path("state").asText(),
+            c.path("ip").asText("-"),
             c.path("exitCode").isNull() || c.path("exitCode").isMissingNode()
                 ? "-"
                 : c.path("exitCode").asText(),

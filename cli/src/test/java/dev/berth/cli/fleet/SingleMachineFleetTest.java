@@ -105,10 +105,10 @@ class SingleMachineFleetTest {
               BerthCli.run("get", "containers", "--server", server)
                       .out()
                       .lines()
-                      .filter(l -> l.contains(" running "))
+                      .filter(l -> l.matches(".* running +\\d+\\.\\d+\\.\\d+\\.\\d+ .*"))
                       .count()
                   == 3,
-          "three containers reported running");
+          "three containers listed running, each with its address");
       List<Integer> pids = running(runtime).stream().map(State::pid).sorted().toList();
 
       var exec =
