@@ -8,6 +8,7 @@ import dev.berth.controlplane.kafka.KafkaTopics;
 import dev.berth.controlplane.scheduler.AssignmentLog;
 import dev.berth.controlplane.scheduler.SchedulerPass;
 import dev.berth.controlplane.scheduler.SchedulerVerticle;
+import dev.berth.controlplane.scheduler.SchedulingStatuses;
 import dev.berth.controlplane.specs.WorkloadStore;
 import dev.berth.model.fleet.EventTopic;
 import io.vertx.core.Future;
@@ -66,7 +67,10 @@ public final class ControlPlane {
                       System::currentTimeMillis);
               SchedulerPass pass =
                   new SchedulerPass(
-                      store, new NodeRegistry(hazelcast, System::currentTimeMillis), assignments);
+                      store,
+                      new NodeRegistry(hazelcast, System::currentTimeMillis),
+                      assignments,
+                      new SchedulingStatuses(hazelcast));
               return new ControlPlane(
                   vertx,
                   store,

@@ -4,6 +4,7 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.berth.controlplane.cluster.NodeRegistry;
 import dev.berth.controlplane.scheduler.AssignmentLog;
 import dev.berth.controlplane.scheduler.SchedulerPass;
+import dev.berth.controlplane.scheduler.SchedulingStatuses;
 import dev.berth.controlplane.specs.WorkloadStore;
 import dev.berth.embedded.EmbeddedHazelcast;
 import dev.berth.embedded.EmbeddedKafkaBroker;
@@ -67,7 +68,11 @@ final class SchedulerBench implements Callable<Integer> {
         KafkaConsumer<String, byte[]> acks = nodesFeed(broker.bootstrapServers())) {
       registerNodes(hz);
       SchedulerPass pass =
-          new SchedulerPass(store, new NodeRegistry(hz, System::currentTimeMillis), log);
+          new SchedulerPass(
+              store,
+              new NodeRegistry(hz, System::currentTimeMillis),
+              log,
+              new SchedulingStatuses(hz));
       int perWorkload = replicas / workloads;
       System.out.printf(
           "%d replicas (%d workloads x %d) over %d simulated nodes, %d rounds%n",

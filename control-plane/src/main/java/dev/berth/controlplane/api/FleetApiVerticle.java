@@ -13,6 +13,7 @@ import dev.berth.model.JsonMapping;
 import dev.berth.model.fleet.ContainerReport;
 import dev.berth.model.fleet.FleetMaps;
 import dev.berth.model.fleet.NodeRecord;
+import dev.berth.model.fleet.SchedulingStatus;
 import dev.berth.model.fleet.StoredWorkload;
 import dev.berth.model.fleet.WorkloadSpecs;
 import io.vertx.core.AbstractVerticle;
@@ -121,13 +122,13 @@ public final class FleetApiVerticle extends AbstractVerticle {
   private void get(RoutingContext ctx) {
     String name = ctx.pathParam("name");
     workers
-        .executeBlocking(() -> store.get(name), false)
+        .executeBlocking(() -> store.get(name).map(this::withStatus), false)
         .onSuccess(
             w -> {
               if (w.isEmpty()) {
                 respond(ctx, 404, message("no workload named \"" + name + "\""));
               } else {
-                respond(ctx, 200, describe(w.get()));
+                respond(ctx, 200, w.get());
               }
             })
         .onFailure(e -> error(ctx, e));
@@ -215,6 +216,19 @@ public final class FleetApiVerticle extends AbstractVerticle {
     } else {
       respond(ctx, 503, message("the spec store failed: " + e.getMessage()));
     }
+  }
+
+  /**
+   * The workload with what the scheduler's last pass did with it (a Hazelcast read: on a worker).
+   */
+  private ObjectNode withStatus(StoredWorkload w) {
+    ObjectNode out = describe(w);
+    IMap<String, SchedulingStatus> statuses = fleetView.getMap(FleetMaps.SCHEDULING);
+    SchedulingStatus s = statuses.get(w.spec().name());
+    if (s != null && s.generation() == w.generation()) {
+      out.set("status", JsonMapping.mapper().valueToTree(s));
+    }
+    return out;
   }
 
   private static ObjectNode describe(StoredWorkload w) {

@@ -6,6 +6,7 @@ import dev.berth.model.fleet.Assignment;
 import dev.berth.model.fleet.NodeRecord;
 import dev.berth.model.fleet.Quantity;
 import dev.berth.model.fleet.ResourceRequests;
+import dev.berth.model.fleet.SchedulingStatus;
 import dev.berth.model.fleet.StoredWorkload;
 import dev.berth.model.fleet.WorkloadSpec;
 import java.util.HashMap;
@@ -21,11 +22,14 @@ public final class SchedulerPass {
   private final WorkloadStore workloads;
   private final NodeRegistry nodes;
   private final AssignmentLog log;
+  private final SchedulingStatuses statuses;
 
   /** What a pass did. */
   public record Outcome(int placed, int unschedulable, int written) {}
 
-  public SchedulerPass(WorkloadStore workloads, NodeRegistry nodes, AssignmentLog log) {
+  public SchedulerPass(
+      WorkloadStore workloads, NodeRegistry nodes, AssignmentLog log, SchedulingStatuses statuses) {
+    this.statuses = statuses;
     this.workloads = workloads;
     this.nodes = nodes;
     this.log = log;
@@ -56,7 +60,28 @@ public final class SchedulerPass {
       desired.put(p.containerId(), assignment(p, specs.get(p.workload())));
     }
     int written = log.apply(desired);
+    statuses.publish(statuses(all, result));
     return new Outcome(desired.size(), result.unschedulable().size(), written);
+  }
+
+  private static Map<String, SchedulingStatus> statuses(List<StoredWorkload> all, Placer.Result r) {
+    Map<String, SchedulingStatus> out = new HashMap<>();
+    for (StoredWorkload w : all) {
+      String name = w.spec().name();
+      Map<String, String> reasons = new HashMap<>();
+      r.reasons()
+          .forEach(
+              (id, why) -> {
+                if (id.startsWith(name + "-g" + w.generation() + "-r")) {
+                  reasons.put(id, why);
+                }
+              });
+      out.put(
+          name,
+          new SchedulingStatus(
+              name, w.generation(), w.spec().replicaCount() - reasons.size(), reasons));
+    }
+    return out;
   }
 
   static Assignment assignment(Placement p, WorkloadSpec spec) {

@@ -9,6 +9,8 @@ import dev.berth.controlplane.specs.WorkloadStore;
 import dev.berth.embedded.EmbeddedHazelcast;
 import dev.berth.embedded.EmbeddedKafkaBroker;
 import dev.berth.model.fleet.Assignment;
+import dev.berth.model.fleet.FleetMaps;
+import dev.berth.model.fleet.SchedulingStatus;
 import dev.berth.model.fleet.WorkloadSpecs;
 import dev.berth.testing.AssignmentTopicReader;
 import dev.berth.testing.SimulatedNodes;
@@ -51,7 +53,8 @@ class SchedulingThroughKafkaTest {
       SimulatedNodes nodes = new SimulatedNodes(hz, now::get);
       nodes.renew("node-a", 4000, 8L << 30, Map.of(), 3000);
       nodes.renew("node-b", 4000, 8L << 30, Map.of(), 3000);
-      SchedulerPass scheduler = new SchedulerPass(store, new NodeRegistry(hz, now::get), log);
+      SchedulerPass scheduler =
+          new SchedulerPass(store, new NodeRegistry(hz, now::get), log, new SchedulingStatuses(hz));
 
       store.apply(
           WorkloadSpecs.read(
@@ -67,6 +70,34 @@ class SchedulingThroughKafkaTest {
           onA.size() >= 1 && onB.size() >= 1,
           "spread over both nodes: " + onA.keySet() + onB.keySet());
       assertEquals(64L << 20, onA.values().iterator().next().memoryLimitBytes());
+
+      // Three replicas wanting host port 8080 on two nodes: the third has no node, and says why.
+      store.apply(
+          WorkloadSpecs.read(
+              ("{\"name\":\"edge\",\"image\":\"busybox\",\"replicas\":3,"
+                      + "\"ports\":[{\"containerPort\":80,\"hostPort\":8080}]}")
+                  .getBytes(StandardCharsets.UTF_8),
+              false));
+      assertEquals(1, scheduler.run().unschedulable());
+      SchedulingStatus edge = hz.<String, SchedulingStatus>getMap(FleetMaps.SCHEDULING).get("edge");
+      assertEquals(2, edge.placed());
+      assertTrue(
+          edge.unschedulable().values().iterator().next().contains("hostPort 8080/TCP in use"),
+          edge.toString());
+      assertEquals(
+          8080,
+          settle(a).values().stream()
+              .filter(x -> x.workload().equals("edge"))
+              .findFirst()
+              .orElseThrow()
+              .ports()
+              .get(0)
+              .hostPort(),
+          "the assignment carries the port to the agent");
+      store.delete("edge");
+      scheduler.run();
+      assertEquals(
+          null, hz.getMap(FleetMaps.SCHEDULING).get("edge"), "a deleted workload's status goes");
 
       store.apply(
           WorkloadSpecs.read(

@@ -8,5 +8,8 @@ public final class FleetMaps {
   /** Container id to {@link ContainerReport}: actual state as its agent last reported it. */
   public static final String CONTAINERS = "containers";
 
+  /** Workload name to {@link SchedulingStatus}: what the scheduler's last pass did with it. */
+  public static final String SCHEDULING = "scheduling";
+
   private FleetMaps() {}
 }
