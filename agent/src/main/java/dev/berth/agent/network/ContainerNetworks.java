@@ -44,9 +44,20 @@ public final class ContainerNetworks {
   private final CniConfigList network;
   private final CniConfigList loopback;
   private final String nodeName;
+  private final NameServers nameServers;
 
   public ContainerNetworks(CniPlugins plugins, CniConfigList network, String nodeName)
       throws CniException {
+    this(plugins, network, nodeName, NameServers.NONE);
+  }
+
+  /**
+   * With {@code nameServers} started on each network's gateway, for the containers' resolv.conf.
+   */
+  public ContainerNetworks(
+      CniPlugins plugins, CniConfigList network, String nodeName, NameServers nameServers)
+      throws CniException {
+    this.nameServers = nameServers;
     this.plugins = plugins;
     this.network = network;
     this.nodeName = nodeName;
@@ -77,6 +88,15 @@ public final class ContainerNetworks {
     CniConfigList list = CniConfigList.read(files.get(0));
     new CniNetwork(list, plugins).requirePlugins();
     return list;
+  }
+
+  /**
+   * The name server a container attached as {@code a} should use: its gateway, once a server
+   * answers there; null when it has none (no network, or this node runs no name server).
+   */
+  public String nameServerFor(NetworkAttachment a) throws IOException {
+    String gateway = a.gateway();
+    return gateway != null && nameServers.ensureOn(gateway) ? gateway : null;
   }
 
   /** The node's network, or null when containers get only their loopback. */

@@ -24,6 +24,18 @@ public record NetworkAttachment(
     results = results == null ? List.of() : List.copyOf(results);
   }
 
+  /** The gateway of the container's address on its main network (the bridge), if it has one. */
+  public String gateway() {
+    if (results.isEmpty()) {
+      return null;
+    }
+    return results
+        .get(results.size() - 1)
+        .containerIp(ifName)
+        .map(CniResult.Ip::gateway)
+        .orElse(null);
+  }
+
   /** The container's address on its main network (the last one attached), if it has one yet. */
   public String ip() {
     if (results.isEmpty()) {

@@ -11,9 +11,13 @@ import dev.berth.agent.images.snapshot.Snapshotter;
 import dev.berth.agent.images.store.PrivateDirs;
 import dev.berth.agent.logs.ContainerLogs;
 import dev.berth.agent.network.ContainerNetworks;
+import dev.berth.agent.network.NameServers;
 import dev.berth.agent.network.NetworkSettings;
 import dev.berth.agent.network.cni.CniException;
 import dev.berth.agent.network.cni.CniPlugins;
+import dev.berth.agent.network.dns.FleetNames;
+import dev.berth.agent.network.dns.NodeNameServers;
+import dev.berth.agent.network.dns.ResolvConf;
 import dev.berth.agent.reconcile.Reconciler;
 import dev.berth.runtime.ContainerRuntime;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -22,6 +26,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Verticle;
 import io.vertx.core.Vertx;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -36,6 +41,7 @@ public final class AgentNode {
   private final Vertx vertx;
   private final AgentConfig config;
   private final Reconciler reconciler;
+  private final NodeNameServers nameServers;
   private final ImageStore images;
   private final ExecutorService unpackers;
   private final ExecutorService pullers;
@@ -46,8 +52,15 @@ public final class AgentNode {
   private volatile String apiAddress;
   private volatile ReconcileVerticle reconcile;
 
-  private AgentNode(Vertx vertx, AgentConfig config) throws IOException {
+  private AgentNode(Vertx vertx, AgentConfig config, HazelcastInstance hazelcast)
+      throws IOException {
     this.vertx = vertx;
+    this.nameServers =
+        new NodeNameServers(
+            vertx,
+            hazelcast,
+            FleetNames.DOMAIN,
+            ResolvConf.nameservers(Path.of("/etc/resolv.conf")));
     this.config = config;
     AgentLayout layout = config.layout();
     PrivateDirs.create(layout.stateDir());
@@ -74,17 +87,21 @@ public final class AgentNode {
             new ImagePuller(new RegistryClient(config.registries()), images, pullers),
             System::currentTimeMillis,
             new PulledBytes(metrics),
-            networks(config));
+            networks(config, nameServers));
   }
 
   /** The node's CNI networking; a missing plugin or a broken config stops the agent here. */
-  private static ContainerNetworks networks(AgentConfig config) throws IOException {
+  private static ContainerNetworks networks(AgentConfig config, NameServers nameServers)
+      throws IOException {
     NetworkSettings s = config.network();
     CniPlugins plugins = new CniPlugins(s.pluginDirs(), s.pluginTimeout());
     try {
       plugins.find("loopback");
       return new ContainerNetworks(
-          plugins, ContainerNetworks.firstNetwork(s.confDir(), plugins), config.nodeName());
+          plugins,
+          ContainerNetworks.firstNetwork(s.confDir(), plugins),
+          config.nodeName(),
+          nameServers);
     } catch (CniException e) {
       throw new IOException("agent " + config.nodeName() + ": " + e.getMessage(), e);
     }
@@ -95,7 +112,7 @@ public final class AgentNode {
       Vertx vertx, AgentConfig config, HazelcastInstance hazelcast) {
     AgentNode node;
     try {
-      node = new AgentNode(vertx, config);
+      node = new AgentNode(vertx, config, hazelcast);
     } catch (IOException e) {
       return Future.failedFuture(e);
     }
@@ -149,10 +166,12 @@ public final class AgentNode {
       String id = deployments.get(i);
       chain = chain.compose(v -> vertx.undeploy(id));
     }
-    return chain.onComplete(
-        v -> {
-          unpackers.shutdownNow();
-          pullers.shutdownNow();
-        });
+    return chain
+        .compose(v -> nameServers.stop())
+        .onComplete(
+            v -> {
+              unpackers.shutdownNow();
+              pullers.shutdownNow();
+            });
   }
 }

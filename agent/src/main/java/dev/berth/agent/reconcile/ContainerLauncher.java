@@ -11,6 +11,8 @@ import dev.berth.agent.images.store.PrivateDirs;
 import dev.berth.agent.logs.ContainerLogs;
 import dev.berth.agent.network.ContainerNetworks;
 import dev.berth.agent.network.NetworkAttachment;
+import dev.berth.agent.network.dns.FleetNames;
+import dev.berth.agent.network.dns.ResolvConf;
 import dev.berth.model.JsonMapping;
 import dev.berth.model.fleet.Assignment;
 import dev.berth.model.fleet.AssignmentTopic;
@@ -21,6 +23,7 @@ import dev.berth.model.image.Platform;
 import dev.berth.model.network.PortMapping;
 import dev.berth.model.runtime.Cpu;
 import dev.berth.model.runtime.Memory;
+import dev.berth.model.runtime.Mount;
 import dev.berth.model.runtime.Resources;
 import dev.berth.model.runtime.Spec;
 import dev.berth.runtime.ContainerNotFoundException;
@@ -99,6 +102,7 @@ final class ContainerLauncher {
           customize(
               RuntimeSpecFromImage.create(image.config(), rootfs, id, a.command(), a.args()), a);
       spec = spec.withLinux(spec.linux().withNamespacePath("network", net.netns()));
+      spec = withNameFiles(spec, bundle, id, net);
       Files.writeString(bundle.resolve("config.json"), JsonMapping.write(spec));
       Path stdout = ContainerLogs.file(bundle, "stdout");
       Path stderr = ContainerLogs.file(bundle, "stderr");
@@ -167,6 +171,31 @@ final class ContainerLauncher {
     if (!keepBundle) {
       FileTrees.delete(bundleDir(id));
     }
+  }
+
+  /**
+   * /etc/hosts (localhost and the container's own name) and, when the node runs a name server on
+   * its network, /etc/resolv.conf pointing at it (workload names first); otherwise the image's own
+   * resolv.conf stays, as with Docker's default network.
+   */
+  private Spec withNameFiles(Spec spec, Path bundle, String id, NetworkAttachment net)
+      throws IOException {
+    String ip = net.ip();
+    Path hosts =
+        Files.writeString(
+            bundle.resolve("hosts"),
+            "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+                + (ip == null ? "" : ip + "\t" + id + "\n"));
+    spec = spec.withMountAdded(Mount.readOnlyBind(hosts.toString(), "/etc/hosts"));
+    String nameserver = networks.nameServerFor(net);
+    if (nameserver != null) {
+      Path resolv =
+          Files.writeString(
+              bundle.resolve("resolv.conf"),
+              ResolvConf.forContainer(nameserver, FleetNames.DOMAIN));
+      spec = spec.withMountAdded(Mount.readOnlyBind(resolv.toString(), "/etc/resolv.conf"));
+    }
+    return spec;
   }
 
   private static ContainerNetworks.Mode mode(Assignment a) {

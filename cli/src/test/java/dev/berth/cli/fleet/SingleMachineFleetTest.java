@@ -133,6 +133,41 @@ class SingleMachineFleetTest {
           unknown.err().contains("no container or running workload named \"nobody\""),
           unknown.err());
 
+      // Workloads find each other by name: a client fetches a page from "site" through the
+      // node's name server, then the name goes when the workload does.
+      String site = "echo page-from-site > /tmp/i && httpd -f -p 8080 -h /tmp";
+      String client =
+          "until wget -qO- http://site:8080/i; do sleep 0.2; done; "
+              + "wget -qO- http://site.berth.internal:8080/i; sleep 600";
+      for (String spec :
+          List.of(
+              "name: site\nimage: local/busybox:1\ncommand: [sh, -c]\nargs: [\"" + site + "\"]\n",
+              "name: client\nimage: local/busybox:1\ncommand: [sh, -c]\nargs: [\""
+                  + client
+                  + "\"]\n")) {
+        assertEquals(
+            201,
+            http.send(
+                    HttpRequest.newBuilder(URI.create(api))
+                        .header("Content-Type", "application/yaml")
+                        .POST(HttpRequest.BodyPublishers.ofString(spec))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .statusCode());
+      }
+      await(
+          () ->
+              BerthCli.run("logs", "client", "--stream", "stdout", "--server", server)
+                  .out()
+                  .equals("page-from-site\npage-from-site\n"),
+          "the client to fetch the page by name, bare and with the domain");
+      for (String name : List.of("site", "client")) {
+        http.send(
+            HttpRequest.newBuilder(URI.create(api + "/" + name)).DELETE().build(),
+            HttpResponse.BodyHandlers.ofString());
+      }
+      await(() -> running(runtime).size() == 3, "site and client removed");
+
       fleet.close();
       fleet = SingleMachineFleet.start(options, quiet);
       String listed =

@@ -18,4 +18,10 @@ public record Mount(
   public Mount {
     extra = UnknownFields.copy(extra);
   }
+
+  /** A read-only bind mount of the file or directory {@code source} at {@code destination}. */
+  public static Mount readOnlyBind(String source, String destination) {
+    return new Mount(
+        destination, source, "bind", List.of("rbind", "ro", "nosuid", "nodev"), null, null, null);
+  }
 }

@@ -3,6 +3,7 @@ package dev.berth.model.runtime;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import dev.berth.model.UnknownFields;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -30,6 +31,16 @@ public record Spec(
   public Spec withAnnotations(Map<String, String> a) {
     return new Spec(
         ociVersion, process, root, hostname, domainname, mounts, hooks, a, linux, extra);
+  }
+
+  /**
+   * The same, with {@code m} mounted after the existing mounts (later mounts cover earlier ones).
+   */
+  public Spec withMountAdded(Mount m) {
+    List<Mount> all = new ArrayList<>(mounts == null ? List.of() : mounts);
+    all.add(m);
+    return new Spec(
+        ociVersion, process, root, hostname, domainname, all, hooks, annotations, linux, extra);
   }
 
   public Spec withLinux(Linux l) {

@@ -14,6 +14,9 @@ import java.util.TreeMap;
  * the live view reports them. Immutable; rebuilt from the view every refresh.
  */
 public final class FleetNames {
+  /** The domain workload names resolve in (Kubernetes has cluster.local). */
+  public static final String DOMAIN = "berth.internal";
+
   private final Map<String, List<String>> byWorkload;
   private final String suffix;
 
