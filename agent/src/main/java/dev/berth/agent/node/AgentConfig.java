@@ -62,23 +62,15 @@ public record AgentConfig(
 
   /** The same agent, reaching registries with {@code hosts} (see RegistryHostsFile). */
   public AgentConfig withRegistries(Map<String, RegistryHost> hosts) {
-    return new AgentConfig(
-        nodeName,
-        stateDir,
-        kafkaBootstrap,
-        cpuMillis,
-        memoryBytes,
-        labels,
-        leaseMillis,
-        reconcileIntervalMillis,
-        apiPort,
-        logMaxBytes,
-        Map.copyOf(hosts),
-        network);
+    return edited(Map.copyOf(hosts), network);
   }
 
   /** The same agent, its containers networked with {@code settings}. */
   public AgentConfig withNetwork(NetworkSettings settings) {
+    return edited(registries, settings);
+  }
+
+  private AgentConfig edited(Map<String, RegistryHost> hosts, NetworkSettings settings) {
     return new AgentConfig(
         nodeName,
         stateDir,
@@ -90,7 +82,7 @@ public record AgentConfig(
         reconcileIntervalMillis,
         apiPort,
         logMaxBytes,
-        registries,
+        hosts,
         settings);
   }
 

@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.berth.agent.network.cni.CniException;
 import dev.berth.agent.network.cni.CniPlugins;
 import dev.berth.runtime.files.FileTrees;
+import dev.berth.testing.Shell;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,15 +45,8 @@ class ContainerNetworksTest {
     for (Path r : records) {
       cleanup.detach(r); // what a test left attached
     }
-    sh("ip", "link", "delete", bridge);
+    Shell.run("ip", "link", "delete", bridge);
     FileTrees.delete(work);
-  }
-
-  private static String sh(String... cmd) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    p.waitFor();
-    return out;
   }
 
   private static String inNetns(NetworkAttachment a, String... cmd) throws Exception {
@@ -61,7 +54,7 @@ class ContainerNetworksTest {
         new ArrayList<>(
             List.of("ip", "netns", "exec", Path.of(a.netns()).getFileName().toString()));
     all.addAll(List.of(cmd));
-    return sh(all.toArray(String[]::new));
+    return Shell.run(all.toArray(String[]::new));
   }
 
   private ContainerNetworks networks(String subnet) throws Exception {
@@ -102,7 +95,7 @@ class ContainerNetworksTest {
     assertFalse(Files.exists(record));
     assertFalse(Files.exists(Path.of(a.netns())), "the namespace is unpinned");
     assertFalse(Files.exists(work.resolve("ipam/t" + tag + "/" + a.ip())), "the address is free");
-    assertEquals("", sh("ip", "link", "show", "master", bridge).strip(), "no veth left");
+    assertEquals("", Shell.run("ip", "link", "show", "master", bridge).strip(), "no veth left");
   }
 
   @Test
@@ -128,7 +121,7 @@ class ContainerNetworksTest {
     assertTrue(e.getMessage().contains("no IP addresses available"), e.getMessage());
     assertFalse(Files.exists(second), "no record");
     assertFalse(Files.exists(Path.of("/run/netns/" + nets.netnsName("c4"))), "no namespace");
-    assertEquals(1, sh("ip", "-o", "link", "show", "master", bridge).lines().count());
+    assertEquals(1, Shell.run("ip", "-o", "link", "show", "master", bridge).lines().count());
   }
 
   @Test

@@ -25,11 +25,8 @@ import dev.berth.model.image.ImageReference;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.bundle.BusyboxRootfs;
 import dev.berth.runtime.files.FileTrees;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.berth.testing.HttpGet;
+import dev.berth.testing.Shell;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -209,19 +206,7 @@ class ReconcilerTest {
             .get(0);
     assertEquals(ContainerState.RUNNING, report.state(), String.valueOf(report.message()));
     assertTrue(report.ip() != null && report.ip().startsWith("10.213.95."), report.ip());
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    String body = null;
-    for (int i = 0; i < 50 && body == null; i++) {
-      try {
-        body =
-            http.send(
-                    HttpRequest.newBuilder(URI.create("http://" + report.ip() + ":8080/i")).build(),
-                    HttpResponse.BodyHandlers.ofString())
-                .body();
-      } catch (IOException notYet) {
-        TimeUnit.MILLISECONDS.sleep(100);
-      }
-    }
+    String body = HttpGet.retrying("http://" + report.ip() + ":8080/i");
     assertEquals("served\n", body, "the container answers at its address");
     runtime.delete("web-g1-r0", true); // as if it vanished while the agent was down
     r.reconcile(List.of());
@@ -243,20 +228,7 @@ class ReconcilerTest {
             NetworkMode.DEFAULT,
             List.of(new ContainerPort("http", 8080, hostPort, null)));
     assertEquals(ContainerState.RUNNING, r.reconcile(List.of(web)).get(0).state());
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    String body = null;
-    for (int i = 0; i < 50 && body == null; i++) {
-      try {
-        body =
-            http.send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hostPort + "/i"))
-                        .build(),
-                    HttpResponse.BodyHandlers.ofString())
-                .body();
-      } catch (IOException notYet) {
-        TimeUnit.MILLISECONDS.sleep(100);
-      }
-    }
+    String body = HttpGet.retrying("http://127.0.0.1:" + hostPort + "/i");
     assertEquals("published\n", body);
     r.reconcile(List.of());
     assertFalse(iptablesNat().contains("pub-g1-r0"), "the port mapping is gone");
@@ -297,10 +269,7 @@ class ReconcilerTest {
   }
 
   private static String iptablesNat() throws Exception {
-    Process p = new ProcessBuilder("iptables-save", "-t", "nat").start();
-    String out = new String(p.getInputStream().readAllBytes());
-    p.waitFor();
-    return out;
+    return Shell.run("iptables-save", "-t", "nat");
   }
 
   @Test

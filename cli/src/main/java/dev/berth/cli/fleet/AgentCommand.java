@@ -2,7 +2,6 @@ package dev.berth.cli.fleet;
 
 import com.hazelcast.core.HazelcastInstance;
 import dev.berth.agent.images.registry.RegistryHostsFile;
-import dev.berth.agent.network.NetworkSettings;
 import dev.berth.agent.node.AgentConfig;
 import dev.berth.agent.node.AgentNode;
 import dev.berth.agent.node.FleetViewClient;
@@ -14,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -57,17 +57,7 @@ public final class AgentCommand implements Callable<Integer> {
   @Option(names = "--lease-millis", defaultValue = "5000")
   long leaseMillis;
 
-  @Option(
-      names = "--cni-conf-dir",
-      defaultValue = "/etc/berth/cni/net.d",
-      description = "CNI network configs (the first, in lexical order, is the node's network)")
-  Path cniConfDir;
-
-  @Option(
-      names = "--cni-plugin-dir",
-      defaultValue = "/usr/lib/cni",
-      description = "CNI plugin binaries (Debian: containernetworking-plugins)")
-  List<Path> cniPluginDirs;
+  @Mixin NetworkOptions network = new NetworkOptions();
 
   @Option(
       names = "--registry-config",
@@ -83,9 +73,7 @@ public final class AgentCommand implements Callable<Integer> {
         AgentConfig.forThisMachine(node, dir, kafka, labels, leaseMillis, apiPort)
             .withRegistries(
                 registryConfig == null ? Map.of() : RegistryHostsFile.read(registryConfig))
-            .withNetwork(
-                new NetworkSettings(
-                    cniConfDir, cniPluginDirs, NetworkSettings.DEFAULT.pluginTimeout()));
+            .withNetwork(network.settings());
     AgentNode agent =
         AgentNode.start(vertx, config, client)
             .toCompletionStage()

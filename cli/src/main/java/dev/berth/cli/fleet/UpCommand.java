@@ -1,12 +1,11 @@
 package dev.berth.cli.fleet;
 
 import dev.berth.agent.images.registry.RegistryHostsFile;
-import dev.berth.agent.network.NetworkSettings;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -37,17 +36,7 @@ public final class UpCommand implements Callable<Integer> {
       description = "registry mirrors, credentials and plain-HTTP hosts (YAML)")
   Path registryConfig;
 
-  @Option(
-      names = "--cni-conf-dir",
-      defaultValue = "/etc/berth/cni/net.d",
-      description = "CNI network configs; the default network `berth` is written here if none is")
-  Path cniConfDir;
-
-  @Option(
-      names = "--cni-plugin-dir",
-      defaultValue = "/usr/lib/cni",
-      description = "CNI plugin binaries (Debian: containernetworking-plugins)")
-  List<Path> cniPluginDirs;
+  @Mixin NetworkOptions network = new NetworkOptions();
 
   @Option(
       names = "--examples",
@@ -67,8 +56,7 @@ public final class UpCommand implements Callable<Integer> {
                 node,
                 specs,
                 registryConfig == null ? Map.of() : RegistryHostsFile.read(registryConfig),
-                new NetworkSettings(
-                    cniConfDir, cniPluginDirs, NetworkSettings.DEFAULT.pluginTimeout()),
+                network.settings(),
                 "berth0"),
             System.out);
     System.out.println();

@@ -8,12 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.berth.model.network.CniResult;
 import dev.berth.model.network.PortMapping;
 import dev.berth.runtime.files.FileTrees;
+import dev.berth.testing.HttpGet;
+import dev.berth.testing.Shell;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -53,22 +50,15 @@ class CniNetworkTest {
       p.waitFor(5, TimeUnit.SECONDS);
     }
     for (String ns : namespaces) {
-      sh("ip", "netns", "delete", ns);
+      Shell.run("ip", "netns", "delete", ns);
     }
-    sh("ip", "link", "delete", bridge);
+    Shell.run("ip", "link", "delete", bridge);
     FileTrees.delete(work);
-  }
-
-  private static String sh(String... cmd) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    p.waitFor();
-    return out;
   }
 
   private String netns(String name) throws Exception {
     String ns = "berth-cni-" + tag + "-" + name;
-    sh("ip", "netns", "add", ns);
+    Shell.run("ip", "netns", "add", ns);
     namespaces.add(ns);
     return "/var/run/netns/" + ns;
   }
@@ -108,7 +98,7 @@ class CniNetworkTest {
     String ip = result.containerIp("eth0").orElseThrow().host();
     assertTrue(ip.startsWith("10.213.77."), ip);
     assertTrue(
-        sh("ip", "netns", "exec", ns.substring(ns.lastIndexOf('/') + 1), "ip", "-o", "addr")
+        Shell.run("ip", "netns", "exec", ns.substring(ns.lastIndexOf('/') + 1), "ip", "-o", "addr")
             .contains(ip + "/24"),
         "the address is on eth0 inside the namespace");
     // No CHECK here: Debian's portmap 1.1.1 fails CHECK on IPv4-only attachments
@@ -131,18 +121,20 @@ class CniNetworkTest {
                 "-h",
                 www.toString())
             .start());
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    assertEquals("hello from the netns\n", get(http, "http://" + ip + ":8080/"), "by address");
+    assertEquals(
+        "hello from the netns\n", HttpGet.retrying("http://" + ip + ":8080/"), "by address");
     assertEquals(
         "hello from the netns\n",
-        get(http, "http://127.0.0.1:" + hostPort + "/"),
+        HttpGet.retrying("http://127.0.0.1:" + hostPort + "/"),
         "through the published port on the host's loopback");
-    assertTrue(sh("iptables-save", "-t", "nat").contains(call.containerId()), "portmap's rules");
+    assertTrue(
+        Shell.run("iptables-save", "-t", "nat").contains(call.containerId()), "portmap's rules");
 
     net.del(call, rt, result);
     assertFalse(Files.exists(work.resolve("ipam/test" + tag + "/" + ip)), "the address is free");
-    assertEquals("", sh("ip", "link", "show", "master", bridge).strip(), "no veth left");
-    assertFalse(sh("iptables-save", "-t", "nat").contains(call.containerId()), "no rule left");
+    assertEquals("", Shell.run("ip", "link", "show", "master", bridge).strip(), "no veth left");
+    assertFalse(
+        Shell.run("iptables-save", "-t", "nat").contains(call.containerId()), "no rule left");
     net.del(call, rt, result); // DEL twice is fine, as the spec demands
   }
 
@@ -155,22 +147,6 @@ class CniNetworkTest {
             throw new IllegalStateException(e);
           }
         });
-  }
-
-  private static String get(HttpClient http, String url) throws Exception {
-    Exception last = null;
-    for (int i = 0; i < 50; i++) {
-      try {
-        return http.send(
-                HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body();
-      } catch (IOException e) {
-        last = e; // httpd not listening yet
-        TimeUnit.MILLISECONDS.sleep(100);
-      }
-    }
-    throw last;
   }
 
   @Test
@@ -187,7 +163,7 @@ class CniNetworkTest {
     assertTrue(e.getMessage().contains("no IP addresses available"), e.getMessage());
     assertEquals(
         1,
-        sh("ip", "-o", "link", "show", "master", bridge).lines().count(),
+        Shell.run("ip", "-o", "link", "show", "master", bridge).lines().count(),
         "only the first container's veth: the failed ADD was undone");
     net.check(one, CniNetwork.RuntimeConfig.NONE, ok);
     net.del(one, CniNetwork.RuntimeConfig.NONE, ok);
@@ -236,7 +212,7 @@ class CniNetworkTest {
         assertThrows(CniException.class, () -> net.add(call, CniNetwork.RuntimeConfig.NONE));
     assertTrue(e.getMessage().contains("plugin hang: did not finish within"), e.getMessage());
     assertFalse(
-        sh("pgrep", "-f", "sleep 600").lines().anyMatch(l -> !l.isBlank()),
+        Shell.run("pgrep", "-f", "sleep 600").lines().anyMatch(l -> !l.isBlank()),
         "the plugin and its children are gone");
   }
 
