@@ -162,7 +162,8 @@ public final class Reconciler {
         restarts,
         message,
         layout.nodeName(),
-        state == ContainerState.RUNNING ? launcher.ip(a.containerId()) : null);
+        state == ContainerState.RUNNING ? launcher.ip(a.containerId()) : null,
+        a.ports() == null ? List.of() : List.copyOf(a.ports()));
   }
 
   private List<String> leftBundles() {

@@ -3,7 +3,9 @@ package dev.berth.cli.fleetctl;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.berth.model.JsonMapping;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,11 +25,22 @@ public final class GetCommand implements Callable<Integer> {
 
   @Option(
       names = {"-o", "--output"},
-      description = "json or yaml (default: a table)")
+      description = "json, yaml or wide (a table with the containers' ports; default: a table)")
   String output;
 
   @Option(names = "--server", defaultValue = "http://127.0.0.1:7070")
   String server;
+
+  /** Ports as `docker ps` shows them: 8080->80/tcp for published ones, 80/tcp for the others. */
+  private static String ports(JsonNode ports) {
+    List<String> out = new ArrayList<>();
+    for (JsonNode p : ports) {
+      String proto = p.path("protocol").asText("TCP").toLowerCase(Locale.ROOT);
+      int host = p.path("hostPort").asInt(0);
+      out.add((host > 0 ? host + "->" : "") + p.path("containerPort").asInt() + "/" + proto);
+    }
+    return out.isEmpty() ? "-" : String.join(",", out);
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -68,12 +81,13 @@ public final class GetCommand implements Callable<Integer> {
                 + "Mi");
       }
     } else if (resource.equals("containers")) {
+      boolean wide = "wide".equals(output);
       System.out.printf(
-          "%-28s %-16s %-12s %-9s %-15s %-5s %s%n",
-          "CONTAINER", "WORKLOAD", "NODE", "STATE", "IP", "EXIT", "RESTARTS");
+          "%-28s %-16s %-12s %-9s %-15s %-5s %-8s %s%n",
+          "CONTAINER", "WORKLOAD", "NODE", "STATE", "IP", "EXIT", "RESTARTS", wide ? "PORTS" : "");
       for (JsonNode c : a.body().path("items")) {
         System.out.printf(
-            "%-28s %-16s %-12s %-9s %-15s %-5s %s%n",
+            "%-28s %-16s %-12s %-9s %-15s %-5s %-8s %s%n",
             c.path("containerId").asText(),
             c.path("workload").asText(),
             c.path("node").asText(),
@@ -82,7 +96,8 @@ public final class GetCommand implements Callable<Integer> {
             c.path("exitCode").isNull() || c.path("exitCode").isMissingNode()
                 ? "-"
                 : c.path("exitCode").asText(),
-            c.path("restarts").asText());
+            c.path("restarts").asText(),
+            wide ? ports(c.path("ports")) : "");
       }
     } else {
       System.out.printf("%-24s %-40s %-9s %s%n", "NAME", "IMAGE", "REPLICAS", "GENERATION");

@@ -10,6 +10,7 @@ import dev.berth.model.runtime.State;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.files.FileTrees;
 import dev.berth.testing.Await;
+import dev.berth.testing.HttpGet;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -136,12 +137,17 @@ class SingleMachineFleetTest {
       // Workloads find each other by name: a client fetches a page from "site" through the
       // node's name server, then the name goes when the workload does.
       String site = "echo page-from-site > /tmp/i && httpd -f -p 8080 -h /tmp";
+      int sitePort = 31_000 + (int) (ProcessHandle.current().pid() % 10_000);
       String client =
           "until wget -qO- http://site:8080/i; do sleep 0.2; done; "
               + "wget -qO- http://site.berth.internal:8080/i; sleep 600";
       for (String spec :
           List.of(
-              "name: site\nimage: local/busybox:1\ncommand: [sh, -c]\nargs: [\"" + site + "\"]\n",
+              "name: site\nimage: local/busybox:1\ncommand: [sh, -c]\nargs: [\""
+                  + site
+                  + "\"]\nports: [{containerPort: 8080, hostPort: "
+                  + sitePort
+                  + "}]\n",
               "name: client\nimage: local/busybox:1\ncommand: [sh, -c]\nargs: [\""
                   + client
                   + "\"]\n")) {
@@ -161,6 +167,15 @@ class SingleMachineFleetTest {
                   .out()
                   .equals("page-from-site\npage-from-site\n"),
           "the client to fetch the page by name, bare and with the domain");
+      assertEquals(
+          "page-from-site\n",
+          HttpGet.retrying("http://127.0.0.1:" + sitePort + "/i"),
+          "the published port answers on the host's loopback");
+      assertTrue(
+          BerthCli.run("get", "containers", "-o", "wide", "--server", server)
+              .out()
+              .contains(sitePort + "->8080/tcp"),
+          "berth get containers -o wide shows the published port");
       for (String name : List.of("site", "client")) {
         http.send(
             HttpRequest.newBuilder(URI.create(api + "/" + name)).DELETE().build(),

@@ -1,10 +1,12 @@
 package dev.berth.model.fleet;
 
 import java.io.Serializable;
+import java.util.List;
 
 /**
  * A container's actual state as its agent reports it (map containers): running, stopped or failed,
- * exit code, restarts, and its address on the node's network (null without one).
+ * exit code, restarts, its address on the node's network (null without one) and the ports it
+ * publishes.
  */
 public record ContainerReport(
     String containerId,
@@ -15,5 +17,6 @@ public record ContainerReport(
     int restarts,
     String message,
     String node,
-    String ip)
+    String ip,
+    List<ContainerPort> ports)
     implements Serializable {}

@@ -37,7 +37,7 @@ class DnsServerTest {
   private DnsServerVerticle server;
 
   private static ContainerReport replica(String id, String workload, ContainerState s, String ip) {
-    return new ContainerReport(id, workload, 1, s, null, 0, null, "node-a", ip);
+    return new ContainerReport(id, workload, 1, s, null, 0, null, "node-a", ip, null);
   }
 
   private static <T> T get(Future<T> f) throws Exception {
