@@ -7,6 +7,7 @@ import dev.berth.agent.images.registry.PullProgress;
 import dev.berth.agent.images.snapshot.Snapshotter;
 import dev.berth.agent.network.ContainerNetworks;
 import dev.berth.model.fleet.Assignment;
+import dev.berth.model.fleet.AssignmentTopic;
 import dev.berth.model.fleet.ContainerReport;
 import dev.berth.model.fleet.ContainerState;
 import dev.berth.model.fleet.RestartPolicy;
@@ -166,9 +167,19 @@ public final class Reconciler {
         a.ports() == null ? List.of() : List.copyOf(a.ports()));
   }
 
+  /** Only names Berth gives containers are taken for one (a stray file in bundles/ is not). */
+  private static boolean isContainerId(String name) {
+    try {
+      AssignmentTopic.requireContainerId(name);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
   private List<String> leftBundles() {
     try (Stream<Path> dirs = Files.list(layout.bundles())) {
-      return dirs.map(d -> d.getFileName().toString()).toList();
+      return dirs.map(d -> d.getFileName().toString()).filter(Reconciler::isContainerId).toList();
     } catch (IOException e) {
       return List.of(); // no bundles directory yet
     }

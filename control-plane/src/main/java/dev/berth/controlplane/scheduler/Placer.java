@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Decides where every replica runs. Level-triggered: given all workloads, the live nodes and the
@@ -23,9 +24,17 @@ import java.util.Set;
  * memory.
  */
 public final class Placer {
-  /** The desired placements, the replicas no node can take now, and why, by container id. */
+  /**
+   * The desired placements, the replicas no node can take now, and why, by workload (as the
+   * Kubernetes scheduler says it: counts of nodes by reason, so it stays small on any fleet).
+   */
   public record Result(
-      Map<String, Placement> placements, List<String> unschedulable, Map<String, String> reasons) {}
+      Map<String, Placement> placements,
+      List<String> unschedulable,
+      Map<String, Unplaced> unplaced) {}
+
+  /** How many replicas of a workload have no node, and why. */
+  public record Unplaced(int replicas, String reason) {}
 
   private Placer() {}
 
@@ -56,7 +65,7 @@ public final class Placer {
       }
     }
     List<String> unschedulable = new ArrayList<>();
-    Map<String, String> reasons = new HashMap<>();
+    Map<String, Unplaced> unplaced = new HashMap<>();
     List<StoredWorkload> ordered = new ArrayList<>(workloads);
     ordered.sort(Comparator.comparing(w -> w.spec().name()));
     for (StoredWorkload w : ordered) {
@@ -73,7 +82,8 @@ public final class Placer {
           candidates.add(f);
         }
       }
-      List<String> noFit = new ArrayList<>();
+      int tooFull = 0;
+      Map<String, Integer> portTaken = new TreeMap<>();
       for (int r = 0; r < spec.replicaCount(); r++) {
         String id = Placement.containerId(spec.name(), w.generation(), r);
         if (desired.containsKey(id)) {
@@ -89,19 +99,20 @@ public final class Placer {
           }
           // Too full for this workload now (or its host port is taken), and it only gets fuller:
           // leave it out for the rest of its replicas.
-          noFit.add(
-              f.node.name()
-                  + (taken != null
-                      ? ": hostPort " + taken + " in use"
-                      : ": too little CPU or memory"));
+          if (taken != null) {
+            portTaken.merge(taken, 1, Integer::sum);
+          } else {
+            tooFull++;
+          }
         }
         if (chosen == null) {
           unschedulable.add(id);
-          reasons.put(
-              id,
-              noFit.isEmpty()
-                  ? "no live node matches its node selector"
-                  : "no node fits (" + String.join("; ", noFit) + ")");
+          Unplaced before = unplaced.get(spec.name());
+          unplaced.put(
+              spec.name(),
+              new Unplaced(
+                  before == null ? 1 : before.replicas() + 1,
+                  reason(free.size(), tooFull, portTaken)));
           continue;
         }
         chosen.take(cpu, mem, spec);
@@ -109,7 +120,20 @@ public final class Placer {
         desired.put(id, new Placement(id, spec.name(), w.generation(), r, chosen.node.name()));
       }
     }
-    return new Result(desired, unschedulable, reasons);
+    return new Result(desired, unschedulable, unplaced);
+  }
+
+  private static String reason(int nodes, int tooFull, Map<String, Integer> portTaken) {
+    List<String> why = new ArrayList<>();
+    int matching = tooFull + portTaken.values().stream().mapToInt(Integer::intValue).sum();
+    if (nodes > matching) {
+      why.add((nodes - matching) + " not matching its node selector");
+    }
+    if (tooFull > 0) {
+      why.add(tooFull + " with too little CPU or memory left");
+    }
+    portTaken.forEach((port, n) -> why.add(n + " with hostPort " + port + " in use"));
+    return "0/" + nodes + " nodes are available: " + String.join(", ", why);
   }
 
   private static boolean matches(NodeCapacity node, WorkloadSpec spec) {

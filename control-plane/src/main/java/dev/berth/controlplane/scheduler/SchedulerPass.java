@@ -68,18 +68,16 @@ public final class SchedulerPass {
     Map<String, SchedulingStatus> out = new HashMap<>();
     for (StoredWorkload w : all) {
       String name = w.spec().name();
-      Map<String, String> reasons = new HashMap<>();
-      r.reasons()
-          .forEach(
-              (id, why) -> {
-                if (id.startsWith(name + "-g" + w.generation() + "-r")) {
-                  reasons.put(id, why);
-                }
-              });
+      Placer.Unplaced u = r.unplaced().get(name);
+      int missing = u == null ? 0 : u.replicas();
       out.put(
           name,
           new SchedulingStatus(
-              name, w.generation(), w.spec().replicaCount() - reasons.size(), reasons));
+              name,
+              w.generation(),
+              w.spec().replicaCount() - missing,
+              missing,
+              u == null ? null : u.reason()));
     }
     return out;
   }

@@ -67,9 +67,9 @@ class PlacerTest {
             Map.of());
     assertEquals(1, one.placements().size(), "one replica takes the port");
     assertEquals(List.of("web-g1-r1"), one.unschedulable());
-    assertTrue(
-        one.reasons().get("web-g1-r1").contains("a: hostPort 8080/TCP in use"),
-        one.reasons().toString());
+    assertEquals(
+        new Placer.Unplaced(1, "0/1 nodes are available: 1 with hostPort 8080/TCP in use"),
+        one.unplaced().get("web"));
 
     Placer.Result two =
         Placer.place(

@@ -81,9 +81,8 @@ class SchedulingThroughKafkaTest {
       assertEquals(1, scheduler.run().unschedulable());
       SchedulingStatus edge = hz.<String, SchedulingStatus>getMap(FleetMaps.SCHEDULING).get("edge");
       assertEquals(2, edge.placed());
-      assertTrue(
-          edge.unschedulable().values().iterator().next().contains("hostPort 8080/TCP in use"),
-          edge.toString());
+      assertEquals(1, edge.unschedulable());
+      assertEquals("0/2 nodes are available: 2 with hostPort 8080/TCP in use", edge.reason());
       assertEquals(
           8080,
           settle(a).values().stream()

@@ -1,17 +1,12 @@
 package dev.berth.model.fleet;
 
 import java.io.Serializable;
-import java.util.Map;
 
 /**
  * How the scheduler's last pass placed a workload (map "scheduling"): of which generation, how many
- * replicas have a node, and for each one that has none, why (for example "no node fits (a: hostPort
- * 8080/TCP in use)").
+ * replicas have a node, how many have none, and why (for example "0/2 nodes are available: 2 with
+ * hostPort 8080/TCP in use"; null when all are placed).
  */
 public record SchedulingStatus(
-    String workload, long generation, int placed, Map<String, String> unschedulable)
-    implements Serializable {
-  public SchedulingStatus {
-    unschedulable = Map.copyOf(unschedulable);
-  }
-}
+    String workload, long generation, int placed, int unschedulable, String reason)
+    implements Serializable {}

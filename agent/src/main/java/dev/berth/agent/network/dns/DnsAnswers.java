@@ -8,6 +8,7 @@ import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Opcode;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
@@ -22,6 +23,7 @@ import org.xbill.DNS.Type;
  */
 public final class DnsAnswers {
   static final long TTL_SECONDS = 1;
+  static final int MAX_UDP_PAYLOAD = 4096;
 
   private DnsAnswers() {}
 
@@ -66,6 +68,10 @@ public final class DnsAnswers {
         }
       }
     } // another type for a known name: NOERROR with no answer (NODATA), as for AAAA here
-    return r.toWire();
+    // Over UDP an answer fits the client's buffer (512 bytes, or what its EDNS record offers);
+    // dnsjava truncates and sets TC, and the client retries over TCP or makes do.
+    OPTRecord opt = q.getOPT();
+    int max = opt == null ? 512 : Math.max(512, Math.min(opt.getPayloadSize(), MAX_UDP_PAYLOAD));
+    return r.toWire(max);
   }
 }

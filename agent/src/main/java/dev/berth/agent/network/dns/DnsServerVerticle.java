@@ -109,7 +109,10 @@ public final class DnsServerVerticle extends AbstractVerticle {
             });
     relay.handler(
         reply -> {
-          if (vertx.cancelTimer(timer)) {
+          // Only the upstream's answer is relayed: anything else reaching this port is dropped.
+          if (reply.sender().port() == up.getPort()
+              && reply.sender().host().equals(up.getAddress().getHostAddress())
+              && vertx.cancelTimer(timer)) {
             forwarding.decrementAndGet();
             socket.send(reply.data(), client.port(), client.host());
             relay.close();
