@@ -135,6 +135,10 @@ public final class ContainerNetworks {
       return a;
     } catch (CniException | IOException | RuntimeException e) {
       try {
+        if (e.getSuppressed().length == 0) {
+          // The failed network undid itself (or never began): DEL only those attached before it.
+          save(record, a.attachedOnly());
+        }
         detach(record);
       } catch (CniException | IOException cleanup) {
         e.addSuppressed(cleanup);

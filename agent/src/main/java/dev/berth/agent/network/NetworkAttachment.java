@@ -24,6 +24,15 @@ public record NetworkAttachment(
     results = results == null ? List.of() : List.copyOf(results);
   }
 
+  /**
+   * Only the networks whose ADD finished: what is left to detach when the next ADD failed and undid
+   * itself.
+   */
+  public NetworkAttachment attachedOnly() {
+    return new NetworkAttachment(
+        containerId, netns, ifName, networks.subList(0, results.size()), ports, results);
+  }
+
   /** The gateway of the container's address on its main network (the bridge), if it has one. */
   public String gateway() {
     if (results.isEmpty()) {

@@ -339,6 +339,91 @@ class ReconcilerTest {
     assertEquals(1, runtime.list().size());
   }
 
+  /** A config list on {@code bridge} over {@code subnet}, or of the one plugin {@code type}. */
+  private Path netd(String dir, String pluginsJson) throws Exception {
+    Path netd = Files.createDirectories(state.resolve(dir));
+    Files.writeString(
+        netd.resolve("10-test.conflist"),
+        "{\"cniVersion\":\"1.0.0\",\"name\":\"rec\",\"plugins\":[" + pluginsJson + "]}");
+    return netd;
+  }
+
+  private boolean pinned(String containerId) throws Exception {
+    try (var pins = Files.list(Path.of("/run/netns"))) {
+      return pins.anyMatch(
+          p -> p.getFileName().toString().equals("berth-" + layout.nodeName() + "-" + containerId));
+    }
+  }
+
+  @Test
+  void aNetworkThatFailsIsReportedNamingThePluginAndTheOthersKeepRunning() throws Exception {
+    Path pluginDir = Files.createDirectories(state.resolve("plugins"));
+    Path hang = pluginDir.resolve("hang");
+    Files.writeString(hang, "#!/bin/sh\ncase \"$CNI_COMMAND\" in ADD) sleep 600;; esac\n");
+    Files.setPosixFilePermissions(hang, PosixFilePermissions.fromString("rwxr-xr-x"));
+    for (String plugin : List.of("bridge", "host-local", "loopback")) {
+      Files.copy(Path.of("/usr/lib/cni", plugin), pluginDir.resolve(plugin));
+    }
+    CniPlugins plugins = new CniPlugins(List.of(pluginDir), Duration.ofSeconds(1));
+    Assignment first = assignment("first-g1-r0", "sleep 600", RestartPolicy.Always, null);
+
+    // An exhausted subnet: a /30 has one address beside its gateway.
+    Path slash30 =
+        netd(
+            "net.d-30",
+            "{\"type\":\"bridge\",\"bridge\":\""
+                + bridge
+                + "\",\"isGateway\":true,\"ipam\":{\"type\":\"host-local\",\"dataDir\":\""
+                + state.resolve("ipam")
+                + "\",\"ranges\":[[{\"subnet\":\"10.213.96.0/30\"}]]}}");
+    networks =
+        new ContainerNetworks(
+            plugins, ContainerNetworks.firstNetwork(slash30, plugins), layout.nodeName());
+    List<ContainerReport> reports =
+        reconciler()
+            .reconcile(
+                List.of(
+                    first, assignment("second-g1-r0", "sleep 600", RestartPolicy.Always, null)));
+    assertEquals(ContainerState.RUNNING, reports.get(0).state());
+    assertEquals(ContainerState.FAILED, reports.get(1).state());
+    String full = reports.get(1).message();
+    assertTrue(full.contains("bridge") && full.contains("no IP addresses available"), full);
+    assertFalse(pinned("second-g1-r0"), "not half attached");
+    assertEquals(List.of("first-g1-r0"), runtime.list().stream().map(s -> s.id()).toList());
+
+    // A plugin that hangs: killed at the limit, named, the running container untouched.
+    ContainerNetworks onSlash30 = networks;
+    networks =
+        new ContainerNetworks(
+            plugins,
+            ContainerNetworks.firstNetwork(netd("net.d-hang", "{\"type\":\"hang\"}"), plugins),
+            layout.nodeName());
+    reports =
+        reconciler()
+            .reconcile(
+                List.of(first, assignment("third-g1-r0", "sleep 600", RestartPolicy.Always, null)));
+    assertEquals(ContainerState.RUNNING, reports.get(0).state());
+    assertEquals(ContainerState.FAILED, reports.get(1).state());
+    String hung = reports.get(1).message();
+    assertTrue(hung.contains("hang") && hung.contains("did not finish within 1 s"), hung);
+    assertFalse(pinned("third-g1-r0"), "not half attached");
+
+    // A plugin binary removed since the agent started: named, with the package that has it.
+    networks = onSlash30;
+    reconciler().reconcile(List.of()); // frees the /30's one address
+    Files.delete(pluginDir.resolve("bridge"));
+    reports =
+        reconciler()
+            .reconcile(
+                List.of(assignment("fourth-g1-r0", "sleep 600", RestartPolicy.Always, null)));
+    String missing = reports.get(0).message();
+    assertEquals(ContainerState.FAILED, reports.get(0).state());
+    assertTrue(
+        missing.contains("bridge") && missing.contains("containernetworking-plugins"), missing);
+    assertFalse(pinned("fourth-g1-r0"), "not half attached");
+    Files.copy(Path.of("/usr/lib/cni/bridge"), pluginDir.resolve("bridge"));
+  }
+
   @Test
   void anImageThatCannotBeHadIsReportedAndLeavesNothing() {
     Assignment bad =

@@ -46,17 +46,23 @@ public final class CniNetwork {
     }
   }
 
-  /** Attaches the container; on failure whatever the chain did so far is removed again. */
+  /**
+   * Attaches the container; on failure whatever the chain did so far is removed again (DEL of the
+   * plugins that ran, the failed one included: it may have done part of its work).
+   */
   public CniResult add(CniPlugins.Call call, RuntimeConfig runtime) throws CniException {
     CniResult prev = null;
+    int ran = 0;
     try {
       for (ObjectNode plugin : config.plugins()) {
+        plugins.find(plugin.get("type").asText()); // one that is not there has nothing to undo
+        ran++;
         byte[] out = run(plugin, "ADD", call, runtime, prev);
         prev = parse(out, plugin);
       }
     } catch (CniException e) {
       try {
-        del(call, runtime, prev);
+        del(config.plugins().subList(0, ran), call, runtime, prev);
       } catch (CniException cleanup) {
         e.addSuppressed(cleanup);
       }
@@ -88,8 +94,13 @@ public final class CniNetwork {
    */
   public void del(CniPlugins.Call call, RuntimeConfig runtime, CniResult result)
       throws CniException {
+    del(config.plugins(), call, runtime, result);
+  }
+
+  private void del(
+      List<ObjectNode> chain, CniPlugins.Call call, RuntimeConfig runtime, CniResult result)
+      throws CniException {
     CniException first = null;
-    List<ObjectNode> chain = config.plugins();
     for (int i = chain.size() - 1; i >= 0; i--) {
       try {
         run(chain.get(i), "DEL", call, runtime, result);
