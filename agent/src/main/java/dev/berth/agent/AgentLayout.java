@@ -54,6 +54,16 @@ public record AgentLayout(Path stateDir, String nodeName) {
     return stateDir.resolve("bundles");
   }
 
+  /** What the agent set up for its pod network (see PodNetwork), for `berth down` to undo. */
+  public Path podNetwork() {
+    return stateDir.resolve("pod-network.json");
+  }
+
+  /** host-local's address leases on the node's own network. */
+  public Path ipam() {
+    return stateDir.resolve("cni/networks");
+  }
+
   public Path bundle(String containerId) {
     return bundles().resolve(containerId);
   }

@@ -7,7 +7,7 @@ import dev.berth.cli.fleet.ControlPlaneCommand;
 import dev.berth.cli.fleet.DownCommand;
 import dev.berth.cli.fleet.UpCommand;
 import dev.berth.cli.fleetctl.ApplyCommand;
-import dev.berth.cli.fleetctl.DeleteWorkloadCommand;
+import dev.berth.cli.fleetctl.DeleteCommand;
 import dev.berth.cli.fleetctl.FleetExecCommand;
 import dev.berth.cli.fleetctl.GetCommand;
 import dev.berth.cli.fleetctl.LogsCommand;
@@ -31,7 +31,7 @@ import picocli.CommandLine.Command;
       AgentCommand.class,
       ApplyCommand.class,
       GetCommand.class,
-      DeleteWorkloadCommand.class,
+      DeleteCommand.class,
       LogsCommand.class,
       FleetExecCommand.class,
       DemoCommand.class,

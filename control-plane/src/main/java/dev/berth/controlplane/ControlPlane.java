@@ -4,6 +4,7 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.berth.controlplane.api.FleetApiVerticle;
 import dev.berth.controlplane.cluster.LeaderLease;
 import dev.berth.controlplane.cluster.NodeRegistry;
+import dev.berth.controlplane.cluster.PodSubnetRange;
 import dev.berth.controlplane.kafka.KafkaTopics;
 import dev.berth.controlplane.scheduler.AssignmentLog;
 import dev.berth.controlplane.scheduler.SchedulerPass;
@@ -56,6 +57,7 @@ public final class ControlPlane {
                   config.kafkaBootstrap(),
                   new NewTopic(EventTopic.TOPIC, 1, (short) 1)
                       .configs(Map.of("retention.ms", Long.toString(EVENT_RETENTION_MILLIS))));
+              new PodSubnetRange(hazelcast).ensure(config.clusterCidr());
               WorkloadStore store = WorkloadStore.open(config.kafkaBootstrap());
               AssignmentLog assignments = AssignmentLog.open(config.kafkaBootstrap());
               LeaderLease lease =

@@ -35,6 +35,8 @@ public final class SimulatedNodes {
             memoryBytes,
             labels,
             clock.getAsLong() + leaseMillis,
+            null,
+            null,
             null));
   }
 }

@@ -1,17 +1,20 @@
 package dev.berth.agent.network;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.model.JsonMapping;
+import dev.berth.model.network.Ipv4Cidr;
 import java.io.IOException;
-import java.math.BigInteger;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
- * The network `berth up` writes when none is configured, as podman writes its default: a bridge
- * with host-local addresses on a subnet that no route of the host uses yet, masquerading out,
- * published ports (portmap) and the firewall plugin's forwarding rules.
+ * The network an agent writes for itself when the operator configured none, as podman writes its
+ * default: a bridge with host-local addresses on the node's pod subnet, masquerading out, published
+ * ports (portmap) and the firewall plugin's forwarding rules. Also picks, for `berth up`, a pod
+ * range that no route of the host uses yet.
  */
 public final class DefaultNetwork {
   public static final String NAME = "berth";
@@ -30,18 +33,36 @@ public final class DefaultNetwork {
 
   private DefaultNetwork() {}
 
-  /**
-   * Writes the default network into {@code confDir} unless a config is there already; returns the
-   * file written, or null when one existed.
-   */
-  public static Path ensure(Path confDir, String bridge, Path ipamDir) throws IOException {
-    Files.createDirectories(confDir);
-    try (var s = Files.list(confDir)) {
-      if (s.anyMatch(p -> p.toString().endsWith(".conflist") || p.toString().endsWith(".conf"))) {
-        return null;
-      }
+  /** True when {@code confDir} holds a network config other than the one Berth writes. */
+  public static boolean operatorConfigured(Path confDir) throws IOException {
+    if (!Files.isDirectory(confDir)) {
+      return false;
     }
-    String subnet = freeSubnet(hostRoutes());
+    try (Stream<Path> s = Files.list(confDir)) {
+      return s.map(p -> p.getFileName().toString())
+          .anyMatch(n -> (n.endsWith(".conflist") || n.endsWith(".conf")) && !n.equals(FILE));
+    }
+  }
+
+  /** The subnet of the network Berth wrote into {@code confDir} earlier, or null. */
+  public static String writtenSubnet(Path confDir) {
+    try {
+      JsonNode root = JsonMapping.mapper().readTree(confDir.resolve(FILE).toFile());
+      JsonNode subnet = root.path("plugins").path(0).path("ipam").path("ranges").path(0).path(0);
+      return subnet.path("subnet").isTextual() ? subnet.path("subnet").asText() : null;
+    } catch (IOException e) {
+      return null; // none, or not readable: a new one is written
+    }
+  }
+
+  /**
+   * Writes the network on {@code bridge} over {@code subnet} into {@code confDir} (replacing an
+   * earlier one of Berth's); returns the file.
+   */
+  public static Path write(Path confDir, String bridge, String subnet, Path ipamDir)
+      throws IOException {
+    Ipv4Cidr.parse(subnet); // a bad subnet fails here, not in a plugin at the first container
+    Files.createDirectories(confDir);
     String json =
         """
         {
@@ -58,8 +79,17 @@ public final class DefaultNetwork {
         """
             .formatted(NAME, bridge, ipamDir, subnet);
     Path file = confDir.resolve(FILE);
-    Files.writeString(file, json);
+    if (!Files.exists(file) || !Files.readString(file).equals(json)) {
+      Path tmp = confDir.resolve(FILE + ".tmp");
+      Files.writeString(tmp, json);
+      Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
     return file;
+  }
+
+  /** A pod range for a fleet on this host: the first candidate no route of the host overlaps. */
+  public static String freeRange() throws IOException {
+    return freeSubnet(hostRoutes());
   }
 
   /** The first candidate subnet that overlaps no route of the host. */
@@ -89,32 +119,14 @@ public final class DefaultNetwork {
       if (mask == 0) {
         continue; // the default route overlaps everything and decides nothing
       }
-      out.add(ipv4(Long.reverseBytes(dst) >>> 32) + "/" + Long.bitCount(mask));
+      int prefix = Long.bitCount(mask);
+      long address = Long.reverseBytes(dst) >>> 32; // the kernel prints it little-endian
+      out.add(new Ipv4Cidr(address & ~((1L << (32 - prefix)) - 1), prefix).toString());
     }
     return out;
   }
 
   static boolean overlaps(String a, String b) {
-    long[] x = range(a);
-    long[] y = range(b);
-    return x[0] <= y[1] && y[0] <= x[1];
-  }
-
-  private static long[] range(String cidr) {
-    String[] p = cidr.split("/");
-    long ip;
-    try {
-      ip = new BigInteger(1, InetAddress.getByName(p[0]).getAddress()).longValue();
-    } catch (IOException e) {
-      throw new IllegalArgumentException("not an IPv4 CIDR: " + cidr, e);
-    }
-    int bits = Integer.parseInt(p[1]);
-    long size = 1L << (32 - bits);
-    long start = ip & ~(size - 1) & 0xffffffffL;
-    return new long[] {start, start + size - 1};
-  }
-
-  private static String ipv4(long v) {
-    return ((v >> 24) & 255) + "." + ((v >> 16) & 255) + "." + ((v >> 8) & 255) + "." + (v & 255);
+    return Ipv4Cidr.parse(a).overlaps(Ipv4Cidr.parse(b));
   }
 }

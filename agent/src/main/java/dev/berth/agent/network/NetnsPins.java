@@ -1,10 +1,9 @@
 package dev.berth.agent.network;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.util.List;
 
 /**
  * Network namespaces that outlive their processes, pinned by a bind mount under /run/netns as
@@ -38,19 +37,6 @@ public final class NetnsPins {
   }
 
   private static void ip(String verb, String name) throws IOException {
-    Process p = new ProcessBuilder("ip", "netns", verb, name).redirectErrorStream(true).start();
-    try {
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-      if (!p.waitFor(30, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new IOException("ip netns " + verb + " " + name + ": did not finish");
-      }
-      if (p.exitValue() != 0) {
-        throw new IOException("ip netns " + verb + " " + name + ": " + out);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted: ip netns " + verb + " " + name, e);
-    }
+    HostCommand.run(List.of("ip", "netns", verb, name));
   }
 }

@@ -13,6 +13,7 @@ import dev.berth.agent.logs.ContainerLogs;
 import dev.berth.agent.network.ContainerNetworks;
 import dev.berth.agent.network.NameServers;
 import dev.berth.agent.network.NetworkSettings;
+import dev.berth.agent.network.PodNetwork;
 import dev.berth.agent.network.cni.CniException;
 import dev.berth.agent.network.cni.CniPlugins;
 import dev.berth.agent.network.dns.FleetNames;
@@ -49,6 +50,7 @@ public final class AgentNode {
   private final PrometheusMeterRegistry metrics =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final ContainerRuntime runtime;
+  private final PodNetwork podNetwork;
   private volatile String apiAddress;
   private volatile ReconcileVerticle reconcile;
 
@@ -64,6 +66,7 @@ public final class AgentNode {
     this.config = config;
     AgentLayout layout = config.layout();
     PrivateDirs.create(layout.stateDir());
+    this.podNetwork = PodNetwork.prepare(hazelcast, config.nodeName(), config.network(), layout);
     this.images = new ImageStore(layout.images());
     // Downloads and unpacks have pools of their own: a stalled registry cannot hold up unpacking,
     // nor the reverse.
@@ -127,7 +130,13 @@ public final class AgentNode {
         .compose(v -> node.deploy(api))
         .compose(v -> node.deploy(new LogRotationVerticle(logs)))
         .compose(v -> node.deploy(new EventsVerticle(config)))
-        .compose(v -> node.deploy(new StatusVerticle(config, hazelcast, api.address())))
+        .compose(
+            v ->
+                node.podNetwork == null
+                    ? Future.succeededFuture()
+                    : node.deploy(new NodeRoutesVerticle(config.nodeName(), hazelcast)))
+        .compose(
+            v -> node.deploy(new StatusVerticle(config, hazelcast, api.address(), node.podNetwork)))
         .compose(v -> node.deploy(new AssignmentConsumerVerticle(config)))
         .map(
             v -> {
@@ -152,6 +161,11 @@ public final class AgentNode {
   /** How many reconcile passes have finished since the agent started. */
   public long reconcilePasses() {
     return reconcile.finishedPasses();
+  }
+
+  /** The node's share of the fleet's pod network; null when the operator configured its own. */
+  public PodNetwork podNetwork() {
+    return podNetwork;
   }
 
   /** host:port of the node API (logs, exec, /metrics). */

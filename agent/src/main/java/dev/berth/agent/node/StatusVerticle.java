@@ -2,6 +2,7 @@ package dev.berth.agent.node;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import dev.berth.agent.network.PodNetwork;
 import dev.berth.model.fleet.ContainerReport;
 import dev.berth.model.fleet.FleetMaps;
 import dev.berth.model.fleet.NodeRecord;
@@ -22,13 +23,17 @@ public final class StatusVerticle extends AbstractVerticle {
   private final AgentConfig config;
   private final HazelcastInstance hazelcast;
   private final String apiAddress;
+  private final PodNetwork podNetwork;
   private final Set<String> published = new HashSet<>();
   private WorkerExecutor worker;
 
-  public StatusVerticle(AgentConfig config, HazelcastInstance hazelcast, String apiAddress) {
+  /** {@code podNetwork}: null when the node takes no part in the fleet's pod network. */
+  public StatusVerticle(
+      AgentConfig config, HazelcastInstance hazelcast, String apiAddress, PodNetwork podNetwork) {
     this.config = config;
     this.hazelcast = hazelcast;
     this.apiAddress = apiAddress;
+    this.podNetwork = podNetwork;
   }
 
   @Override
@@ -67,7 +72,9 @@ public final class StatusVerticle extends AbstractVerticle {
                   config.allocatableMemoryBytes(),
                   config.labels(),
                   System.currentTimeMillis() + config.leaseMillis(),
-                  apiAddress));
+                  apiAddress,
+                  podNetwork == null ? null : podNetwork.nodeAddress(),
+                  podNetwork == null ? null : podNetwork.subnet()));
           return null;
         },
         true);

@@ -14,7 +14,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** berth up's default network: written only when none is configured, on a subnet no route uses. */
+/**
+ * The network an agent writes for itself: on its pod subnet, unless the operator configured one.
+ */
 class DefaultNetworkTest {
   @TempDir Path dir;
 
@@ -32,16 +34,22 @@ class DefaultNetworkTest {
   }
 
   @Test
-  void itIsAValidConfigListWrittenOnlyWhenNoneExists() throws Exception {
+  void itIsAValidConfigListOnTheNodesSubnetThatTheOperatorsOwnOverrides() throws Exception {
     Path conf = dir.resolve("net.d");
-    Path file = DefaultNetwork.ensure(conf, "berth0", dir.resolve("ipam"));
+    assertFalse(DefaultNetwork.operatorConfigured(conf), "no directory yet");
+    assertNull(DefaultNetwork.writtenSubnet(conf));
+    Path file = DefaultNetwork.write(conf, "berth0", "10.88.3.0/24", dir.resolve("ipam"));
     CniConfigList list = CniConfigList.read(file);
     assertEquals("berth", list.name());
     assertEquals(List.of("bridge", "portmap", "firewall"), list.types());
-    assertNull(DefaultNetwork.ensure(conf, "berth0", dir.resolve("ipam")), "kept as it is");
-    Files.delete(file);
+    assertEquals("10.88.3.0/24", DefaultNetwork.writtenSubnet(conf));
+    assertFalse(DefaultNetwork.operatorConfigured(conf), "Berth's own file is not the operator's");
+    DefaultNetwork.write(conf, "berth0", "10.88.4.0/24", dir.resolve("ipam"));
+    assertEquals("10.88.4.0/24", DefaultNetwork.writtenSubnet(conf), "rewritten");
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> DefaultNetwork.write(conf, "berth0", "10.88.4.1/24", dir.resolve("ipam")));
     Files.writeString(conf.resolve("05-mine.conflist"), "{}");
-    assertNull(DefaultNetwork.ensure(conf, "berth0", dir.resolve("ipam")), "the user's own wins");
-    assertFalse(Files.exists(conf.resolve(DefaultNetwork.FILE)));
+    assertTrue(DefaultNetwork.operatorConfigured(conf), "the operator's own wins");
   }
 }

@@ -1,5 +1,6 @@
 package dev.berth.cli.bench;
 
+import dev.berth.agent.AgentLayout;
 import dev.berth.agent.network.NetworkSettings;
 import dev.berth.cli.fleet.SingleMachineFleet;
 import dev.berth.model.runtime.State;
@@ -66,11 +67,7 @@ final class ApplyToRunningBench implements Callable<Integer> {
                 examples,
                 Map.of(),
                 // Its own default network, so that the bench measures attaching too (CNI ADD).
-                new NetworkSettings(
-                    state.resolve("net.d"),
-                    NetworkSettings.DEFAULT.pluginDirs(),
-                    NetworkSettings.DEFAULT.pluginTimeout()),
-                BRIDGE),
+                NetworkSettings.in(state.resolve("net.d"), BRIDGE)),
             new PrintStream(PrintStream.nullOutputStream()));
     ContainerRuntime runtime = new ContainerRuntime(state.resolve("berth/agent-bench/runtime"));
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -113,7 +110,9 @@ final class ApplyToRunningBench implements Callable<Integer> {
       fleet.close(); // first: a running agent would start again what is removed below
       fleet.agent().reconciler().reconcile(List.of());
       fleet.agent().reconciler().releaseCgroupParent();
-      new ProcessBuilder("ip", "link", "delete", BRIDGE).start().waitFor();
+      if (fleet.agent().podNetwork() != null) {
+        fleet.agent().podNetwork().tearDown(AgentLayout.inFleet(state.resolve("berth"), "bench"));
+      }
       FileTrees.delete(state);
     }
   }

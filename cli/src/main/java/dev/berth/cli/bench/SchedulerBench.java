@@ -140,7 +140,16 @@ final class SchedulerBench implements Callable<Integer> {
       batch.put(
           name,
           new NodeRecord(
-              name, 4000, 8L << 30, 4000, 8L << 30, Map.of("zone", "z" + (n % 3)), lease, null));
+              name,
+              4000,
+              8L << 30,
+              4000,
+              8L << 30,
+              Map.of("zone", "z" + (n % 3)),
+              lease,
+              null,
+              null,
+              null));
     }
     hz.<String, NodeRecord>getMap(FleetMaps.NODES).putAll(batch);
   }

@@ -50,6 +50,12 @@ public final class ControlPlaneCommand implements Callable<Integer> {
       description = "node and scheduler lease length")
   long leaseMillis;
 
+  @Option(
+      names = "--cluster-cidr",
+      defaultValue = ControlPlaneConfig.DEFAULT_CLUSTER_CIDR,
+      description = "the range each node's pod subnet (a /24) is taken from")
+  String clusterCidr;
+
   @Override
   public Integer call() throws Exception {
     List<String> join = new ArrayList<>(members);
@@ -61,7 +67,7 @@ public final class ControlPlaneCommand implements Callable<Integer> {
     ControlPlane cp =
         ControlPlane.start(
                 vertx,
-                new ControlPlaneConfig(kafka, apiPort, identity, leaseMillis, 1000),
+                new ControlPlaneConfig(kafka, apiPort, identity, leaseMillis, 1000, clusterCidr),
                 hazelcast)
             .toCompletionStage()
             .toCompletableFuture()

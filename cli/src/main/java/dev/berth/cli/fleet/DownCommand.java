@@ -8,6 +8,7 @@ import dev.berth.agent.images.registry.RegistryClient;
 import dev.berth.agent.images.snapshot.Snapshotter;
 import dev.berth.agent.network.ContainerNetworks;
 import dev.berth.agent.network.NetworkSettings;
+import dev.berth.agent.network.PodNetwork;
 import dev.berth.agent.network.cni.CniPlugins;
 import dev.berth.agent.reconcile.Reconciler;
 import dev.berth.runtime.ContainerRuntime;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * `berth down`: removes what `berth up` left running (containers, their rootfs mounts, cgroups).
+ * `berth down`: removes what `berth up` left running (containers, their rootfs mounts, cgroups,
+ * network attachments) and the network its agents wrote for themselves (bridge, config, NAT rule).
  */
 @Command(
     name = "down",
@@ -44,6 +46,7 @@ public final class DownCommand implements Callable<Integer> {
       Snapshotter snapshots =
           new Snapshotter(images.content(), agent.snapshots(), Snapshotter.overlaySupported());
       ContainerRuntime runtime = new ContainerRuntime(agent.runtime());
+      PodNetwork pods = PodNetwork.recorded(agent);
       int before = runtime.list().size();
       Reconciler reconciler =
           new Reconciler(
@@ -58,13 +61,24 @@ public final class DownCommand implements Callable<Integer> {
               // DEL uses each container's recorded networks: no node network needed here.
               new ContainerNetworks(
                   new CniPlugins(
-                      NetworkSettings.DEFAULT.pluginDirs(),
+                      pods != null ? pods.pluginDirs() : NetworkSettings.DEFAULT.pluginDirs(),
                       NetworkSettings.DEFAULT.pluginTimeout()),
                   null,
                   agent.nodeName()));
       reconciler.reconcile(List.of());
       reconciler.releaseCgroupParent();
       System.out.println("node " + agent.nodeName() + ": removed " + before + " containers");
+      if (pods != null && runtime.list().isEmpty()) {
+        pods.tearDown(agent);
+        System.out.println(
+            "node "
+                + agent.nodeName()
+                + ": removed bridge "
+                + pods.bridge()
+                + " ("
+                + pods.subnet()
+                + ") and its network config");
+      }
     }
     if (purge) {
       FileTrees.delete(stateDir);

@@ -5,7 +5,6 @@ import dev.berth.agent.AgentLayout;
 import dev.berth.agent.images.build.BuildOptions;
 import dev.berth.agent.images.build.ImageBuilder;
 import dev.berth.agent.images.registry.RegistryHost;
-import dev.berth.agent.network.DefaultNetwork;
 import dev.berth.agent.network.NetworkSettings;
 import dev.berth.agent.node.AgentConfig;
 import dev.berth.agent.node.AgentNode;
@@ -37,8 +36,8 @@ import java.util.stream.Stream;
 public final class SingleMachineFleet implements AutoCloseable {
   /**
    * Where the fleet keeps its state, which loopback ports it uses (0: any free one), its registry
-   * settings, where its CNI configs and plugins are, and the bridge of the default network it
-   * writes when none is configured.
+   * settings, and its agent's network settings (CNI configs and plugins, the bridge of the network
+   * it writes when none is configured).
    */
   public record Options(
       Path stateDir,
@@ -47,8 +46,7 @@ public final class SingleMachineFleet implements AutoCloseable {
       String nodeName,
       Path examples,
       Map<String, RegistryHost> registries,
-      NetworkSettings network,
-      String bridge) {
+      NetworkSettings network) {
     /**
      * The defaults of `berth up`: Berth's CNI config directory, Debian's plugins, bridge berth0.
      */
@@ -59,15 +57,7 @@ public final class SingleMachineFleet implements AutoCloseable {
         String nodeName,
         Path examples,
         Map<String, RegistryHost> registries) {
-      this(
-          stateDir,
-          kafkaPort,
-          apiPort,
-          nodeName,
-          examples,
-          registries,
-          NetworkSettings.DEFAULT,
-          "berth0");
+      this(stateDir, kafkaPort, apiPort, nodeName, examples, registries, NetworkSettings.DEFAULT);
     }
   }
 
@@ -103,7 +93,8 @@ public final class SingleMachineFleet implements AutoCloseable {
     progress.println("[2/5] Hazelcast member on 127.0.0.1");
     HazelcastInstance hazelcast = EmbeddedHazelcast.start("berth");
     Vertx vertx = Vertx.vertx();
-    progress.println("[3/5] control plane: workload API and scheduler");
+    String clusterCidr = ClusterRange.of(o.stateDir());
+    progress.println("[3/5] control plane: workload API and scheduler, pods on " + clusterCidr);
     ControlPlane controlPlane =
         await(
             ControlPlane.start(
@@ -113,17 +104,11 @@ public final class SingleMachineFleet implements AutoCloseable {
                     o.apiPort(),
                     "berth-up-" + ProcessHandle.current().pid(),
                     LEASE_MILLIS,
-                    1000),
+                    1000,
+                    clusterCidr),
                 hazelcast));
-    Path written =
-        DefaultNetwork.ensure(
-            o.network().confDir(), o.bridge(), o.stateDir().resolve("cni/networks"));
     progress.println(
-        "[4/5] agent "
-            + o.nodeName()
-            + (written == null
-                ? ", network from " + o.network().confDir()
-                : ", default network written to " + written));
+        "[4/5] agent " + o.nodeName() + ", network configs in " + o.network().confDir());
     AgentConfig config =
         AgentConfig.forThisMachine(
                 o.nodeName(),
@@ -135,6 +120,16 @@ public final class SingleMachineFleet implements AutoCloseable {
             .withRegistries(o.registries())
             .withNetwork(o.network());
     AgentNode agent = await(AgentNode.start(vertx, config, hazelcast));
+    progress.println(
+        agent.podNetwork() == null
+            ? "      its network: the operator's, from " + o.network().confDir()
+            : "      its network: bridge "
+                + agent.podNetwork().bridge()
+                + " on "
+                + agent.podNetwork().subnet()
+                + " ("
+                + agent.podNetwork().confFile()
+                + ")");
     SingleMachineFleet fleet =
         new SingleMachineFleet(broker, hazelcast, vertx, controlPlane, agent);
     progress.println("[5/5] examples from " + o.examples());

@@ -56,8 +56,7 @@ public final class UpCommand implements Callable<Integer> {
                 node,
                 specs,
                 registryConfig == null ? Map.of() : RegistryHostsFile.read(registryConfig),
-                network.settings(),
-                "berth0"),
+                network.settings()),
             System.out);
     System.out.println();
     System.out.println(

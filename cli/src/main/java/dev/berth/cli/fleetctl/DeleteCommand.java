@@ -5,9 +5,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** `berth delete workload NAME`: removes a workload; its containers go everywhere. */
-@Command(name = "delete", description = "delete a workload")
-public final class DeleteWorkloadCommand implements Callable<Integer> {
+/**
+ * `berth delete workload NAME`: removes a workload; its containers go everywhere. `berth delete
+ * node NAME`: removes a node that is gone for good and frees its pod subnet.
+ */
+@Command(name = "delete", description = "delete a workload, or a node that is gone")
+public final class DeleteCommand implements Callable<Integer> {
   @Parameters(index = "0", description = "workload")
   String kind;
 
@@ -19,16 +22,23 @@ public final class DeleteWorkloadCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!kind.equals("workload") && !kind.equals("workloads")) {
-      System.err.println("berth: unknown kind \"" + kind + "\"");
+    String resource =
+        switch (kind) {
+          case "workload", "workloads" -> "workload";
+          case "node", "nodes" -> "node";
+          default -> null;
+        };
+    if (resource == null) {
+      System.err.println("berth: unknown kind \"" + kind + "\" (workload or node)");
       return 1;
     }
-    ApiClient.Answer a = new ApiClient(server).send("DELETE", "/v1/workloads/" + name, null, null);
+    ApiClient.Answer a =
+        new ApiClient(server).send("DELETE", "/v1/" + resource + "s/" + name, null, null);
     if (a.status() != 200) {
       System.err.println("berth: " + ApiClient.error(a));
       return 1;
     }
-    System.out.println("workload/" + name + " deleted");
+    System.out.println(resource + "/" + name + " deleted");
     return 0;
   }
 }

@@ -25,7 +25,9 @@ public final class GetCommand implements Callable<Integer> {
 
   @Option(
       names = {"-o", "--output"},
-      description = "json, yaml or wide (a table with the containers' ports; default: a table)")
+      description =
+          "json, yaml or wide (a table with the containers' ports, the nodes' addresses and pod"
+              + " subnets; default: a table)")
   String output;
 
   @Option(names = "--server", defaultValue = "http://127.0.0.1:7070")
@@ -67,18 +69,24 @@ public final class GetCommand implements Callable<Integer> {
     } else if ("yaml".equals(output)) {
       System.out.print(new YAMLMapper().writeValueAsString(a.body()));
     } else if (resource.equals("nodes")) {
-      // allocatable/capacity, as `kubectl describe node` lists both
-      System.out.printf("%-20s %-9s %-14s %s%n", "NAME", "STATUS", "CPU", "MEMORY");
+      // allocatable/capacity, as `kubectl describe node` lists both; -o wide adds the node's
+      // address and pod subnet, as kubectl's INTERNAL-IP and PodCIDR
+      boolean wide = "wide".equals(output);
+      String row = "%-20s %-9s %-14s %-16s" + (wide ? " %-15s %s" : "%s%s") + "%n";
+      System.out.printf(
+          row, "NAME", "STATUS", "CPU", "MEMORY", wide ? "ADDRESS" : "", wide ? "POD-SUBNET" : "");
       for (JsonNode n : a.body().path("items")) {
         System.out.printf(
-            "%-20s %-9s %-14s %s%n",
+            row,
             n.path("name").asText(),
             n.path("alive").asBoolean() ? "Ready" : "Lost",
             n.path("allocatableCpuMillis").asLong() + "m/" + n.path("cpuMillis").asLong() + "m",
             (n.path("allocatableMemoryBytes").asLong() >> 20)
                 + "Mi/"
                 + (n.path("memoryBytes").asLong() >> 20)
-                + "Mi");
+                + "Mi",
+            wide ? n.path("address").asText("-") : "",
+            wide ? n.path("podSubnet").asText("-") : "");
       }
     } else if (resource.equals("containers")) {
       boolean wide = "wide".equals(output);

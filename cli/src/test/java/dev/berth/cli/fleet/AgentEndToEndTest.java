@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import dev.berth.agent.AgentLayout;
 import dev.berth.agent.images.build.BuildOptions;
 import dev.berth.agent.images.build.ImageBuilder;
 import dev.berth.agent.network.NetworkSettings;
@@ -93,7 +94,8 @@ class AgentEndToEndTest {
               0,
               AgentConfig.DEFAULT_LOG_MAX_BYTES,
               Map.of(),
-              NetworkSettings.DEFAULT);
+              NetworkSettings.in(
+                  work.resolve("net.d"), "be2e" + ProcessHandle.current().pid() % 100_000));
       agent = get(AgentNode.start(vertx, config, hz));
       new ImageBuilder(agent.images())
           .build(
@@ -207,6 +209,9 @@ class AgentEndToEndTest {
         get(agent.stop());
         r.reconcile(List.of());
         r.releaseCgroupParent();
+        if (agent.podNetwork() != null) {
+          agent.podNetwork().tearDown(new AgentLayout(work.resolve("agent"), "node-a"));
+        }
       }
       if (cp != null) {
         get(cp.stop());

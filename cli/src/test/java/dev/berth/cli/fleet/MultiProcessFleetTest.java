@@ -128,7 +128,11 @@ class MultiProcessFleetTest {
             "--state-dir",
             work.resolve("agent-" + node).toString(),
             "--lease-millis",
-            Long.toString(leaseMillis));
+            Long.toString(leaseMillis),
+            "--cni-conf-dir",
+            work.resolve("net.d-" + node).toString(),
+            "--bridge",
+            "bmp" + node.charAt(node.length() - 1) + ProcessHandle.current().pid() % 100_000);
     p.awaitLine("agent " + node + " ready", 60_000);
     return p;
   }

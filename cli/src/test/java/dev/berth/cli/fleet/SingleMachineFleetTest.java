@@ -11,6 +11,7 @@ import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.files.FileTrees;
 import dev.berth.testing.Await;
 import dev.berth.testing.HttpGet;
+import dev.berth.testing.Shell;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,7 +20,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -38,8 +38,8 @@ class SingleMachineFleetTest {
     return runtime.list().stream().filter(s -> s.status().equals("running")).toList();
   }
 
-  /** How many containers the fleet view shows with an IPv4 address. */
-  private static long addresses(HttpClient http, String url) {
+  /** The IPv4 addresses the fleet view shows for containers, sorted. */
+  private static List<String> addresses(HttpClient http, String url) {
     try {
       String body =
           http.send(
@@ -47,10 +47,12 @@ class SingleMachineFleetTest {
                   HttpResponse.BodyHandlers.ofString())
               .body();
       return JsonMapping.mapper().readTree(body).findValues("ip").stream()
-          .filter(ip -> ip.asText().matches("\\d+\\.\\d+\\.\\d+\\.\\d+"))
-          .count();
+          .map(ip -> ip.asText())
+          .filter(ip -> ip.matches("\\d+\\.\\d+\\.\\d+\\.\\d+"))
+          .sorted()
+          .toList();
     } catch (Exception e) {
-      return -1;
+      return List.of();
     }
   }
 
@@ -71,13 +73,12 @@ class SingleMachineFleetTest {
             "test-node",
             examples,
             Map.of(),
-            new NetworkSettings(
-                state.resolve("net.d"), List.of(Path.of("/usr/lib/cni")), Duration.ofSeconds(60)),
-            bridge);
+            NetworkSettings.in(state.resolve("net.d"), bridge));
     PrintStream quiet = new PrintStream(PrintStream.nullOutputStream());
     ContainerRuntime runtime = new ContainerRuntime(state.resolve("berth/agent-test-node/runtime"));
     HttpClient http = HttpClient.newHttpClient();
     SingleMachineFleet fleet = SingleMachineFleet.start(options, quiet);
+    boolean closed = false;
     try {
       await(() -> running(runtime).size() == 1, "the example to run");
       String api = "http://127.0.0.1:" + fleet.apiPort() + "/v1/workloads";
@@ -94,7 +95,7 @@ class SingleMachineFleetTest {
       await(() -> running(runtime).size() == 3, "web's two replicas to run");
       String containersUrl = "http://127.0.0.1:" + fleet.apiPort() + "/v1/containers";
       await(
-          () -> addresses(http, containersUrl) == 3,
+          () -> addresses(http, containersUrl).size() == 3,
           "each running container to report an address on the default network");
       String server = "http://127.0.0.1:" + fleet.apiPort();
       var nodes = BerthCli.run("get", "nodes", "--server", server);
@@ -111,6 +112,7 @@ class SingleMachineFleetTest {
                   == 3,
           "three containers listed running, each with its address");
       List<Integer> pids = running(runtime).stream().map(State::pid).sorted().toList();
+      List<String> ips = addresses(http, containersUrl);
 
       var exec =
           BerthCli.run(
@@ -202,6 +204,10 @@ class SingleMachineFleetTest {
           pids,
           running(runtime).stream().map(State::pid).sorted().toList(),
           "the restarted fleet adopted its containers: no restart, no duplicate");
+      String restartedUrl = "http://127.0.0.1:" + fleet.apiPort() + "/v1/containers";
+      await(
+          () -> addresses(http, restartedUrl).equals(ips),
+          "the adopted containers to keep their addresses " + ips);
 
       for (String name : List.of("web", "hello")) {
         http.send(
@@ -212,11 +218,54 @@ class SingleMachineFleetTest {
             HttpResponse.BodyHandlers.ofString());
       }
       await(() -> runtime.list().isEmpty(), "everything to be removed");
+
+      // A container left running when the fleet stops is taken down by berth down, network and
+      // all: its address, its rules, its namespace, the node's bridge and NAT exemption.
+      assertEquals(
+          201,
+          http.send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + fleet.apiPort() + "/v1/workloads"))
+                      .header("Content-Type", "application/yaml")
+                      .POST(
+                          HttpRequest.BodyPublishers.ofString(
+                              "name: left\nimage: local/busybox:1\ncommand: [sleep]\n"
+                                  + "args: [\"600\"]\nports: [{containerPort: 80, hostPort: "
+                                  + (sitePort + 1)
+                                  + "}]\n"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .statusCode());
+      await(() -> addresses(http, restartedUrl).size() == 1, "the left-over container's address");
+      String leftId = runtime.list().get(0).id();
+      String clusterCidr = fleet.agent().podNetwork().clusterCidr();
+      fleet.close();
+      closed = true;
+      var down = BerthCli.run("down", "--state-dir", state.resolve("berth").toString());
+      assertEquals(0, down.exit(), down.err());
+      assertTrue(runtime.list().isEmpty(), down.out());
+      assertTrue(!Files.exists(Path.of("/sys/class/net", bridge)), "bridge removed: " + down.out());
+      String rules = Shell.run("iptables-save");
+      assertTrue(
+          !rules.contains(leftId)
+              && !rules.contains(clusterCidr)
+              && !rules.contains("dport " + (sitePort + 1)),
+          "no rule of the container, its port or the pod range left:\n" + rules);
+      try (var pins = Files.list(Path.of("/run/netns"))) {
+        assertTrue(
+            pins.noneMatch(p -> p.getFileName().toString().startsWith("berth-test-node-")),
+            "no network namespace pinned");
+      }
+      try (var leases = Files.walk(state.resolve("berth/agent-test-node/cni/networks"))) {
+        assertTrue(
+            leases.noneMatch(p -> p.getFileName().toString().matches("\\d+\\.\\d+\\.\\d+\\.\\d+")),
+            "no address leased");
+      }
     } finally {
-      fleet.close(); // first: a running agent would start again what is removed below
-      fleet.agent().reconciler().reconcile(List.of());
-      fleet.agent().reconciler().releaseCgroupParent();
-      new ProcessBuilder("ip", "link", "delete", bridge).start().waitFor();
+      if (!closed) {
+        fleet.close(); // first: a running agent would start again what berth down removes
+      }
+      BerthCli.run("down", "--state-dir", state.resolve("berth").toString());
       FileTrees.delete(state);
     }
   }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.berth.controlplane.ControlPlaneEvents;
+import dev.berth.controlplane.cluster.NodeRemoval;
 import dev.berth.controlplane.specs.ApplyResult;
 import dev.berth.controlplane.specs.WorkloadStore;
 import dev.berth.model.ApiError;
@@ -69,6 +70,7 @@ public final class FleetApiVerticle extends AbstractVerticle {
     router.delete("/v1/workloads/:name").handler(this::delete);
     if (fleetView != null) {
       router.get("/v1/nodes").handler(this::nodes);
+      router.delete("/v1/nodes/:name").handler(this::deleteNode);
       router.get("/v1/containers").handler(this::containers);
       NodeProxy proxy = new NodeProxy(fleetView, vertx.createHttpClient(), workers);
       router.get("/v1/containers/:id/logs").handler(proxy::forward);
@@ -171,6 +173,29 @@ public final class FleetApiVerticle extends AbstractVerticle {
             },
             false)
         .onSuccess(out -> respond(ctx, 200, out))
+        .onFailure(e -> error(ctx, e));
+  }
+
+  private void deleteNode(RoutingContext ctx) {
+    String name = ctx.pathParam("name");
+    workers
+        .executeBlocking(
+            () -> new NodeRemoval(fleetView, System::currentTimeMillis).remove(name), false)
+        .onSuccess(
+            outcome -> {
+              switch (outcome) {
+                case REMOVED -> respond(ctx, 200, message("deleted node " + name));
+                case ALIVE ->
+                    respond(
+                        ctx,
+                        409,
+                        message(
+                            "node \""
+                                + name
+                                + "\" is alive (its agent renews its lease): stop its agent first"));
+                case UNKNOWN -> respond(ctx, 404, message("no node named \"" + name + "\""));
+              }
+            })
         .onFailure(e -> error(ctx, e));
   }
 

@@ -11,5 +11,11 @@ public final class FleetMaps {
   /** Workload name to {@link SchedulingStatus}: what the scheduler's last pass did with it. */
   public static final String SCHEDULING = "scheduling";
 
+  /**
+   * One key, {@code PodSubnetTable.KEY}, holding the {@link
+   * dev.berth.model.network.PodSubnetTable}: the cluster range and each node's subnet.
+   */
+  public static final String POD_SUBNETS = "podSubnets";
+
   private FleetMaps() {}
 }
