@@ -11,6 +11,7 @@ import dev.berth.agent.images.store.PrivateDirs;
 import dev.berth.agent.logs.ContainerLogs;
 import dev.berth.agent.network.ContainerNetworks;
 import dev.berth.agent.network.NetworkAttachment;
+import dev.berth.agent.network.cni.CniException;
 import dev.berth.agent.network.dns.FleetNames;
 import dev.berth.agent.network.dns.ResolvConf;
 import dev.berth.model.JsonMapping;
@@ -224,6 +225,17 @@ final class ContainerLauncher {
                     p.protocolOrTcp().toLowerCase(Locale.ROOT),
                     null))
         .toList();
+  }
+
+  /**
+   * CHECKs the container's recorded network attachment (on adoption: is it still as ADD left it?);
+   * nothing when it has none.
+   */
+  void checkNetwork(String id) throws CniException, IOException {
+    NetworkAttachment a = ContainerNetworks.read(ContainerNetworks.recordIn(bundleDir(id)));
+    if (a != null) {
+      networks.check(a);
+    }
   }
 
   /** The container's address on the node's network, from its attachment record; null if none. */

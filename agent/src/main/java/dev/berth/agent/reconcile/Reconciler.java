@@ -40,6 +40,8 @@ public final class Reconciler {
   private final ContainerLauncher launcher;
   private final LongSupplier clock;
   private final Map<String, Long> notBefore = new HashMap<>();
+  // Container id to what its network check on adoption found ("" for nothing wrong).
+  private final Map<String, String> adopted = new HashMap<>();
 
   /** {@code pulls} hears about every byte pulled for a container's image. */
   public Reconciler(
@@ -91,7 +93,7 @@ public final class Reconciler {
     }
     switch (state.status()) {
       case "running", "paused" -> {
-        return report(a, ContainerState.RUNNING, null, restarts, null);
+        return report(a, ContainerState.RUNNING, null, restarts, adopt(id));
       }
       case "created" -> {
         try {
@@ -143,7 +145,28 @@ public final class Reconciler {
     };
   }
 
+  /**
+   * The first time this process sees a container it did not start (an agent restart adopts it), its
+   * network is CHECKed; what is wrong stays in its status until it is started again.
+   */
+  private String adopt(String id) {
+    String known = adopted.get(id);
+    if (known != null) {
+      return known.isEmpty() ? null : known;
+    }
+    String problem = "";
+    try {
+      launcher.checkNetwork(id);
+    } catch (Exception e) {
+      problem = "network check failed: " + e.getMessage();
+      LOG.warning("container " + id + ": " + problem);
+    }
+    adopted.put(id, problem);
+    return problem.isEmpty() ? null : problem;
+  }
+
   private ContainerReport launch(Assignment a, int restarts) {
+    adopted.put(a.containerId(), ""); // launched by this process: nothing to check
     try {
       launcher.launch(a);
       return report(a, ContainerState.RUNNING, null, restarts, null);
@@ -189,6 +212,7 @@ public final class Reconciler {
     try {
       launcher.remove(id, false);
       notBefore.remove(id);
+      adopted.remove(id);
     } catch (Exception e) {
       LOG.warning("container " + id + ": cannot remove: " + e.getMessage());
     }

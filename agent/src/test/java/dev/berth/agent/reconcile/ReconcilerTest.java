@@ -325,7 +325,7 @@ class ReconcilerTest {
   }
 
   @Test
-  void aRestartedAgentAdoptsItsContainersWithoutDuplicates() throws Exception {
+  void aRestartedAgentAdoptsItsContainersWithoutDuplicatesAndChecksTheirNetwork() throws Exception {
     reconciler()
         .reconcile(List.of(assignment("web-g1-r0", "sleep 30", RestartPolicy.Always, null)));
     int pid = runtime.state("web-g1-r0").pid();
@@ -335,8 +335,33 @@ class ReconcilerTest {
         reconciler()
             .reconcile(List.of(assignment("web-g1-r0", "sleep 30", RestartPolicy.Always, null)));
     assertEquals(ContainerState.RUNNING, adopted.get(0).state());
+    assertEquals(null, adopted.get(0).message(), "its network checked out");
     assertEquals(pid, runtime.state("web-g1-r0").pid());
     assertEquals(1, runtime.list().size());
+    String ip = adopted.get(0).ip();
+    assertTrue(ip != null && ip.startsWith("10.213.95."), "kept its address: " + ip);
+
+    // Its interface is gone while no agent ran: the next agent's CHECK says so in its status.
+    Shell.run(
+        "ip",
+        "netns",
+        "exec",
+        "berth-" + layout.nodeName() + "-web-g1-r0",
+        "ip",
+        "link",
+        "delete",
+        "eth0");
+    runtime = new ContainerRuntime(state.resolve("runtime"));
+    ContainerReport broken =
+        reconciler()
+            .reconcile(List.of(assignment("web-g1-r0", "sleep 30", RestartPolicy.Always, null)))
+            .get(0);
+    assertEquals(ContainerState.RUNNING, broken.state());
+    assertTrue(
+        broken.message() != null
+            && broken.message().startsWith("network check failed")
+            && broken.message().contains("bridge"),
+        String.valueOf(broken.message()));
   }
 
   /** A config list on {@code bridge} over {@code subnet}, or of the one plugin {@code type}. */
