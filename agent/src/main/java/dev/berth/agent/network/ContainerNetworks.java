@@ -19,6 +19,10 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 
 /**
@@ -45,6 +49,14 @@ public final class ContainerNetworks {
   private final CniConfigList loopback;
   private final String nodeName;
   private final NameServers nameServers;
+  // Networks after the first are added on these threads while the first is added on the caller's.
+  private final ExecutorService parallel =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "berth-cni-parallel");
+            t.setDaemon(true);
+            return t;
+          });
 
   public ContainerNetworks(CniPlugins plugins, CniConfigList network, String nodeName)
       throws CniException {
@@ -99,6 +111,11 @@ public final class ContainerNetworks {
     return gateway != null && nameServers.ensureOn(gateway) ? gateway : null;
   }
 
+  /** Whether a container attached with {@code mode} gets the node's name server in resolv.conf. */
+  public boolean mayServeNames(Mode mode) {
+    return mode == Mode.DEFAULT && network != null && nameServers != NameServers.NONE;
+  }
+
   /** The node's network, or null when containers get only their loopback. */
   public CniConfigList network() {
     return network;
@@ -116,34 +133,126 @@ public final class ContainerNetworks {
   public NetworkAttachment attach(
       String containerId, Path record, Mode mode, List<PortMapping> ports)
       throws CniException, IOException {
-    List<CniConfigList> nets = new ArrayList<>(List.of(loopback));
-    if (mode == Mode.DEFAULT && network != null) {
-      nets.add(network);
+    return add(pin(containerId, record, mode, ports));
+  }
+
+  /**
+   * A container's namespace, pinned and recorded, that the plugins have not attached yet: the
+   * container can be created in it while {@link #add} runs.
+   */
+  public record Pinned(NetworkAttachment attachment, Path record) {
+    public String netns() {
+      return attachment.netns();
     }
-    List<ObjectNode> configs = nets.stream().map(CniConfigList::toJson).toList();
+  }
+
+  /**
+   * The first half of {@link #attach}: records the attachment (before anything exists: a crash from
+   * here on still ends in DEL) and pins the namespace.
+   */
+  public Pinned pin(String containerId, Path record, Mode mode, List<PortMapping> ports)
+      throws IOException, CniException {
+    List<ObjectNode> configs = new ArrayList<>(List.of(loopback.toJson()));
+    if (mode == Mode.DEFAULT && network != null) {
+      configs.add(network.toJson());
+    }
     String netns = NetnsPins.path(netnsName(containerId)).toString();
     NetworkAttachment a = new NetworkAttachment(containerId, netns, IF_NAME, configs, ports, null);
-    save(record, a); // before anything exists: a crash from here on still ends in DEL
+    save(record, a);
     try {
       NetnsPins.create(netnsName(containerId));
-      List<CniResult> results = new ArrayList<>();
-      for (CniConfigList net : nets) {
-        results.add(new CniNetwork(net, plugins).add(call(a), runtime(a)));
-        a = new NetworkAttachment(containerId, netns, IF_NAME, configs, ports, results);
-        save(record, a);
-      }
-      return a;
-    } catch (CniException | IOException | RuntimeException e) {
+    } catch (IOException e) {
+      undo(record, a, List.of(), List.of(), e);
+      throw e;
+    }
+    return new Pinned(a, record);
+  }
+
+  /**
+   * The second half of {@link #attach}: ADD of each network, all at once (they are independent:
+   * each has its own interfaces in the namespace); on failure all is undone.
+   */
+  public NetworkAttachment add(Pinned pinned) throws CniException, IOException {
+    NetworkAttachment a = pinned.attachment();
+    List<ObjectNode> configs = a.networks();
+    List<CompletableFuture<CniResult>> adds = new ArrayList<>();
+    for (int i = 1; i < configs.size(); i++) {
+      ObjectNode config = configs.get(i);
+      NetworkAttachment at = a;
+      adds.add(CompletableFuture.supplyAsync(() -> addOne(config, at), parallel));
+    }
+    List<CniResult> results = new ArrayList<>();
+    List<ObjectNode> attached = new ArrayList<>();
+    Exception failed = null;
+    for (int i = 0; i < configs.size(); i++) {
       try {
-        if (e.getSuppressed().length == 0) {
-          // The failed network undid itself (or never began): DEL only those attached before it.
-          save(record, a.attachedOnly());
+        CniResult r =
+            i == 0 ? network(configs.get(0), a).add(call(a), runtime(a)) : join(adds.get(i - 1));
+        results.add(r);
+        attached.add(configs.get(i));
+      } catch (CniException | RuntimeException e) {
+        if (e.getSuppressed().length > 0) {
+          attached.add(configs.get(i)); // its own undo failed: DEL it again below
+          results.add(null);
         }
-        detach(record);
-      } catch (CniException | IOException cleanup) {
-        e.addSuppressed(cleanup);
+        if (failed == null) {
+          failed = e;
+        } else {
+          failed.addSuppressed(e);
+        }
+      }
+    }
+    if (failed == null) {
+      a =
+          new NetworkAttachment(
+              a.containerId(), a.netns(), a.ifName(), configs, a.ports(), results);
+      save(pinned.record(), a);
+      return a;
+    }
+    undo(pinned.record(), a, attached, results, failed);
+    if (failed instanceof CniException c) {
+      throw c;
+    }
+    throw (RuntimeException) failed;
+  }
+
+  private CniResult addOne(ObjectNode config, NetworkAttachment a) {
+    try {
+      return network(config, a).add(call(a), runtime(a));
+    } catch (CniException e) {
+      throw new CompletionException(e);
+    }
+  }
+
+  private static CniResult join(CompletableFuture<CniResult> add) throws CniException {
+    try {
+      return add.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof CniException c) {
+        throw c;
       }
       throw e;
+    }
+  }
+
+  /**
+   * Detaches what an ADD that failed left: the networks in {@code attached} (a null result: one
+   * whose own undo failed), then the namespace and the record.
+   */
+  private void undo(
+      Path record,
+      NetworkAttachment a,
+      List<ObjectNode> attached,
+      List<CniResult> results,
+      Exception e) {
+    try {
+      save(
+          record,
+          new NetworkAttachment(
+              a.containerId(), a.netns(), a.ifName(), attached, a.ports(), results));
+      detach(record);
+    } catch (CniException | IOException cleanup) {
+      e.addSuppressed(cleanup);
     }
   }
 

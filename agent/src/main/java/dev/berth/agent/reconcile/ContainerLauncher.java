@@ -10,10 +10,9 @@ import dev.berth.agent.images.snapshot.Snapshotter;
 import dev.berth.agent.images.store.PrivateDirs;
 import dev.berth.agent.logs.ContainerLogs;
 import dev.berth.agent.network.ContainerNetworks;
+import dev.berth.agent.network.NameFiles;
 import dev.berth.agent.network.NetworkAttachment;
 import dev.berth.agent.network.cni.CniException;
-import dev.berth.agent.network.dns.FleetNames;
-import dev.berth.agent.network.dns.ResolvConf;
 import dev.berth.model.JsonMapping;
 import dev.berth.model.fleet.Assignment;
 import dev.berth.model.fleet.AssignmentTopic;
@@ -24,7 +23,6 @@ import dev.berth.model.image.Platform;
 import dev.berth.model.network.PortMapping;
 import dev.berth.model.runtime.Cpu;
 import dev.berth.model.runtime.Memory;
-import dev.berth.model.runtime.Mount;
 import dev.berth.model.runtime.Resources;
 import dev.berth.model.runtime.Spec;
 import dev.berth.runtime.ContainerNotFoundException;
@@ -42,6 +40,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Turns an assignment into a running container: the image (pulled when missing), its rootfs
@@ -60,6 +62,14 @@ final class ContainerLauncher {
   private final PullProgress pulls;
   private final ContainerNetworks networks;
   private final Platform platform = Platform.host();
+  // Plugins run here while the container is created; idle threads go after a minute.
+  private final ExecutorService attachers =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "berth-cni-add");
+            t.setDaemon(true);
+            return t;
+          });
 
   ContainerLauncher(
       AgentLayout layout,
@@ -88,22 +98,27 @@ final class ContainerLauncher {
     AssignmentTopic.requireContainerId(id); // it names directories below: never trust it unchecked
     // 0700: config.json holds the container's env, its secrets included.
     Path bundle = PrivateDirs.create(bundleDir(id));
+    CompletableFuture<NetworkAttachment> adding = null;
     try {
       ImageReference ref = ImageReference.parse(a.image());
       ResolvedImage image = images.image(ref, platform).orElse(null);
       if (image == null) {
         image = puller.pull(ref, platform, pulls);
       }
-      Path rootfs =
-          snapshots.prepare(id, image.manifest().layers(), image.config().rootfs().diffIds());
       Path record = ContainerNetworks.recordIn(bundle);
       networks.detach(record); // an attachment an earlier run of this container left behind
-      NetworkAttachment net = networks.attach(id, record, mode(a), published(a));
+      ContainerNetworks.Pinned pinned = networks.pin(id, record, mode(a), published(a));
+      // The plugins attach while the rootfs is prepared and the container created in the pinned
+      // namespace: only its start waits for the network.
+      adding = CompletableFuture.supplyAsync(() -> addNetwork(pinned), attachers);
+      Path rootfs =
+          snapshots.prepare(id, image.manifest().layers(), image.config().rootfs().diffIds());
       Spec spec =
           customize(
               RuntimeSpecFromImage.create(image.config(), rootfs, id, a.command(), a.args()), a);
-      spec = spec.withLinux(spec.linux().withNamespacePath("network", net.netns()));
-      spec = withNameFiles(spec, bundle, id, net);
+      spec = spec.withLinux(spec.linux().withNamespacePath("network", pinned.netns()));
+      NameFiles names = NameFiles.in(bundle, id, networks.mayServeNames(mode(a)));
+      spec = names.mountedInto(spec);
       Files.writeString(bundle.resolve("config.json"), JsonMapping.write(spec));
       Path stdout = ContainerLogs.file(bundle, "stdout");
       Path stderr = ContainerLogs.file(bundle, "stderr");
@@ -116,9 +131,35 @@ final class ContainerLauncher {
                   Redirect.from(new File("/dev/null")),
                   Redirect.appendTo(stdout.toFile()),
                   Redirect.appendTo(stderr.toFile()))));
+      NetworkAttachment net = joined(adding);
+      names.fill(net, networks.nameServerFor(net));
       runtime.start(id);
     } catch (Exception e) {
+      if (adding != null) {
+        adding.handle((n, failure) -> null).join(); // the DEL below must not overtake the ADD
+      }
       remove(id, false);
+      throw e;
+    }
+  }
+
+  private NetworkAttachment addNetwork(ContainerNetworks.Pinned pinned) {
+    try {
+      return networks.add(pinned);
+    } catch (CniException | IOException e) {
+      throw new CompletionException(e);
+    }
+  }
+
+  /** The attachment, or the exception its ADD failed with, as it was thrown. */
+  private static NetworkAttachment joined(CompletableFuture<NetworkAttachment> adding)
+      throws Exception {
+    try {
+      return adding.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof Exception cause) {
+        throw cause;
+      }
       throw e;
     }
   }
@@ -172,31 +213,6 @@ final class ContainerLauncher {
     if (!keepBundle) {
       FileTrees.delete(bundleDir(id));
     }
-  }
-
-  /**
-   * /etc/hosts (localhost and the container's own name) and, when the node runs a name server on
-   * its network, /etc/resolv.conf pointing at it (workload names first); otherwise the image's own
-   * resolv.conf stays, as with Docker's default network.
-   */
-  private Spec withNameFiles(Spec spec, Path bundle, String id, NetworkAttachment net)
-      throws IOException {
-    String ip = net.ip();
-    Path hosts =
-        Files.writeString(
-            bundle.resolve("hosts"),
-            "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
-                + (ip == null ? "" : ip + "\t" + id + "\n"));
-    spec = spec.withMountAdded(Mount.readOnlyBind(hosts.toString(), "/etc/hosts"));
-    String nameserver = networks.nameServerFor(net);
-    if (nameserver != null) {
-      Path resolv =
-          Files.writeString(
-              bundle.resolve("resolv.conf"),
-              ResolvConf.forContainer(nameserver, FleetNames.DOMAIN));
-      spec = spec.withMountAdded(Mount.readOnlyBind(resolv.toString(), "/etc/resolv.conf"));
-    }
-    return spec;
   }
 
   private static ContainerNetworks.Mode mode(Assignment a) {

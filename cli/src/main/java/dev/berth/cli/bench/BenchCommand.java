@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
       RuntimeBench.class,
       ImageBench.class,
       ApplyToRunningBench.class,
+      NetworkBench.class,
       SchedulerBench.class
     })
 public final class BenchCommand implements Runnable {
