@@ -11,6 +11,7 @@ import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.files.FileTrees;
 import dev.berth.testing.Await;
 import dev.berth.testing.HttpGet;
+import dev.berth.testing.InProcessCli;
 import dev.berth.testing.Shell;
 import java.io.PrintStream;
 import java.net.URI;
@@ -54,6 +55,34 @@ class SingleMachineFleetTest {
     } catch (Exception e) {
       return List.of();
     }
+  }
+
+  /** The IPv4 addresses the fleet view shows for one workload's containers, sorted. */
+  private static List<String> addressesOf(HttpClient http, String url, String workload) {
+    try {
+      String body =
+          http.send(
+                  HttpRequest.newBuilder(URI.create(url)).build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      List<String> out = new java.util.ArrayList<>();
+      for (var c : JsonMapping.mapper().readTree(body).path("items")) {
+        if (c.path("workload").asText().equals(workload) && c.path("ip").isTextual()) {
+          out.add(c.path("ip").asText());
+        }
+      }
+      return out.stream().sorted().toList();
+    } catch (Exception e) {
+      return List.of();
+    }
+  }
+
+  /** Runs a command in the client workload's container. */
+  private static InProcessCli.Output exec(String server, String... command) {
+    List<String> args =
+        new java.util.ArrayList<>(List.of("exec", "client", "--server", server, "--"));
+    args.addAll(List.of(command));
+    return BerthCli.run(args.toArray(String[]::new));
   }
 
   @Test
@@ -178,12 +207,56 @@ class SingleMachineFleetTest {
               .out()
               .contains(sitePort + "->8080/tcp"),
           "berth get containers -o wide shows the published port");
+
+      // A workload scaled to three: its name answers with all three addresses, each serves;
+      // deleted,
+      // the name goes within seconds.
+      assertEquals(
+          201,
+          http.send(
+                  HttpRequest.newBuilder(URI.create(api))
+                      .header("Content-Type", "application/yaml")
+                      .POST(
+                          HttpRequest.BodyPublishers.ofString(
+                              "name: pages\nimage: local/busybox:1\ncommand: [sh, -c]\nargs:"
+                                  + " [\"hostname > /tmp/i && httpd -f -p 8080 -h /tmp\"]\n"
+                                  + "replicas: 3\n"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .statusCode());
+      await(() -> addressesOf(http, containersUrl, "pages").size() == 3, "three pages replicas");
+      List<String> pages = addressesOf(http, containersUrl, "pages");
+      await(
+          () -> {
+            String answer = exec(server, "nslookup", "pages").out();
+            return pages.stream().allMatch(answer::contains);
+          },
+          "the name pages to answer with all three addresses " + pages);
+      for (String ip : pages) {
+        var page = exec(server, "wget", "-qO-", "http://" + ip + ":8080/i");
+        assertTrue(
+            page.out().startsWith("pages-g1-r"), ip + " answered: " + page.out() + page.err());
+      }
+      http.send(
+          HttpRequest.newBuilder(URI.create(api + "/pages")).DELETE().build(),
+          HttpResponse.BodyHandlers.ofString());
+      await(
+          () -> {
+            var gone = exec(server, "nslookup", "pages");
+            return gone.exit() != 0 && (gone.out() + gone.err()).contains("NXDOMAIN");
+          },
+          "the name pages to go (NXDOMAIN)");
+
       for (String name : List.of("site", "client")) {
         http.send(
             HttpRequest.newBuilder(URI.create(api + "/" + name)).DELETE().build(),
             HttpResponse.BodyHandlers.ofString());
       }
       await(() -> running(runtime).size() == 3, "site and client removed");
+      String afterSite = Shell.run("iptables-save");
+      assertTrue(
+          !afterSite.contains("dport " + sitePort),
+          "the published port's rules went with site:\n" + afterSite);
 
       fleet.close();
       fleet = SingleMachineFleet.start(options, quiet);
