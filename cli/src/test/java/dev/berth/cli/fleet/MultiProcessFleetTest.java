@@ -4,38 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.hazelcast.core.HazelcastInstance;
-import dev.berth.agent.images.ImageStore;
-import dev.berth.agent.images.build.BuildOptions;
-import dev.berth.agent.images.build.ImageBuilder;
-import dev.berth.cli.BerthCli;
-import dev.berth.cli.BerthMain;
-import dev.berth.controlplane.ControlPlane;
-import dev.berth.controlplane.ControlPlaneConfig;
 import dev.berth.controlplane.cluster.NodeRegistry;
 import dev.berth.controlplane.specs.WorkloadStore;
-import dev.berth.embedded.EmbeddedHazelcast;
-import dev.berth.embedded.EmbeddedKafkaBroker;
 import dev.berth.model.fleet.ContainerReport;
 import dev.berth.model.fleet.ContainerState;
 import dev.berth.model.fleet.FleetMaps;
-import dev.berth.model.image.ImageReference;
 import dev.berth.model.runtime.State;
 import dev.berth.runtime.ContainerRuntime;
-import dev.berth.runtime.bundle.BusyboxRootfs;
-import dev.berth.runtime.files.FileTrees;
 import dev.berth.testing.Await;
 import dev.berth.testing.ChildJvm;
-import dev.berth.testing.StrictVertx;
-import io.vertx.core.Future;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,7 +28,6 @@ import org.junit.jupiter.api.Test;
  * all go when deleted.
  */
 class MultiProcessFleetTest {
-  private static final String BERTH = BerthMain.class.getName();
 
   private static final String IMAGE = "local/busybox:1";
 
@@ -110,64 +91,29 @@ class MultiProcessFleetTest {
     }
   }
 
-  private ChildJvm agent(Path work, String node, long leaseMillis, String kafka, String hazelcast)
+  private static ChildJvm agent(ProcessFleet fleet, String node, long leaseMillis)
       throws Exception {
-    ChildJvm p =
-        ChildJvm.start(
-            work.resolve(node + ".log"),
-            BERTH,
-            "agent",
-            "--node",
-            node,
-            "--kafka",
-            kafka,
-            "--hazelcast",
-            hazelcast,
-            "--cluster",
-            "berth-mp",
-            "--state-dir",
-            work.resolve("agent-" + node).toString(),
-            "--lease-millis",
-            Long.toString(leaseMillis),
-            "--cni-conf-dir",
-            work.resolve("net.d-" + node).toString(),
-            "--bridge",
-            "bmp" + node.charAt(node.length() - 1) + ProcessHandle.current().pid() % 100_000);
-    p.awaitLine("agent " + node + " ready", 60_000);
-    return p;
+    return fleet.agent(
+        node,
+        "--lease-millis",
+        Long.toString(leaseMillis),
+        "--cni-conf-dir",
+        fleet.work().resolve("net.d-" + node).toString(),
+        "--bridge",
+        "bmp" + node.charAt(node.length() - 1) + ProcessHandle.current().pid() % 100_000);
   }
 
   @Test
   void replicasSpreadScaleMoveOffAKilledAgentAndSurviveRestarts() throws Exception {
-    Path work = Files.createTempDirectory("berth-fleet-");
-    Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
-    StrictVertx strict = new StrictVertx(500);
-    HazelcastInstance hz = EmbeddedHazelcast.start("berth-mp");
-    String hazelcast = "127.0.0.1:" + hz.getCluster().getLocalMember().getAddress().getPort();
-    EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(work.resolve("kafka"), 0);
-    String kafka = broker.bootstrapServers();
-    ControlPlane cp = null;
-    ChildJvm a = null;
-    ChildJvm b = null;
-    try {
-      cp =
-          get(
-              ControlPlane.start(
-                  strict.vertx(), new ControlPlaneConfig(kafka, 0, "cp", 3000, 500), hz));
-      api = "http://127.0.0.1:" + cp.apiPort();
-      for (String node : List.of("node-a", "node-b")) {
-        Path rootfs = work.resolve("rootfs-" + node);
-        new ImageBuilder(new ImageStore(work.resolve("agent-" + node + "/images")))
-            .build(
-                BusyboxRootfs.create(rootfs),
-                BuildOptions.of(List.of("sh")),
-                ImageReference.parse(IMAGE));
-        FileTrees.delete(rootfs);
-      }
-      a = agent(work, "node-a", LEASE_A, kafka, hazelcast);
-      b = agent(work, "node-b", LEASE_B, kafka, hazelcast);
-      ContainerRuntime onA = new ContainerRuntime(work.resolve("agent-node-a/runtime"));
-      ContainerRuntime onB = new ContainerRuntime(work.resolve("agent-node-b/runtime"));
+    try (ProcessFleet fleet = ProcessFleet.start("berth-mp", "10.218.0.0/16")) {
+      HazelcastInstance hz = fleet.hazelcast();
+      api = fleet.server();
+      fleet.buildImage("node-a");
+      fleet.buildImage("node-b");
+      ChildJvm a = agent(fleet, "node-a", LEASE_A);
+      ChildJvm b = agent(fleet, "node-b", LEASE_B);
+      ContainerRuntime onA = fleet.runtimeOf("node-a");
+      ContainerRuntime onB = fleet.runtimeOf("node-b");
       NodeRegistry nodes = new NodeRegistry(hz, System::currentTimeMillis);
       Await.until(() -> nodes.alive().size() == 2, "both agents' leases", 30_000);
 
@@ -201,7 +147,7 @@ class MultiProcessFleetTest {
               + LEASE_B
               + " ms)");
       // b comes back: what no longer belongs to it is stopped there.
-      b = agent(work, "node-b", LEASE_B, kafka, hazelcast);
+      b = agent(fleet, "node-b", LEASE_B);
       Await.until(() -> onB.list().isEmpty(), "b to stop the replicas that moved away", 30_000);
       var reports = hz.<String, ContainerReport>getMap(FleetMaps.CONTAINERS);
       Await.until(
@@ -220,7 +166,7 @@ class MultiProcessFleetTest {
       // no duplicate.
       List<Integer> before = pids(onA);
       a.kill();
-      a = agent(work, "node-a", LEASE_A, kafka, hazelcast);
+      a = agent(fleet, "node-a", LEASE_A);
       ChildJvm restarted = a;
       Await.until(
           () -> reconcilePasses(restarted) >= 3,
@@ -231,11 +177,8 @@ class MultiProcessFleetTest {
 
       // The broker restarts mid-run: no applied spec is lost and the fleet goes on.
       assertEquals(201, apply("extra", 1));
-      broker.close();
-      broker =
-          EmbeddedKafkaBroker.start(
-              work.resolve("kafka"), Integer.parseInt(kafka.substring(kafka.lastIndexOf(':') + 1)));
-      try (WorkloadStore reread = WorkloadStore.open(kafka)) {
+      fleet.restartBroker();
+      try (WorkloadStore reread = WorkloadStore.open(fleet.kafka())) {
         assertEquals(
             List.of("extra", "web"), reread.list().stream().map(w -> w.spec().name()).toList());
       }
@@ -253,24 +196,7 @@ class MultiProcessFleetTest {
       }
       Await.until(
           () -> onA.list().isEmpty() && onB.list().isEmpty(), "everything to be removed", 60_000);
-      strict.assertNeverBlocked();
-    } finally {
-      for (ChildJvm p : new ChildJvm[] {a, b}) {
-        if (p != null) {
-          p.close();
-        }
-      }
-      if (cp != null) {
-        get(cp.stop());
-      }
-      strict.close();
-      hz.shutdown();
-      broker.close();
-      BerthCli.run(
-          "down",
-          "--state-dir",
-          work.toString()); // whatever a failed run left: containers, cgroups
-      FileTrees.delete(work);
+      fleet.assertNeverBlocked();
     }
   }
 
@@ -280,9 +206,5 @@ class MultiProcessFleetTest {
     } catch (Exception e) {
       return false;
     }
-  }
-
-  private static <T> T get(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }
 }

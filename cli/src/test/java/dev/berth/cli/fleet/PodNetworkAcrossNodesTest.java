@@ -5,36 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.hazelcast.core.HazelcastInstance;
-import dev.berth.agent.images.ImageStore;
-import dev.berth.agent.images.build.BuildOptions;
-import dev.berth.agent.images.build.ImageBuilder;
 import dev.berth.cli.BerthCli;
-import dev.berth.cli.BerthMain;
-import dev.berth.controlplane.ControlPlane;
-import dev.berth.controlplane.ControlPlaneConfig;
 import dev.berth.controlplane.cluster.NodeRegistry;
-import dev.berth.embedded.EmbeddedHazelcast;
-import dev.berth.embedded.EmbeddedKafkaBroker;
 import dev.berth.model.fleet.ContainerReport;
 import dev.berth.model.fleet.ContainerState;
 import dev.berth.model.fleet.FleetMaps;
-import dev.berth.model.image.ImageReference;
 import dev.berth.model.network.Ipv4Cidr;
 import dev.berth.model.network.PodSubnetTable;
-import dev.berth.runtime.bundle.BusyboxRootfs;
-import dev.berth.runtime.files.FileTrees;
 import dev.berth.testing.Await;
 import dev.berth.testing.ChildJvm;
 import dev.berth.testing.Shell;
-import dev.berth.testing.StrictVertx;
-import io.vertx.core.Future;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,38 +29,22 @@ import org.junit.jupiter.api.Test;
  * removed for good frees its subnet; `berth down` leaves no bridge, namespace or rule.
  */
 class PodNetworkAcrossNodesTest {
-  private static final String BERTH = BerthMain.class.getName();
   private static final String IMAGE = "local/busybox:1";
   private static final String RANGE = "10.217.0.0/16";
   private static final long LEASE = 3000;
   private final String tag = Long.toString(ProcessHandle.current().pid() % 100_000);
 
-  private ChildJvm agent(Path work, String node, String kafka, String hazelcast) throws Exception {
-    ChildJvm p =
-        ChildJvm.start(
-            work.resolve(node + ".log"),
-            BERTH,
-            "agent",
-            "--node",
-            node,
-            "--kafka",
-            kafka,
-            "--hazelcast",
-            hazelcast,
-            "--cluster",
-            "berth-pods",
-            "--state-dir",
-            work.resolve("agent-" + node).toString(),
-            "--lease-millis",
-            Long.toString(LEASE),
-            "--label",
-            "node=" + node,
-            "--cni-conf-dir",
-            work.resolve("net.d-" + node).toString(),
-            "--bridge",
-            bridge(node));
-    p.awaitLine("agent " + node + " ready", 60_000);
-    return p;
+  private ChildJvm agent(ProcessFleet fleet, String node) throws Exception {
+    return fleet.agent(
+        node,
+        "--lease-millis",
+        Long.toString(LEASE),
+        "--label",
+        "node=" + node,
+        "--cni-conf-dir",
+        fleet.work().resolve("net.d-" + node).toString(),
+        "--bridge",
+        bridge(node));
   }
 
   private String bridge(String node) {
@@ -99,34 +68,14 @@ class PodNetworkAcrossNodesTest {
 
   @Test
   void containersOnTwoNodesReachEachOtherByNameWithoutNat() throws Exception {
-    Path work = Files.createTempDirectory("berth-pods-");
-    Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
-    StrictVertx strict = new StrictVertx(500);
-    HazelcastInstance hz = EmbeddedHazelcast.start("berth-pods");
-    String hazelcast = "127.0.0.1:" + hz.getCluster().getLocalMember().getAddress().getPort();
-    EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(work.resolve("kafka"), 0);
-    ControlPlane cp = null;
-    ChildJvm a = null;
-    ChildJvm b = null;
-    try {
-      cp =
-          get(
-              ControlPlane.start(
-                  strict.vertx(),
-                  new ControlPlaneConfig(broker.bootstrapServers(), 0, "cp", 3000, 500, RANGE),
-                  hz));
-      String server = "http://127.0.0.1:" + cp.apiPort();
-      for (String node : List.of("a", "b")) {
-        Path rootfs = work.resolve("rootfs-" + node);
-        new ImageBuilder(new ImageStore(work.resolve("agent-" + node + "/images")))
-            .build(
-                BusyboxRootfs.create(rootfs),
-                BuildOptions.of(List.of("sh")),
-                ImageReference.parse(IMAGE));
-        FileTrees.delete(rootfs);
-      }
-      a = agent(work, "a", broker.bootstrapServers(), hazelcast);
-      b = agent(work, "b", broker.bootstrapServers(), hazelcast);
+    try (ProcessFleet fleet = ProcessFleet.start("berth-pods", RANGE)) {
+      HazelcastInstance hz = fleet.hazelcast();
+      Path work = fleet.work();
+      String server = fleet.server();
+      fleet.buildImage("a");
+      fleet.buildImage("b");
+      ChildJvm a = agent(fleet, "a");
+      ChildJvm b = agent(fleet, "b");
       NodeRegistry nodes = new NodeRegistry(hz, System::currentTimeMillis);
       Await.until(() -> nodes.alive().size() == 2, "both agents' leases", 30_000);
 
@@ -181,7 +130,7 @@ class PodNetworkAcrossNodesTest {
 
       // a is killed and started again: it keeps its subnet, site keeps its address and answers.
       a.kill();
-      a = agent(work, "a", broker.bootstrapServers(), hazelcast);
+      a = agent(fleet, "a");
       Await.until(
           () -> running(hz, "site").map(r -> r.ip().equals(site.ip())).orElse(false),
           "site adopted with its address",
@@ -199,7 +148,6 @@ class PodNetworkAcrossNodesTest {
 
       // b goes for good: once its lease is out, deleting the node frees its subnet.
       b.kill();
-      b = null;
       var alive = BerthCli.run("delete", "node", "a", "--server", server);
       assertEquals(1, alive.exit());
       assertTrue(alive.err().contains("is alive"), alive.err());
@@ -216,7 +164,6 @@ class PodNetworkAcrossNodesTest {
               .byNode());
 
       a.close();
-      a = null;
       var down = BerthCli.run("down", "--state-dir", work.toString());
       assertEquals(0, down.exit(), down.err());
       for (String node : List.of("a", "b")) {
@@ -232,29 +179,11 @@ class PodNetworkAcrossNodesTest {
                         || p.getFileName().toString().startsWith("berth-b-")),
             "no network namespace left");
       }
-      strict.assertNeverBlocked();
-    } finally {
-      for (ChildJvm p : new ChildJvm[] {a, b}) {
-        if (p != null) {
-          p.close();
-        }
-      }
-      if (cp != null) {
-        get(cp.stop());
-      }
-      strict.close();
-      hz.shutdown();
-      broker.close();
-      BerthCli.run("down", "--state-dir", work.toString());
-      FileTrees.delete(work);
+      fleet.assertNeverBlocked();
     }
   }
 
   private static String logs(String server, String workload, String stream) {
     return BerthCli.run("logs", workload, "--stream", stream, "--server", server).out();
-  }
-
-  private static <T> T get(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }
 }

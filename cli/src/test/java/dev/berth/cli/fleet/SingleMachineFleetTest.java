@@ -41,23 +41,10 @@ class SingleMachineFleetTest {
 
   /** The IPv4 addresses the fleet view shows for containers, sorted. */
   private static List<String> addresses(HttpClient http, String url) {
-    try {
-      String body =
-          http.send(
-                  HttpRequest.newBuilder(URI.create(url)).build(),
-                  HttpResponse.BodyHandlers.ofString())
-              .body();
-      return JsonMapping.mapper().readTree(body).findValues("ip").stream()
-          .map(ip -> ip.asText())
-          .filter(ip -> ip.matches("\\d+\\.\\d+\\.\\d+\\.\\d+"))
-          .sorted()
-          .toList();
-    } catch (Exception e) {
-      return List.of();
-    }
+    return addressesOf(http, url, null);
   }
 
-  /** The IPv4 addresses the fleet view shows for one workload's containers, sorted. */
+  /** The IPv4 addresses the fleet view shows for one workload's containers (null: all), sorted. */
   private static List<String> addressesOf(HttpClient http, String url, String workload) {
     try {
       String body =
@@ -67,7 +54,8 @@ class SingleMachineFleetTest {
               .body();
       List<String> out = new java.util.ArrayList<>();
       for (var c : JsonMapping.mapper().readTree(body).path("items")) {
-        if (c.path("workload").asText().equals(workload) && c.path("ip").isTextual()) {
+        if ((workload == null || c.path("workload").asText().equals(workload))
+            && c.path("ip").isTextual()) {
           out.add(c.path("ip").asText());
         }
       }

@@ -1,0 +1,164 @@
+package dev.berth.cli.fleet;
+
+import com.hazelcast.core.HazelcastInstance;
+import dev.berth.agent.images.ImageStore;
+import dev.berth.agent.images.build.BuildOptions;
+import dev.berth.agent.images.build.ImageBuilder;
+import dev.berth.cli.BerthCli;
+import dev.berth.cli.BerthMain;
+import dev.berth.controlplane.ControlPlane;
+import dev.berth.controlplane.ControlPlaneConfig;
+import dev.berth.embedded.EmbeddedHazelcast;
+import dev.berth.embedded.EmbeddedKafkaBroker;
+import dev.berth.model.image.ImageReference;
+import dev.berth.runtime.ContainerRuntime;
+import dev.berth.runtime.bundle.BusyboxRootfs;
+import dev.berth.runtime.files.FileTrees;
+import dev.berth.testing.ChildJvm;
+import dev.berth.testing.StrictVertx;
+import io.vertx.core.Future;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A fleet of processes on this machine for tests: a Kafka broker and a control plane (a Hazelcast
+ * member) in this JVM, agents as `berth agent` child processes with a state directory each. Closing
+ * it stops everything and removes what the agents left (`berth down`) and the work directory.
+ */
+final class ProcessFleet implements AutoCloseable {
+  static final String IMAGE = "local/busybox:1";
+
+  private final Path work;
+  private final String cluster;
+  private final StrictVertx strict = new StrictVertx(500);
+  private final HazelcastInstance hz;
+  private final List<ChildJvm> agents = new ArrayList<>();
+  private EmbeddedKafkaBroker broker;
+  private ControlPlane controlPlane;
+
+  private ProcessFleet(
+      Path work, String cluster, HazelcastInstance hz, EmbeddedKafkaBroker broker) {
+    this.work = work;
+    this.cluster = cluster;
+    this.hz = hz;
+    this.broker = broker;
+  }
+
+  /** Broker, Hazelcast member and a control plane with a 3 s lease and pods on {@code range}. */
+  static ProcessFleet start(String cluster, String range) throws Exception {
+    Path work = Files.createTempDirectory(cluster + "-");
+    Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
+    HazelcastInstance hz = EmbeddedHazelcast.start(cluster);
+    ProcessFleet fleet =
+        new ProcessFleet(work, cluster, hz, EmbeddedKafkaBroker.start(work.resolve("kafka"), 0));
+    try {
+      fleet.controlPlane =
+          get(
+              ControlPlane.start(
+                  fleet.strict.vertx(),
+                  new ControlPlaneConfig(fleet.kafka(), 0, "cp", 3000, 500, range),
+                  hz));
+    } catch (Exception e) {
+      fleet.close();
+      throw e;
+    }
+    return fleet;
+  }
+
+  Path work() {
+    return work;
+  }
+
+  HazelcastInstance hazelcast() {
+    return hz;
+  }
+
+  String kafka() {
+    return broker.bootstrapServers();
+  }
+
+  /** The workload API's base URL. */
+  String server() {
+    return "http://127.0.0.1:" + controlPlane.apiPort();
+  }
+
+  /** Builds the busybox image into {@code node}'s image store (before its agent starts). */
+  void buildImage(String node) throws Exception {
+    Path rootfs = work.resolve("rootfs-" + node);
+    new ImageBuilder(new ImageStore(work.resolve("agent-" + node + "/images")))
+        .build(
+            BusyboxRootfs.create(rootfs),
+            BuildOptions.of(List.of("sh")),
+            ImageReference.parse(IMAGE));
+    FileTrees.delete(rootfs);
+  }
+
+  /** What {@code node}'s runtime holds. */
+  ContainerRuntime runtimeOf(String node) {
+    return new ContainerRuntime(work.resolve("agent-" + node + "/runtime"));
+  }
+
+  /**
+   * Starts `berth agent` for {@code node} with {@code args} besides the fleet's; waits for ready.
+   */
+  ChildJvm agent(String node, String... args) throws Exception {
+    List<String> argv =
+        new ArrayList<>(
+            List.of(
+                "agent",
+                "--node",
+                node,
+                "--kafka",
+                kafka(),
+                "--hazelcast",
+                "127.0.0.1:" + hz.getCluster().getLocalMember().getAddress().getPort(),
+                "--cluster",
+                cluster,
+                "--state-dir",
+                work.resolve("agent-" + node).toString()));
+    argv.addAll(List.of(args));
+    ChildJvm p =
+        ChildJvm.start(
+            work.resolve(node + ".log"), BerthMain.class.getName(), argv.toArray(String[]::new));
+    agents.add(p);
+    p.awaitLine("agent " + node + " ready", 60_000);
+    return p;
+  }
+
+  /** Stops the broker and starts it again on the same port and log. */
+  void restartBroker() throws Exception {
+    String kafka = kafka();
+    broker.close();
+    broker =
+        EmbeddedKafkaBroker.start(
+            work.resolve("kafka"), Integer.parseInt(kafka.substring(kafka.lastIndexOf(':') + 1)));
+  }
+
+  /** No event loop of the control plane was blocked. */
+  void assertNeverBlocked() {
+    strict.assertNeverBlocked();
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (ChildJvm p : agents) {
+      p.close();
+    }
+    if (controlPlane != null) {
+      get(controlPlane.stop());
+    }
+    strict.close();
+    hz.shutdown();
+    broker.close();
+    BerthCli.run("down", "--state-dir", work.toString()); // containers, cgroups, networks
+    FileTrees.delete(work);
+  }
+
+  static <T> T get(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+}
