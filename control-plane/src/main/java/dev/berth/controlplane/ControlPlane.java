@@ -77,7 +77,7 @@ public final class ControlPlane {
                   vertx,
                   store,
                   assignments,
-                  new FleetApiVerticle(store, hazelcast, config.apiPort()),
+                  new FleetApiVerticle(store, hazelcast, config.apiPort(), config.specLimits()),
                   new SchedulerVerticle(
                       pass, config.schedulerIntervalMillis(), config.leaseMillis(), lease));
             },

@@ -1,9 +1,11 @@
 package dev.berth.controlplane;
 
+import dev.berth.model.fleet.SpecLimits;
+
 /**
  * One control-plane process: its Kafka brokers, API port (0: any free one), the identity it
  * campaigns for the scheduler lease with, the lease length, how often the scheduler runs without an
- * event, and the cluster range nodes take their pod subnets from.
+ * event, the cluster range nodes take their pod subnets from, and the bounds on specs.
  */
 public record ControlPlaneConfig(
     String kafkaBootstrap,
@@ -11,7 +13,8 @@ public record ControlPlaneConfig(
     String identity,
     long leaseMillis,
     long schedulerIntervalMillis,
-    String clusterCidr) {
+    String clusterCidr,
+    SpecLimits specLimits) {
   /** Flannel's and kubeadm's customary pod range. */
   public static final String DEFAULT_CLUSTER_CIDR = "10.244.0.0/16";
 
@@ -28,5 +31,34 @@ public record ControlPlaneConfig(
         leaseMillis,
         schedulerIntervalMillis,
         DEFAULT_CLUSTER_CIDR);
+  }
+
+  public ControlPlaneConfig(
+      String kafkaBootstrap,
+      int apiPort,
+      String identity,
+      long leaseMillis,
+      long schedulerIntervalMillis,
+      String clusterCidr) {
+    this(
+        kafkaBootstrap,
+        apiPort,
+        identity,
+        leaseMillis,
+        schedulerIntervalMillis,
+        clusterCidr,
+        SpecLimits.DEFAULT);
+  }
+
+  /** The same control plane with {@code limits} on specs. */
+  public ControlPlaneConfig withSpecLimits(SpecLimits limits) {
+    return new ControlPlaneConfig(
+        kafkaBootstrap,
+        apiPort,
+        identity,
+        leaseMillis,
+        schedulerIntervalMillis,
+        clusterCidr,
+        limits);
   }
 }

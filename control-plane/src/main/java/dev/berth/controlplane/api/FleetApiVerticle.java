@@ -15,6 +15,7 @@ import dev.berth.model.fleet.ContainerReport;
 import dev.berth.model.fleet.FleetMaps;
 import dev.berth.model.fleet.NodeRecord;
 import dev.berth.model.fleet.SchedulingStatus;
+import dev.berth.model.fleet.SpecLimits;
 import dev.berth.model.fleet.StoredWorkload;
 import dev.berth.model.fleet.WorkloadSpecs;
 import io.vertx.core.AbstractVerticle;
@@ -42,20 +43,23 @@ public final class FleetApiVerticle extends AbstractVerticle {
   private final WorkloadStore store;
   private final HazelcastInstance fleetView;
   private final int port;
+  private final SpecLimits limits;
   private WorkerExecutor workers;
   private HttpServer server;
 
   public FleetApiVerticle(WorkloadStore store, int port) {
-    this(store, null, port);
+    this(store, null, port, SpecLimits.DEFAULT);
   }
 
   /**
    * With {@code fleetView}, also GET /v1/nodes and /v1/containers from the live view in Hazelcast.
    */
-  public FleetApiVerticle(WorkloadStore store, HazelcastInstance fleetView, int port) {
+  public FleetApiVerticle(
+      WorkloadStore store, HazelcastInstance fleetView, int port, SpecLimits limits) {
     this.store = store;
     this.fleetView = fleetView;
     this.port = port;
+    this.limits = limits;
   }
 
   @Override
@@ -91,9 +95,22 @@ public final class FleetApiVerticle extends AbstractVerticle {
 
   private void apply(RoutingContext ctx) {
     byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
-    boolean yaml = isYaml(ctx.request().getHeader("Content-Type"));
+    String type = ctx.request().getHeader("Content-Type");
+    boolean yaml = isYaml(type);
+    if (!yaml && type != null && !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+      respond(
+          ctx,
+          415,
+          message(
+              "Content-Type "
+                  + type
+                  + " is not a spec: send application/json or application/yaml"));
+      return;
+    }
     workers
-        .<ApplyResult>executeBlocking(() -> store.apply(WorkloadSpecs.read(body, yaml)), false)
+        .<ApplyResult>executeBlocking(
+            () -> store.apply(WorkloadSpecs.read(body, yaml, limits), limits.maxFleetReplicas()),
+            false)
         .onSuccess(
             r -> {
               if (r.outcome() != ApplyResult.Outcome.UNCHANGED) {

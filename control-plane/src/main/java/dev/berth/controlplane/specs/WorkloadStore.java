@@ -4,10 +4,13 @@ import static dev.berth.model.fleet.WorkloadTopic.TOPIC;
 
 import dev.berth.controlplane.kafka.KafkaTopics;
 import dev.berth.model.fleet.KafkaClientConfig;
+import dev.berth.model.fleet.SpecLimits;
 import dev.berth.model.fleet.StoredWorkload;
 import dev.berth.model.fleet.WorkloadSpec;
 import dev.berth.model.fleet.WorkloadSpecs;
+import dev.berth.model.fleet.WorkloadSpecs.InvalidWorkloadException;
 import dev.berth.model.fleet.WorkloadTopic;
+import dev.berth.model.runtime.ValidationError;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -131,7 +134,31 @@ public final class WorkloadStore implements AutoCloseable {
    * Stores a spec: created, or updated with the next generation, or left alone when it is the same
    * spec.
    */
-  public synchronized ApplyResult apply(WorkloadSpec spec) {
+  public synchronized ApplyResult apply(WorkloadSpec spec) throws InvalidWorkloadException {
+    return apply(spec, SpecLimits.DEFAULT.maxFleetReplicas());
+  }
+
+  /**
+   * Stores {@code spec} unless the fleet's replicas, the workload's old count replaced by its new
+   * one, would exceed {@code maxFleetReplicas}.
+   */
+  public synchronized ApplyResult apply(WorkloadSpec spec, long maxFleetReplicas)
+      throws InvalidWorkloadException {
+    long others =
+        view.values().stream()
+            .filter(w -> !w.spec().name().equals(spec.name()))
+            .mapToLong(w -> w.spec().replicaCount())
+            .sum();
+    if (others + spec.replicaCount() > maxFleetReplicas) {
+      throw new InvalidWorkloadException(
+          List.of(
+              new ValidationError(
+                  "replicas",
+                  "the fleet would run "
+                      + (others + spec.replicaCount())
+                      + " replicas, more than its cap of "
+                      + maxFleetReplicas)));
+    }
     StoredWorkload current = view.get(spec.name());
     if (current != null
         && Arrays.equals(

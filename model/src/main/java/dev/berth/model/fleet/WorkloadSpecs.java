@@ -1,6 +1,7 @@
 package dev.berth.model.fleet;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
@@ -25,6 +26,8 @@ import java.util.stream.Collectors;
 /** Reads workload specs strictly from JSON or YAML and validates them, naming every bad field. */
 public final class WorkloadSpecs {
   private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+  private static final Pattern LABEL_VALUE =
+      Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?");
   private static final Pattern LABEL_KEY =
       Pattern.compile("([a-z0-9.-]+/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?");
 
@@ -39,8 +42,11 @@ public final class WorkloadSpecs {
   private WorkloadSpecs() {}
 
   private static ObjectMapper strict(ObjectMapper m) {
+    m.getFactory().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     return m.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
         .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS);
   }
 
@@ -58,8 +64,17 @@ public final class WorkloadSpecs {
     }
   }
 
-  /** Parses and validates one spec; {@code yaml} selects the format. */
+  /** Parses and validates one spec within the default limits; {@code yaml} selects the format. */
   public static WorkloadSpec read(byte[] body, boolean yaml) throws InvalidWorkloadException {
+    return read(body, yaml, SpecLimits.DEFAULT);
+  }
+
+  /** Parses and validates one spec within {@code limits}; {@code yaml} selects the format. */
+  public static WorkloadSpec read(byte[] body, boolean yaml, SpecLimits limits)
+      throws InvalidWorkloadException {
+    if (yaml) {
+      SingleYamlDocument.check(body);
+    }
     WorkloadSpec spec;
     try {
       spec = (yaml ? YAML : JSON).readValue(body, WorkloadSpec.class);
@@ -87,7 +102,7 @@ public final class WorkloadSpecs {
     if (spec == null) {
       throw new InvalidWorkloadException(List.of(new ValidationError("(body)", "empty")));
     }
-    List<ValidationError> errors = validate(spec);
+    List<ValidationError> errors = validate(spec, limits);
     if (!errors.isEmpty()) {
       throw new InvalidWorkloadException(errors);
     }
@@ -103,9 +118,15 @@ public final class WorkloadSpecs {
     return p.isEmpty() ? "(body)" : p;
   }
 
-  /** Every problem with a parsed spec. */
+  /** Every problem with a parsed spec, within the default limits. */
   public static List<ValidationError> validate(WorkloadSpec s) {
+    return validate(s, SpecLimits.DEFAULT);
+  }
+
+  /** Every problem with a parsed spec, within {@code limits}. */
+  public static List<ValidationError> validate(WorkloadSpec s, SpecLimits limits) {
     List<ValidationError> errors = new ArrayList<>();
+    SpecBounds.check(s, limits, errors);
     if (s.name() == null || !NAME.matcher(s.name()).matches()) {
       errors.add(
           new ValidationError(
@@ -126,21 +147,28 @@ public final class WorkloadSpecs {
     if (s.replicas() != null && s.replicas() < 0) {
       errors.add(
           new ValidationError("replicas", "must not be negative (got " + s.replicas() + ")"));
+    } else if (s.replicas() != null && s.replicas() > limits.maxReplicas()) {
+      errors.add(
+          new ValidationError(
+              "replicas",
+              s.replicas()
+                  + " is more than this fleet allows a workload ("
+                  + limits.maxReplicas()
+                  + ")"));
     }
     if (s.restartLimit() != null && s.restartLimit() < 0) {
       errors.add(new ValidationError("restartLimit", "must not be negative"));
-    }
-    if (s.env() != null) {
-      for (String key : s.env().keySet()) {
-        if (key.isEmpty() || key.contains("=") || key.contains("\0")) {
-          errors.add(new ValidationError("env." + key, "is not a valid variable name"));
-        }
-      }
     }
     if (s.nodeSelector() != null) {
       for (Map.Entry<String, String> e : s.nodeSelector().entrySet()) {
         if (!LABEL_KEY.matcher(e.getKey()).matches()) {
           errors.add(new ValidationError("nodeSelector." + e.getKey(), "is not a valid label key"));
+        } else if (e.getValue() == null || !LABEL_VALUE.matcher(e.getValue()).matches()) {
+          errors.add(
+              new ValidationError(
+                  "nodeSelector." + e.getKey(),
+                  "value must be at most 63 letters, digits, '-', '_' or '.', starting and ending"
+                      + " with a letter or digit"));
         }
       }
     }
