@@ -12,6 +12,7 @@ import dev.berth.cli.fleetctl.FleetExecCommand;
 import dev.berth.cli.fleetctl.GetCommand;
 import dev.berth.cli.fleetctl.LogsCommand;
 import dev.berth.cli.image.ImageCommand;
+import dev.berth.embedded.JdkAddressResolver;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -54,6 +55,7 @@ public final class BerthMain implements Runnable {
    * trace.
    */
   public static int execute(String... args) {
+    JdkAddressResolver.install();
     CommandLine cl = new CommandLine(new BerthMain());
     cl.setExecutionExceptionHandler(
         (e, line, parsed) -> {

@@ -26,18 +26,30 @@ public final class EmbeddedHazelcast {
    */
   public static HazelcastInstance start(String clusterName, int port, List<String> members)
       throws IOException {
+    return start(clusterName, "127.0.0.1", port, members);
+  }
+
+  /**
+   * A member bound to {@code address} only (the fleet's cluster interface) on {@code port} (0: any
+   * free one), joining the members at {@code members}.
+   */
+  public static HazelcastInstance start(
+      String clusterName, String address, int port, List<String> members) throws IOException {
     Config config = new Config();
     config.setClusterName(clusterName);
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.logging.type", "none");
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
+    // By default a member binds every interface whatever it is told to use: anyone who reached the
+    // port could join and rewrite the fleet's maps.
+    config.setProperty("hazelcast.socket.bind.any", "false");
     // A control plane that dies is noticed in seconds, not after Hazelcast's default minute: its
     // partitions
     // (the node leases, the scheduler lease) move to the survivors from their backups.
     config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
     config.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
     config.getNetworkConfig().setPort(port == 0 ? freePort() : port).setPortAutoIncrement(false);
-    config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
+    config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface(address);
     JoinConfig join = config.getNetworkConfig().getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);

@@ -35,8 +35,16 @@ public final class ControlPlaneCommand implements Callable<Integer> {
   @Option(
       names = "--hazelcast-port",
       defaultValue = "5701",
-      description = "this member's port on 127.0.0.1")
+      description = "this member's port on --cluster-address")
   int hazelcastPort;
+
+  @Option(
+      names = "--cluster-address",
+      defaultValue = "127.0.0.1",
+      description =
+          "this machine's address on the fleet's cluster network: the Hazelcast member binds there"
+              + " only (never a wildcard address)")
+  String clusterAddress;
 
   @Option(
       names = "--hazelcast-member",
@@ -59,11 +67,17 @@ public final class ControlPlaneCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     List<String> join = new ArrayList<>(members);
-    join.add("127.0.0.1:" + hazelcastPort);
-    HazelcastInstance hazelcast = EmbeddedHazelcast.start(cluster, hazelcastPort, join);
+    join.add(clusterAddress + ":" + hazelcastPort);
+    HazelcastInstance hazelcast =
+        EmbeddedHazelcast.start(cluster, clusterAddress, hazelcastPort, join);
     Vertx vertx = Vertx.vertx();
     String identity =
-        "control-plane-" + ProcessHandle.current().pid() + "@127.0.0.1:" + hazelcastPort;
+        "control-plane-"
+            + ProcessHandle.current().pid()
+            + "@"
+            + clusterAddress
+            + ":"
+            + hazelcastPort;
     ControlPlane cp =
         ControlPlane.start(
                 vertx,

@@ -13,6 +13,7 @@ import dev.berth.controlplane.ControlPlaneConfig;
 import dev.berth.controlplane.ControlPlaneEvents;
 import dev.berth.embedded.EmbeddedHazelcast;
 import dev.berth.embedded.EmbeddedKafkaBroker;
+import dev.berth.embedded.JdkAddressResolver;
 import dev.berth.model.fleet.WorkloadSpecs;
 import dev.berth.model.image.ImageReference;
 import dev.berth.runtime.bundle.BusyboxRootfs;
@@ -92,6 +93,7 @@ public final class SingleMachineFleet implements AutoCloseable {
         EmbeddedKafkaBroker.start(o.stateDir().resolve("kafka"), o.kafkaPort());
     progress.println("[2/5] Hazelcast member on 127.0.0.1");
     HazelcastInstance hazelcast = EmbeddedHazelcast.start("berth");
+    JdkAddressResolver.install();
     Vertx vertx = Vertx.vertx();
     String clusterCidr = ClusterRange.of(o.stateDir());
     progress.println("[3/5] control plane: workload API and scheduler, pods on " + clusterCidr);

@@ -12,6 +12,7 @@ import dev.berth.runtime.files.FileTrees;
 import dev.berth.testing.Await;
 import dev.berth.testing.HttpGet;
 import dev.berth.testing.InProcessCli;
+import dev.berth.testing.OwnSockets;
 import dev.berth.testing.Shell;
 import java.io.PrintStream;
 import java.net.URI;
@@ -129,6 +130,11 @@ class SingleMachineFleetTest {
                   == 3,
           "three containers listed running, each with its address");
       List<Integer> pids = running(runtime).stream().map(State::pid).sorted().toList();
+      List<OwnSockets.Listener> listeners = OwnSockets.listening();
+      assertTrue(
+          listeners.stream().noneMatch(OwnSockets.Listener::wildcard),
+          "nothing of the fleet listens on a wildcard address: " + listeners);
+      assertTrue(listeners.size() >= 5, "Kafka, Hazelcast, the two APIs, DNS: " + listeners);
       List<String> ips = addresses(http, containersUrl);
 
       var exec =

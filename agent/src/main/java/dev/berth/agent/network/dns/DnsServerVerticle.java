@@ -31,6 +31,7 @@ public final class DnsServerVerticle extends AbstractVerticle {
   private final String suffix;
   private final Callable<Collection<ContainerReport>> fleetView;
   private final List<InetSocketAddress> upstreams;
+  private final String relayFrom;
   private final AtomicInteger forwarding = new AtomicInteger();
   private volatile FleetNames names;
   private DatagramSocket socket;
@@ -53,6 +54,20 @@ public final class DnsServerVerticle extends AbstractVerticle {
     this.fleetView = fleetView;
     this.upstreams = List.copyOf(upstreams);
     this.names = FleetNames.of(List.of(), suffix);
+    this.relayFrom = upstreams.isEmpty() ? null : sourceAddressFor(upstreams.get(0));
+  }
+
+  /**
+   * The local address the kernel sends from to reach {@code upstream} (a UDP connect sends
+   * nothing): relay sockets bind to it, never to a wildcard address.
+   */
+  private static String sourceAddressFor(InetSocketAddress upstream) {
+    try (java.net.DatagramSocket probe = new java.net.DatagramSocket(null)) {
+      probe.connect(upstream);
+      return probe.getLocalAddress().getHostAddress();
+    } catch (java.io.IOException e) {
+      return null; // no route to it: nothing is forwarded
+    }
   }
 
   @Override
@@ -94,7 +109,7 @@ public final class DnsServerVerticle extends AbstractVerticle {
    * up.
    */
   private void forward(Buffer query, SocketAddress client) {
-    if (upstreams.isEmpty() || forwarding.incrementAndGet() > MAX_FORWARDS_IN_FLIGHT) {
+    if (relayFrom == null || forwarding.incrementAndGet() > MAX_FORWARDS_IN_FLIGHT) {
       forwarding.decrementAndGet();
       return; // the client retries or fails over, as with any busy resolver
     }
@@ -119,7 +134,8 @@ public final class DnsServerVerticle extends AbstractVerticle {
           }
         });
     relay
-        .send(query, up.getPort(), up.getHostString())
+        .listen(0, relayFrom)
+        .compose(bound -> relay.send(query, up.getPort(), up.getHostString()))
         .onFailure(
             e -> {
               if (vertx.cancelTimer(timer)) {
