@@ -4,6 +4,7 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import dev.berth.model.fleet.FleetSerialization;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -55,6 +56,7 @@ public final class EmbeddedHazelcast {
     join.getAutoDetectionConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(true).setMembers(members);
     config.getJetConfig().setEnabled(false);
+    FleetSerialization.configure(config.getSerializationConfig());
     return Hazelcast.newHazelcastInstance(config);
   }
 

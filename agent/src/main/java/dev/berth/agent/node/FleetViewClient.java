@@ -3,6 +3,7 @@ package dev.berth.agent.node;
 import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.core.HazelcastInstance;
+import dev.berth.model.fleet.FleetSerialization;
 import java.util.List;
 
 /**
@@ -21,6 +22,7 @@ public final class FleetViewClient {
     config.setProperty("hazelcast.logging.type", "none");
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
     config.getNetworkConfig().setAddresses(addresses).setSmartRouting(true);
+    FleetSerialization.configure(config.getSerializationConfig());
     config
         .getConnectionStrategyConfig()
         .getConnectionRetryConfig()

@@ -2,7 +2,6 @@ package dev.berth.controlplane.cluster;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import java.io.Serializable;
 import java.util.function.LongSupplier;
 
 /**
@@ -15,7 +14,7 @@ public final class LeaderLease {
   public static final String MAP = "leases";
 
   /** The current holder of a lease and until when it holds it. */
-  public record Holder(String id, long expiresAtMillis) implements Serializable {}
+  public record Holder(String id, long expiresAtMillis) {}
 
   private final IMap<String, Holder> leases;
   private final String name;

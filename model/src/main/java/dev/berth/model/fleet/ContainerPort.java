@@ -1,13 +1,10 @@
 package dev.berth.model.fleet;
 
-import java.io.Serializable;
-
 /**
  * A port a workload's containers listen on (Kubernetes' containerPort): {@code hostPort}, when
  * given, publishes it on the node; protocol TCP (the default) or UDP.
  */
-public record ContainerPort(String name, Integer containerPort, Integer hostPort, String protocol)
-    implements Serializable {
+public record ContainerPort(String name, Integer containerPort, Integer hostPort, String protocol) {
   /** TCP unless UDP is asked for. */
   public String protocolOrTcp() {
     return protocol == null ? "TCP" : protocol;

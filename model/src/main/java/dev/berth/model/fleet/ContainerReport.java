@@ -1,6 +1,5 @@
 package dev.berth.model.fleet;
 
-import java.io.Serializable;
 import java.util.List;
 
 /**
@@ -18,5 +17,4 @@ public record ContainerReport(
     String message,
     String node,
     String ip,
-    List<ContainerPort> ports)
-    implements Serializable {}
+    List<ContainerPort> ports) {}

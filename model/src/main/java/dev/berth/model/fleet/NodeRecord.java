@@ -1,6 +1,5 @@
 package dev.berth.model.fleet;
 
-import java.io.Serializable;
 import java.util.Map;
 
 /**
@@ -20,8 +19,7 @@ public record NodeRecord(
     long leaseExpiresAtMillis,
     String apiAddress,
     String address,
-    String podSubnet)
-    implements Serializable {
+    String podSubnet) {
 
   /** True while the node renews its lease in time. */
   public boolean alive(long nowMillis) {

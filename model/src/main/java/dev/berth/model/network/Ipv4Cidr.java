@@ -1,9 +1,7 @@
 package dev.berth.model.network;
 
-import java.io.Serializable;
-
 /** An IPv4 network in CIDR notation (a.b.c.d/n), its address aligned to the prefix. */
-public record Ipv4Cidr(long base, int prefix) implements Serializable {
+public record Ipv4Cidr(long base, int prefix) {
   public Ipv4Cidr {
     if (prefix < 0 || prefix > 32) {
       throw new IllegalArgumentException("prefix length " + prefix + " is not in 0..32");

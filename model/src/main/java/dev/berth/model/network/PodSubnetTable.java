@@ -1,6 +1,5 @@
 package dev.berth.model.network;
 
-import java.io.Serializable;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -10,8 +9,7 @@ import java.util.TreeMap;
  * length of each node's subnet, and which node holds which subnet. Immutable: every change is a new
  * table, so the Hazelcast map holding it can be updated with compare-and-set.
  */
-public record PodSubnetTable(String clusterCidr, int nodePrefix, Map<String, String> byNode)
-    implements Serializable {
+public record PodSubnetTable(String clusterCidr, int nodePrefix, Map<String, String> byNode) {
   /** The key of the one table in the map {@code FleetMaps.POD_SUBNETS}. */
   public static final String KEY = "table";
 
