@@ -2,13 +2,12 @@ package dev.berth.agent.node;
 
 import dev.berth.model.fleet.AssignmentTopic;
 import dev.berth.model.fleet.KafkaClientConfig;
+import dev.berth.model.fleet.UnreadableRecords;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Promise;
 import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
-import java.io.UncheckedIOException;
 import java.util.Set;
-import java.util.logging.Logger;
 
 /**
  * Reads this node's partition of berth.assignments from offset 0 (vertx-kafka-client) and sends the
@@ -16,7 +15,7 @@ import java.util.logging.Logger;
  * record is the only work on the loop.
  */
 public final class AssignmentConsumerVerticle extends AbstractVerticle {
-  private static final Logger LOG = Logger.getLogger(AssignmentConsumerVerticle.class.getName());
+  private final UnreadableRecords unreadable = new UnreadableRecords(AssignmentTopic.TOPIC);
   private final AgentConfig config;
   private KafkaConsumer<String, byte[]> consumer;
 
@@ -50,10 +49,10 @@ public final class AssignmentConsumerVerticle extends AbstractVerticle {
                   DesiredChange.assigned(
                       AssignmentTopic.decodeChecked(record.key(), record.value()));
             }
-          } catch (UncheckedIOException | IllegalArgumentException e) {
+          } catch (RuntimeException e) {
             // An unreadable or forged record changes nothing; the level-triggered pass keeps what
             // it had.
-            LOG.warning(e.getMessage());
+            unreadable.skipped(record.partition(), record.offset(), record.key(), e);
             return;
           }
           vertx.eventBus().send(AgentAddresses.desired(config.nodeName()), change);

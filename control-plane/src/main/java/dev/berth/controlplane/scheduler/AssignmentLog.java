@@ -4,6 +4,7 @@ import dev.berth.controlplane.kafka.KafkaTopics;
 import dev.berth.model.fleet.Assignment;
 import dev.berth.model.fleet.AssignmentTopic;
 import dev.berth.model.fleet.KafkaClientConfig;
+import dev.berth.model.fleet.UnreadableRecords;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,6 +28,7 @@ import org.apache.kafka.common.TopicPartition;
 public final class AssignmentLog implements AutoCloseable {
   private final KafkaProducer<String, byte[]> producer;
   private final Map<String, Assignment> current = new HashMap<>();
+  private final UnreadableRecords unreadable = new UnreadableRecords(AssignmentTopic.TOPIC);
   private final String bootstrapServers;
 
   private AssignmentLog(KafkaProducer<String, byte[]> producer, String bootstrapServers) {
@@ -67,11 +69,21 @@ public final class AssignmentLog implements AutoCloseable {
           if (r.value() == null) {
             current.remove(r.key());
           } else {
-            current.put(r.key(), AssignmentTopic.decode(r.value()));
+            try {
+              current.put(r.key(), AssignmentTopic.decode(r.value()));
+            } catch (RuntimeException e) {
+              // The next pass writes this container's placement again, over the bad record.
+              unreadable.skipped(r.partition(), r.offset(), r.key(), e);
+            }
           }
         }
       }
     }
+  }
+
+  /** How many records of the topic could not be read and were skipped. */
+  public long unreadableRecords() {
+    return unreadable.count();
   }
 
   /** The placements as the log holds them, by container id. */

@@ -6,6 +6,7 @@ import dev.berth.controlplane.kafka.KafkaTopics;
 import dev.berth.model.fleet.KafkaClientConfig;
 import dev.berth.model.fleet.SpecLimits;
 import dev.berth.model.fleet.StoredWorkload;
+import dev.berth.model.fleet.UnreadableRecords;
 import dev.berth.model.fleet.WorkloadSpec;
 import dev.berth.model.fleet.WorkloadSpecs;
 import dev.berth.model.fleet.WorkloadSpecs.InvalidWorkloadException;
@@ -38,6 +39,7 @@ public final class WorkloadStore implements AutoCloseable {
   private final KafkaProducer<String, byte[]> producer;
   private final KafkaConsumer<String, byte[]> consumer;
   private final Map<String, StoredWorkload> view = new ConcurrentHashMap<>();
+  private final UnreadableRecords unreadable = new UnreadableRecords(TOPIC);
   private final Thread follower;
   private final Object progress = new Object();
   private long
@@ -87,7 +89,11 @@ public final class WorkloadStore implements AutoCloseable {
           if (r.value() == null) {
             view.remove(r.key());
           } else {
-            view.put(r.key(), WorkloadTopic.decode(r.value()));
+            try {
+              view.put(r.key(), WorkloadTopic.decode(r.value()));
+            } catch (RuntimeException e) {
+              unreadable.skipped(r.partition(), r.offset(), r.key(), e);
+            }
           }
         }
         long position = consumer.position(new TopicPartition(TOPIC, 0));
@@ -169,6 +175,11 @@ public final class WorkloadStore implements AutoCloseable {
     send(spec.name(), WorkloadTopic.encode(next));
     return new ApplyResult(
         current == null ? ApplyResult.Outcome.CREATED : ApplyResult.Outcome.UPDATED, next);
+  }
+
+  /** How many records of the topic could not be read and were skipped. */
+  public long unreadableRecords() {
+    return unreadable.count();
   }
 
   public Optional<StoredWorkload> get(String name) {
