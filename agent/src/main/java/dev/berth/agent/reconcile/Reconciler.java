@@ -108,15 +108,23 @@ public final class Reconciler {
         // The monitor records the exit a moment after the process is seen gone: a restart decision
         // needs it.
         Integer exit = runtime.recordedExit(id, 1000).orElse(null);
+        // No recorded exit (its monitor died too) is not success: it may have crashed.
+        ContainerState stopped = exit == null ? ContainerState.UNKNOWN : ContainerState.STOPPED;
+        String unknown = exit == null ? "exit code unknown: its monitor is gone" : null;
         if (!shouldRestart(a, exit, restarts)) {
-          return report(a, ContainerState.STOPPED, exit, restarts, null);
+          return report(a, stopped, exit, restarts, unknown);
         }
         long now = clock.getAsLong();
         long due =
             notBefore.computeIfAbsent(id, k -> now + RestartBackoff.delayMillis(restarts + 1));
         if (now < due) {
+          String restarting = "restarting in " + (due - now) + " ms";
           return report(
-              a, ContainerState.STOPPED, exit, restarts, "restarting in " + (due - now) + " ms");
+              a,
+              stopped,
+              exit,
+              restarts,
+              unknown == null ? restarting : unknown + "; " + restarting);
         }
         notBefore.remove(id);
         try {
@@ -140,7 +148,7 @@ public final class Reconciler {
     boolean withinLimit = a.restartLimit() == null || restarts < a.restartLimit();
     return switch (policy) {
       case Always -> withinLimit;
-      case OnFailure -> exit != null && exit != 0 && withinLimit;
+      case OnFailure -> (exit == null || exit != 0) && withinLimit;
       case Never -> false;
     };
   }

@@ -309,6 +309,28 @@ class ReconcilerTest {
   }
 
   @Test
+  void aContainerWhoseMonitorDiedIsUnknownNotSuccessAndRestartsOnFailure() throws Exception {
+    Assignment a = assignment("lost-g1-r0", "sleep 600", RestartPolicy.OnFailure, 3);
+    reconciler().reconcile(List.of(a));
+    int pid = runtime.state("lost-g1-r0").pid();
+    // The monitor (the container's parent) dies first, then the container: no exit is recorded.
+    ProcessHandle monitor = ProcessHandle.of(pid).flatMap(ProcessHandle::parent).orElseThrow();
+    monitor.destroyForcibly();
+    monitor.onExit().get(10, TimeUnit.SECONDS);
+    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    awaitStopped("lost-g1-r0");
+    Reconciler fresh = reconciler();
+    ContainerReport r = fresh.reconcile(List.of(a)).get(0);
+    assertEquals(ContainerState.UNKNOWN, r.state(), String.valueOf(r));
+    assertTrue(r.message().contains("exit code unknown") && r.message().contains("restarting in"));
+    now.addAndGet(61_000);
+    ContainerReport restarted = fresh.reconcile(List.of(a)).get(0);
+    assertEquals(ContainerState.RUNNING, restarted.state(), String.valueOf(restarted));
+    assertEquals(1, restarted.restarts());
+    assertTrue(runtime.state("lost-g1-r0").pid() != pid, "a new process");
+  }
+
+  @Test
   void neverLeavesAStoppedContainerAndAlwaysRestartsEvenAfterSuccess() throws Exception {
     Reconciler r = reconciler();
     Assignment once = assignment("once-g1-r0", "true", RestartPolicy.Never, null);

@@ -9,7 +9,9 @@ import com.fasterxml.jackson.annotation.JsonValue;
 public enum ContainerState {
   RUNNING("running"),
   STOPPED("stopped"),
-  FAILED("failed");
+  FAILED("failed"),
+  /** Its process is gone and nobody recorded how it ended (its monitor died with it). */
+  UNKNOWN("unknown");
 
   private final String wire;
 
