@@ -13,6 +13,7 @@ import dev.berth.agent.network.cni.CniPlugins;
 import dev.berth.agent.reconcile.Reconciler;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.files.FileTrees;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -41,6 +42,19 @@ public final class DownCommand implements Callable<Integer> {
       System.out.println("nothing at " + stateDir);
       return 0;
     }
+    FleetLock running;
+    try {
+      running = FleetLock.acquire(stateDir);
+    } catch (IOException held) {
+      System.err.println("berth: " + held.getMessage());
+      return 1;
+    }
+    try (running) {
+      return down();
+    }
+  }
+
+  private int down() throws Exception {
     for (AgentLayout agent : AgentLayout.foundIn(stateDir)) {
       ImageStore images = new ImageStore(agent.images());
       Snapshotter snapshots =

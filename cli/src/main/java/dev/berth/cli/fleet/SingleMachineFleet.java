@@ -72,13 +72,16 @@ public final class SingleMachineFleet implements AutoCloseable {
   private final Vertx vertx;
   private final ControlPlane controlPlane;
   private final AgentNode agent;
+  private final FleetLock lock;
 
   private SingleMachineFleet(
       EmbeddedKafkaBroker broker,
       HazelcastInstance hazelcast,
       Vertx vertx,
       ControlPlane controlPlane,
-      AgentNode agent) {
+      AgentNode agent,
+      FleetLock lock) {
+    this.lock = lock;
     this.broker = broker;
     this.hazelcast = hazelcast;
     this.vertx = vertx;
@@ -87,7 +90,17 @@ public final class SingleMachineFleet implements AutoCloseable {
   }
 
   public static SingleMachineFleet start(Options o, PrintStream progress) throws Exception {
-    Files.createDirectories(o.stateDir());
+    FleetLock lock = FleetLock.acquire(o.stateDir());
+    try {
+      return start(o, progress, lock);
+    } catch (Exception | Error e) {
+      lock.close();
+      throw e;
+    }
+  }
+
+  private static SingleMachineFleet start(Options o, PrintStream progress, FleetLock lock)
+      throws Exception {
     progress.println("[1/5] Kafka (KRaft, single node) in " + o.stateDir().resolve("kafka"));
     EmbeddedKafkaBroker broker =
         EmbeddedKafkaBroker.start(o.stateDir().resolve("kafka"), o.kafkaPort());
@@ -133,7 +146,7 @@ public final class SingleMachineFleet implements AutoCloseable {
                 + agent.podNetwork().confFile()
                 + ")");
     SingleMachineFleet fleet =
-        new SingleMachineFleet(broker, hazelcast, vertx, controlPlane, agent);
+        new SingleMachineFleet(broker, hazelcast, vertx, controlPlane, agent, lock);
     progress.println("[5/5] examples from " + o.examples());
     fleet.applyExamples(o.examples(), progress);
     return fleet;
@@ -208,5 +221,6 @@ public final class SingleMachineFleet implements AutoCloseable {
     vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     hazelcast.shutdown();
     broker.close();
+    lock.close();
   }
 }

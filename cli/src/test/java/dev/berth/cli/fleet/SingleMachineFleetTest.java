@@ -130,6 +130,11 @@ class SingleMachineFleetTest {
                   == 3,
           "three containers listed running, each with its address");
       List<Integer> pids = running(runtime).stream().map(State::pid).sorted().toList();
+      var purge = BerthCli.run("down", "--purge", "--state-dir", state.resolve("berth").toString());
+      assertEquals(1, purge.exit(), "berth down --purge refused while the fleet runs");
+      assertTrue(purge.err().contains("berth up is running on"), purge.err());
+      assertTrue(Files.isDirectory(state.resolve("berth/kafka")), "Kafka's log is still there");
+      assertEquals(3, running(runtime).size(), "and so are the containers");
       List<OwnSockets.Listener> listeners = OwnSockets.listening();
       assertTrue(
           listeners.stream().noneMatch(OwnSockets.Listener::wildcard),
