@@ -701,6 +701,9 @@ int main(int argc, char **argv) {
     return 2;
   }
   signal(SIGPIPE, SIG_IGN);
+  /* A session of its own, as a shim's: Ctrl-C in the terminal that started `berth up` goes to that
+     terminal's foreground process group and must reach neither this monitor nor the container. */
+  setsid();
   ctl = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (ctl < 0) fail("socket", argv[1]);
   struct sockaddr_un addr = {.sun_family = AF_UNIX};

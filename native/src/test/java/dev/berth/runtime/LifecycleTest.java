@@ -38,6 +38,37 @@ class LifecycleTest extends RuntimeTestSupport {
     assertTrue(stdoutOf(id).contains(text), "container " + id + " never printed " + text);
   }
 
+  /** Fields 5 and 6 of /proc/PID/stat: process group and session. */
+  private static long[] groupAndSession(long pid) throws Exception {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return new long[] {Long.parseLong(f[2]), Long.parseLong(f[3])};
+  }
+
+  @Test
+  void aTerminalsCtrlCCannotReachTheMonitorOrTheContainer() throws Exception {
+    String id = started("sleep 600");
+    long pid = runtime.state(id).pid();
+    long monitor = ProcessHandle.of(pid).flatMap(ProcessHandle::parent).orElseThrow().pid();
+    long[] ours = groupAndSession(ProcessHandle.current().pid());
+    // A terminal sends SIGINT to its foreground process group, and a hang-up to its session.
+    for (long p : new long[] {monitor, pid}) {
+      long[] theirs = groupAndSession(p);
+      assertTrue(
+          theirs[0] != ours[0] && theirs[1] != ours[1],
+          p
+              + " is in group "
+              + theirs[0]
+              + ", session "
+              + theirs[1]
+              + "; the runtime's: "
+              + ours[0]
+              + ", "
+              + ours[1]);
+    }
+    runtime.delete(id, true);
+  }
+
   @Test
   void theUserProgramsExitCodeIsReported() throws Exception {
     assertEquals(42, run(bundle("exit 42")).exitCode());
