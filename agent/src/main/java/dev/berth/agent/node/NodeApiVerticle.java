@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The node API, as the kubelet's: a container's logs (whole, tail, or followed), a command run in a
@@ -36,6 +37,13 @@ public final class NodeApiVerticle extends AbstractVerticle {
   private final PrometheusMeterRegistry metrics;
   private final int port;
   private WorkerExecutor workers;
+  private WorkerExecutor execWorkers;
+  private final AtomicInteger execsInFlight = new AtomicInteger();
+
+  /** Execs run at once on a node; as many more may wait, the rest are refused with 429. */
+  static final int EXECS_RUNNING = 4;
+
+  static final int EXECS_IN_FLIGHT = 2 * EXECS_RUNNING;
   private HttpServer server;
 
   public NodeApiVerticle(
@@ -49,6 +57,13 @@ public final class NodeApiVerticle extends AbstractVerticle {
   @Override
   public void start(Promise<Void> started) {
     workers = vertx.createSharedWorkerExecutor("berth-node-api", 4, 2, TimeUnit.MINUTES);
+    // Execs have threads of their own, so that long ones never hold up logs and metrics.
+    execWorkers =
+        vertx.createSharedWorkerExecutor(
+            "berth-node-exec",
+            EXECS_RUNNING,
+            ContainerExec.MAX_TIMEOUT.toMinutes() + 1,
+            TimeUnit.MINUTES);
     Router router = Router.router(vertx);
     router
         .get("/metrics")
@@ -165,7 +180,12 @@ public final class NodeApiVerticle extends AbstractVerticle {
 
   private void exec(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    workers
+    if (execsInFlight.incrementAndGet() > EXECS_IN_FLIGHT) {
+      execsInFlight.decrementAndGet();
+      error(ctx, 429, "this node runs " + EXECS_IN_FLIGHT + " execs already: try again later");
+      return;
+    }
+    execWorkers
         .executeBlocking(
             () -> {
               JsonNode body =
@@ -182,10 +202,14 @@ public final class NodeApiVerticle extends AbstractVerticle {
                     "command: a non-empty list of strings is required");
               }
               body.get("command").forEach(c -> command.add(c.asText()));
-              long timeout = body.path("timeoutSeconds").asLong(60);
-              return exec.run(id, command, Duration.ofSeconds(timeout));
+              JsonNode timeout = body.path("timeoutSeconds");
+              if (!timeout.isMissingNode() && !timeout.canConvertToExactIntegral()) {
+                throw new IllegalArgumentException("timeoutSeconds: must be a whole number");
+              }
+              return exec.run(id, command, Duration.ofSeconds(timeout.asLong(60)));
             },
             false)
+        .onComplete(done -> execsInFlight.decrementAndGet())
         .onSuccess(
             r -> {
               ObjectNode out = JsonMapping.mapper().valueToTree(r);
@@ -218,6 +242,9 @@ public final class NodeApiVerticle extends AbstractVerticle {
 
   @Override
   public void stop() {
+    if (execWorkers != null) {
+      execWorkers.close();
+    }
     if (workers != null) {
       workers.close();
     }

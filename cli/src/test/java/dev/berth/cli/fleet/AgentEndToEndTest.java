@@ -45,6 +45,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -162,6 +163,7 @@ class AgentEndToEndTest {
           id + "\n", result.get("stderr").asText(), "exec runs in the container's UTS namespace");
 
       assertFollowedLogShowsNewLines(http, api, id);
+      assertExecIsBounded(http, api, id);
 
       String metrics = body(http, "http://" + agent.apiAddress() + "/metrics");
       assertTrue(metrics.contains("berth_agent_reconcile_seconds_count"), metrics);
@@ -220,6 +222,65 @@ class AgentEndToEndTest {
       hz.shutdown();
       FileTrees.delete(work);
     }
+  }
+
+  private static HttpRequest exec(String api, String id, String json) {
+    return HttpRequest.newBuilder(URI.create(api + "/v1/containers/" + id + "/exec"))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json))
+        .build();
+  }
+
+  /**
+   * An exec may not run for ever, nor fill the host's disk with its output, nor hold up logs: its
+   * timeout is bounded, its output is cut at 1 MiB (and the command killed), and long execs have
+   * threads of their own, with too many refused.
+   */
+  private static void assertExecIsBounded(HttpClient http, String api, String id) throws Exception {
+    HttpResponse<String> forever =
+        http.send(
+            exec(api, id, "{\"command\":[\"true\"],\"timeoutSeconds\":100000}"),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(400, forever.statusCode(), forever.body());
+    assertTrue(forever.body().contains("timeoutSeconds"), forever.body());
+
+    long t0 = System.nanoTime();
+    HttpResponse<String> endless =
+        http.send(exec(api, id, "{\"command\":[\"yes\"]}"), HttpResponse.BodyHandlers.ofString());
+    long took = (System.nanoTime() - t0) / 1_000_000;
+    JsonNode cut = JsonMapping.mapper().readTree(endless.body());
+    assertEquals(200, endless.statusCode(), endless.body().substring(0, 200));
+    assertTrue(cut.get("truncated").asBoolean());
+    assertEquals(1 << 20, cut.get("stdout").asText().length());
+    assertTrue(took < 10_000, "cut and killed in " + took + " ms");
+    try (var tmp = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      assertTrue(
+          tmp.noneMatch(p -> p.getFileName().toString().startsWith("berth-exec-")),
+          "nothing spooled or left in the host's temp directory");
+    }
+
+    List<CompletableFuture<HttpResponse<String>>> slow = new ArrayList<>();
+    for (int i = 0; i < 9; i++) {
+      slow.add(
+          http.sendAsync(
+              exec(api, id, "{\"command\":[\"sleep\",\"3\"]}"),
+              HttpResponse.BodyHandlers.ofString()));
+    }
+    TimeUnit.MILLISECONDS.sleep(500);
+    long l0 = System.nanoTime();
+    HttpResponse<String> logs =
+        http.send(
+            HttpRequest.newBuilder(URI.create(api + "/v1/containers/" + id + "/logs?tail=1"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    long logsTook = (System.nanoTime() - l0) / 1_000_000;
+    assertEquals(200, logs.statusCode());
+    assertTrue(logsTook < 1000, "logs answered in " + logsTook + " ms while execs ran");
+    List<Integer> codes = new ArrayList<>();
+    for (var f : slow) {
+      codes.add(f.get(30, TimeUnit.SECONDS).statusCode());
+    }
+    assertTrue(codes.contains(429) && codes.contains(200), "some refused, some run: " + codes);
   }
 
   /** A followed log stays open and delivers what the container writes afterwards. */

@@ -21,7 +21,9 @@ import dev.berth.model.fleet.WorkloadSpecs;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Promise;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -44,6 +46,10 @@ public final class FleetApiVerticle extends AbstractVerticle {
   private final HazelcastInstance fleetView;
   private final int port;
   private final SpecLimits limits;
+
+  /** Connections to one node's API: its execs in flight (8) and room for logs and follows. */
+  static final int NODE_CONNECTIONS = 32;
+
   private WorkerExecutor workers;
   private HttpServer server;
 
@@ -76,7 +82,14 @@ public final class FleetApiVerticle extends AbstractVerticle {
       router.get("/v1/nodes").handler(this::nodes);
       router.delete("/v1/nodes/:name").handler(this::deleteNode);
       router.get("/v1/containers").handler(this::containers);
-      NodeProxy proxy = new NodeProxy(fleetView, vertx.createHttpClient(), workers);
+      // Enough connections a node that long execs (at most 8 a node, the node refuses more) never
+      // queue a logs request behind them.
+      NodeProxy proxy =
+          new NodeProxy(
+              fleetView,
+              vertx.createHttpClient(
+                  new HttpClientOptions(), new PoolOptions().setHttp1MaxSize(NODE_CONNECTIONS)),
+              workers);
       router.get("/v1/containers/:id/logs").handler(proxy::forward);
       router
           .post("/v1/containers/:id/exec")
