@@ -1,12 +1,24 @@
 package dev.berth.cli.fleet;
 
+import dev.berth.runtime.libc.Native;
 import java.util.concurrent.CountDownLatch;
+import sun.misc.Signal;
 
 /** Keeps a long-running command alive until SIGINT/SIGTERM, then closes what it runs, once. */
 final class UntilStopped {
+  private static final int SIGINT = 2;
+  private static final int SIGTERM = 15;
+
   private UntilStopped() {}
 
   static void await(AutoCloseable running, String stoppingMessage) throws InterruptedException {
+    // A shell's background job starts with SIGINT ignored, and the JVM installs no handler for a
+    // signal ignored at its start: `kill -INT` would do nothing. Give the signals back, handled.
+    for (int sig : new int[] {SIGINT, SIGTERM}) {
+      if (Native.unignore(sig)) {
+        Signal.handle(new Signal(sig == SIGINT ? "INT" : "TERM"), s -> System.exit(128 + sig));
+      }
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

@@ -1,5 +1,6 @@
 package dev.berth.runtime.libc;
 
+import jnr.ffi.Pointer;
 import jnr.ffi.annotations.Out;
 import jnr.ffi.byref.IntByReference;
 
@@ -15,6 +16,9 @@ public interface LibC {
   int prctl(int option, long arg2, long arg3, long arg4, long arg5);
 
   int mkfifo(String path, int mode);
+
+  /** signal(2): returns the previous handler (SIG_DFL 0, SIG_IGN 1, SIG_ERR -1). */
+  Pointer signal(int signum, Pointer handler);
 
   int open(String path, int flags, int mode);
 

@@ -50,6 +50,34 @@ public final class Native {
     throw new NativeException("kill", "pid " + pid, e);
   }
 
+  /**
+   * Gives {@code signal} back its default action if it was ignored; true when it was. A process
+   * started with SIGINT ignored (a shell's background job) would otherwise never see it: the JVM
+   * installs no handler for a signal ignored at its start.
+   */
+  public static boolean unignore(int signal) {
+    if (!ignored(signal)) {
+      return false; // the JVM's handler, or the default: left as it is
+    }
+    LIBC.signal(signal, null);
+    return true;
+  }
+
+  /** Whether {@code signal} is ignored, from the SigIgn mask in /proc/self/status. */
+  static boolean ignored(int signal) {
+    try {
+      for (String line :
+          java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+        if (line.startsWith("SigIgn:")) {
+          return new java.math.BigInteger(line.substring(7).strip(), 16).testBit(signal - 1);
+        }
+      }
+      return false;
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
   public static void mkfifo(String path, int mode) {
     if (LIBC.mkfifo(path, mode) != 0) {
       throw new NativeException("mkfifo", path, errno());
