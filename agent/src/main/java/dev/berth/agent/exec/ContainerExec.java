@@ -1,6 +1,7 @@
 package dev.berth.agent.exec;
 
 import dev.berth.agent.images.store.PrivateDirs;
+import dev.berth.model.concurrent.DaemonThreads;
 import dev.berth.model.runtime.ContainerProcess;
 import dev.berth.runtime.ContainerException;
 import dev.berth.runtime.ContainerRuntime;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -42,13 +42,7 @@ public final class ContainerExec {
 
   private final ContainerRuntime runtime;
   // Two readers an exec; idle threads go after a minute.
-  private final ExecutorService readers =
-      Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "berth-exec-output");
-            t.setDaemon(true);
-            return t;
-          });
+  private final ExecutorService readers = DaemonThreads.cached("berth-exec-output");
 
   public ContainerExec(ContainerRuntime runtime) {
     this.runtime = runtime;

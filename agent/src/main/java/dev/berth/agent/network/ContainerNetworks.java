@@ -6,6 +6,7 @@ import dev.berth.agent.network.cni.CniException;
 import dev.berth.agent.network.cni.CniNetwork;
 import dev.berth.agent.network.cni.CniPlugins;
 import dev.berth.model.JsonMapping;
+import dev.berth.model.concurrent.DaemonThreads;
 import dev.berth.model.network.CniResult;
 import dev.berth.model.network.PortMapping;
 import java.io.IOException;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 
 /**
@@ -50,13 +50,7 @@ public final class ContainerNetworks {
   private final String nodeName;
   private final NameServers nameServers;
   // Networks after the first are added on these threads while the first is added on the caller's.
-  private final ExecutorService parallel =
-      Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "berth-cni-parallel");
-            t.setDaemon(true);
-            return t;
-          });
+  private final ExecutorService parallel = DaemonThreads.cached("berth-cni-parallel");
 
   public ContainerNetworks(CniPlugins plugins, CniConfigList network, String nodeName)
       throws CniException {

@@ -14,6 +14,7 @@ import dev.berth.agent.network.NameFiles;
 import dev.berth.agent.network.NetworkAttachment;
 import dev.berth.agent.network.cni.CniException;
 import dev.berth.model.JsonMapping;
+import dev.berth.model.concurrent.DaemonThreads;
 import dev.berth.model.fleet.Assignment;
 import dev.berth.model.fleet.AssignmentTopic;
 import dev.berth.model.fleet.ContainerPort;
@@ -43,7 +44,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * Turns an assignment into a running container: the image (pulled when missing), its rootfs
@@ -63,13 +63,7 @@ final class ContainerLauncher {
   private final ContainerNetworks networks;
   private final Platform platform = Platform.host();
   // Plugins run here while the container is created; idle threads go after a minute.
-  private final ExecutorService attachers =
-      Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "berth-cni-add");
-            t.setDaemon(true);
-            return t;
-          });
+  private final ExecutorService attachers = DaemonThreads.cached("berth-cni-add");
 
   ContainerLauncher(
       AgentLayout layout,
