@@ -27,6 +27,14 @@ berth_java() {
   if [ "$kind" = short ]; then
     flags+=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC) # C1 only: a run is over before C2 would pay off
   else
+    # A heap bound from the machine: an eighth of its memory, between 512 MiB and 4 GiB (the JVM's own
+    # default, a quarter, let one runaway spec grow the fleet to 6.6 GB on a 24 GiB host).
+    local mem_kib heap_mib
+    mem_kib=$(awk '/^MemTotal:/ {print $2}' /proc/meminfo)
+    heap_mib=$(( mem_kib / 8 / 1024 ))
+    [ "$heap_mib" -lt 512 ] && heap_mib=512
+    [ "$heap_mib" -gt 4096 ] && heap_mib=4096
+    flags+=(-Xmx"${heap_mib}m")
     # What Hazelcast asks for to use the JDK's internals (it warns without them).
     flags+=(--add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED
       --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED
