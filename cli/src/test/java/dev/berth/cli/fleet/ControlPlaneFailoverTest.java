@@ -129,7 +129,7 @@ class ControlPlaneFailoverTest {
           0,
           500,
           TimeUnit.MILLISECONDS);
-      var leases = client.<String, LeaderLease.Holder>getMap(LeaderLease.MAP);
+      var leases = client.<String, dev.berth.model.fleet.LeaseHolder>getMap(LeaderLease.MAP);
       Await.until(() -> leases.get("scheduler") != null, "a leader", 30_000);
       int leader = leases.get("scheduler").id().contains("-" + cps[0].pid() + "@") ? 0 : 1;
       int standby = 1 - leader;

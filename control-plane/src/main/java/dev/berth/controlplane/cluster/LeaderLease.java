@@ -2,6 +2,7 @@ package dev.berth.controlplane.cluster;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import dev.berth.model.fleet.LeaseHolder;
 import java.util.function.LongSupplier;
 
 /**
@@ -14,9 +15,8 @@ public final class LeaderLease {
   public static final String MAP = "leases";
 
   /** The current holder of a lease and until when it holds it. */
-  public record Holder(String id, long expiresAtMillis) {}
+  private final IMap<String, LeaseHolder> leases;
 
-  private final IMap<String, Holder> leases;
   private final String name;
   private final String candidate;
   private final long ttlMillis;
@@ -40,8 +40,8 @@ public final class LeaderLease {
    */
   public boolean acquireOrRenew() {
     long now = clock.getAsLong();
-    Holder mine = new Holder(candidate, now + ttlMillis);
-    Holder current = leases.get(name);
+    LeaseHolder mine = new LeaseHolder(candidate, now + ttlMillis);
+    LeaseHolder current = leases.get(name);
     if (current == null) {
       return leases.putIfAbsent(name, mine) == null;
     }
@@ -56,7 +56,7 @@ public final class LeaderLease {
    * expire.
    */
   public void release() {
-    Holder current = leases.get(name);
+    LeaseHolder current = leases.get(name);
     if (current != null && current.id().equals(candidate)) {
       leases.remove(name, current);
     }

@@ -3,19 +3,21 @@ package dev.berth.model.fleet;
 import com.hazelcast.config.ClassFilter;
 import com.hazelcast.config.JavaSerializationFilterConfig;
 import com.hazelcast.config.SerializationConfig;
-import com.hazelcast.nio.serialization.compact.CompactReader;
-import com.hazelcast.nio.serialization.compact.CompactSerializer;
-import com.hazelcast.nio.serialization.compact.CompactWriter;
+import com.hazelcast.config.SerializerConfig;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.StreamSerializer;
 import dev.berth.model.JsonMapping;
 import dev.berth.model.network.PodSubnetTable;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 
 /**
- * How the fleet's records travel through Hazelcast: as JSON in one field of a Compact record, read
- * back with the same strict mapper as everything else, never as Java-serialized objects; and Java
- * deserialization refused outright, since a gadget chain on the classpath would turn any such read
- * into code run by whoever can write to the cluster. Members and clients both apply it.
+ * How the fleet's records travel through Hazelcast: as JSON text (a stream serializer per record
+ * type, with a fixed type id), read back with the same strict mapper as everything else, never as
+ * Java-serialized objects; and Java deserialization refused outright, since a gadget chain on the
+ * classpath would turn any such read into code run by whoever can write to the cluster. Members and
+ * clients both apply it. (Not Compact: its schemas must be replicated to every member before a
+ * write, which stalled writes while control planes were still forming their cluster.)
  */
 public final class FleetSerialization {
   /** No class is this: the whitelist lets nothing through. */
@@ -25,12 +27,11 @@ public final class FleetSerialization {
   private FleetSerialization() {}
 
   public static SerializationConfig configure(SerializationConfig config) {
-    config
-        .getCompactSerializationConfig()
-        .addSerializer(new Json<>(NodeRecord.class, "berth.NodeRecord"))
-        .addSerializer(new Json<>(ContainerReport.class, "berth.ContainerReport"))
-        .addSerializer(new Json<>(SchedulingStatus.class, "berth.SchedulingStatus"))
-        .addSerializer(new Json<>(PodSubnetTable.class, "berth.PodSubnetTable"));
+    add(config, NodeRecord.class, 1001);
+    add(config, ContainerReport.class, 1002);
+    add(config, SchedulingStatus.class, 1003);
+    add(config, PodSubnetTable.class, 1004);
+    add(config, LeaseHolder.class, 1005);
     config.setJavaSerializationFilterConfig(
         new JavaSerializationFilterConfig()
             .setDefaultsDisabled(true)
@@ -38,42 +39,38 @@ public final class FleetSerialization {
     return config;
   }
 
-  /** A record as a JSON string in the Compact field "json". */
-  static final class Json<T> implements CompactSerializer<T> {
+  private static <T> void add(SerializationConfig config, Class<T> type, int id) {
+    config.addSerializerConfig(
+        new SerializerConfig().setTypeClass(type).setImplementation(new Json<>(type, id)));
+  }
+
+  /** A record as its JSON text. */
+  static final class Json<T> implements StreamSerializer<T> {
     private final Class<T> type;
-    private final String name;
+    private final int id;
 
-    Json(Class<T> type, String name) {
+    Json(Class<T> type, int id) {
       this.type = type;
-      this.name = name;
+      this.id = id;
     }
 
     @Override
-    public T read(CompactReader reader) {
-      try {
-        return JsonMapping.mapper().readValue(reader.readString("json"), type);
-      } catch (IOException e) {
-        throw new UncheckedIOException("a " + name + " in the fleet view is not valid", e);
+    public void write(ObjectDataOutput out, T object) throws IOException {
+      out.writeString(JsonMapping.mapper().writeValueAsString(object));
+    }
+
+    @Override
+    public T read(ObjectDataInput in) throws IOException {
+      String json = in.readString();
+      if (json == null) {
+        throw new IOException("a " + type.getSimpleName() + " in the fleet view is empty");
       }
+      return JsonMapping.mapper().readValue(json, type);
     }
 
     @Override
-    public void write(CompactWriter writer, T object) {
-      try {
-        writer.writeString("json", JsonMapping.mapper().writeValueAsString(object));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-
-    @Override
-    public String getTypeName() {
-      return name;
-    }
-
-    @Override
-    public Class<T> getCompactClass() {
-      return type;
+    public int getTypeId() {
+      return id;
     }
   }
 }
