@@ -57,7 +57,7 @@ public final class ControlPlane {
                   config.kafkaBootstrap(),
                   new NewTopic(EventTopic.TOPIC, 1, (short) 1)
                       .configs(Map.of("retention.ms", Long.toString(EVENT_RETENTION_MILLIS))));
-              new PodSubnetRange(hazelcast).ensure(config.clusterCidr());
+              new PodSubnetRange(hazelcast).ensureSoon(config.clusterCidr());
               WorkloadStore store = WorkloadStore.open(config.kafkaBootstrap());
               AssignmentLog assignments = AssignmentLog.open(config.kafkaBootstrap());
               LeaderLease lease =

@@ -13,6 +13,7 @@ import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A node's share of the fleet's pod network: the subnet it holds in the pod address plan (claimed
@@ -29,6 +30,9 @@ public record PodNetwork(
     String nodeAddress) {
   /** Compare-and-set attempts before giving up: each loses only to another node's claim. */
   private static final int MAX_ATTEMPTS = 100;
+
+  /** How long an agent waits for a control plane to write the fleet's range. */
+  static final long RANGE_WAIT_SECONDS = 60;
 
   public PodNetwork {
     pluginDirs = List.copyOf(pluginDirs);
@@ -66,14 +70,21 @@ public record PodNetwork(
   static PodSubnetTable.Claim claim(HazelcastInstance fleet, String nodeName, String preferred)
       throws IOException {
     IMap<String, PodSubnetTable> map = fleet.getMap(FleetMaps.POD_SUBNETS);
+    long rangeDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(RANGE_WAIT_SECONDS);
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       PodSubnetTable t = map.get(PodSubnetTable.KEY);
+      if (t == null && System.nanoTime() < rangeDeadline) {
+        sleep(); // a control plane that just started may not have written it yet
+        attempt--;
+        continue;
+      }
       if (t == null) {
         throw new IOException(
             "node "
                 + nodeName
-                + ": the fleet has no pod address range yet; a control plane sets it when it starts"
-                + " (berth control-plane --cluster-cidr)");
+                + ": the fleet has no pod address range after "
+                + RANGE_WAIT_SECONDS
+                + " s; a control plane sets it when it starts (berth control-plane --cluster-cidr)");
       }
       PodSubnetTable.Claim c;
       try {
@@ -88,6 +99,15 @@ public record PodNetwork(
     }
     throw new IOException(
         "node " + nodeName + ": could not claim a pod subnet in " + MAX_ATTEMPTS + " attempts");
+  }
+
+  private static void sleep() throws IOException {
+    try {
+      TimeUnit.MILLISECONDS.sleep(250);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted waiting for the fleet's pod range", e);
+    }
   }
 
   /** What an agent recorded in {@code layout}, or null. */
