@@ -11,14 +11,28 @@ final class UntilStopped {
 
   private UntilStopped() {}
 
-  static void await(AutoCloseable running, String stoppingMessage) throws InterruptedException {
-    // A shell's background job starts with SIGINT ignored, and the JVM installs no handler for a
-    // signal ignored at its start: `kill -INT` would do nothing. Give the signals back, handled.
+  /**
+   * A shell's background job starts with SIGINT ignored, and the JVM installs no handler for a
+   * signal ignored at its start: `kill -INT` would do nothing. Gives such signals back, handled
+   * with an orderly exit. Idempotent.
+   */
+  static void handleStopSignals() {
     for (int sig : new int[] {SIGINT, SIGTERM}) {
       if (Native.unignore(sig)) {
         Signal.handle(new Signal(sig == SIGINT ? "INT" : "TERM"), s -> System.exit(128 + sig));
       }
     }
+  }
+
+  static void await(AutoCloseable running, String stoppingMessage) throws InterruptedException {
+    arm(running, stoppingMessage).await();
+  }
+
+  /**
+   * Closes {@code running} when the process is told to stop (the latch opens then): the shutdown
+   * hook first, then the signals, so that no stop can come before the hook is there.
+   */
+  static CountDownLatch arm(AutoCloseable running, String stoppingMessage) {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -33,6 +47,7 @@ final class UntilStopped {
                     stopped.countDown();
                   }
                 }));
-    stopped.await();
+    handleStopSignals();
+    return stopped;
   }
 }

@@ -9,8 +9,9 @@ public final class StopProbe {
         java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status")).stream()
             .filter(l -> l.startsWith("SigIgn:"))
             .anyMatch(l -> new java.math.BigInteger(l.substring(7).strip(), 16).testBit(1));
+    var stopped = UntilStopped.arm(() -> System.out.println("closed"), "stopping");
     System.out.println("ready, SIGINT ignored: " + ignored);
     System.out.flush();
-    UntilStopped.await(() -> System.out.println("closed"), "stopping");
+    stopped.await();
   }
 }
