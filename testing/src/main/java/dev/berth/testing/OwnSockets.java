@@ -1,6 +1,8 @@
 package dev.berth.testing;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -71,10 +73,10 @@ public final class OwnSockets {
       }
     }
     try {
-      return java.net.InetAddress.getByName(b.toString())
+      return InetAddress.getByName(b.toString())
           .getHostAddress()
           .replaceAll("^0:0:0:0:0:0:0:0$", "::");
-    } catch (java.net.UnknownHostException e) {
+    } catch (UnknownHostException e) {
       return b.toString();
     }
   }

@@ -26,6 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs a command in one of the node's containers, as `kubectl exec` without a terminal: the
@@ -71,8 +72,13 @@ public final class ContainerExec {
       Native.mkfifo(out.toString(), 0600);
       Native.mkfifo(err.toString(), 0600);
       AtomicBoolean cut = new AtomicBoolean();
-      int[] pid = {0};
-      Runnable kill = () -> ProcessHandle.of(pid[0]).ifPresent(ProcessHandle::destroyForcibly);
+      AtomicInteger pid = new AtomicInteger(); // set once started; read by the reader threads
+      Runnable kill =
+          () -> {
+            if (pid.get() > 0) {
+              ProcessHandle.of(pid.get()).ifPresent(ProcessHandle::destroyForcibly);
+            }
+          };
       // Readers first: opening a pipe for writing waits for its reader.
       CompletableFuture<byte[]> stdout = read(out, cut, kill);
       CompletableFuture<byte[]> stderr = read(err, cut, kill);
@@ -95,7 +101,7 @@ public final class ContainerExec {
         Files.newOutputStream(err).close();
         throw e;
       }
-      pid[0] = h.pid();
+      pid.set(h.pid());
       if (cut.get()) {
         kill.run();
       }

@@ -1,7 +1,10 @@
 package dev.berth.agent.network;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -11,6 +14,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HostCommand {
   private static final long TIMEOUT_SECONDS = 30;
+
+  /** More than any route table or rule listing of a node; the rest is not read. */
+  private static final int MAX_OUTPUT = 4 << 20;
 
   private record Outcome(int exit, String output) {}
 
@@ -32,19 +38,26 @@ public final class HostCommand {
   }
 
   private static Outcome execute(List<String> argv) throws IOException {
-    Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
     String command = String.join(" ", argv);
+    // Output to a file, not a pipe: the time limit must hold even for a tool that never ends (a
+    // read of its pipe would wait for it), and a full pipe must not stall it.
+    Path out = Files.createTempFile("berth-host-command-", ".out");
     try {
-      // Output is small (a route table, one line of error): read it all, then wait.
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      Process p =
+          new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(out.toFile()).start();
       if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         throw new IOException(command + ": did not finish in " + TIMEOUT_SECONDS + " s");
       }
-      return new Outcome(p.exitValue(), out);
+      try (InputStream in = Files.newInputStream(out)) {
+        return new Outcome(
+            p.exitValue(), new String(in.readNBytes(MAX_OUTPUT), StandardCharsets.UTF_8).strip());
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted: " + command, e);
+    } finally {
+      Files.deleteIfExists(out);
     }
   }
 }

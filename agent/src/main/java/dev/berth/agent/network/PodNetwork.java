@@ -70,22 +70,8 @@ public record PodNetwork(
   static PodSubnetTable.Claim claim(HazelcastInstance fleet, String nodeName, String preferred)
       throws IOException {
     IMap<String, PodSubnetTable> map = fleet.getMap(FleetMaps.POD_SUBNETS);
-    long rangeDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(RANGE_WAIT_SECONDS);
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      PodSubnetTable t = map.get(PodSubnetTable.KEY);
-      if (t == null && System.nanoTime() < rangeDeadline) {
-        sleep(); // a control plane that just started may not have written it yet
-        attempt--;
-        continue;
-      }
-      if (t == null) {
-        throw new IOException(
-            "node "
-                + nodeName
-                + ": the fleet has no pod address range after "
-                + RANGE_WAIT_SECONDS
-                + " s; a control plane sets it when it starts (berth control-plane --cluster-cidr)");
-      }
+      PodSubnetTable t = awaitRange(map, nodeName);
       PodSubnetTable.Claim c;
       try {
         c = t.claim(nodeName, preferred);
@@ -99,6 +85,25 @@ public record PodNetwork(
     }
     throw new IOException(
         "node " + nodeName + ": could not claim a pod subnet in " + MAX_ATTEMPTS + " attempts");
+  }
+
+  /** The fleet's table, waiting for a control plane that just started to write it. */
+  private static PodSubnetTable awaitRange(IMap<String, PodSubnetTable> map, String nodeName)
+      throws IOException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(RANGE_WAIT_SECONDS);
+    PodSubnetTable t;
+    while ((t = map.get(PodSubnetTable.KEY)) == null) {
+      if (System.nanoTime() > deadline) {
+        throw new IOException(
+            "node "
+                + nodeName
+                + ": the fleet has no pod address range after "
+                + RANGE_WAIT_SECONDS
+                + " s; a control plane sets it when it starts (berth control-plane --cluster-cidr)");
+      }
+      sleep();
+    }
+    return t;
   }
 
   private static void sleep() throws IOException {

@@ -1,6 +1,7 @@
 package dev.berth.model.fleet;
 
 import dev.berth.model.runtime.ValidationError;
+import java.io.ByteArrayInputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -33,8 +34,7 @@ final class SingleYamlDocument {
       for (Event e :
           new Yaml(options)
               .parse(
-                  new InputStreamReader(
-                      new java.io.ByteArrayInputStream(body), StandardCharsets.UTF_8))) {
+                  new InputStreamReader(new ByteArrayInputStream(body), StandardCharsets.UTF_8))) {
         if (++events > MAX_EVENTS) {
           throw refused("more than " + MAX_EVENTS + " YAML nodes");
         }

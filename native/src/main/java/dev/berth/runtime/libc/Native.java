@@ -1,5 +1,9 @@
 package dev.berth.runtime.libc;
 
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Platform;
 import jnr.ffi.Runtime;
@@ -66,14 +70,13 @@ public final class Native {
   /** Whether {@code signal} is ignored, from the SigIgn mask in /proc/self/status. */
   static boolean ignored(int signal) {
     try {
-      for (String line :
-          java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
         if (line.startsWith("SigIgn:")) {
-          return new java.math.BigInteger(line.substring(7).strip(), 16).testBit(signal - 1);
+          return new BigInteger(line.substring(7).strip(), 16).testBit(signal - 1);
         }
       }
       return false;
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return false;
     }
   }

@@ -8,6 +8,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.datagram.DatagramPacket;
 import io.vertx.core.datagram.DatagramSocket;
 import io.vertx.core.net.SocketAddress;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Collection;
 import java.util.List;
@@ -62,10 +63,11 @@ public final class DnsServerVerticle extends AbstractVerticle {
    * nothing): relay sockets bind to it, never to a wildcard address.
    */
   private static String sourceAddressFor(InetSocketAddress upstream) {
+    // The JDK's socket (a name Vert.x's datagram socket shares): a connect picks the route.
     try (java.net.DatagramSocket probe = new java.net.DatagramSocket(null)) {
       probe.connect(upstream);
       return probe.getLocalAddress().getHostAddress();
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return null; // no route to it: nothing is forwarded
     }
   }
