@@ -11,8 +11,10 @@ import dev.berth.cli.fleetctl.DeleteCommand;
 import dev.berth.cli.fleetctl.FleetExecCommand;
 import dev.berth.cli.fleetctl.GetCommand;
 import dev.berth.cli.fleetctl.LogsCommand;
+import dev.berth.cli.fleetctl.TokenCommand;
 import dev.berth.cli.image.ImageCommand;
 import dev.berth.embedded.JdkAddressResolver;
+import dev.berth.model.fleet.JavaDeserialization;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -35,6 +37,7 @@ import picocli.CommandLine.Command;
       DeleteCommand.class,
       LogsCommand.class,
       FleetExecCommand.class,
+      TokenCommand.class,
       DemoCommand.class,
       ImageCommand.class,
       BenchCommand.class,
@@ -56,6 +59,7 @@ public final class BerthMain implements Runnable {
    */
   public static int execute(String... args) {
     JdkAddressResolver.install();
+    JavaDeserialization.refuse();
     CommandLine cl = new CommandLine(new BerthMain());
     cl.setExecutionExceptionHandler(
         (e, line, parsed) -> {

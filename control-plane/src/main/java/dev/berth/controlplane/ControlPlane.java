@@ -2,6 +2,11 @@ package dev.berth.controlplane;
 
 import com.hazelcast.core.HazelcastInstance;
 import dev.berth.controlplane.api.FleetApiVerticle;
+import dev.berth.controlplane.auth.ApiGuard;
+import dev.berth.controlplane.auth.AuditLog;
+import dev.berth.controlplane.auth.RequestLogFile;
+import dev.berth.controlplane.auth.Role;
+import dev.berth.controlplane.auth.TokenStore;
 import dev.berth.controlplane.cluster.LeaderLease;
 import dev.berth.controlplane.cluster.NodeRegistry;
 import dev.berth.controlplane.cluster.PodSubnetRange;
@@ -18,9 +23,9 @@ import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
 
 /**
- * One control-plane process: the workload store on Kafka, the REST API, and the scheduler, which
- * acts only while this process holds the scheduler lease in Hazelcast (so any number of them can
- * run).
+ * One control-plane process: the workload and token stores on Kafka, the REST API (TLS, bearer
+ * tokens), and the scheduler, which acts only while this process holds the scheduler lease in
+ * Hazelcast (so any number of them can run).
  */
 public final class ControlPlane {
   /** Events are history, not state: kept for a day, not compacted. */
@@ -29,6 +34,8 @@ public final class ControlPlane {
   private final Vertx vertx;
   private final WorkloadStore store;
   private final AssignmentLog assignments;
+  private final TokenStore tokens;
+  private final ApiGuard guard;
   private final FleetApiVerticle api;
   private final SchedulerVerticle scheduler;
   private String apiDeployment;
@@ -38,11 +45,14 @@ public final class ControlPlane {
       Vertx vertx,
       WorkloadStore store,
       AssignmentLog assignments,
+      ApiGuard guard,
       FleetApiVerticle api,
       SchedulerVerticle scheduler) {
     this.vertx = vertx;
     this.store = store;
     this.assignments = assignments;
+    this.tokens = guard.tokens();
+    this.guard = guard;
     this.api = api;
     this.scheduler = scheduler;
   }
@@ -60,6 +70,17 @@ public final class ControlPlane {
               new PodSubnetRange(hazelcast).ensureSoon(config.clusterCidr());
               WorkloadStore store = WorkloadStore.open(config.kafkaBootstrap());
               AssignmentLog assignments = AssignmentLog.open(config.kafkaBootstrap());
+              TokenStore tokens = TokenStore.open(config.kafkaBootstrap());
+              tokens.ensure(
+                  TokenStore.BOOTSTRAP_NAME, Role.ADMIN, config.access().bootstrapToken());
+              ApiGuard guard =
+                  new ApiGuard(
+                      tokens,
+                      AuditLog.create(vertx, config.kafkaBootstrap()),
+                      config.access(),
+                      config.access().requestLog() == null
+                          ? line -> {}
+                          : RequestLogFile.open(config.access().requestLog()));
               LeaderLease lease =
                   new LeaderLease(
                       hazelcast,
@@ -77,7 +98,9 @@ public final class ControlPlane {
                   vertx,
                   store,
                   assignments,
-                  new FleetApiVerticle(store, hazelcast, config.apiPort(), config.specLimits()),
+                  guard,
+                  new FleetApiVerticle(
+                      store, hazelcast, config.apiPort(), config.specLimits(), guard),
                   new SchedulerVerticle(
                       pass, config.schedulerIntervalMillis(), config.leaseMillis(), lease));
             },
@@ -106,6 +129,10 @@ public final class ControlPlane {
     return store;
   }
 
+  public TokenStore tokens() {
+    return tokens;
+  }
+
   /** Stops the scheduler (handing the lease back) and the API, then closes the Kafka clients. */
   public Future<Void> stop() {
     Future<Void> undeployed =
@@ -115,12 +142,17 @@ public final class ControlPlane {
     return undeployed
         .compose(
             v -> apiDeployment == null ? Future.succeededFuture() : vertx.undeploy(apiDeployment))
+        .compose(v -> guard.audit().close().otherwiseEmpty())
         .compose(
             v ->
                 vertx.executeBlocking(
                     () -> {
                       assignments.close();
+                      tokens.close();
                       store.close();
+                      if (guard.requestLog() instanceof RequestLogFile file) {
+                        file.close();
+                      }
                       return null;
                     },
                     false));

@@ -1,11 +1,13 @@
 package dev.berth.controlplane;
 
+import dev.berth.controlplane.auth.ApiAccess;
 import dev.berth.model.fleet.SpecLimits;
 
 /**
  * One control-plane process: its Kafka brokers, API port (0: any free one), the identity it
  * campaigns for the scheduler lease with, the lease length, how often the scheduler runs without an
- * event, the cluster range nodes take their pod subnets from, and the bounds on specs.
+ * event, the cluster range nodes take their pod subnets from, the bounds on specs, and how the API
+ * is guarded (TLS, tokens, rate limits).
  */
 public record ControlPlaneConfig(
     String kafkaBootstrap,
@@ -14,7 +16,8 @@ public record ControlPlaneConfig(
     long leaseMillis,
     long schedulerIntervalMillis,
     String clusterCidr,
-    SpecLimits specLimits) {
+    SpecLimits specLimits,
+    ApiAccess access) {
   /** Flannel's and kubeadm's customary pod range. */
   public static final String DEFAULT_CLUSTER_CIDR = "10.244.0.0/16";
 
@@ -23,23 +26,9 @@ public record ControlPlaneConfig(
       int apiPort,
       String identity,
       long leaseMillis,
-      long schedulerIntervalMillis) {
-    this(
-        kafkaBootstrap,
-        apiPort,
-        identity,
-        leaseMillis,
-        schedulerIntervalMillis,
-        DEFAULT_CLUSTER_CIDR);
-  }
-
-  public ControlPlaneConfig(
-      String kafkaBootstrap,
-      int apiPort,
-      String identity,
-      long leaseMillis,
       long schedulerIntervalMillis,
-      String clusterCidr) {
+      String clusterCidr,
+      ApiAccess access) {
     this(
         kafkaBootstrap,
         apiPort,
@@ -47,7 +36,8 @@ public record ControlPlaneConfig(
         leaseMillis,
         schedulerIntervalMillis,
         clusterCidr,
-        SpecLimits.DEFAULT);
+        SpecLimits.DEFAULT,
+        access);
   }
 
   /** The same control plane with {@code limits} on specs. */
@@ -59,6 +49,20 @@ public record ControlPlaneConfig(
         leaseMillis,
         schedulerIntervalMillis,
         clusterCidr,
-        limits);
+        limits,
+        access);
+  }
+
+  /** The same control plane with {@code a} guarding its API. */
+  public ControlPlaneConfig withAccess(ApiAccess a) {
+    return new ControlPlaneConfig(
+        kafkaBootstrap,
+        apiPort,
+        identity,
+        leaseMillis,
+        schedulerIntervalMillis,
+        clusterCidr,
+        specLimits,
+        a);
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.hazelcast.core.HazelcastInstance;
+import dev.berth.controlplane.auth.ApiAccess;
 import dev.berth.embedded.EmbeddedHazelcast;
 import dev.berth.embedded.EmbeddedKafkaBroker;
 import dev.berth.model.fleet.FleetMaps;
@@ -28,12 +29,14 @@ import org.junit.jupiter.api.io.TempDir;
  * unschedulable while the API keeps answering within 100 ms, and the fleet-wide cap holds.
  */
 class HostileWorkloadsTest {
-  private final HttpClient http = HttpClient.newHttpClient();
+  private HttpClient http;
+  private ApiAccess access;
 
   private HttpResponse<String> post(String api, String type, String body) throws Exception {
     return http.send(
         HttpRequest.newBuilder(URI.create(api + "/v1/workloads"))
             .header("Content-Type", type)
+            .header("Authorization", "Bearer " + access.bootstrapToken())
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build(),
         HttpResponse.BodyHandlers.ofString());
@@ -45,19 +48,28 @@ class HostileWorkloadsTest {
         EmbeddedHazelcast.start("berth-hostile-" + ProcessHandle.current().pid());
     StrictVertx strict = new StrictVertx(500);
     ControlPlane cp = null;
-    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(data, 0)) {
+    access = TestCredentials.in(data.resolve("pki"));
+    http = TestCredentials.http(access);
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(data.resolve("kafka"), 0)) {
       new SimulatedNodes(hz, System::currentTimeMillis)
           .renew("only", 4000, 8L << 30, Map.of(), 600_000);
       cp =
           ControlPlane.start(
                   strict.vertx(),
-                  new ControlPlaneConfig(broker.bootstrapServers(), 0, "cp", 3000, 200)
+                  new ControlPlaneConfig(
+                          broker.bootstrapServers(),
+                          0,
+                          "cp",
+                          3000,
+                          200,
+                          ControlPlaneConfig.DEFAULT_CLUSTER_CIDR,
+                          access)
                       .withSpecLimits(SpecLimits.DEFAULT.withReplicas(100_000, 100_001)),
                   hz)
               .toCompletionStage()
               .toCompletableFuture()
               .get(60, TimeUnit.SECONDS);
-      String api = "http://127.0.0.1:" + cp.apiPort();
+      String api = "https://127.0.0.1:" + cp.apiPort();
 
       var billion =
           post(api, "application/yaml", "name: huge\nimage: busybox\nreplicas: 1000000000\n");
@@ -84,7 +96,9 @@ class HostileWorkloadsTest {
         long t0 = System.nanoTime();
         var got =
             http.send(
-                HttpRequest.newBuilder(URI.create(api + "/v1/workloads/many")).build(),
+                HttpRequest.newBuilder(URI.create(api + "/v1/workloads/many"))
+                    .header("Authorization", "Bearer " + access.bootstrapToken())
+                    .build(),
                 HttpResponse.BodyHandlers.ofString());
         long took = (System.nanoTime() - t0) / 1_000_000;
         assertEquals(200, got.statusCode());

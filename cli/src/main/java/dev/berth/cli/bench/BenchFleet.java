@@ -3,15 +3,14 @@ package dev.berth.cli.bench;
 import dev.berth.agent.AgentLayout;
 import dev.berth.agent.network.NetworkSettings;
 import dev.berth.cli.fleet.SingleMachineFleet;
+import dev.berth.cli.fleetctl.ApiClient;
+import dev.berth.cli.fleetctl.ClientConfig;
 import dev.berth.model.runtime.State;
 import dev.berth.runtime.ContainerNotFoundException;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.files.FileTrees;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -31,15 +30,13 @@ final class BenchFleet implements AutoCloseable {
   private final Path state;
   private final SingleMachineFleet fleet;
   private final ContainerRuntime runtime;
-  private final HttpClient http =
-      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-  private final String api;
+  private final ApiClient api;
 
   private BenchFleet(Path state, SingleMachineFleet fleet) {
     this.state = state;
     this.fleet = fleet;
     this.runtime = new ContainerRuntime(state.resolve("berth/agent-" + NODE + "/runtime"));
-    this.api = "http://127.0.0.1:" + fleet.apiPort() + "/v1/workloads";
+    this.api = new ApiClient(fleet.client(), state.resolve("berth/" + ClientConfig.FILE));
   }
 
   static BenchFleet start(String prefix) throws Exception {
@@ -88,23 +85,18 @@ final class BenchFleet implements AutoCloseable {
   }
 
   void apply(String name) throws Exception {
-    send(
-        HttpRequest.newBuilder(URI.create(api))
-            .header("Content-Type", "application/yaml")
-            .POST(HttpRequest.BodyPublishers.ofString(spec(name, 1)))
-            .build(),
-        201);
+    send("POST", "/v1/workloads", spec(name, 1).getBytes(StandardCharsets.UTF_8), 201);
   }
 
   void delete(String name) throws Exception {
-    send(HttpRequest.newBuilder(URI.create(api + "/" + name)).DELETE().build(), 200);
+    send("DELETE", "/v1/workloads/" + name, null, 200);
   }
 
-  private void send(HttpRequest request, int expected) throws Exception {
-    HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() != expected) {
+  private void send(String method, String path, byte[] body, int expected) throws Exception {
+    ApiClient.Answer a = api.send(method, path, body == null ? null : "application/yaml", body);
+    if (a.status() != expected) {
       throw new IllegalStateException(
-          request.method() + " " + request.uri() + ": HTTP " + r.statusCode() + " " + r.body());
+          method + " " + path + ": HTTP " + a.status() + " " + ApiClient.error(a));
     }
   }
 

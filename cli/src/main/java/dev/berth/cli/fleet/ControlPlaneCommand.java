@@ -1,10 +1,14 @@
 package dev.berth.cli.fleet;
 
 import com.hazelcast.core.HazelcastInstance;
+import dev.berth.cli.fleetctl.ClientConfig;
 import dev.berth.controlplane.ControlPlane;
 import dev.berth.controlplane.ControlPlaneConfig;
+import dev.berth.controlplane.auth.ApiAccess;
+import dev.berth.controlplane.pki.ApiCredentials;
 import dev.berth.embedded.EmbeddedHazelcast;
 import io.vertx.core.Vertx;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -64,8 +68,17 @@ public final class ControlPlaneCommand implements Callable<Integer> {
       description = "the range each node's pod subnet (a /24) is taken from")
   String clusterCidr;
 
+  @Option(
+      names = "--credentials-dir",
+      defaultValue = "/var/lib/berth/control-plane",
+      description =
+          "the fleet's CA (created here if missing: copy it to the other control planes), the"
+              + " API's certificate, the bootstrap admin token, the request log, and client.json")
+  Path credentialsDir;
+
   @Override
   public Integer call() throws Exception {
+    ApiAccess access = ApiCredentials.ensure(credentialsDir, List.of(clusterAddress));
     List<String> join = new ArrayList<>(members);
     join.add(clusterAddress + ":" + hazelcastPort);
     HazelcastInstance hazelcast =
@@ -81,13 +94,25 @@ public final class ControlPlaneCommand implements Callable<Integer> {
     ControlPlane cp =
         ControlPlane.start(
                 vertx,
-                new ControlPlaneConfig(kafka, apiPort, identity, leaseMillis, 1000, clusterCidr),
+                new ControlPlaneConfig(
+                    kafka, apiPort, identity, leaseMillis, 1000, clusterCidr, access),
                 hazelcast)
             .toCompletionStage()
             .toCompletableFuture()
             .get(120, TimeUnit.SECONDS);
+    Path client = credentialsDir.resolve(ClientConfig.FILE);
+    if (!java.nio.file.Files.exists(client)) {
+      new ClientConfig(
+              "https://127.0.0.1:" + cp.apiPort(), access.caCert(), access.bootstrapToken())
+          .write(client);
+    }
     System.out.println(
-        "control plane " + identity + " ready: workload API http://127.0.0.1:" + cp.apiPort());
+        "control plane "
+            + identity
+            + " ready: workload API https://127.0.0.1:"
+            + cp.apiPort()
+            + ", credentials "
+            + client);
     System.out.flush();
     UntilStopped.await(
         () -> {

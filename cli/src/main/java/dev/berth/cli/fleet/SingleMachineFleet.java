@@ -8,9 +8,12 @@ import dev.berth.agent.images.registry.RegistryHost;
 import dev.berth.agent.network.NetworkSettings;
 import dev.berth.agent.node.AgentConfig;
 import dev.berth.agent.node.AgentNode;
+import dev.berth.cli.fleetctl.ClientConfig;
 import dev.berth.controlplane.ControlPlane;
 import dev.berth.controlplane.ControlPlaneConfig;
 import dev.berth.controlplane.ControlPlaneEvents;
+import dev.berth.controlplane.auth.ApiAccess;
+import dev.berth.controlplane.pki.ApiCredentials;
 import dev.berth.embedded.EmbeddedHazelcast;
 import dev.berth.embedded.EmbeddedKafkaBroker;
 import dev.berth.embedded.JdkAddressResolver;
@@ -32,7 +35,8 @@ import java.util.stream.Stream;
  * The whole fleet in one process (`berth up`): an embedded KRaft Kafka broker and Hazelcast member
  * on loopback, the control plane (workload API and scheduler) and one agent, with every bit of
  * state under one directory, so a restart finds its workloads in Kafka and adopts its running
- * containers.
+ * containers. Its credentials (the fleet's CA, the API's certificate, the admin token) are in pki/,
+ * and client.json tells the berth command how to use them.
  */
 public final class SingleMachineFleet implements AutoCloseable {
   /**
@@ -73,14 +77,17 @@ public final class SingleMachineFleet implements AutoCloseable {
   private final ControlPlane controlPlane;
   private final AgentNode agent;
   private final FleetLock lock;
+  private final Path stateDir;
 
   private SingleMachineFleet(
+      Path stateDir,
       EmbeddedKafkaBroker broker,
       HazelcastInstance hazelcast,
       Vertx vertx,
       ControlPlane controlPlane,
       AgentNode agent,
       FleetLock lock) {
+    this.stateDir = stateDir;
     this.lock = lock;
     this.broker = broker;
     this.hazelcast = hazelcast;
@@ -110,6 +117,7 @@ public final class SingleMachineFleet implements AutoCloseable {
     Vertx vertx = Vertx.vertx();
     String clusterCidr = ClusterRange.of(o.stateDir());
     progress.println("[3/5] control plane: workload API and scheduler, pods on " + clusterCidr);
+    ApiAccess access = ApiCredentials.ensure(o.stateDir().resolve("pki"), List.of());
     ControlPlane controlPlane =
         await(
             ControlPlane.start(
@@ -120,8 +128,12 @@ public final class SingleMachineFleet implements AutoCloseable {
                     "berth-up-" + ProcessHandle.current().pid(),
                     LEASE_MILLIS,
                     1000,
-                    clusterCidr),
+                    clusterCidr,
+                    access),
                 hazelcast));
+    new ClientConfig(
+            "https://127.0.0.1:" + controlPlane.apiPort(), access.caCert(), access.bootstrapToken())
+        .write(o.stateDir().resolve(ClientConfig.FILE));
     progress.println(
         "[4/5] agent " + o.nodeName() + ", network configs in " + o.network().confDir());
     AgentConfig config =
@@ -146,7 +158,7 @@ public final class SingleMachineFleet implements AutoCloseable {
                 + agent.podNetwork().confFile()
                 + ")");
     SingleMachineFleet fleet =
-        new SingleMachineFleet(broker, hazelcast, vertx, controlPlane, agent, lock);
+        new SingleMachineFleet(o.stateDir(), broker, hazelcast, vertx, controlPlane, agent, lock);
     progress.println("[5/5] examples from " + o.examples());
     fleet.applyExamples(o.examples(), progress);
     return fleet;
@@ -195,6 +207,11 @@ public final class SingleMachineFleet implements AutoCloseable {
 
   public int apiPort() {
     return controlPlane.apiPort();
+  }
+
+  /** How to reach and use the API, as written to client.json. */
+  public ClientConfig client() {
+    return ClientConfig.read(stateDir.resolve(ClientConfig.FILE));
   }
 
   public String kafkaBootstrap() {

@@ -60,7 +60,7 @@ public final class UpCommand implements Callable<Integer> {
             System.out);
     System.out.println();
     System.out.println(
-        "Berth is up. Workload API: http://127.0.0.1:"
+        "Berth is up. Workload API: https://127.0.0.1:"
             + fleet.apiPort()
             + "/v1/workloads"
             + "   Kafka: "
@@ -68,7 +68,10 @@ public final class UpCommand implements Callable<Integer> {
             + "   state: "
             + stateDir);
     System.out.println(
-        "Try: curl -s http://127.0.0.1:" + fleet.apiPort() + "/v1/workloads   (Ctrl-C stops)");
+        "Credentials (CA, admin token) for the berth command: "
+            + stateDir.resolve("client.json")
+            + " (root only)");
+    System.out.println("Try: berth get workloads   (Ctrl-C stops)");
     UntilStopped.await(
         fleet, "stopping (containers keep running; the next `berth up` adopts them)");
     return 0;

@@ -1,6 +1,7 @@
 package dev.berth.cli.fleetctl;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.controlplane.pki.TrustedCa;
 import dev.berth.model.JsonMapping;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,28 +11,52 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Talks to the control plane's workload API for the fleet commands; an error answer becomes an
- * exception.
+ * Talks to the control plane's API for the fleet commands, over TLS trusting the fleet's CA and
+ * with the config's bearer token; an error answer becomes an exception.
  */
-final class ApiClient {
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+public final class ApiClient {
+  private final HttpClient http;
   private final String server;
+  private final String token;
+  private final Path configFile;
 
-  ApiClient(String server) {
-    this.server = server.endsWith("/") ? server.substring(0, server.length() - 1) : server;
+  /** A client for {@code config}; {@code configFile} is named in errors about missing parts. */
+  public ApiClient(ClientConfig config, Path configFile) {
+    String s = config.server();
+    this.server = s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+    this.token = config.token();
+    this.configFile = configFile;
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+    if (config.certificateAuthority() != null) {
+      b.sslContext(TrustedCa.sslContext(config.certificateAuthority()));
+    }
+    this.http = b.build();
+  }
+
+  private HttpRequest.Builder request(String path) throws IOException {
+    if (token == null) {
+      throw new IOException(
+          "no token for "
+              + server
+              + ": "
+              + configFile
+              + " is missing or unreadable (run as root on the machine of `berth up`), or give"
+              + " --token / BERTH_TOKEN");
+    }
+    return HttpRequest.newBuilder(URI.create(server + path))
+        .header("Authorization", "Bearer " + token);
   }
 
   /** The answer's status and JSON body. */
-  record Answer(int status, JsonNode body) {}
+  public record Answer(int status, JsonNode body) {}
 
-  Answer send(String method, String path, String contentType, byte[] body)
+  public Answer send(String method, String path, String contentType, byte[] body)
       throws IOException, InterruptedException {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(server + path)).timeout(Duration.ofSeconds(30));
+    HttpRequest.Builder b = request(path).timeout(Duration.ofSeconds(30));
     if (contentType != null) {
       b.header("Content-Type", contentType);
     }
@@ -58,10 +83,7 @@ final class ApiClient {
   int stream(String path, OutputStream out) throws IOException, InterruptedException {
     HttpResponse<InputStream> r;
     try {
-      r =
-          http.send(
-              HttpRequest.newBuilder(URI.create(server + path)).GET().build(),
-              HttpResponse.BodyHandlers.ofInputStream());
+      r = http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
     } catch (ConnectException e) {
       throw new IOException(
           "cannot reach the control plane at " + server + " (is `berth up` running?)", e);
@@ -111,7 +133,7 @@ final class ApiClient {
   }
 
   /** The API's error text, with the details it gives, for a failed answer. */
-  static String error(Answer a) {
+  public static String error(Answer a) {
     StringBuilder sb = new StringBuilder(a.body().path("error").asText("HTTP " + a.status()));
     for (JsonNode d : a.body().path("details")) {
       sb.append("\n  ").append(d.asText());

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** `berth apply -f FILE|DIR`: sends each spec to the control plane, as kubectl apply does. */
@@ -18,8 +19,7 @@ public final class ApplyCommand implements Callable<Integer> {
       required = true)
   Path path;
 
-  @Option(names = "--server", defaultValue = "http://127.0.0.1:7070")
-  String server;
+  @Mixin ApiOptions api = new ApiOptions();
 
   @Override
   public Integer call() throws Exception {
@@ -31,11 +31,11 @@ public final class ApplyCommand implements Callable<Integer> {
     } else {
       files = List.of(path);
     }
-    ApiClient api = new ApiClient(server);
+    ApiClient client = api.client();
     int failed = 0;
     for (Path f : files) {
       String type = f.toString().endsWith(".json") ? "application/json" : "application/yaml";
-      ApiClient.Answer a = api.send("POST", "/v1/workloads", type, Files.readAllBytes(f));
+      ApiClient.Answer a = client.send("POST", "/v1/workloads", type, Files.readAllBytes(f));
       if (a.status() == 200 || a.status() == 201) {
         System.out.println(
             "workload/" + a.body().path("name").asText() + " " + a.body().path("outcome").asText());

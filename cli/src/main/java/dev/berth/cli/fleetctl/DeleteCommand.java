@@ -2,7 +2,7 @@ package dev.berth.cli.fleetctl;
 
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -17,8 +17,7 @@ public final class DeleteCommand implements Callable<Integer> {
   @Parameters(index = "1")
   String name;
 
-  @Option(names = "--server", defaultValue = "http://127.0.0.1:7070")
-  String server;
+  @Mixin ApiOptions api = new ApiOptions();
 
   @Override
   public Integer call() throws Exception {
@@ -32,8 +31,7 @@ public final class DeleteCommand implements Callable<Integer> {
       System.err.println("berth: unknown kind \"" + kind + "\" (workload or node)");
       return 1;
     }
-    ApiClient.Answer a =
-        new ApiClient(server).send("DELETE", "/v1/" + resource + "s/" + name, null, null);
+    ApiClient.Answer a = api.client().send("DELETE", "/v1/" + resource + "s/" + name, null, null);
     if (a.status() != 200) {
       System.err.println("berth: " + ApiClient.error(a));
       return 1;

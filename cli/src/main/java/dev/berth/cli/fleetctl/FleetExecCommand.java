@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -23,17 +24,16 @@ public final class FleetExecCommand implements Callable<Integer> {
   @Parameters(index = "1..*", arity = "1..*", paramLabel = "COMMAND")
   List<String> command;
 
-  @picocli.CommandLine.Option(names = "--server", defaultValue = "http://127.0.0.1:7070")
-  String server;
+  @Mixin ApiOptions api = new ApiOptions();
 
   @Override
   public Integer call() throws Exception {
-    ApiClient api = new ApiClient(server);
-    String id = api.resolveContainer(name);
+    ApiClient client = api.client();
+    String id = client.resolveContainer(name);
     ObjectNode body = JsonMapping.mapper().createObjectNode();
     command.forEach(body.putArray("command")::add);
     ApiClient.Answer a =
-        api.send(
+        client.send(
             "POST",
             "/v1/containers/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "/exec",
             "application/json",

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -30,8 +31,7 @@ public final class GetCommand implements Callable<Integer> {
               + " subnets; default: a table)")
   String output;
 
-  @Option(names = "--server", defaultValue = "http://127.0.0.1:7070")
-  String server;
+  @Mixin ApiOptions api = new ApiOptions();
 
   /** Ports as `docker ps` shows them: 8080->80/tcp for published ones, 80/tcp for the others. */
   private static String ports(JsonNode ports) {
@@ -59,7 +59,7 @@ public final class GetCommand implements Callable<Integer> {
     }
     boolean one = name != null && resource.equals("workloads");
     ApiClient.Answer a =
-        new ApiClient(server).send("GET", "/v1/" + resource + (one ? "/" + name : ""), null, null);
+        api.client().send("GET", "/v1/" + resource + (one ? "/" + name : ""), null, null);
     if (a.status() != 200) {
       System.err.println("berth: " + ApiClient.error(a));
       return 1;

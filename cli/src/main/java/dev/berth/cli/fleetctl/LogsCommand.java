@@ -4,6 +4,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -32,14 +33,13 @@ public final class LogsCommand implements Callable<Integer> {
   @Option(names = "--stream", defaultValue = "all", description = "stdout, stderr or all")
   String stream;
 
-  @Option(names = "--server", defaultValue = "http://127.0.0.1:7070")
-  String server;
+  @Mixin ApiOptions api = new ApiOptions();
 
   @Override
   public Integer call() throws Exception {
-    ApiClient api = new ApiClient(server);
-    String id = api.resolveContainer(name);
-    api.stream(
+    ApiClient client = api.client();
+    String id = client.resolveContainer(name);
+    client.stream(
         "/v1/containers/"
             + URLEncoder.encode(id, StandardCharsets.UTF_8)
             + "/logs?stream="

@@ -15,6 +15,9 @@ import dev.berth.agent.node.AgentNode;
 import dev.berth.agent.reconcile.Reconciler;
 import dev.berth.controlplane.ControlPlane;
 import dev.berth.controlplane.ControlPlaneConfig;
+import dev.berth.controlplane.auth.ApiAccess;
+import dev.berth.controlplane.pki.ApiCredentials;
+import dev.berth.controlplane.pki.TrustedCa;
 import dev.berth.embedded.EmbeddedHazelcast;
 import dev.berth.embedded.EmbeddedKafkaBroker;
 import dev.berth.model.JsonMapping;
@@ -61,6 +64,14 @@ import org.junit.jupiter.api.Test;
  * meanwhile.
  */
 class AgentEndToEndTest {
+  private static String token;
+
+  /** A request with the admin token when it goes to the control plane's API. */
+  private static HttpRequest.Builder request(String url) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url));
+    return url.startsWith("https:") ? b.header("Authorization", "Bearer " + token) : b;
+  }
+
   private static void await(BooleanSupplier condition, String what) throws Exception {
     Await.until(condition, what, 30000);
   }
@@ -74,13 +85,26 @@ class AgentEndToEndTest {
     Vertx vertx = strict.vertx();
     AgentNode agent = null;
     ControlPlane cp = null;
-    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    ApiAccess access = ApiCredentials.ensure(work.resolve("pki"), List.of());
+    token = access.bootstrapToken();
+    HttpClient http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .sslContext(TrustedCa.sslContext(access.caCert()))
+            .build();
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(work.resolve("kafka"), 0)) {
       cp =
           get(
               ControlPlane.start(
                   vertx,
-                  new ControlPlaneConfig(broker.bootstrapServers(), 0, "cp-test", 3000, 500),
+                  new ControlPlaneConfig(
+                      broker.bootstrapServers(),
+                      0,
+                      "cp-test",
+                      3000,
+                      500,
+                      ControlPlaneConfig.DEFAULT_CLUSTER_CIDR,
+                      access),
                   hz));
       AgentConfig config =
           new AgentConfig(
@@ -103,11 +127,11 @@ class AgentEndToEndTest {
               BusyboxRootfs.create(work.resolve("rootfs")),
               BuildOptions.of(List.of("sleep", "60")),
               ImageReference.parse("local/busybox:1"));
-      String api = "http://127.0.0.1:" + cp.apiPort();
+      String api = "https://127.0.0.1:" + cp.apiPort();
 
       HttpResponse<String> applied =
           http.send(
-              HttpRequest.newBuilder(URI.create(api + "/v1/workloads"))
+              request(api + "/v1/workloads")
                   .header("Content-Type", "application/yaml")
                   .POST(
                       HttpRequest.BodyPublishers.ofString(
@@ -148,7 +172,7 @@ class AgentEndToEndTest {
 
       HttpResponse<String> exec =
           http.send(
-              HttpRequest.newBuilder(URI.create(api + "/v1/containers/" + id + "/exec"))
+              request(api + "/v1/containers/" + id + "/exec")
                   .header("Content-Type", "application/json")
                   .POST(
                       HttpRequest.BodyPublishers.ofString(
@@ -177,7 +201,7 @@ class AgentEndToEndTest {
       assertEquals(
           200,
           http.send(
-                  HttpRequest.newBuilder(URI.create(api + "/v1/workloads/web")).DELETE().build(),
+                  request(api + "/v1/workloads/web").DELETE().build(),
                   HttpResponse.BodyHandlers.ofString())
               .statusCode());
       await(() -> runtime.list().isEmpty(), "the containers to go");
@@ -196,11 +220,29 @@ class AgentEndToEndTest {
               .filter(e -> e.state().equals("running") && e.node().equals("node-a"))
               .count(),
           events.toString());
+      List<FleetEvent> audited = events.stream().filter(e -> e.kind().equals("audit")).toList();
+      assertTrue(
+          audited.stream()
+              .anyMatch(
+                  e ->
+                      e.state().equals("exec")
+                          && "admin".equals(e.actor())
+                          && e.containerId().equals(id)
+                          && e.node().equals("node-a")
+                          && String.valueOf(e.message()).contains("echo $((6*7))")),
+          "the exec is audited with who asked: " + audited);
+      assertTrue(
+          audited.stream()
+              .anyMatch(
+                  e ->
+                      e.state().equals("logs")
+                          && "admin".equals(e.actor())
+                          && String.valueOf(e.message()).contains("stream=stderr")),
+          "and the logs: " + audited);
       assertEquals(
           404,
           http.send(
-                  HttpRequest.newBuilder(URI.create(api + "/v1/containers/" + id + "/logs"))
-                      .build(),
+                  request(api + "/v1/containers/" + id + "/logs").build(),
                   HttpResponse.BodyHandlers.ofString())
               .statusCode(),
           "a removed container has no logs");
@@ -225,7 +267,7 @@ class AgentEndToEndTest {
   }
 
   private static HttpRequest exec(String api, String id, String json) {
-    return HttpRequest.newBuilder(URI.create(api + "/v1/containers/" + id + "/exec"))
+    return request(api + "/v1/containers/" + id + "/exec")
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(json))
         .build();
@@ -270,8 +312,7 @@ class AgentEndToEndTest {
     long l0 = System.nanoTime();
     HttpResponse<String> logs =
         http.send(
-            HttpRequest.newBuilder(URI.create(api + "/v1/containers/" + id + "/logs?tail=1"))
-                .build(),
+            request(api + "/v1/containers/" + id + "/logs?tail=1").build(),
             HttpResponse.BodyHandlers.ofString());
     long logsTook = (System.nanoTime() - l0) / 1_000_000;
     assertEquals(200, logs.statusCode());
@@ -288,14 +329,12 @@ class AgentEndToEndTest {
       throws Exception {
     HttpResponse<InputStream> followed =
         http.send(
-            HttpRequest.newBuilder(
-                    URI.create(api + "/v1/containers/" + id + "/logs?stream=stdout&follow=true"))
-                .build(),
+            request(api + "/v1/containers/" + id + "/logs?stream=stdout&follow=true").build(),
             HttpResponse.BodyHandlers.ofInputStream());
     try (InputStream in = followed.body()) {
       // Appends as the container's own output does (O_APPEND), through PID 1's stdout.
       http.send(
-          HttpRequest.newBuilder(URI.create(api + "/v1/containers/" + id + "/exec"))
+          request(api + "/v1/containers/" + id + "/exec")
               .header("Content-Type", "application/json")
               .POST(
                   HttpRequest.BodyPublishers.ofString(
@@ -319,9 +358,7 @@ class AgentEndToEndTest {
 
   private static String body(HttpClient http, String url) {
     try {
-      return http.send(
-              HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
-          .body();
+      return http.send(request(url).build(), HttpResponse.BodyHandlers.ofString()).body();
     } catch (Exception e) {
       throw new AssertionError(url + ": " + e, e);
     }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.hazelcast.core.HazelcastInstance;
 import dev.berth.agent.node.FleetViewClient;
 import dev.berth.cli.BerthMain;
+import dev.berth.cli.fleetctl.ApiClient;
+import dev.berth.cli.fleetctl.ClientConfig;
 import dev.berth.controlplane.cluster.LeaderLease;
 import dev.berth.embedded.EmbeddedKafkaBroker;
 import dev.berth.model.fleet.Assignment;
@@ -17,10 +19,6 @@ import dev.berth.testing.SimulatedNodes;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,7 +39,7 @@ class ControlPlaneFailoverTest {
   private static final String BERTH = BerthMain.class.getName();
 
   private static final long LEASE = 3000;
-  private final HttpClient http = HttpClient.newHttpClient();
+  private Path credentials;
 
   private static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -49,24 +47,28 @@ class ControlPlaneFailoverTest {
     }
   }
 
+  /** A client of one control plane's API with the admin token both share. */
+  private ApiClient api(int apiPort) throws IOException {
+    return new ApiClient(
+        new ClientConfig(
+            "https://127.0.0.1:" + apiPort,
+            credentials.resolve("ca.crt"),
+            Files.readString(credentials.resolve("admin.token")).trim()),
+        credentials.resolve("client.json"));
+  }
+
+  private int apply(int apiPort, String name, int replicas) throws Exception {
+    String spec = "name: " + name + "\nimage: local/busybox:1\nreplicas: " + replicas + "\n";
+    return api(apiPort).send("POST", "/v1/workloads", "application/yaml", spec.getBytes()).status();
+  }
+
   private int apply(int apiPort, int replicas) throws Exception {
-    return http.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/v1/workloads"))
-                .header("Content-Type", "application/yaml")
-                .POST(
-                    HttpRequest.BodyPublishers.ofString(
-                        "name: w\nimage: local/busybox:1\nreplicas: " + replicas + "\n"))
-                .build(),
-            HttpResponse.BodyHandlers.ofString())
-        .statusCode();
+    return apply(apiPort, "w", replicas);
   }
 
   private int status(int apiPort, String path) {
     try {
-      return http.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + path)).build(),
-              HttpResponse.BodyHandlers.ofString())
-          .statusCode();
+      return api(apiPort).send("GET", path, null, null).status();
     } catch (Exception e) {
       return -1;
     }
@@ -89,6 +91,7 @@ class ControlPlaneFailoverTest {
   @Test
   void whenTheSchedulingControlPlaneIsKilledTheOtherTakesOverWithinTheLease() throws Exception {
     Path work = Files.createTempDirectory("berth-cp-failover-");
+    credentials = work.resolve("pki");
     int[] hz = {freePort(), freePort()};
     int[] api = {freePort(), freePort()};
     ChildJvm[] cps = new ChildJvm[2];
@@ -113,7 +116,9 @@ class ControlPlaneFailoverTest {
                 "--hazelcast-member",
                 "127.0.0.1:" + hz[1 - i],
                 "--lease-millis",
-                Long.toString(LEASE));
+                Long.toString(LEASE),
+                "--credentials-dir",
+                credentials.toString());
       }
       for (ChildJvm cp : cps) {
         cp.awaitLine("ready", 90_000);
@@ -140,14 +145,7 @@ class ControlPlaneFailoverTest {
 
       // An apply answered by the leader right before it dies is not lost: it was on Kafka before
       // the answer.
-      http.send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api[leader] + "/v1/workloads"))
-              .header("Content-Type", "application/yaml")
-              .POST(
-                  HttpRequest.BodyPublishers.ofString(
-                      "name: last-words\nimage: local/busybox:1\nreplicas: 0\n"))
-              .build(),
-          HttpResponse.BodyHandlers.ofString());
+      apply(api[leader], "last-words", 0);
       long killed = System.currentTimeMillis();
       cps[leader].kill();
       Await.until(

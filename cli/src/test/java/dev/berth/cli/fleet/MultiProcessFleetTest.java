@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.hazelcast.core.HazelcastInstance;
+import dev.berth.cli.fleetctl.ApiClient;
 import dev.berth.controlplane.cluster.NodeRegistry;
 import dev.berth.controlplane.specs.WorkloadStore;
 import dev.berth.model.fleet.ContainerReport;
@@ -40,7 +41,7 @@ class MultiProcessFleetTest {
   private static final long LEASE_A = 30_000;
 
   private final HttpClient http = HttpClient.newHttpClient();
-  private String api;
+  private ApiClient api;
 
   private static List<State> running(ContainerRuntime runtime) {
     return runtime.list().stream().filter(s -> s.status().equals("running")).toList();
@@ -51,21 +52,15 @@ class MultiProcessFleetTest {
   }
 
   private int apply(String name, int replicas) throws Exception {
-    return http.send(
-            HttpRequest.newBuilder(URI.create(api + "/v1/workloads"))
-                .header("Content-Type", "application/yaml")
-                .POST(
-                    HttpRequest.BodyPublishers.ofString(
-                        "name: "
-                            + name
-                            + "\nimage: "
-                            + IMAGE
-                            + "\ncommand: [sleep]\nargs: [\"600\"]\nreplicas: "
-                            + replicas
-                            + "\n"))
-                .build(),
-            HttpResponse.BodyHandlers.ofString())
-        .statusCode();
+    String spec =
+        "name: "
+            + name
+            + "\nimage: "
+            + IMAGE
+            + "\ncommand: [sleep]\nargs: [\"600\"]\nreplicas: "
+            + replicas
+            + "\n";
+    return api.send("POST", "/v1/workloads", "application/yaml", spec.getBytes()).status();
   }
 
   /**
@@ -107,7 +102,7 @@ class MultiProcessFleetTest {
   void replicasSpreadScaleMoveOffAKilledAgentAndSurviveRestarts() throws Exception {
     try (ProcessFleet fleet = ProcessFleet.start("berth-mp", "10.218.0.0/16")) {
       HazelcastInstance hz = fleet.hazelcast();
-      api = fleet.server();
+      api = fleet.api();
       fleet.buildImage("node-a");
       fleet.buildImage("node-b");
       ChildJvm a = agent(fleet, "node-a", LEASE_A);
@@ -190,9 +185,7 @@ class MultiProcessFleetTest {
           60_000);
 
       for (String name : List.of("web", "extra", "after")) {
-        http.send(
-            HttpRequest.newBuilder(URI.create(api + "/v1/workloads/" + name)).DELETE().build(),
-            HttpResponse.BodyHandlers.ofString());
+        api.send("DELETE", "/v1/workloads/" + name, null, null);
       }
       Await.until(
           () -> onA.list().isEmpty() && onB.list().isEmpty(), "everything to be removed", 60_000);

@@ -61,7 +61,7 @@ class PodNetworkAcrossNodesTest {
   private static String apply(String server, Path work, String yaml) throws Exception {
     Path f = Files.createTempFile(work, "spec-", ".yaml");
     Files.writeString(f, yaml);
-    var out = BerthCli.run("apply", "-f", f.toString(), "--server", server);
+    var out = BerthCli.run("apply", "-f", f.toString(), "--config", server);
     assertEquals(0, out.exit(), out.err());
     return out.out();
   }
@@ -71,7 +71,7 @@ class PodNetworkAcrossNodesTest {
     try (ProcessFleet fleet = ProcessFleet.start("berth-pods", RANGE)) {
       HazelcastInstance hz = fleet.hazelcast();
       Path work = fleet.work();
-      String server = fleet.server();
+      String server = fleet.config();
       fleet.buildImage("a");
       fleet.buildImage("b");
       ChildJvm a = agent(fleet, "a");
@@ -87,7 +87,7 @@ class PodNetworkAcrossNodesTest {
       Ipv4Cidr range = Ipv4Cidr.parse(RANGE);
       assertTrue(
           range.contains(Ipv4Cidr.parse(subnetA)) && range.contains(Ipv4Cidr.parse(subnetB)));
-      var wide = BerthCli.run("get", "nodes", "-o", "wide", "--server", server).out();
+      var wide = BerthCli.run("get", "nodes", "-o", "wide", "--config", server).out();
       assertTrue(wide.contains(subnetA) && wide.contains(subnetB), wide);
 
       apply(
@@ -143,19 +143,19 @@ class PodNetworkAcrossNodesTest {
               .orElseThrow());
       var again =
           BerthCli.run(
-              "exec", "client", "--server", server, "--", "wget", "-qO-", "http://site:8080/i");
+              "exec", "client", "--config", server, "--", "wget", "-qO-", "http://site:8080/i");
       assertEquals("page-from-a\n", again.out(), again.err());
 
       // b goes for good: once its lease is out, deleting the node frees its subnet.
       b.kill();
-      var alive = BerthCli.run("delete", "node", "a", "--server", server);
+      var alive = BerthCli.run("delete", "node", "a", "--config", server);
       assertEquals(1, alive.exit());
       assertTrue(alive.err().contains("is alive"), alive.err());
       Await.until(
           () -> nodes.alive().stream().noneMatch(n -> n.name().equals("b")),
           "b's lease to run out",
           LEASE + 10_000);
-      var deleted = BerthCli.run("delete", "node", "b", "--server", server);
+      var deleted = BerthCli.run("delete", "node", "b", "--config", server);
       assertEquals(0, deleted.exit(), deleted.err());
       assertEquals(
           Map.of("a", subnetA),
@@ -184,6 +184,6 @@ class PodNetworkAcrossNodesTest {
   }
 
   private static String logs(String server, String workload, String stream) {
-    return BerthCli.run("logs", workload, "--stream", stream, "--server", server).out();
+    return BerthCli.run("logs", workload, "--stream", stream, "--config", server).out();
   }
 }

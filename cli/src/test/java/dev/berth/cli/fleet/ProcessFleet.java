@@ -6,8 +6,12 @@ import dev.berth.agent.images.build.BuildOptions;
 import dev.berth.agent.images.build.ImageBuilder;
 import dev.berth.cli.BerthCli;
 import dev.berth.cli.BerthMain;
+import dev.berth.cli.fleetctl.ApiClient;
+import dev.berth.cli.fleetctl.ClientConfig;
 import dev.berth.controlplane.ControlPlane;
 import dev.berth.controlplane.ControlPlaneConfig;
+import dev.berth.controlplane.auth.ApiAccess;
+import dev.berth.controlplane.pki.ApiCredentials;
 import dev.berth.embedded.EmbeddedHazelcast;
 import dev.berth.embedded.EmbeddedKafkaBroker;
 import dev.berth.model.image.ImageReference;
@@ -39,9 +43,11 @@ final class ProcessFleet implements AutoCloseable {
   private final List<ChildJvm> agents = new ArrayList<>();
   private EmbeddedKafkaBroker broker;
   private ControlPlane controlPlane;
+  private final ApiAccess access;
 
   private ProcessFleet(
       Path work, String cluster, HazelcastInstance hz, EmbeddedKafkaBroker broker) {
+    this.access = ApiCredentials.ensure(work.resolve("pki"), List.of());
     this.work = work;
     this.cluster = cluster;
     this.hz = hz;
@@ -60,7 +66,7 @@ final class ProcessFleet implements AutoCloseable {
           get(
               ControlPlane.start(
                   fleet.strict.vertx(),
-                  new ControlPlaneConfig(fleet.kafka(), 0, "cp", 3000, 500, range),
+                  new ControlPlaneConfig(fleet.kafka(), 0, "cp", 3000, 500, range, fleet.access),
                   hz));
     } catch (Exception e) {
       fleet.close();
@@ -81,9 +87,22 @@ final class ProcessFleet implements AutoCloseable {
     return broker.bootstrapServers();
   }
 
-  /** The workload API's base URL. */
-  String server() {
-    return "http://127.0.0.1:" + controlPlane.apiPort();
+  /** The client config (server, CA, admin token) of the control plane, for --config. */
+  String config() {
+    Path file = work.resolve(ClientConfig.FILE);
+    if (!Files.exists(file)) {
+      new ClientConfig(
+              "https://127.0.0.1:" + controlPlane.apiPort(),
+              access.caCert(),
+              access.bootstrapToken())
+          .write(file);
+    }
+    return file.toString();
+  }
+
+  /** A client of the API with the admin token. */
+  ApiClient api() {
+    return new ApiClient(ClientConfig.read(Path.of(config())), Path.of(config()));
   }
 
   /** Builds the busybox image into {@code node}'s image store (before its agent starts). */

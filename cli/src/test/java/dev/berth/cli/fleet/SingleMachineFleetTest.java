@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.agent.network.NetworkSettings;
 import dev.berth.cli.BerthCli;
+import dev.berth.controlplane.pki.TrustedCa;
 import dev.berth.model.JsonMapping;
 import dev.berth.model.runtime.State;
 import dev.berth.runtime.ContainerRuntime;
@@ -48,11 +49,7 @@ class SingleMachineFleetTest {
   /** The IPv4 addresses the fleet view shows for one workload's containers (null: all), sorted. */
   private static List<String> addressesOf(HttpClient http, String url, String workload) {
     try {
-      String body =
-          http.send(
-                  HttpRequest.newBuilder(URI.create(url)).build(),
-                  HttpResponse.BodyHandlers.ofString())
-              .body();
+      String body = http.send(request(url).build(), HttpResponse.BodyHandlers.ofString()).body();
       List<String> out = new java.util.ArrayList<>();
       for (var c : JsonMapping.mapper().readTree(body).path("items")) {
         if ((workload == null || c.path("workload").asText().equals(workload))
@@ -66,10 +63,17 @@ class SingleMachineFleetTest {
     }
   }
 
+  private static String token;
+
+  /** A request with the fleet's admin token. */
+  private static HttpRequest.Builder request(String url) {
+    return HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token);
+  }
+
   /** Runs a command in the client workload's container. */
   private static InProcessCli.Output exec(String server, String... command) {
     List<String> args =
-        new java.util.ArrayList<>(List.of("exec", "client", "--server", server, "--"));
+        new java.util.ArrayList<>(List.of("exec", "client", "--config", server, "--"));
     args.addAll(List.of(command));
     return BerthCli.run(args.toArray(String[]::new));
   }
@@ -94,15 +98,19 @@ class SingleMachineFleetTest {
             NetworkSettings.in(state.resolve("net.d"), bridge));
     PrintStream quiet = new PrintStream(PrintStream.nullOutputStream());
     ContainerRuntime runtime = new ContainerRuntime(state.resolve("berth/agent-test-node/runtime"));
-    HttpClient http = HttpClient.newHttpClient();
     SingleMachineFleet fleet = SingleMachineFleet.start(options, quiet);
+    token = fleet.client().token();
+    HttpClient http =
+        HttpClient.newBuilder()
+            .sslContext(TrustedCa.sslContext(fleet.client().certificateAuthority()))
+            .build();
     boolean closed = false;
     try {
       await(() -> running(runtime).size() == 1, "the example to run");
-      String api = "http://127.0.0.1:" + fleet.apiPort() + "/v1/workloads";
+      String api = "https://127.0.0.1:" + fleet.apiPort() + "/v1/workloads";
       HttpResponse<String> applied =
           http.send(
-              HttpRequest.newBuilder(URI.create(api))
+              request(api)
                   .header("Content-Type", "application/yaml")
                   .POST(
                       HttpRequest.BodyPublishers.ofString(
@@ -111,18 +119,18 @@ class SingleMachineFleetTest {
               HttpResponse.BodyHandlers.ofString());
       assertEquals(201, applied.statusCode(), applied.body());
       await(() -> running(runtime).size() == 3, "web's two replicas to run");
-      String containersUrl = "http://127.0.0.1:" + fleet.apiPort() + "/v1/containers";
+      String containersUrl = "https://127.0.0.1:" + fleet.apiPort() + "/v1/containers";
       await(
           () -> addresses(http, containersUrl).size() == 3,
           "each running container to report an address on the default network");
-      String server = "http://127.0.0.1:" + fleet.apiPort();
-      var nodes = BerthCli.run("get", "nodes", "--server", server);
+      String server = state.resolve("berth/client.json").toString();
+      var nodes = BerthCli.run("get", "nodes", "--config", server);
       assertTrue(
           nodes.out().lines().anyMatch(l -> l.startsWith("test-node") && l.contains("Ready")),
           nodes.out());
       await(
           () ->
-              BerthCli.run("get", "containers", "--server", server)
+              BerthCli.run("get", "containers", "--config", server)
                       .out()
                       .lines()
                       .filter(l -> l.matches(".* running +\\d+\\.\\d+\\.\\d+\\.\\d+ .*"))
@@ -146,7 +154,7 @@ class SingleMachineFleetTest {
           BerthCli.run(
               "exec",
               "web",
-              "--server",
+              "--config",
               server,
               "--",
               "sh",
@@ -154,11 +162,11 @@ class SingleMachineFleetTest {
               "echo out-$((1+1)); echo to-the-log >> /proc/1/fd/1; exit 4");
       assertEquals(4, exec.exit(), exec.err());
       assertEquals("out-2\n", exec.out());
-      var logs = BerthCli.run("logs", "web", "--server", server);
+      var logs = BerthCli.run("logs", "web", "--config", server);
       assertEquals(0, logs.exit(), logs.err());
       assertEquals(
           "to-the-log\n", logs.out(), "what went to the container's stdout (the same replica)");
-      var unknown = BerthCli.run("logs", "nobody", "--server", server);
+      var unknown = BerthCli.run("logs", "nobody", "--config", server);
       assertEquals(1, unknown.exit());
       assertTrue(
           unknown.err().contains("no container or running workload named \"nobody\""),
@@ -184,7 +192,7 @@ class SingleMachineFleetTest {
         assertEquals(
             201,
             http.send(
-                    HttpRequest.newBuilder(URI.create(api))
+                    request(api)
                         .header("Content-Type", "application/yaml")
                         .POST(HttpRequest.BodyPublishers.ofString(spec))
                         .build(),
@@ -193,7 +201,7 @@ class SingleMachineFleetTest {
       }
       await(
           () ->
-              BerthCli.run("logs", "client", "--stream", "stdout", "--server", server)
+              BerthCli.run("logs", "client", "--stream", "stdout", "--config", server)
                   .out()
                   .equals("page-from-site\npage-from-site\n"),
           "the client to fetch the page by name, bare and with the domain");
@@ -202,7 +210,7 @@ class SingleMachineFleetTest {
           HttpGet.retrying("http://127.0.0.1:" + sitePort + "/i"),
           "the published port answers on the host's loopback");
       assertTrue(
-          BerthCli.run("get", "containers", "-o", "wide", "--server", server)
+          BerthCli.run("get", "containers", "-o", "wide", "--config", server)
               .out()
               .contains(sitePort + "->8080/tcp"),
           "berth get containers -o wide shows the published port");
@@ -213,7 +221,7 @@ class SingleMachineFleetTest {
       assertEquals(
           201,
           http.send(
-                  HttpRequest.newBuilder(URI.create(api))
+                  request(api)
                       .header("Content-Type", "application/yaml")
                       .POST(
                           HttpRequest.BodyPublishers.ofString(
@@ -236,9 +244,7 @@ class SingleMachineFleetTest {
         assertTrue(
             page.out().startsWith("pages-g1-r"), ip + " answered: " + page.out() + page.err());
       }
-      http.send(
-          HttpRequest.newBuilder(URI.create(api + "/pages")).DELETE().build(),
-          HttpResponse.BodyHandlers.ofString());
+      http.send(request(api + "/pages").DELETE().build(), HttpResponse.BodyHandlers.ofString());
       await(
           () -> {
             var gone = exec(server, "nslookup", "pages");
@@ -247,9 +253,7 @@ class SingleMachineFleetTest {
           "the name pages to go (NXDOMAIN)");
 
       for (String name : List.of("site", "client")) {
-        http.send(
-            HttpRequest.newBuilder(URI.create(api + "/" + name)).DELETE().build(),
-            HttpResponse.BodyHandlers.ofString());
+        http.send(request(api + "/" + name).DELETE().build(), HttpResponse.BodyHandlers.ofString());
       }
       await(() -> running(runtime).size() == 3, "site and client removed");
       String afterSite = Shell.run("iptables-save");
@@ -261,9 +265,7 @@ class SingleMachineFleetTest {
       fleet = SingleMachineFleet.start(options, quiet);
       String listed =
           http.send(
-                  HttpRequest.newBuilder(
-                          URI.create("http://127.0.0.1:" + fleet.apiPort() + "/v1/workloads"))
-                      .build(),
+                  request("https://127.0.0.1:" + fleet.apiPort() + "/v1/workloads").build(),
                   HttpResponse.BodyHandlers.ofString())
               .body();
       assertTrue(
@@ -276,15 +278,14 @@ class SingleMachineFleetTest {
           pids,
           running(runtime).stream().map(State::pid).sorted().toList(),
           "the restarted fleet adopted its containers: no restart, no duplicate");
-      String restartedUrl = "http://127.0.0.1:" + fleet.apiPort() + "/v1/containers";
+      String restartedUrl = "https://127.0.0.1:" + fleet.apiPort() + "/v1/containers";
       await(
           () -> addresses(http, restartedUrl).equals(ips),
           "the adopted containers to keep their addresses " + ips);
 
       for (String name : List.of("web", "hello")) {
         http.send(
-            HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + fleet.apiPort() + "/v1/workloads/" + name))
+            request("https://127.0.0.1:" + fleet.apiPort() + "/v1/workloads/" + name)
                 .DELETE()
                 .build(),
             HttpResponse.BodyHandlers.ofString());
@@ -296,8 +297,7 @@ class SingleMachineFleetTest {
       assertEquals(
           201,
           http.send(
-                  HttpRequest.newBuilder(
-                          URI.create("http://127.0.0.1:" + fleet.apiPort() + "/v1/workloads"))
+                  request("https://127.0.0.1:" + fleet.apiPort() + "/v1/workloads")
                       .header("Content-Type", "application/yaml")
                       .POST(
                           HttpRequest.BodyPublishers.ofString(

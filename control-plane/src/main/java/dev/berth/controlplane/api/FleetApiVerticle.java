@@ -6,6 +6,13 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.berth.controlplane.ControlPlaneEvents;
+import dev.berth.controlplane.auth.ApiAccess;
+import dev.berth.controlplane.auth.ApiGuard;
+import dev.berth.controlplane.auth.BearerAuthentication;
+import dev.berth.controlplane.auth.RateLimit;
+import dev.berth.controlplane.auth.RequestLog;
+import dev.berth.controlplane.auth.Role;
+import dev.berth.controlplane.auth.TokenApi;
 import dev.berth.controlplane.cluster.NodeRemoval;
 import dev.berth.controlplane.specs.ApplyResult;
 import dev.berth.controlplane.specs.WorkloadStore;
@@ -19,11 +26,14 @@ import dev.berth.model.fleet.SpecLimits;
 import dev.berth.model.fleet.StoredWorkload;
 import dev.berth.model.fleet.WorkloadSpecs;
 import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -33,8 +43,9 @@ import java.util.Locale;
 
 /**
  * The control plane's REST API: workloads (apply with POST or PUT, get, list, delete, in JSON or
- * YAML) and, given the fleet view, nodes and containers. Parsing, store and Hazelcast calls run on
- * a worker pool; the event loop only routes.
+ * YAML) and, given the fleet view, nodes and containers, over TLS only and to bearer tokens only:
+ * reads need a viewer, changes and exec an operator, tokens an admin. Parsing, store and Hazelcast
+ * calls run on a worker pool; the event loop only routes.
  */
 public final class FleetApiVerticle extends AbstractVerticle {
   /** Specs are small; anything larger is refused before it is parsed. */
@@ -46,6 +57,7 @@ public final class FleetApiVerticle extends AbstractVerticle {
   private final HazelcastInstance fleetView;
   private final int port;
   private final SpecLimits limits;
+  private final ApiGuard guard;
 
   /** Connections to one node's API: its execs in flight (8) and room for logs and follows. */
   static final int NODE_CONNECTIONS = 32;
@@ -53,35 +65,62 @@ public final class FleetApiVerticle extends AbstractVerticle {
   private WorkerExecutor workers;
   private HttpServer server;
 
-  public FleetApiVerticle(WorkloadStore store, int port) {
-    this(store, null, port, SpecLimits.DEFAULT);
+  /** The workload routes alone (tests of the store and the command line). */
+  public FleetApiVerticle(WorkloadStore store, ApiGuard guard, int port) {
+    this(store, null, port, SpecLimits.DEFAULT, guard);
   }
 
   /**
-   * With {@code fleetView}, also GET /v1/nodes and /v1/containers from the live view in Hazelcast.
+   * With {@code fleetView}, also GET /v1/nodes and /v1/containers from the live view in Hazelcast
+   * and the logs and exec proxy.
    */
   public FleetApiVerticle(
-      WorkloadStore store, HazelcastInstance fleetView, int port, SpecLimits limits) {
+      WorkloadStore store,
+      HazelcastInstance fleetView,
+      int port,
+      SpecLimits limits,
+      ApiGuard guard) {
     this.store = store;
     this.fleetView = fleetView;
     this.port = port;
     this.limits = limits;
+    this.guard = guard;
   }
 
   @Override
   public void start(Promise<Void> started) {
     workers = vertx.createSharedWorkerExecutor("berth-api", 4);
+    ApiAccess access = guard.access();
+    Handler<RoutingContext> viewer = BearerAuthentication.requireRole(Role.VIEWER);
+    Handler<RoutingContext> operator = BearerAuthentication.requireRole(Role.OPERATOR);
+    RateLimit applies =
+        new RateLimit("apply", access.limits().applyPerSecond(), access.limits().applyBurst());
     Router router = Router.router(vertx);
-    router.route("/v1/workloads*").handler(BodyHandler.create().setBodyLimit(MAX_BODY));
-    router.post("/v1/workloads").handler(this::apply);
-    router.put("/v1/workloads").handler(this::apply);
-    router.get("/v1/workloads").handler(this::list);
-    router.get("/v1/workloads/:name").handler(this::get);
-    router.delete("/v1/workloads/:name").handler(this::delete);
+    // Logged, then authenticated, before anything else: a body is read only for a known caller
+    // (Vert.x Web wants a route's body handler before its own handlers, so roles come after it).
+    router.route().handler(new RequestLog(guard.requestLog()));
+    router.route().handler(new BearerAuthentication(guard.tokens()));
+    new TokenApi(guard.tokens(), workers).mount(router);
+    BodyHandler specBody = BodyHandler.create().setBodyLimit(MAX_BODY);
+    router
+        .post("/v1/workloads")
+        .handler(specBody)
+        .handler(operator)
+        .handler(applies)
+        .handler(this::apply);
+    router
+        .put("/v1/workloads")
+        .handler(specBody)
+        .handler(operator)
+        .handler(applies)
+        .handler(this::apply);
+    router.get("/v1/workloads").handler(viewer).handler(this::list);
+    router.get("/v1/workloads/:name").handler(viewer).handler(this::get);
+    router.delete("/v1/workloads/:name").handler(operator).handler(applies).handler(this::delete);
     if (fleetView != null) {
-      router.get("/v1/nodes").handler(this::nodes);
-      router.delete("/v1/nodes/:name").handler(this::deleteNode);
-      router.get("/v1/containers").handler(this::containers);
+      router.get("/v1/nodes").handler(viewer).handler(this::nodes);
+      router.delete("/v1/nodes/:name").handler(operator).handler(applies).handler(this::deleteNode);
+      router.get("/v1/containers").handler(viewer).handler(this::containers);
       // Enough connections a node that long execs (at most 8 a node, the node refuses more) never
       // queue a logs request behind them.
       NodeProxy proxy =
@@ -89,15 +128,28 @@ public final class FleetApiVerticle extends AbstractVerticle {
               fleetView,
               vertx.createHttpClient(
                   new HttpClientOptions(), new PoolOptions().setHttp1MaxSize(NODE_CONNECTIONS)),
-              workers);
-      router.get("/v1/containers/:id/logs").handler(proxy::forward);
+              workers,
+              guard.audit());
+      router.get("/v1/containers/:id/logs").handler(viewer).handler(proxy::forward);
       router
           .post("/v1/containers/:id/exec")
           .handler(BodyHandler.create().setBodyLimit(64 * 1024))
+          .handler(operator)
+          .handler(
+              new RateLimit("exec", access.limits().execPerSecond(), access.limits().execBurst()))
           .handler(proxy::forward);
     }
     router.route().failureHandler(this::failure);
-    server = vertx.createHttpServer().requestHandler(router);
+    server =
+        vertx
+            .createHttpServer(
+                new HttpServerOptions()
+                    .setSsl(true)
+                    .setKeyCertOptions(
+                        new PemKeyCertOptions()
+                            .setCertPath(access.servingCert().toString())
+                            .setKeyPath(access.servingKey().toString())))
+            .requestHandler(router);
     server.listen(port, "127.0.0.1").<Void>mapEmpty().onComplete(started);
   }
 

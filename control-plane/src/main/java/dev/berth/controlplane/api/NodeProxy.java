@@ -1,7 +1,12 @@
 package dev.berth.controlplane.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.hazelcast.core.HazelcastInstance;
+import dev.berth.controlplane.auth.ApiToken;
+import dev.berth.controlplane.auth.AuditLog;
+import dev.berth.controlplane.auth.BearerAuthentication;
 import dev.berth.model.ApiError;
+import dev.berth.model.JsonMapping;
 import dev.berth.model.fleet.ContainerReport;
 import dev.berth.model.fleet.FleetMaps;
 import dev.berth.model.fleet.NodeRecord;
@@ -13,17 +18,21 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * Passes a container's logs and exec requests through to the node that runs it, as the Kubernetes
  * API server does to the kubelet: the container's node comes from the fleet view, the response is
- * streamed back (a followed log stays open until the client or the node ends it).
+ * streamed back (a followed log stays open until the client or the node ends it). Each request is
+ * audited with who asked once its container is found.
  */
 final class NodeProxy {
   private final HazelcastInstance fleetView;
   private final HttpClient client;
   private final WorkerExecutor workers;
+  private final AuditLog audit;
 
-  NodeProxy(HazelcastInstance fleetView, HttpClient client, WorkerExecutor workers) {
+  NodeProxy(
+      HazelcastInstance fleetView, HttpClient client, WorkerExecutor workers, AuditLog audit) {
     this.fleetView = fleetView;
     this.client = client;
     this.workers = workers;
+    this.audit = audit;
   }
 
   /**
@@ -33,10 +42,11 @@ final class NodeProxy {
   void forward(RoutingContext ctx) {
     String id = ctx.pathParam("id");
     workers
-        .<String>executeBlocking(() -> nodeAddress(id), false)
+        .<Target>executeBlocking(() -> target(id), false)
         .compose(
-            address -> {
-              String[] hostPort = address.split(":");
+            target -> {
+              audited(ctx, target);
+              String[] hostPort = target.nodeAddress().split(":");
               return client
                   .request(
                       new RequestOptions()
@@ -81,7 +91,34 @@ final class NodeProxy {
             });
   }
 
-  private String nodeAddress(String containerId) throws NoSuchContainer {
+  /** Records who asked for what on the container, before the node is asked. */
+  private void audited(RoutingContext ctx, Target target) {
+    boolean exec = ctx.request().path().endsWith("/exec");
+    String detail = ctx.request().query() == null ? "" : ctx.request().query();
+    if (exec) {
+      try {
+        JsonNode body =
+            ctx.body().buffer() == null
+                ? null
+                : JsonMapping.mapper().readTree(ctx.body().buffer().getBytes());
+        detail = body == null ? "" : body.path("command").toString();
+      } catch (java.io.IOException e) {
+        detail = "(a body that is not JSON)";
+      }
+    }
+    audit.record(
+        BearerAuthentication.caller(ctx).map(ApiToken::name).orElse("-"),
+        exec ? "exec" : "logs",
+        target.report().node(),
+        target.report().containerId(),
+        target.report().workload(),
+        detail);
+  }
+
+  /** A container as the fleet reports it, and the address of its node's API. */
+  private record Target(ContainerReport report, String nodeAddress) {}
+
+  private Target target(String containerId) throws NoSuchContainer {
     ContainerReport report =
         fleetView.<String, ContainerReport>getMap(FleetMaps.CONTAINERS).get(containerId);
     if (report == null) {
@@ -96,7 +133,7 @@ final class NodeProxy {
       throw new IllegalStateException(
           "node \"" + report.node() + "\" of container \"" + containerId + "\" is lost");
     }
-    return node.apiAddress();
+    return new Target(report, node.apiAddress());
   }
 
   /** The container (or its node's API) is not in the fleet view. */

@@ -4,6 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.controlplane.TestCredentials;
+import dev.berth.controlplane.auth.ApiAccess;
+import dev.berth.controlplane.auth.ApiGuard;
+import dev.berth.controlplane.auth.Role;
+import dev.berth.controlplane.auth.TokenStore;
 import dev.berth.controlplane.specs.WorkloadStore;
 import dev.berth.embedded.EmbeddedKafkaBroker;
 import dev.berth.model.JsonMapping;
@@ -31,6 +36,8 @@ class WorkloadApiTest {
   static EmbeddedKafkaBroker broker;
   static StrictVertx strict;
   static Vertx vertx;
+  static ApiAccess access;
+  static TokenStore tokens;
 
   @BeforeAll
   static void start() throws Exception {
@@ -40,11 +47,15 @@ class WorkloadApiTest {
         new StrictVertx(
             500); // an event loop busy for more than 500 ms (Vert.x warns at 2 s) fails the class
     vertx = strict.vertx();
+    access = TestCredentials.in(data.resolve("pki"));
+    tokens = TokenStore.open(broker.bootstrapServers());
+    tokens.ensure(TokenStore.BOOTSTRAP_NAME, Role.ADMIN, access.bootstrapToken());
   }
 
   @AfterAll
   static void stop() throws Exception {
     strict.close();
+    tokens.close();
     broker.close();
     try (var walk = Files.walk(data)) {
       walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -61,9 +72,10 @@ class WorkloadApiTest {
   private static Api api() throws Exception {
     WorkloadStore store =
         await(vertx.executeBlocking(() -> WorkloadStore.open(broker.bootstrapServers())));
-    FleetApiVerticle v = new FleetApiVerticle(store, 0);
+    FleetApiVerticle v =
+        new FleetApiVerticle(store, new ApiGuard(tokens, null, access, line -> {}), 0);
     String id = await(vertx.deployVerticle(v));
-    return new Api(WebClient.create(vertx), v.actualPort(), store, id);
+    return new Api(TestCredentials.web(vertx, access), v.actualPort(), store, id);
   }
 
   private static void close(Api api) throws Exception {
@@ -73,7 +85,10 @@ class WorkloadApiTest {
 
   private static HttpResponse<Buffer> send(
       Api api, String method, String path, String type, String body) throws Exception {
-    var request = api.client().request(HttpMethod.valueOf(method), api.port(), "127.0.0.1", path);
+    var request =
+        api.client()
+            .request(HttpMethod.valueOf(method), api.port(), "127.0.0.1", path)
+            .bearerTokenAuthentication(access.bootstrapToken());
     if (type != null) {
       request.putHeader("Content-Type", type);
     }
@@ -109,6 +124,7 @@ class WorkloadApiTest {
           await(
               api.client()
                   .get(api.port(), "127.0.0.1", "/v1/workloads/web")
+                  .bearerTokenAuthentication(access.bootstrapToken())
                   .putHeader("Accept", "application/yaml")
                   .send());
       assertTrue(got.bodyAsString().contains("replicas: 5"), got.bodyAsString());
