@@ -11,6 +11,8 @@ import dev.berth.controlplane.cluster.LeaderLease;
 import dev.berth.controlplane.cluster.NodeRegistry;
 import dev.berth.controlplane.cluster.PodSubnetRange;
 import dev.berth.controlplane.kafka.KafkaTopics;
+import dev.berth.controlplane.pki.CertificateAuthority;
+import dev.berth.controlplane.pki.NodeCertificates;
 import dev.berth.controlplane.scheduler.AssignmentLog;
 import dev.berth.controlplane.scheduler.SchedulerPass;
 import dev.berth.controlplane.scheduler.SchedulerVerticle;
@@ -78,9 +80,9 @@ public final class ControlPlane {
                       tokens,
                       AuditLog.create(vertx, config.kafkaBootstrap()),
                       config.access(),
-                      config.access().requestLog() == null
-                          ? line -> {}
-                          : RequestLogFile.open(config.access().requestLog()));
+                      RequestLogFile.open(config.access().requestLog()),
+                      new NodeCertificates(
+                          CertificateAuthority.openOrCreate(config.access().dir(), "berth-ca")));
               LeaderLease lease =
                   new LeaderLease(
                       hazelcast,

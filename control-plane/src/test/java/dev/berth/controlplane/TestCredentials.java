@@ -2,7 +2,7 @@ package dev.berth.controlplane;
 
 import dev.berth.controlplane.auth.ApiAccess;
 import dev.berth.controlplane.pki.ApiCredentials;
-import dev.berth.controlplane.pki.TrustedCa;
+import dev.berth.model.pki.TrustedCa;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.client.WebClient;

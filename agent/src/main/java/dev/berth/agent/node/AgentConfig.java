@@ -4,6 +4,7 @@ import com.sun.management.OperatingSystemMXBean;
 import dev.berth.agent.AgentLayout;
 import dev.berth.agent.images.registry.RegistryHost;
 import dev.berth.agent.network.NetworkSettings;
+import dev.berth.agent.node.tls.NodeTls;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.Map;
@@ -25,7 +26,8 @@ public record AgentConfig(
     int apiPort,
     long logMaxBytes,
     Map<String, RegistryHost> registries,
-    NetworkSettings network) {
+    NetworkSettings network,
+    NodeTls tls) {
 
   /** Kubelet's defaults: 10 MiB per file, a few files kept. */
   public static final long DEFAULT_LOG_MAX_BYTES = 10L << 20;
@@ -57,20 +59,27 @@ public record AgentConfig(
         apiPort,
         DEFAULT_LOG_MAX_BYTES,
         Map.of(),
-        NetworkSettings.DEFAULT);
+        NetworkSettings.DEFAULT,
+        NodeTls.in(stateDir.resolve("pki")));
   }
 
   /** The same agent, reaching registries with {@code hosts} (see RegistryHostsFile). */
   public AgentConfig withRegistries(Map<String, RegistryHost> hosts) {
-    return edited(Map.copyOf(hosts), network);
+    return edited(Map.copyOf(hosts), network, tls);
   }
 
   /** The same agent, its containers networked with {@code settings}. */
   public AgentConfig withNetwork(NetworkSettings settings) {
-    return edited(registries, settings);
+    return edited(registries, settings, tls);
   }
 
-  private AgentConfig edited(Map<String, RegistryHost> hosts, NetworkSettings settings) {
+  /** The same agent, its node API serving with {@code files}. */
+  public AgentConfig withTls(NodeTls files) {
+    return edited(registries, network, files);
+  }
+
+  private AgentConfig edited(
+      Map<String, RegistryHost> hosts, NetworkSettings settings, NodeTls files) {
     return new AgentConfig(
         nodeName,
         stateDir,
@@ -83,7 +92,8 @@ public record AgentConfig(
         apiPort,
         logMaxBytes,
         hosts,
-        settings);
+        settings,
+        files);
   }
 
   /**

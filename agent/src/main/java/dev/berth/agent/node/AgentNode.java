@@ -113,6 +113,15 @@ public final class AgentNode {
   /** Starts the agent's verticles; completes once all are deployed and the node API listens. */
   public static Future<AgentNode> start(
       Vertx vertx, AgentConfig config, HazelcastInstance hazelcast) {
+    if (config.tls() == null || !config.tls().present()) {
+      return Future.failedFuture(
+          new IllegalStateException(
+              "node "
+                  + config.nodeName()
+                  + " has not joined the fleet: no certificate in "
+                  + (config.tls() == null ? "its pki directory" : config.tls().cert().getParent())
+                  + " (start it with --join-token)"));
+    }
     AgentNode node;
     try {
       node = new AgentNode(vertx, config, hazelcast);
@@ -124,7 +133,8 @@ public final class AgentNode {
         new ContainerLogs(
             config.layout().bundles(), config.logMaxBytes(), AgentConfig.LOG_FILES_KEPT);
     NodeApiVerticle api =
-        new NodeApiVerticle(logs, new ContainerExec(node.runtime), node.metrics, config.apiPort());
+        new NodeApiVerticle(
+            logs, new ContainerExec(node.runtime), node.metrics, config.apiPort(), config.tls());
     return node.deploy(reconcile)
         .compose(v -> node.deploy(new MetricsVerticle(node.metrics, config.nodeName())))
         .compose(v -> node.deploy(api))

@@ -6,16 +6,23 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.agent.exec.ContainerExec;
 import dev.berth.agent.logs.ContainerLogs;
 import dev.berth.agent.logs.LogFollower;
+import dev.berth.agent.node.tls.NodeTls;
+import dev.berth.agent.node.tls.PeerOrganization;
 import dev.berth.model.ApiError;
 import dev.berth.model.JsonMapping;
+import dev.berth.model.pki.FleetIdentities;
 import dev.berth.runtime.ContainerNotFoundException;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Promise;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -23,12 +30,15 @@ import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The node API, as the kubelet's: a container's logs (whole, tail, or followed), a command run in a
- * container, and the node's Prometheus metrics. File reads and exec run on a worker pool.
+ * container, and the node's Prometheus metrics. Mutual TLS only: the client shows a certificate of
+ * the fleet's CA, and only the control planes may read logs and exec (monitors may also scrape
+ * metrics). File reads and exec run on a worker pool.
  */
 public final class NodeApiVerticle extends AbstractVerticle {
   private static final long FOLLOW_POLL_MILLIS = 200;
@@ -36,6 +46,7 @@ public final class NodeApiVerticle extends AbstractVerticle {
   private final ContainerExec exec;
   private final PrometheusMeterRegistry metrics;
   private final int port;
+  private final NodeTls tls;
   private WorkerExecutor workers;
   private WorkerExecutor execWorkers;
   private final AtomicInteger execsInFlight = new AtomicInteger();
@@ -47,7 +58,12 @@ public final class NodeApiVerticle extends AbstractVerticle {
   private HttpServer server;
 
   public NodeApiVerticle(
-      ContainerLogs logs, ContainerExec exec, PrometheusMeterRegistry metrics, int port) {
+      ContainerLogs logs,
+      ContainerExec exec,
+      PrometheusMeterRegistry metrics,
+      int port,
+      NodeTls tls) {
+    this.tls = tls;
     this.logs = logs;
     this.exec = exec;
     this.metrics = metrics;
@@ -65,8 +81,12 @@ public final class NodeApiVerticle extends AbstractVerticle {
             ContainerExec.MAX_TIMEOUT.toMinutes() + 1,
             TimeUnit.MINUTES);
     Router router = Router.router(vertx);
+    PeerOrganization controlPlanes = new PeerOrganization(Set.of(FleetIdentities.CONTROL_PLANES));
     router
         .get("/metrics")
+        .handler(
+            new PeerOrganization(
+                Set.of(FleetIdentities.CONTROL_PLANES, FleetIdentities.MONITORING)))
         .handler(
             ctx ->
                 workers
@@ -77,12 +97,24 @@ public final class NodeApiVerticle extends AbstractVerticle {
                                 .putHeader("Content-Type", "text/plain; version=0.0.4")
                                 .end(text))
                     .onFailure(ctx::fail));
-    router.get("/v1/containers/:id/logs").handler(this::logs);
+    router.get("/v1/containers/:id/logs").handler(controlPlanes).handler(this::logs);
     router
         .post("/v1/containers/:id/exec")
         .handler(BodyHandler.create().setBodyLimit(64 * 1024))
+        .handler(controlPlanes)
         .handler(this::exec);
-    server = vertx.createHttpServer().requestHandler(router);
+    server =
+        vertx
+            .createHttpServer(
+                new HttpServerOptions()
+                    .setSsl(true)
+                    .setClientAuth(ClientAuth.REQUIRED)
+                    .setKeyCertOptions(
+                        new PemKeyCertOptions()
+                            .setCertPath(tls.cert().toString())
+                            .setKeyPath(tls.key().toString()))
+                    .setTrustOptions(new PemTrustOptions().addCertPath(tls.ca().toString())))
+            .requestHandler(router);
     server.listen(port, "127.0.0.1").<Void>mapEmpty().onComplete(started);
   }
 

@@ -5,6 +5,8 @@ import dev.berth.agent.images.registry.RegistryHostsFile;
 import dev.berth.agent.node.AgentConfig;
 import dev.berth.agent.node.AgentNode;
 import dev.berth.agent.node.FleetViewClient;
+import dev.berth.agent.node.tls.NodeJoin;
+import dev.berth.agent.node.tls.NodeTls;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -64,23 +66,57 @@ public final class AgentCommand implements Callable<Integer> {
       description = "registry mirrors, credentials and plain-HTTP hosts (YAML)")
   Path registryConfig;
 
+  @Option(
+      names = "--join-token",
+      description =
+          "a join token (berth token create NAME --role join) to have this node's certificate"
+              + " signed on its first start, as kubeadm join; later starts reuse the certificate")
+  String joinToken;
+
+  @Option(names = "--server", description = "a control plane's API for the join, https://HOST:PORT")
+  String server;
+
+  @Option(
+      names = "--ca-cert",
+      description = "the fleet's CA certificate (ca.crt of a control plane), to trust --server")
+  Path caCert;
+
   @Override
   public Integer call() throws Exception {
     Path dir = stateDir != null ? stateDir : Path.of("/var/lib/berth", "agent-" + node);
+    NodeTls tls = NodeTls.in(dir.resolve("pki"));
+    if (!tls.present()) {
+      if (joinToken == null || server == null || caCert == null) {
+        System.err.println(
+            "berth: node "
+                + node
+                + " has not joined the fleet: give --join-token, --server and --ca-cert once");
+        return 1;
+      }
+      String address = network.settings().nodeAddress();
+      NodeJoin.join(
+          server,
+          caCert,
+          joinToken,
+          node,
+          address == null ? List.of() : List.of(address),
+          dir.resolve("pki"));
+    }
     HazelcastInstance client = FleetViewClient.connect(cluster, hazelcast);
     Vertx vertx = Vertx.vertx();
     AgentConfig config =
         AgentConfig.forThisMachine(node, dir, kafka, labels, leaseMillis, apiPort)
             .withRegistries(
                 registryConfig == null ? Map.of() : RegistryHostsFile.read(registryConfig))
-            .withNetwork(network.settings());
+            .withNetwork(network.settings())
+            .withTls(tls);
     AgentNode agent =
         AgentNode.start(vertx, config, client)
             .toCompletionStage()
             .toCompletableFuture()
             .get(120, TimeUnit.SECONDS);
     System.out.println(
-        "agent " + node + " ready: node API http://" + agent.apiAddress() + ", state " + dir);
+        "agent " + node + " ready: node API https://" + agent.apiAddress() + ", state " + dir);
     System.out.flush();
     UntilStopped.await(
         () -> {

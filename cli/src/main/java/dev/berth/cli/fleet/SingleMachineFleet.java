@@ -8,12 +8,15 @@ import dev.berth.agent.images.registry.RegistryHost;
 import dev.berth.agent.network.NetworkSettings;
 import dev.berth.agent.node.AgentConfig;
 import dev.berth.agent.node.AgentNode;
+import dev.berth.agent.node.tls.NodeTls;
 import dev.berth.cli.fleetctl.ClientConfig;
 import dev.berth.controlplane.ControlPlane;
 import dev.berth.controlplane.ControlPlaneConfig;
 import dev.berth.controlplane.ControlPlaneEvents;
 import dev.berth.controlplane.auth.ApiAccess;
 import dev.berth.controlplane.pki.ApiCredentials;
+import dev.berth.controlplane.pki.CertificateAuthority;
+import dev.berth.controlplane.pki.NodeCertificates;
 import dev.berth.embedded.EmbeddedHazelcast;
 import dev.berth.embedded.EmbeddedKafkaBroker;
 import dev.berth.embedded.JdkAddressResolver;
@@ -136,6 +139,11 @@ public final class SingleMachineFleet implements AutoCloseable {
         .write(o.stateDir().resolve(ClientConfig.FILE));
     progress.println(
         "[4/5] agent " + o.nodeName() + ", network configs in " + o.network().confDir());
+    Path agentState = AgentLayout.inFleet(o.stateDir(), o.nodeName()).stateDir();
+    NodeTls tls = NodeTls.in(agentState.resolve("pki"));
+    // the agent joins by the CA's hand: it runs in the control plane's process
+    new NodeCertificates(CertificateAuthority.openOrCreate(access.dir(), "berth-ca"))
+        .issueLocally(o.nodeName(), List.of(), tls.cert(), tls.key(), tls.ca());
     AgentConfig config =
         AgentConfig.forThisMachine(
                 o.nodeName(),
@@ -145,7 +153,8 @@ public final class SingleMachineFleet implements AutoCloseable {
                 LEASE_MILLIS,
                 0)
             .withRegistries(o.registries())
-            .withNetwork(o.network());
+            .withNetwork(o.network())
+            .withTls(tls);
     AgentNode agent = await(AgentNode.start(vertx, config, hazelcast));
     progress.println(
         agent.podNetwork() == null

@@ -1,8 +1,8 @@
 package dev.berth.cli.fleetctl;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.berth.controlplane.pki.TrustedCa;
 import dev.berth.model.JsonMapping;
+import dev.berth.model.pki.TrustedCa;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

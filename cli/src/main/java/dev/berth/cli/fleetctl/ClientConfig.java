@@ -1,8 +1,8 @@
 package dev.berth.cli.fleetctl;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.berth.controlplane.pki.PemFiles;
 import dev.berth.model.JsonMapping;
+import dev.berth.model.pki.PemFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

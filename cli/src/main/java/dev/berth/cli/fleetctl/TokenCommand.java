@@ -28,8 +28,15 @@ public final class TokenCommand {
         names = "--role",
         required = true,
         description =
-            "viewer (reads, logs), operator (also apply, delete, exec) or admin (also" + " tokens)")
+            "viewer (reads, logs), operator (also apply, delete, exec), admin (also tokens) or"
+                + " join (a node's first start; lasts 24h unless --ttl says otherwise)")
     String role;
+
+    @Option(
+        names = "--ttl",
+        description =
+            "how long it lasts: N followed by s, m, h or d (default: for ever; join: 24h)")
+    String ttl;
 
     @Mixin ApiOptions api = new ApiOptions();
 
@@ -40,6 +47,21 @@ public final class TokenCommand {
               .createObjectNode()
               .put("name", name)
               .put("role", role);
+      if (ttl != null) {
+        if (!ttl.matches("[1-9][0-9]{0,8}[smhd]")) {
+          System.err.println("berth: --ttl: N followed by s, m, h or d (e.g. 24h), not " + ttl);
+          return 1;
+        }
+        long n = Long.parseLong(ttl.substring(0, ttl.length() - 1));
+        long unit =
+            switch (ttl.charAt(ttl.length() - 1)) {
+              case 's' -> 1;
+              case 'm' -> 60;
+              case 'h' -> 3600;
+              default -> 86400;
+            };
+        body.put("ttlSeconds", n * unit);
+      }
       ApiClient.Answer a =
           api.client().send("POST", "/v1/tokens", "application/json", body.toString().getBytes());
       if (a.status() != 201) {
@@ -89,13 +111,15 @@ public final class TokenCommand {
         System.err.println("berth: " + ApiClient.error(a));
         return 1;
       }
-      System.out.printf("%-32s %-9s %s%n", "NAME", "ROLE", "CREATED");
+      System.out.printf("%-32s %-9s %-24s %s%n", "NAME", "ROLE", "CREATED", "EXPIRES");
       for (JsonNode t : a.body().path("items")) {
+        long expires = t.path("expiresMillis").asLong();
         System.out.printf(
-            "%-32s %-9s %s%n",
+            "%-32s %-9s %-24s %s%n",
             t.path("name").asText(),
             t.path("role").asText(),
-            Instant.ofEpochMilli(t.path("createdMillis").asLong()));
+            Instant.ofEpochMilli(t.path("createdMillis").asLong()),
+            expires == 0 ? "never" : Instant.ofEpochMilli(expires).toString());
       }
       return 0;
     }

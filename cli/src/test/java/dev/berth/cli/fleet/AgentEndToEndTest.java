@@ -1,6 +1,7 @@
 package dev.berth.cli.fleet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,12 +13,14 @@ import dev.berth.agent.images.build.ImageBuilder;
 import dev.berth.agent.network.NetworkSettings;
 import dev.berth.agent.node.AgentConfig;
 import dev.berth.agent.node.AgentNode;
+import dev.berth.agent.node.tls.NodeTls;
 import dev.berth.agent.reconcile.Reconciler;
 import dev.berth.controlplane.ControlPlane;
 import dev.berth.controlplane.ControlPlaneConfig;
 import dev.berth.controlplane.auth.ApiAccess;
 import dev.berth.controlplane.pki.ApiCredentials;
-import dev.berth.controlplane.pki.TrustedCa;
+import dev.berth.controlplane.pki.CertificateAuthority;
+import dev.berth.controlplane.pki.NodeCertificates;
 import dev.berth.embedded.EmbeddedHazelcast;
 import dev.berth.embedded.EmbeddedKafkaBroker;
 import dev.berth.model.JsonMapping;
@@ -28,6 +31,8 @@ import dev.berth.model.fleet.FleetEvent;
 import dev.berth.model.fleet.FleetMaps;
 import dev.berth.model.fleet.NodeRecord;
 import dev.berth.model.image.ImageReference;
+import dev.berth.model.pki.FleetIdentities;
+import dev.berth.model.pki.TrustedCa;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.bundle.BusyboxRootfs;
 import dev.berth.runtime.files.FileTrees;
@@ -120,7 +125,11 @@ class AgentEndToEndTest {
               AgentConfig.DEFAULT_LOG_MAX_BYTES,
               Map.of(),
               NetworkSettings.in(
-                  work.resolve("net.d"), "be2e" + ProcessHandle.current().pid() % 100_000));
+                  work.resolve("net.d"), "be2e" + ProcessHandle.current().pid() % 100_000),
+              NodeTls.in(work.resolve("agent/pki")));
+      new NodeCertificates(CertificateAuthority.openOrCreate(access.dir(), "berth-ca"))
+          .issueLocally(
+              "node-a", List.of(), config.tls().cert(), config.tls().key(), config.tls().ca());
       agent = get(AgentNode.start(vertx, config, hz));
       new ImageBuilder(agent.images())
           .build(
@@ -189,7 +198,11 @@ class AgentEndToEndTest {
       assertFollowedLogShowsNewLines(http, api, id);
       assertExecIsBounded(http, api, id);
 
-      String metrics = body(http, "http://" + agent.apiAddress() + "/metrics");
+      assertNodeApiAnswersOnlyTheControlPlane(work, access, agent.apiAddress(), id);
+      String metrics =
+          body(
+              ClientCertificates.client(access.dir(), FleetIdentities.MONITORING, work),
+              "https://" + agent.apiAddress() + "/metrics");
       assertTrue(metrics.contains("berth_agent_reconcile_seconds_count"), metrics);
       assertTrue(metrics.contains("berth_agent_containers_desired 2.0"), metrics);
       assertTrue(metrics.contains("berth_agent_containers{state=\"running\"} 2.0"), metrics);
@@ -264,6 +277,42 @@ class AgentEndToEndTest {
       hz.shutdown();
       FileTrees.delete(work);
     }
+  }
+
+  /**
+   * The node API takes only the fleet's control planes: no client certificate, no handshake; a
+   * certificate of the same CA for anything but a control plane (here a monitor's), 403 for logs
+   * and exec.
+   */
+  private static void assertNodeApiAnswersOnlyTheControlPlane(
+      Path work, ApiAccess access, String nodeApi, String id) throws Exception {
+    HttpRequest logs =
+        HttpRequest.newBuilder(URI.create("https://" + nodeApi + "/v1/containers/" + id + "/logs"))
+            .build();
+    assertThrows(
+        java.io.IOException.class,
+        () ->
+            ClientCertificates.anonymous(access.dir())
+                .send(logs, HttpResponse.BodyHandlers.ofString()),
+        "no client certificate: no answer");
+    HttpClient nodeLike = ClientCertificates.client(access.dir(), FleetIdentities.NODES, work);
+    HttpResponse<String> refused = nodeLike.send(logs, HttpResponse.BodyHandlers.ofString());
+    assertEquals(403, refused.statusCode(), refused.body());
+    HttpResponse<String> exec =
+        nodeLike.send(
+            HttpRequest.newBuilder(
+                    URI.create("https://" + nodeApi + "/v1/containers/" + id + "/exec"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"command\":[\"id\"]}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(403, exec.statusCode(), "another node cannot exec: " + exec.body());
+    assertEquals(
+        403,
+        ClientCertificates.client(access.dir(), FleetIdentities.MONITORING, work)
+            .send(logs, HttpResponse.BodyHandlers.ofString())
+            .statusCode(),
+        "a monitor may scrape metrics, not read logs");
   }
 
   private static HttpRequest exec(String api, String id, String json) {

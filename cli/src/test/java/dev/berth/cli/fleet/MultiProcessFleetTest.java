@@ -40,7 +40,7 @@ class MultiProcessFleetTest {
 
   private static final long LEASE_A = 30_000;
 
-  private final HttpClient http = HttpClient.newHttpClient();
+  private HttpClient monitor;
   private ApiClient api;
 
   private static List<State> running(ContainerRuntime runtime) {
@@ -68,11 +68,12 @@ class MultiProcessFleetTest {
    */
   private long reconcilePasses(ChildJvm agent) {
     try {
-      String ready = agent.awaitLine("ready: node API http://", 5000);
+      String ready = agent.awaitLine("ready: node API https://", 5000);
       String base =
-          ready.substring(ready.indexOf("http://"), ready.indexOf(',', ready.indexOf("http://")));
+          ready.substring(ready.indexOf("https://"), ready.indexOf(',', ready.indexOf("https://")));
       String metrics =
-          http.send(
+          monitor
+              .send(
                   HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
                   HttpResponse.BodyHandlers.ofString())
               .body();
@@ -103,6 +104,7 @@ class MultiProcessFleetTest {
     try (ProcessFleet fleet = ProcessFleet.start("berth-mp", "10.218.0.0/16")) {
       HazelcastInstance hz = fleet.hazelcast();
       api = fleet.api();
+      monitor = fleet.monitor();
       fleet.buildImage("node-a");
       fleet.buildImage("node-b");
       ChildJvm a = agent(fleet, "node-a", LEASE_A);

@@ -11,6 +11,7 @@ import dev.berth.cli.fleetctl.ClientConfig;
 import dev.berth.controlplane.ControlPlane;
 import dev.berth.controlplane.ControlPlaneConfig;
 import dev.berth.controlplane.auth.ApiAccess;
+import dev.berth.controlplane.auth.Role;
 import dev.berth.controlplane.pki.ApiCredentials;
 import dev.berth.embedded.EmbeddedHazelcast;
 import dev.berth.embedded.EmbeddedKafkaBroker;
@@ -139,6 +140,17 @@ final class ProcessFleet implements AutoCloseable {
                 cluster,
                 "--state-dir",
                 work.resolve("agent-" + node).toString()));
+    if (!Files.exists(work.resolve("agent-" + node + "/pki/node.crt"))) {
+      // the node's first start: it joins with a join token, as `kubeadm join` does
+      argv.addAll(
+          List.of(
+              "--join-token",
+              controlPlane.tokens().create("join-" + node, Role.JOIN, 600_000),
+              "--server",
+              "https://127.0.0.1:" + controlPlane.apiPort(),
+              "--ca-cert",
+              access.caCert().toString()));
+    }
     argv.addAll(List.of(args));
     ChildJvm p =
         ChildJvm.start(
@@ -146,6 +158,12 @@ final class ProcessFleet implements AutoCloseable {
     agents.add(p);
     p.awaitLine("agent " + node + " ready", 60_000);
     return p;
+  }
+
+  /** A JDK HTTP client with a monitor's certificate: may scrape a node API's /metrics. */
+  java.net.http.HttpClient monitor() {
+    return ClientCertificates.client(
+        access.dir(), dev.berth.model.pki.FleetIdentities.MONITORING, work);
   }
 
   /** Stops the broker and starts it again on the same port and log. */

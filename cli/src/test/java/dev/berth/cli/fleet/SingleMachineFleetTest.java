@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.agent.network.NetworkSettings;
 import dev.berth.cli.BerthCli;
-import dev.berth.controlplane.pki.TrustedCa;
 import dev.berth.model.JsonMapping;
+import dev.berth.model.pki.TrustedCa;
 import dev.berth.model.runtime.State;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.files.FileTrees;

@@ -34,6 +34,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -119,6 +120,9 @@ public final class FleetApiVerticle extends AbstractVerticle {
     router.delete("/v1/workloads/:name").handler(operator).handler(applies).handler(this::delete);
     if (fleetView != null) {
       router.get("/v1/nodes").handler(viewer).handler(this::nodes);
+      if (guard.nodeCertificates() != null) {
+        new NodeJoinApi(guard.nodeCertificates(), workers).mount(router);
+      }
       router.delete("/v1/nodes/:name").handler(operator).handler(applies).handler(this::deleteNode);
       router.get("/v1/containers").handler(viewer).handler(this::containers);
       // Enough connections a node that long execs (at most 8 a node, the node refuses more) never
@@ -127,7 +131,18 @@ public final class FleetApiVerticle extends AbstractVerticle {
           new NodeProxy(
               fleetView,
               vertx.createHttpClient(
-                  new HttpClientOptions(), new PoolOptions().setHttp1MaxSize(NODE_CONNECTIONS)),
+                  // mutual TLS: the node proves it is a node of this fleet, we that we are its
+                  // control plane
+                  new HttpClientOptions()
+                      .setSsl(true)
+                      .setVerifyHost(true)
+                      .setTrustOptions(
+                          new PemTrustOptions().addCertPath(access.caCert().toString()))
+                      .setKeyCertOptions(
+                          new PemKeyCertOptions()
+                              .setCertPath(access.proxyCert().toString())
+                              .setKeyPath(access.proxyKey().toString())),
+                  new PoolOptions().setHttp1MaxSize(NODE_CONNECTIONS)),
               workers,
               guard.audit());
       router.get("/v1/containers/:id/logs").handler(viewer).handler(proxy::forward);

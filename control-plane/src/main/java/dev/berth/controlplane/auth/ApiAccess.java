@@ -3,17 +3,20 @@ package dev.berth.controlplane.auth;
 import java.nio.file.Path;
 
 /**
- * How the API is reached and guarded: its serving certificate and key (PEM), the CA that issued
- * them (what clients trust), the bootstrap admin token it makes sure of at start, the rate limits
- * per token, and where the request log goes (files {@code requestLog}.N.log).
+ * How the API is reached and guarded, all kept in one credentials directory: the fleet's CA (what
+ * clients trust, and what signs the nodes' certificates), the API's serving certificate, the client
+ * certificate the control plane shows nodes, the request log; plus the bootstrap admin token it
+ * makes sure of at start and the rate limits per token.
  */
-public record ApiAccess(
-    Path caCert,
-    Path servingCert,
-    Path servingKey,
-    String bootstrapToken,
-    RateLimits limits,
-    Path requestLog) {
+public record ApiAccess(Path dir, String bootstrapToken, RateLimits limits) {
+  public static final String CA_CERT = "ca.crt";
+  public static final String CA_KEY = "ca.key";
+  public static final String SERVING_CERT = "api.crt";
+  public static final String SERVING_KEY = "api.key";
+  public static final String PROXY_CERT = "proxy.crt";
+  public static final String PROXY_KEY = "proxy.key";
+  public static final String ADMIN_TOKEN = "admin.token";
+  public static final String REQUEST_LOG = "api-requests";
 
   /** Requests per second and bursts, per token, of each limited kind. */
   public record RateLimits(
@@ -26,6 +29,36 @@ public record ApiAccess(
   }
 
   public ApiAccess withLimits(RateLimits l) {
-    return new ApiAccess(caCert, servingCert, servingKey, bootstrapToken, l, requestLog);
+    return new ApiAccess(dir, bootstrapToken, l);
+  }
+
+  public Path caCert() {
+    return dir.resolve(CA_CERT);
+  }
+
+  public Path caKey() {
+    return dir.resolve(CA_KEY);
+  }
+
+  public Path servingCert() {
+    return dir.resolve(SERVING_CERT);
+  }
+
+  public Path servingKey() {
+    return dir.resolve(SERVING_KEY);
+  }
+
+  /** The certificate the control plane shows a node's API (mutual TLS). */
+  public Path proxyCert() {
+    return dir.resolve(PROXY_CERT);
+  }
+
+  public Path proxyKey() {
+    return dir.resolve(PROXY_KEY);
+  }
+
+  /** The request log's files are this path with .N.log appended. */
+  public Path requestLog() {
+    return dir.resolve(REQUEST_LOG);
   }
 }

@@ -3,16 +3,21 @@ package dev.berth.controlplane.auth;
 import java.util.Locale;
 
 /**
- * What a token may do, each role including the ones before it: read the fleet and containers' logs
- * (viewer); apply, delete and exec (operator); manage tokens (admin).
+ * What a token may do: read the fleet and containers' logs (viewer); also apply, delete and exec
+ * (operator); also manage tokens and join nodes (admin). A join token (join) may only have a node's
+ * certificate signed, as kubeadm's bootstrap tokens.
  */
 public enum Role {
   VIEWER,
   OPERATOR,
-  ADMIN;
+  ADMIN,
+  JOIN;
 
   /** Whether this role may do what {@code needed} may. */
   public boolean includes(Role needed) {
+    if (this == JOIN || needed == JOIN) {
+      return this == needed || this == ADMIN;
+    }
     return compareTo(needed) >= 0;
   }
 

@@ -14,6 +14,9 @@ import io.vertx.ext.web.handler.BodyHandler;
  * (/v1/tokens) for admins. A created token's secret is in that one answer only.
  */
 public final class TokenApi {
+  /** A year: tokens that should last longer are made without a lifetime, on purpose. */
+  static final long MAX_TTL_SECONDS = 366L * 24 * 3600;
+
   private final TokenStore tokens;
   private final WorkerExecutor workers;
 
@@ -56,7 +59,8 @@ public final class TokenApi {
           .addObject()
           .put("name", t.name())
           .put("role", t.role())
-          .put("createdMillis", t.createdMillis());
+          .put("createdMillis", t.createdMillis())
+          .put("expiresMillis", t.expiresMillis());
     }
     ok(ctx, 200, out);
   }
@@ -72,10 +76,21 @@ public final class TokenApi {
       return;
     }
     if (body == null || !body.path("name").isTextual() || !body.path("role").isTextual()) {
-      ApiErrors.end(ctx, 400, "send {\"name\": NAME, \"role\": viewer|operator|admin}");
+      ApiErrors.end(
+          ctx,
+          400,
+          "send {\"name\": NAME, \"role\": viewer|operator|admin|join, \"ttlSeconds\": N}");
       return;
     }
     String name = body.get("name").asText();
+    JsonNode ttl = body.path("ttlSeconds");
+    if (!ttl.isMissingNode()
+        && (!ttl.canConvertToExactIntegral()
+            || ttl.asLong() < 1
+            || ttl.asLong() > MAX_TTL_SECONDS)) {
+      ApiErrors.end(ctx, 400, "ttlSeconds: a whole number from 1 to " + MAX_TTL_SECONDS);
+      return;
+    }
     Role role;
     try {
       role = Role.parse(body.get("role").asText());
@@ -83,8 +98,11 @@ public final class TokenApi {
       ApiErrors.end(ctx, 400, e.getMessage());
       return;
     }
+    // join tokens last a day unless told otherwise, as kubeadm's bootstrap tokens
+    long ttlMillis =
+        !ttl.isMissingNode() ? ttl.asLong() * 1000 : role == Role.JOIN ? 24L * 3600 * 1000 : 0;
     workers
-        .executeBlocking(() -> tokens.create(name, role), false)
+        .executeBlocking(() -> tokens.create(name, role, ttlMillis), false)
         .onSuccess(
             secret ->
                 ok(

@@ -56,6 +56,14 @@ public final class TokenStore implements AutoCloseable {
    * never stored.
    */
   public synchronized String create(String name, Role role) throws Conflict {
+    return create(name, role, 0);
+  }
+
+  /**
+   * A new token named {@code name} with {@code role} that expires after {@code ttlMillis} (0:
+   * never); returns its secret, shown once and never stored.
+   */
+  public synchronized String create(String name, Role role, long ttlMillis) throws Conflict {
     checkName(name);
     if (view.get(name).isPresent()) {
       throw new Conflict("a token named \"" + name + "\" exists: revoke it first");
@@ -63,8 +71,18 @@ public final class TokenStore implements AutoCloseable {
     if (view.size() >= MAX_TOKENS) {
       throw new Conflict("the fleet has " + MAX_TOKENS + " tokens, its limit: revoke some first");
     }
+    if (ttlMillis < 0) {
+      throw new IllegalArgumentException("a token's lifetime cannot be negative");
+    }
     String secret = TokenSecrets.newSecret();
-    put(new ApiToken(name, role.wire(), TokenSecrets.sha256(secret), System.currentTimeMillis()));
+    long now = System.currentTimeMillis();
+    put(
+        new ApiToken(
+            name,
+            role.wire(),
+            TokenSecrets.sha256(secret),
+            now,
+            ttlMillis == 0 ? 0 : now + ttlMillis));
     return secret;
   }
 
@@ -79,7 +97,7 @@ public final class TokenStore implements AutoCloseable {
     if (current.isEmpty()
         || !current.get().sha256().equals(hash)
         || !current.get().role().equals(role.wire())) {
-      put(new ApiToken(name, role.wire(), hash, System.currentTimeMillis()));
+      put(new ApiToken(name, role.wire(), hash, System.currentTimeMillis(), 0));
     }
   }
 
@@ -101,13 +119,19 @@ public final class TokenStore implements AutoCloseable {
     return view.values().stream().sorted(Comparator.comparing(ApiToken::name)).toList();
   }
 
-  /** The token whose secret is {@code secret}, if it is one (memory only: no I/O). */
+  /**
+   * The token whose secret is {@code secret}, if it is one and has not expired (memory only: no
+   * I/O).
+   */
   public Optional<ApiToken> authenticate(String secret) {
     if (secret == null || !TokenSecrets.wellFormed(secret)) {
       return Optional.empty();
     }
     String hash = TokenSecrets.sha256(secret);
-    return view.values().stream().filter(t -> t.sha256().equals(hash)).findFirst();
+    long now = System.currentTimeMillis();
+    return view.values().stream()
+        .filter(t -> t.sha256().equals(hash) && t.validAt(now))
+        .findFirst();
   }
 
   private void put(ApiToken t) {

@@ -2,6 +2,8 @@ package dev.berth.controlplane.pki;
 
 import dev.berth.controlplane.auth.ApiAccess;
 import dev.berth.controlplane.auth.TokenSecrets;
+import dev.berth.model.pki.FleetIdentities;
+import dev.berth.model.pki.PemFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -18,14 +20,10 @@ import java.util.List;
 /**
  * A control plane's credentials directory: the fleet's CA (created on first use, shared by every
  * control plane that is given a copy), the API's serving certificate (issued afresh at every start
- * for the addresses it is reached at), and the bootstrap admin token (admin.token, root only).
+ * for the addresses it is reached at), the client certificate it shows nodes, and the bootstrap
+ * admin token (admin.token, root only).
  */
 public final class ApiCredentials {
-  public static final String SERVING_CERT = "api.crt";
-  public static final String SERVING_KEY = "api.key";
-  public static final String ADMIN_TOKEN = "admin.token";
-  public static final String REQUEST_LOG = "api-requests";
-
   private ApiCredentials() {}
 
   /**
@@ -43,13 +41,25 @@ public final class ApiCredentials {
         LinkedHashSet<String> names = new LinkedHashSet<>(List.of("127.0.0.1", "localhost"));
         names.addAll(hosts);
         KeyPair pair = CertificateAuthority.newKeyPair();
-        PemFiles.write(dir.resolve(SERVING_KEY), PemFiles.pem(pair.getPrivate()), true);
+        PemFiles.write(dir.resolve(ApiAccess.SERVING_KEY), PemFiles.pem(pair.getPrivate()), true);
         PemFiles.write(
-            dir.resolve(SERVING_CERT),
+            dir.resolve(ApiAccess.SERVING_CERT),
             PemFiles.pem(
                 ca.issue("berth-api", null, pair.getPublic(), new ArrayList<>(names), false)),
             false);
-        Path tokenFile = dir.resolve(ADMIN_TOKEN);
+        KeyPair proxy = CertificateAuthority.newKeyPair();
+        PemFiles.write(dir.resolve(ApiAccess.PROXY_KEY), PemFiles.pem(proxy.getPrivate()), true);
+        PemFiles.write(
+            dir.resolve(ApiAccess.PROXY_CERT),
+            PemFiles.pem(
+                ca.issue(
+                    "berth-control-plane",
+                    FleetIdentities.CONTROL_PLANES,
+                    proxy.getPublic(),
+                    List.of(),
+                    true)),
+            false);
+        Path tokenFile = dir.resolve(ApiAccess.ADMIN_TOKEN);
         if (!Files.exists(tokenFile)) {
           PemFiles.write(tokenFile, TokenSecrets.newSecret() + "\n", true);
         }
@@ -58,13 +68,7 @@ public final class ApiCredentials {
           throw new IllegalStateException(
               tokenFile + " does not hold a Berth token (berth_ and 43 characters)");
         }
-        return new ApiAccess(
-            dir.resolve(CertificateAuthority.CERT_FILE),
-            dir.resolve(SERVING_CERT),
-            dir.resolve(SERVING_KEY),
-            token,
-            ApiAccess.RateLimits.DEFAULT,
-            dir.resolve(REQUEST_LOG));
+        return new ApiAccess(dir, token, ApiAccess.RateLimits.DEFAULT);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(

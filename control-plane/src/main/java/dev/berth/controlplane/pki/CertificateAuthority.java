@@ -1,5 +1,6 @@
 package dev.berth.controlplane.pki;
 
+import dev.berth.model.pki.PemFiles;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -41,8 +42,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * keys; the CA lasts ten years, what it issues one year (kubeadm's choices).
  */
 public final class CertificateAuthority {
-  public static final String CERT_FILE = "ca.crt";
-  public static final String KEY_FILE = "ca.key";
+  public static final String CERT_FILE = dev.berth.controlplane.auth.ApiAccess.CA_CERT;
+  public static final String KEY_FILE = dev.berth.controlplane.auth.ApiAccess.CA_KEY;
 
   private static final Duration CA_VALIDITY = Duration.ofDays(3650);
   private static final Duration LEAF_VALIDITY = Duration.ofDays(365);

@@ -13,6 +13,7 @@ import dev.berth.controlplane.TestCredentials;
 import dev.berth.embedded.EmbeddedHazelcast;
 import dev.berth.embedded.EmbeddedKafkaBroker;
 import dev.berth.model.JsonMapping;
+import dev.berth.model.pki.PemFiles;
 import dev.berth.testing.Await;
 import dev.berth.testing.StrictVertx;
 import java.io.IOException;
@@ -252,6 +253,86 @@ class ApiAccessTest {
         },
         "the request log names the token",
         10_000);
+  }
+
+  private static String csr(String cn) throws Exception {
+    java.security.KeyPair pair = dev.berth.controlplane.pki.CertificateAuthority.newKeyPair();
+    return PemFiles.pem(
+        new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder(
+                new org.bouncycastle.asn1.x500.X500Name("CN=" + cn), pair.getPublic())
+            .build(
+                new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA")
+                    .build(pair.getPrivate())));
+  }
+
+  private static String joinBody(String node, String csr, String addresses) {
+    return JsonMapping.mapper()
+        .createObjectNode()
+        .put("node", node)
+        .put("csr", csr)
+        .toString()
+        .replaceFirst("}$", ",\"addresses\":" + addresses + "}");
+  }
+
+  @Test
+  void aJoinTokenGetsANodeItsCertificateAndNothingElse() throws Exception {
+    var made = call("POST", "/v1/tokens", admin(), "{\"name\":\"join-one\",\"role\":\"join\"}");
+    assertEquals(201, made.statusCode(), made.body());
+    String join = JsonMapping.mapper().readTree(made.body()).get("token").asText();
+    assertTrue(
+        call("GET", "/v1/tokens", admin(), null)
+            .body()
+            .matches("(?s).*join-one.*\"expiresMillis\":[1-9].*"),
+        "a join token expires (a day) unless told otherwise");
+
+    var joined =
+        call("POST", "/v1/nodes/join", join, joinBody("node-x", csr("ignored"), "[\"10.9.8.7\"]"));
+    assertEquals(201, joined.statusCode(), joined.body());
+    Path certFile = data.resolve("node-x.crt");
+    Files.writeString(
+        certFile, JsonMapping.mapper().readTree(joined.body()).get("certificate").asText());
+    java.security.cert.X509Certificate cert = PemFiles.readCertificate(certFile);
+    assertEquals(
+        "O=berth:nodes,CN=node-x",
+        cert.getSubjectX500Principal()
+            .getName()
+            .replace("CN=node-x,O=berth:nodes", "O=berth:nodes,CN=node-x"));
+    assertTrue(cert.getSubjectAlternativeNames().toString().contains("10.9.8.7"));
+    cert.verify(PemFiles.readCertificate(access.caCert()).getPublicKey());
+    assertFalse(
+        cert.getExtendedKeyUsage().contains("1.3.6.1.5.5.7.3.2"),
+        "a node's certificate is no client certificate: it cannot pose as a control plane");
+
+    // a join token joins, and does nothing else
+    assertEquals(403, call("GET", "/v1/workloads", join, null).statusCode());
+    assertEquals(
+        403,
+        call("POST", "/v1/nodes/join", token("op-joins", "operator"), joinBody("n", csr("n"), "[]"))
+            .statusCode(),
+        "an operator cannot mint node certificates");
+    assertEquals(
+        400,
+        call("POST", "/v1/nodes/join", join, joinBody("node-y", "not a csr", "[]")).statusCode());
+    assertEquals(
+        400,
+        call("POST", "/v1/nodes/join", join, joinBody("node-y", csr("y"), "[\"evil.example.com\"]"))
+            .statusCode(),
+        "addresses are IP literals");
+    assertEquals(
+        400, call("POST", "/v1/nodes/join", join, joinBody("Node Y", csr("y"), "[]")).statusCode());
+
+    var brief =
+        call(
+            "POST",
+            "/v1/tokens",
+            admin(),
+            "{\"name\":\"join-brief\",\"role\":\"join\",\"ttlSeconds\":1}");
+    String expiring = JsonMapping.mapper().readTree(brief.body()).get("token").asText();
+    TimeUnit.MILLISECONDS.sleep(1200);
+    assertEquals(
+        401,
+        call("POST", "/v1/nodes/join", expiring, joinBody("late", csr("late"), "[]")).statusCode(),
+        "an expired join token is no token");
   }
 
   @Test

@@ -1,4 +1,4 @@
-package dev.berth.controlplane.pki;
+package dev.berth.model.pki;
 
 import java.io.IOException;
 import java.io.InputStream;
