@@ -88,6 +88,19 @@ final class BenchFleet implements AutoCloseable {
     send("POST", "/v1/workloads", spec(name, 1).getBytes(StandardCharsets.UTF_8), 201);
   }
 
+  /** A client of the fleet's API with the admin's credentials and a connection of its own. */
+  ApiClient newApiClient() {
+    return new ApiClient(fleet.client(), state.resolve("berth/" + ClientConfig.FILE));
+  }
+
+  /** GET /v1/whoami through {@code client}: a request that is all TLS, token check and routing. */
+  void whoami(ApiClient client) throws Exception {
+    ApiClient.Answer a = client.send("GET", "/v1/whoami", null, null);
+    if (a.status() != 200) {
+      throw new IllegalStateException("GET /v1/whoami: HTTP " + a.status());
+    }
+  }
+
   void delete(String name) throws Exception {
     send("DELETE", "/v1/workloads/" + name, null, 200);
   }
