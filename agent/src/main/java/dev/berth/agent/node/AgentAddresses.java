@@ -18,4 +18,9 @@ final class AgentAddresses {
   static String reports(String node) {
     return "berth.agent." + node + ".reports";
   }
+
+  /** {@link dev.berth.model.fleet.FleetEvent}s other verticles want on berth.events. */
+  static String events(String node) {
+    return "berth.agent." + node + ".events";
+  }
 }

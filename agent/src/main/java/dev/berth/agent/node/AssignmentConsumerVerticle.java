@@ -1,6 +1,7 @@
 package dev.berth.agent.node;
 
 import dev.berth.model.fleet.AssignmentTopic;
+import dev.berth.model.fleet.FleetEvent;
 import dev.berth.model.fleet.KafkaClientConfig;
 import dev.berth.model.fleet.UnreadableRecords;
 import io.vertx.core.AbstractVerticle;
@@ -15,7 +16,7 @@ import java.util.Set;
  * record is the only work on the loop.
  */
 public final class AssignmentConsumerVerticle extends AbstractVerticle {
-  private final UnreadableRecords unreadable = new UnreadableRecords(AssignmentTopic.TOPIC);
+  private UnreadableRecords unreadable;
   private final AgentConfig config;
   private KafkaConsumer<String, byte[]> consumer;
 
@@ -26,6 +27,13 @@ public final class AssignmentConsumerVerticle extends AbstractVerticle {
   @Override
   public void start(Promise<Void> started) {
     LocalCodec.register(vertx.eventBus(), DesiredChange.class);
+    LocalCodec.register(vertx.eventBus(), FleetEvent.class);
+    // what this node skips goes on the fleet's events, through the events verticle's producer
+    unreadable =
+        new UnreadableRecords(
+            AssignmentTopic.TOPIC,
+            config.nodeName(),
+            e -> vertx.eventBus().send(AgentAddresses.events(config.nodeName()), e));
     consumer =
         KafkaConsumer.create(
             vertx,

@@ -37,6 +37,10 @@ public final class EventsVerticle extends AbstractVerticle {
         .eventBus()
         .<NodeReports>consumer(
             AgentAddresses.reports(config.nodeName()), m -> publishChanges(m.body().reports()));
+    LocalCodec.register(vertx.eventBus(), FleetEvent.class);
+    vertx
+        .eventBus()
+        .<FleetEvent>consumer(AgentAddresses.events(config.nodeName()), m -> send(m.body()));
     started.complete();
   }
 

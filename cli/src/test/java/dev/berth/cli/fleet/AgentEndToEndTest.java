@@ -24,11 +24,13 @@ import dev.berth.controlplane.pki.NodeCertificates;
 import dev.berth.embedded.EmbeddedHazelcast;
 import dev.berth.embedded.EmbeddedKafkaBroker;
 import dev.berth.model.JsonMapping;
+import dev.berth.model.fleet.AssignmentTopic;
 import dev.berth.model.fleet.ContainerReport;
 import dev.berth.model.fleet.ContainerState;
 import dev.berth.model.fleet.EventTopic;
 import dev.berth.model.fleet.FleetEvent;
 import dev.berth.model.fleet.FleetMaps;
+import dev.berth.model.fleet.KafkaClientConfig;
 import dev.berth.model.fleet.NodeRecord;
 import dev.berth.model.image.ImageReference;
 import dev.berth.model.pki.FleetIdentities;
@@ -57,6 +59,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -196,6 +200,27 @@ class AgentEndToEndTest {
           id + "\n", result.get("stderr").asText(), "exec runs in the container's UTS namespace");
 
       assertFollowedLogShowsNewLines(http, api, id);
+      // a record the node cannot read is skipped and reported on the fleet's events by the node
+      try (KafkaProducer<String, byte[]> forger =
+          new KafkaProducer<>(KafkaClientConfig.durableProducer(broker.bootstrapServers(), 0))) {
+        forger
+            .send(
+                new ProducerRecord<>(
+                    AssignmentTopic.TOPIC,
+                    AssignmentTopic.partitionOf("node-a"),
+                    "node-a/garbage-g1-r0",
+                    "{not json".getBytes()))
+            .get();
+      }
+      await(
+          () ->
+              events(broker.bootstrapServers()).stream()
+                  .anyMatch(
+                      e ->
+                          e.kind().equals("unreadable-record")
+                              && e.node().equals("node-a")
+                              && e.message().contains("garbage")),
+          "the node's report of the record it skipped");
       assertExecIsBounded(http, api, id);
 
       assertNodeApiAnswersOnlyTheControlPlane(work, access, agent.apiAddress(), id);

@@ -1,5 +1,7 @@
 package dev.berth.controlplane.kafka;
 
+import dev.berth.model.fleet.EventTopic;
+import dev.berth.model.fleet.FleetEvent;
 import dev.berth.model.fleet.KafkaClientConfig;
 import dev.berth.model.fleet.UnreadableRecords;
 import java.time.Duration;
@@ -46,7 +48,7 @@ public final class CompactedTopicView<V> implements AutoCloseable {
     this.decoder = decoder;
     this.producer = producer;
     this.consumer = consumer;
-    this.unreadable = new UnreadableRecords(topic);
+    this.unreadable = new UnreadableRecords(topic, "control-plane", this::report);
     this.follower = new Thread(this::follow, "berth-follower-" + topic);
     this.follower.setDaemon(true);
   }
@@ -159,6 +161,11 @@ public final class CompactedTopicView<V> implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted writing " + key + " to " + topic, e);
     }
+  }
+
+  /** Puts a skipped record's event on berth.events, without waiting (the follower goes on). */
+  private void report(FleetEvent e) {
+    producer.send(new ProducerRecord<>(EventTopic.TOPIC, EventTopic.key(e), EventTopic.encode(e)));
   }
 
   /** How many records of the topic could not be read and were skipped. */

@@ -3,6 +3,8 @@ package dev.berth.controlplane.scheduler;
 import dev.berth.controlplane.kafka.KafkaTopics;
 import dev.berth.model.fleet.Assignment;
 import dev.berth.model.fleet.AssignmentTopic;
+import dev.berth.model.fleet.EventTopic;
+import dev.berth.model.fleet.FleetEvent;
 import dev.berth.model.fleet.KafkaClientConfig;
 import dev.berth.model.fleet.UnreadableRecords;
 import java.time.Duration;
@@ -28,12 +30,18 @@ import org.apache.kafka.common.TopicPartition;
 public final class AssignmentLog implements AutoCloseable {
   private final KafkaProducer<String, byte[]> producer;
   private final Map<String, Assignment> current = new HashMap<>();
-  private final UnreadableRecords unreadable = new UnreadableRecords(AssignmentTopic.TOPIC);
+  private final UnreadableRecords unreadable =
+      new UnreadableRecords(AssignmentTopic.TOPIC, "control-plane", this::report);
   private final String bootstrapServers;
 
   private AssignmentLog(KafkaProducer<String, byte[]> producer, String bootstrapServers) {
     this.producer = producer;
     this.bootstrapServers = bootstrapServers;
+  }
+
+  /** Puts a skipped record's event on berth.events, without waiting. */
+  private void report(FleetEvent e) {
+    producer.send(new ProducerRecord<>(EventTopic.TOPIC, EventTopic.key(e), EventTopic.encode(e)));
   }
 
   public static AssignmentLog open(String bootstrapServers) {

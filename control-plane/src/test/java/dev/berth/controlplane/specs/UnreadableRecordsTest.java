@@ -1,18 +1,26 @@
 package dev.berth.controlplane.specs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.controlplane.scheduler.AssignmentLog;
 import dev.berth.embedded.EmbeddedKafkaBroker;
 import dev.berth.model.fleet.AssignmentTopic;
+import dev.berth.model.fleet.EventTopic;
+import dev.berth.model.fleet.FleetEvent;
 import dev.berth.model.fleet.KafkaClientConfig;
 import dev.berth.model.fleet.WorkloadSpecs;
 import dev.berth.model.fleet.WorkloadTopic;
+import dev.berth.testing.Await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +30,28 @@ import org.junit.jupiter.api.io.TempDir;
  * counted, and everything else goes on.
  */
 class UnreadableRecordsTest {
+  private static List<FleetEvent> unreadableEvents(String bootstrap) throws Exception {
+    List<FleetEvent> out = new ArrayList<>();
+    Await.until(
+        () -> {
+          out.clear();
+          try (KafkaConsumer<String, byte[]> c =
+              new KafkaConsumer<>(KafkaClientConfig.assignedConsumer(bootstrap))) {
+            TopicPartition p = new TopicPartition(EventTopic.TOPIC, 0);
+            c.assign(List.of(p));
+            c.seekToBeginning(List.of(p));
+            long end = c.endOffsets(List.of(p)).get(p);
+            while (c.position(p) < end) {
+              c.poll(Duration.ofMillis(200)).forEach(r -> out.add(EventTopic.decode(r.value())));
+            }
+          }
+          return out.stream().filter(e -> e.kind().equals("unreadable-record")).count() >= 2;
+        },
+        "the skipped records on berth.events",
+        20_000);
+    return out.stream().filter(e -> e.kind().equals("unreadable-record")).toList();
+  }
+
   @Test
   void anUnreadableRecordIsSkippedAndCountedAndTheStoreGoesOn(@TempDir Path data) throws Exception {
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(data, 0)) {
@@ -52,6 +82,18 @@ class UnreadableRecordsTest {
         assertEquals(
             List.of("after", "before"), store.list().stream().map(w -> w.spec().name()).toList());
       }
+      // and the fleet's events say so, for operators who watch berth.events and not the logs
+      List<FleetEvent> reported = unreadableEvents(broker.bootstrapServers());
+      assertTrue(
+          reported.stream()
+              .anyMatch(
+                  e ->
+                      e.message().startsWith(WorkloadTopic.TOPIC)
+                          && e.message().contains("broken")),
+          reported.toString());
+      assertTrue(
+          reported.stream().anyMatch(e -> e.message().startsWith(AssignmentTopic.TOPIC)),
+          reported.toString());
     }
   }
 }
