@@ -1,5 +1,6 @@
 package dev.berth.controlplane.pki;
 
+import dev.berth.model.pki.KeyPairs;
 import dev.berth.model.pki.PemFiles;
 import java.math.BigInteger;
 import java.net.InetAddress;
@@ -7,12 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -101,13 +100,7 @@ public final class CertificateAuthority {
 
   /** A new ECDSA P-256 key pair. */
   public static KeyPair newKeyPair() {
-    try {
-      KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-      g.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
-      return g.generateKeyPair();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("this JVM cannot make P-256 keys", e);
-    }
+    return KeyPairs.p256();
   }
 
   /**

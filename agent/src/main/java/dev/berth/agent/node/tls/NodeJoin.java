@@ -2,6 +2,7 @@ package dev.berth.agent.node.tls;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.model.JsonMapping;
+import dev.berth.model.pki.KeyPairs;
 import dev.berth.model.pki.PemFiles;
 import dev.berth.model.pki.TrustedCa;
 import java.io.IOException;
@@ -11,10 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.util.List;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -37,7 +35,7 @@ public final class NodeJoin {
   public static NodeTls join(
       String server, Path caCert, String joinToken, String node, List<String> addresses, Path dir)
       throws IOException, InterruptedException {
-    KeyPair pair = newKeyPair();
+    KeyPair pair = KeyPairs.p256();
     String csr;
     try {
       csr =
@@ -82,15 +80,5 @@ public final class NodeJoin {
     PemFiles.write(tls.cert(), answer.path("certificate").asText(), false);
     PemFiles.readCertificate(tls.cert()); // what was written is a certificate
     return tls;
-  }
-
-  private static KeyPair newKeyPair() {
-    try {
-      KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-      g.initialize(new ECGenParameterSpec("secp256r1"));
-      return g.generateKeyPair();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("this JVM cannot make P-256 keys", e);
-    }
   }
 }
