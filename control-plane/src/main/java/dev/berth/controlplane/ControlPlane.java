@@ -36,7 +36,6 @@ public final class ControlPlane {
   private final Vertx vertx;
   private final WorkloadStore store;
   private final AssignmentLog assignments;
-  private final TokenStore tokens;
   private final ApiGuard guard;
   private final FleetApiVerticle api;
   private final SchedulerVerticle scheduler;
@@ -53,7 +52,6 @@ public final class ControlPlane {
     this.vertx = vertx;
     this.store = store;
     this.assignments = assignments;
-    this.tokens = guard.tokens();
     this.guard = guard;
     this.api = api;
     this.scheduler = scheduler;
@@ -82,7 +80,7 @@ public final class ControlPlane {
                       config.access(),
                       RequestLogFile.open(config.access().requestLog()),
                       new NodeCertificates(
-                          CertificateAuthority.openOrCreate(config.access().dir(), "berth-ca")));
+                          CertificateAuthority.openOrCreate(config.access().dir())));
               LeaderLease lease =
                   new LeaderLease(
                       hazelcast,
@@ -132,7 +130,7 @@ public final class ControlPlane {
   }
 
   public TokenStore tokens() {
-    return tokens;
+    return guard.tokens();
   }
 
   /** Stops the scheduler (handing the lease back) and the API, then closes the Kafka clients. */
@@ -150,7 +148,7 @@ public final class ControlPlane {
                 vertx.executeBlocking(
                     () -> {
                       assignments.close();
-                      tokens.close();
+                      guard.tokens().close();
                       store.close();
                       if (guard.requestLog() instanceof RequestLogFile file) {
                         file.close();

@@ -52,17 +52,4 @@ public record ControlPlaneConfig(
         limits,
         access);
   }
-
-  /** The same control plane with {@code a} guarding its API. */
-  public ControlPlaneConfig withAccess(ApiAccess a) {
-    return new ControlPlaneConfig(
-        kafkaBootstrap,
-        apiPort,
-        identity,
-        leaseMillis,
-        schedulerIntervalMillis,
-        clusterCidr,
-        specLimits,
-        a);
-  }
 }

@@ -142,7 +142,7 @@ public final class SingleMachineFleet implements AutoCloseable {
     Path agentState = AgentLayout.inFleet(o.stateDir(), o.nodeName()).stateDir();
     NodeTls tls = NodeTls.in(agentState.resolve("pki"));
     // the agent joins by the CA's hand: it runs in the control plane's process
-    new NodeCertificates(CertificateAuthority.openOrCreate(access.dir(), "berth-ca"))
+    new NodeCertificates(CertificateAuthority.openOrCreate(access.dir()))
         .issueLocally(o.nodeName(), List.of(), tls.cert(), tls.key(), tls.ca());
     AgentConfig config =
         AgentConfig.forThisMachine(

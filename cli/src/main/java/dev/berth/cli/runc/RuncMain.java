@@ -1,5 +1,6 @@
 package dev.berth.cli.runc;
 
+import dev.berth.model.fleet.JavaDeserialization;
 import dev.berth.runtime.ContainerRuntime;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -125,6 +126,7 @@ public final class RuncMain implements Runnable {
    * call).
    */
   public static int execute(String... args) {
+    JavaDeserialization.refuse();
     RuncMain main = new RuncMain();
     CommandLine cl = new CommandLine(main);
     String name = commandName(args);

@@ -131,7 +131,7 @@ class AgentEndToEndTest {
               NetworkSettings.in(
                   work.resolve("net.d"), "be2e" + ProcessHandle.current().pid() % 100_000),
               NodeTls.in(work.resolve("agent/pki")));
-      new NodeCertificates(CertificateAuthority.openOrCreate(access.dir(), "berth-ca"))
+      new NodeCertificates(CertificateAuthority.openOrCreate(access.dir()))
           .issueLocally(
               "node-a", List.of(), config.tls().cert(), config.tls().key(), config.tls().ca());
       agent = get(AgentNode.start(vertx, config, hz));

@@ -21,7 +21,7 @@ final class ClientCertificates {
    * caDir}.
    */
   static HttpClient client(Path caDir, String org, Path out) {
-    CertificateAuthority ca = CertificateAuthority.openOrCreate(caDir, "berth-ca");
+    CertificateAuthority ca = CertificateAuthority.openOrCreate(caDir);
     KeyPair pair = CertificateAuthority.newKeyPair();
     Path cert = out.resolve(org.replace(':', '-') + ".crt");
     Path key = out.resolve(org.replace(':', '-') + ".key");

@@ -51,6 +51,9 @@ final class NodeJoinApi {
               }
               List<String> addresses = new ArrayList<>();
               JsonNode given = body.path("addresses");
+              if (!given.isMissingNode() && !given.isArray()) {
+                throw new IllegalArgumentException("addresses: a list of IP addresses");
+              }
               if (given.size() > NodeCertificates.MAX_ADDRESSES) {
                 throw new IllegalArgumentException(
                     "addresses: at most " + NodeCertificates.MAX_ADDRESSES);

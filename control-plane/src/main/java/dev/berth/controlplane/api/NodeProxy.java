@@ -42,10 +42,15 @@ final class NodeProxy {
   void forward(RoutingContext ctx) {
     String id = ctx.pathParam("id");
     workers
-        .<Target>executeBlocking(() -> target(id), false)
+        .<Target>executeBlocking(
+            () -> {
+              Target target = target(id);
+              audited(ctx, target); // parses the exec body: on the worker, not the event loop
+              return target;
+            },
+            false)
         .compose(
             target -> {
-              audited(ctx, target);
               String[] hostPort = target.nodeAddress().split(":");
               return client
                   .request(

@@ -26,7 +26,7 @@ public final class BearerAuthentication implements Handler<RoutingContext> {
     }
     Optional<ApiToken> token = tokens.authenticate(header.substring(7).trim());
     if (token.isEmpty()) {
-      challenge(ctx, "invalid_token", "the token is not valid: unknown or revoked");
+      challenge(ctx, "invalid_token", "the token is not valid: unknown, revoked or expired");
       return;
     }
     ctx.put(CALLER, token.get());

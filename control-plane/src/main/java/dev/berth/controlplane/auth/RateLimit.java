@@ -18,6 +18,9 @@ public final class RateLimit implements Handler<RoutingContext> {
   private final LongSupplier nanos;
   private final Map<String, Bucket> buckets = new HashMap<>();
 
+  /** Twice the tokens the fleet may have: beyond that, full buckets are dropped. */
+  static final int MAX_BUCKETS = 2 * TokenStore.MAX_TOKENS;
+
   public RateLimit(String what, double perSecond, int burst, LongSupplier nanos) {
     if (perSecond <= 0 || burst < 1) {
       throw new IllegalArgumentException(what + ": a rate limit needs a positive rate and burst");
@@ -60,6 +63,12 @@ public final class RateLimit implements Handler<RoutingContext> {
   /** Takes one from {@code who}'s bucket: 0 when there was one, else the seconds until there is. */
   synchronized double take(String who) {
     long now = nanos.getAsLong();
+    if (buckets.size() > MAX_BUCKETS) {
+      // revoked tokens' buckets would pile up: a bucket that has refilled is the same as none
+      buckets
+          .values()
+          .removeIf(old -> old.tokens + (now - old.refilled) / 1e9 * perSecond >= burst);
+    }
     Bucket b = buckets.computeIfAbsent(who, k -> new Bucket(burst, now));
     b.tokens = Math.min(burst, b.tokens + (now - b.refilled) / 1e9 * perSecond);
     b.refilled = now;
@@ -68,6 +77,11 @@ public final class RateLimit implements Handler<RoutingContext> {
       return 0;
     }
     return (1 - b.tokens) / perSecond;
+  }
+
+  /** How many tokens have a bucket now (tests). */
+  synchronized int buckets() {
+    return buckets.size();
   }
 
   private static final class Bucket {

@@ -16,8 +16,8 @@ import java.util.logging.LogRecord;
 /**
  * Where the request log goes: lines are queued without blocking (the event loop hands them over)
  * and one thread appends them to {@code FILE.N.log} files of at most 10 MiB, three kept (JUL's
- * FileHandler rotates them). When the queue is full a line is dropped and counted, never waited
- * for.
+ * FileHandler rotates them). When the queue is full a line is dropped, never waited for, and the
+ * log says how many were.
  */
 public final class RequestLogFile implements Consumer<String>, AutoCloseable {
   private static final int QUEUE = 10_000;
@@ -64,15 +64,17 @@ public final class RequestLogFile implements Consumer<String>, AutoCloseable {
     }
   }
 
-  /** Lines not written because the queue was full. */
-  public long dropped() {
-    return dropped.get();
-  }
-
   private void drain() {
     try {
       while (!closed || !lines.isEmpty()) {
         String line = lines.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+        long lost = dropped.getAndSet(0);
+        if (lost > 0) {
+          file.publish(
+              new LogRecord(
+                  Level.INFO,
+                  "(" + lost + " request lines dropped: more came than could be written)"));
+        }
         if (line != null) {
           file.publish(new LogRecord(Level.INFO, line));
           if (lines.isEmpty()) {

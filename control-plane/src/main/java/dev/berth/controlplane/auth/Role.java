@@ -25,13 +25,14 @@ public enum Role {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** The role named {@code text} (viewer, operator, admin). */
+  /** The role named {@code text} (viewer, operator, admin, join). */
   public static Role parse(String text) {
     for (Role r : values()) {
       if (r.wire().equals(text)) {
         return r;
       }
     }
-    throw new IllegalArgumentException("unknown role \"" + text + "\": viewer, operator or admin");
+    throw new IllegalArgumentException(
+        "unknown role \"" + text + "\": viewer, operator, admin or join");
   }
 }

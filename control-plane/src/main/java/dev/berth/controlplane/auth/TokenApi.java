@@ -86,6 +86,7 @@ public final class TokenApi {
     JsonNode ttl = body.path("ttlSeconds");
     if (!ttl.isMissingNode()
         && (!ttl.canConvertToExactIntegral()
+            || !ttl.canConvertToLong()
             || ttl.asLong() < 1
             || ttl.asLong() > MAX_TTL_SECONDS)) {
       ApiErrors.end(ctx, 400, "ttlSeconds: a whole number from 1 to " + MAX_TTL_SECONDS);

@@ -56,6 +56,11 @@ public final class CertificateAuthority {
     this.key = key;
   }
 
+  /** The fleet's CA in {@code dir}, created there first (named berth-ca) if it has none. */
+  public static CertificateAuthority openOrCreate(Path dir) {
+    return openOrCreate(dir, "berth-ca");
+  }
+
   /** The CA in {@code dir}, created there first if it has none. */
   public static CertificateAuthority openOrCreate(Path dir, String name) {
     Path cert = dir.resolve(CERT_FILE);

@@ -12,7 +12,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -77,8 +80,23 @@ public final class NodeJoin {
     Files.createDirectories(dir);
     PemFiles.write(tls.key(), PemFiles.pem(pair.getPrivate()), true);
     PemFiles.write(tls.ca(), Files.readString(caCert), false);
-    PemFiles.write(tls.cert(), answer.path("certificate").asText(), false);
-    PemFiles.readCertificate(tls.cert()); // what was written is a certificate
+    // the certificate last: a node counts as joined only once it is there, and only if it is for
+    // this key and from this CA
+    Path issued = dir.resolve("node.crt.new");
+    PemFiles.write(issued, answer.path("certificate").asText(), false);
+    try {
+      X509Certificate cert = PemFiles.readCertificate(issued);
+      cert.verify(PemFiles.readCertificate(caCert).getPublicKey());
+      if (!cert.getPublicKey().equals(pair.getPublic())) {
+        throw new IOException("the certificate is for another key");
+      }
+      Files.move(issued, tls.cert(), StandardCopyOption.ATOMIC_MOVE);
+    } catch (GeneralSecurityException | RuntimeException e) {
+      throw new IOException(
+          "node " + node + " got a certificate from " + server + " it cannot use: " + e, e);
+    } finally {
+      Files.deleteIfExists(issued);
+    }
     return tls;
   }
 }
