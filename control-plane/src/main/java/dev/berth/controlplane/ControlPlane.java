@@ -11,18 +11,16 @@ import dev.berth.controlplane.cluster.LeaderLease;
 import dev.berth.controlplane.cluster.NodeRegistry;
 import dev.berth.controlplane.cluster.PodSubnetRange;
 import dev.berth.controlplane.kafka.KafkaTopics;
-import dev.berth.controlplane.pki.CertificateAuthority;
+import dev.berth.controlplane.kafka.NodeKafkaGrants;
 import dev.berth.controlplane.pki.NodeCertificates;
 import dev.berth.controlplane.scheduler.AssignmentLog;
 import dev.berth.controlplane.scheduler.SchedulerPass;
 import dev.berth.controlplane.scheduler.SchedulerVerticle;
 import dev.berth.controlplane.scheduler.SchedulingStatuses;
 import dev.berth.controlplane.specs.WorkloadStore;
-import dev.berth.model.fleet.EventTopic;
+import dev.berth.model.pki.CertificateAuthority;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.util.Map;
-import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * One control-plane process: the workload and token stores on Kafka, the REST API (TLS, bearer
@@ -31,9 +29,8 @@ import org.apache.kafka.clients.admin.NewTopic;
  */
 public final class ControlPlane {
   /** Events are history, not state: kept for a day, not compacted. */
-  private static final long EVENT_RETENTION_MILLIS = 24L * 3600 * 1000;
-
   private final Vertx vertx;
+
   private final WorkloadStore store;
   private final AssignmentLog assignments;
   private final ApiGuard guard;
@@ -63,24 +60,22 @@ public final class ControlPlane {
     return vertx
         .executeBlocking(
             () -> {
-              KafkaTopics.ensure(
-                  config.kafkaBootstrap(),
-                  new NewTopic(EventTopic.TOPIC, 1, (short) 1)
-                      .configs(Map.of("retention.ms", Long.toString(EVENT_RETENTION_MILLIS))));
+              KafkaTopics.ensure(config.kafka(), KafkaTopics.fleetEvents());
               new PodSubnetRange(hazelcast).ensureSoon(config.clusterCidr());
-              WorkloadStore store = WorkloadStore.open(config.kafkaBootstrap());
-              AssignmentLog assignments = AssignmentLog.open(config.kafkaBootstrap());
-              TokenStore tokens = TokenStore.open(config.kafkaBootstrap());
+              WorkloadStore store = WorkloadStore.open(config.kafka());
+              AssignmentLog assignments = AssignmentLog.open(config.kafka());
+              TokenStore tokens = TokenStore.open(config.kafka());
               tokens.ensure(
                   TokenStore.BOOTSTRAP_NAME, Role.ADMIN, config.access().bootstrapToken());
               ApiGuard guard =
                   new ApiGuard(
                       tokens,
-                      AuditLog.create(vertx, config.kafkaBootstrap()),
+                      AuditLog.create(vertx, config.kafka()),
                       config.access(),
                       RequestLogFile.open(config.access().requestLog()),
                       new NodeCertificates(
-                          CertificateAuthority.openOrCreate(config.access().dir())));
+                          CertificateAuthority.openOrCreate(config.access().dir())),
+                      new NodeKafkaGrants(config.kafka()));
               LeaderLease lease =
                   new LeaderLease(
                       hazelcast,

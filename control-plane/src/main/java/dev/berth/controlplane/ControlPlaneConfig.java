@@ -1,6 +1,7 @@
 package dev.berth.controlplane;
 
 import dev.berth.controlplane.auth.ApiAccess;
+import dev.berth.model.fleet.KafkaAccess;
 import dev.berth.model.fleet.SpecLimits;
 
 /**
@@ -38,6 +39,11 @@ public record ControlPlaneConfig(
         clusterCidr,
         SpecLimits.DEFAULT,
         access);
+  }
+
+  /** How this control plane reaches Kafka: mutual TLS as a control plane of the fleet. */
+  public KafkaAccess kafka() {
+    return access.kafka(kafkaBootstrap);
   }
 
   /** The same control plane with {@code limits} on specs. */

@@ -50,7 +50,7 @@ class HostileWorkloadsTest {
     ControlPlane cp = null;
     access = TestCredentials.in(data.resolve("pki"));
     http = TestCredentials.http(access);
-    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(data.resolve("kafka"), 0)) {
+    try (EmbeddedKafkaBroker broker = TestCredentials.broker(data.resolve("kafka"), access)) {
       new SimulatedNodes(hz, System::currentTimeMillis)
           .renew("only", 4000, 8L << 30, Map.of(), 600_000);
       cp =

@@ -2,6 +2,9 @@ package dev.berth.controlplane;
 
 import dev.berth.controlplane.auth.ApiAccess;
 import dev.berth.controlplane.pki.ApiCredentials;
+import dev.berth.embedded.EmbeddedKafkaBroker;
+import dev.berth.model.fleet.KafkaAccess;
+import dev.berth.model.pki.CertificateAuthority;
 import dev.berth.model.pki.TrustedCa;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.PemTrustOptions;
@@ -18,6 +21,16 @@ public final class TestCredentials {
 
   public static ApiAccess in(Path dir) {
     return ApiCredentials.ensure(dir, List.of());
+  }
+
+  /** An embedded Kafka broker with data in {@code data} and a certificate of the fleet's CA. */
+  public static EmbeddedKafkaBroker broker(Path data, ApiAccess access) throws Exception {
+    return EmbeddedKafkaBroker.start(data, 0, CertificateAuthority.openOrCreate(access.dir()));
+  }
+
+  /** The control plane's way into {@code broker}. */
+  public static KafkaAccess kafka(ApiAccess access, EmbeddedKafkaBroker broker) {
+    return access.kafka(broker.bootstrapServers());
   }
 
   /** A JDK HTTP client that trusts the fleet's CA (and only it). */

@@ -1,5 +1,9 @@
 package dev.berth.embedded;
 
+import dev.berth.model.fleet.KafkaPrincipals;
+import dev.berth.model.pki.CertificateAuthority;
+import dev.berth.model.pki.FleetIdentities;
+import dev.berth.model.pki.TlsFiles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -19,7 +23,9 @@ import org.apache.kafka.server.common.MetadataVersion;
 /**
  * A single-node KRaft Kafka broker (broker and controller in one) on loopback, from Kafka's own
  * artifacts, for `berth up`. Its log directory is formatted once and kept, so a restart finds every
- * record again.
+ * record again. It speaks only TLS and asks every client for a certificate of the fleet's CA
+ * (mutual TLS, the controller listener too); its StandardAuthorizer lets control planes do anything
+ * and everyone else only what an ACL grants (see {@link KafkaPrincipals}).
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
   private final KafkaRaftServer server;
@@ -32,10 +38,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
   /**
    * Starts the broker with its data in {@code dataDir}, listening on {@code port} (0: any free
-   * one).
+   * one), with a certificate from {@code ca} (issued again at each start, kept in dataDir/tls).
    */
-  public static EmbeddedKafkaBroker start(Path dataDir, int port) throws Exception {
+  public static EmbeddedKafkaBroker start(Path dataDir, int port, CertificateAuthority ca)
+      throws Exception {
     Path logs = Files.createDirectories(dataDir.resolve("kafka-logs"));
+    Path tls = Files.createDirectories(dataDir.resolve("tls"));
+    TlsFiles identity =
+        ca.issueFiles(
+            "kafka-broker",
+            FleetIdentities.KAFKA_BROKERS,
+            List.of("127.0.0.1", "localhost"),
+            true, // it is the controller's client too
+            tls.resolve("broker.crt"),
+            tls.resolve("broker.key"));
     int brokerPort = port == 0 ? freePort() : port;
     int controllerPort = freePort();
     Properties props = new Properties();
@@ -44,11 +60,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
     props.put(
         "listeners",
-        "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-    props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+        "BROKER://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    props.put("advertised.listeners", "BROKER://127.0.0.1:" + brokerPort);
     props.put("controller.listener.names", "CONTROLLER");
-    props.put("inter.broker.listener.name", "PLAINTEXT");
-    props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    props.put("inter.broker.listener.name", "BROKER");
+    props.put("listener.security.protocol.map", "BROKER:SSL,CONTROLLER:SSL");
+    props.put("ssl.client.auth", "required");
+    props.put("ssl.keystore.type", "PEM");
+    props.put("ssl.keystore.certificate.chain", Files.readString(identity.cert()));
+    props.put("ssl.keystore.key", Files.readString(identity.key()));
+    props.put("ssl.truststore.type", "PEM");
+    props.put("ssl.truststore.certificates", Files.readString(identity.ca()));
+    props.put("ssl.endpoint.identification.algorithm", "https");
+    props.put("ssl.principal.mapping.rules", KafkaPrincipals.MAPPING_RULES);
+    props.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+    props.put("super.users", KafkaPrincipals.superUsers());
+    props.put("allow.everyone.if.no.acl.found", "false");
     props.put("log.dirs", logs.toString());
     props.put("num.partitions", "1");
     props.put("offsets.topic.replication.factor", "1");
@@ -57,7 +84,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     props.put("share.coordinator.state.topic.replication.factor", "1");
     props.put("share.coordinator.state.topic.min.isr", "1");
     props.put("group.initial.rebalance.delay.ms", "0");
-    props.put("auto.create.topics.enable", "true");
+    // topics are created with their settings (compaction, one partition per node) by Berth
+    props.put("auto.create.topics.enable", "false");
     KafkaConfig config = KafkaConfig.fromProps(props, false);
     if (!Files.exists(logs.resolve("meta.properties"))) {
       format(logs, dataDir);

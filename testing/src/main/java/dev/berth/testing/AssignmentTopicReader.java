@@ -2,6 +2,7 @@ package dev.berth.testing;
 
 import dev.berth.model.fleet.Assignment;
 import dev.berth.model.fleet.AssignmentTopic;
+import dev.berth.model.fleet.KafkaAccess;
 import dev.berth.model.fleet.KafkaClientConfig;
 import java.time.Duration;
 import java.util.HashMap;
@@ -12,8 +13,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * What the scheduler assigned to one node, read from its partition of berth.assignments from offset
- * 0 (as an agent rebuilds its desired set on a cold start), for tests of what the control plane
+ * What the scheduler assigned to one node, read from its topic berth.assignments.NODE from offset 0
+ * (as an agent rebuilds its desired set on a cold start), for tests of what the control plane
  * writes. Blocking.
  */
 public final class AssignmentTopicReader implements AutoCloseable {
@@ -21,11 +22,10 @@ public final class AssignmentTopicReader implements AutoCloseable {
   private final KafkaConsumer<String, byte[]> consumer;
   private final Map<String, Assignment> desired = new HashMap<>();
 
-  public AssignmentTopicReader(String bootstrapServers, String node) {
+  public AssignmentTopicReader(KafkaAccess kafka, String node) {
     this.node = node;
-    this.consumer = new KafkaConsumer<>(KafkaClientConfig.assignedConsumer(bootstrapServers));
-    TopicPartition mine =
-        new TopicPartition(AssignmentTopic.TOPIC, AssignmentTopic.partitionOf(node));
+    this.consumer = new KafkaConsumer<>(KafkaClientConfig.assignedConsumer(kafka));
+    TopicPartition mine = new TopicPartition(AssignmentTopic.topicOf(node), 0);
     consumer.assign(List.of(mine));
     consumer.seekToBeginning(List.of(mine));
   }
@@ -35,7 +35,7 @@ public final class AssignmentTopicReader implements AutoCloseable {
     boolean changed = false;
     for (ConsumerRecord<String, byte[]> r : consumer.poll(wait)) {
       if (!AssignmentTopic.nodeOf(r.key()).equals(node)) {
-        continue; // another node that hashes to the same partition
+        continue; // a key that is not this node's: the agent skips it too
       }
       String id = AssignmentTopic.containerOf(r.key());
       if (r.value() == null) {

@@ -5,6 +5,7 @@ import dev.berth.agent.AgentLayout;
 import dev.berth.agent.images.registry.RegistryHost;
 import dev.berth.agent.network.NetworkSettings;
 import dev.berth.agent.node.tls.NodeTls;
+import dev.berth.model.fleet.KafkaAccess;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.Map;
@@ -74,6 +75,17 @@ public record AgentConfig(
   }
 
   /** The same agent, its node API serving with {@code files}. */
+  /**
+   * How the agent reaches Kafka: mutual TLS with its node certificate, which Kafka maps to
+   * node:NAME (its own assignments to read, its own events to write).
+   */
+  public KafkaAccess kafka() {
+    if (tls == null) {
+      throw new IllegalStateException("node " + nodeName + " has not joined: no certificate");
+    }
+    return KafkaAccess.mutualTls(kafkaBootstrap, tls.files());
+  }
+
   public AgentConfig withTls(NodeTls files) {
     return edited(registries, network, files);
   }

@@ -11,7 +11,7 @@ import io.vertx.kafka.client.consumer.KafkaConsumer;
 import java.util.Set;
 
 /**
- * Reads this node's partition of berth.assignments from offset 0 (vertx-kafka-client) and sends the
+ * Reads this node's topic berth.assignments.NODE from offset 0 (vertx-kafka-client) and sends the
  * desired set's changes to the reconcile verticle as {@link DesiredChange}s. Decoding a small
  * record is the only work on the loop.
  */
@@ -31,16 +31,11 @@ public final class AssignmentConsumerVerticle extends AbstractVerticle {
     // what this node skips goes on the fleet's events, through the events verticle's producer
     unreadable =
         new UnreadableRecords(
-            AssignmentTopic.TOPIC,
+            AssignmentTopic.topicOf(config.nodeName()),
             config.nodeName(),
             e -> vertx.eventBus().send(AgentAddresses.events(config.nodeName()), e));
-    consumer =
-        KafkaConsumer.create(
-            vertx,
-            KafkaClientConfig.with(
-                KafkaClientConfig.assignedConsumer(config.kafkaBootstrap()),
-                "group.id",
-                "berth-agent-" + config.nodeName()));
+    // no consumer group: the node may read its topic and nothing else, and commits nothing
+    consumer = KafkaConsumer.create(vertx, KafkaClientConfig.assignedConsumer(config.kafka()));
     consumer.handler(
         record -> {
           if (!AssignmentTopic.nodeOf(record.key()).equals(config.nodeName())) {
@@ -65,8 +60,7 @@ public final class AssignmentConsumerVerticle extends AbstractVerticle {
           }
           vertx.eventBus().send(AgentAddresses.desired(config.nodeName()), change);
         });
-    TopicPartition mine =
-        new TopicPartition(AssignmentTopic.TOPIC, AssignmentTopic.partitionOf(config.nodeName()));
+    TopicPartition mine = new TopicPartition(AssignmentTopic.topicOf(config.nodeName()), 0);
     consumer
         .assign(Set.of(mine))
         .compose(v -> consumer.seekToBeginning(mine))

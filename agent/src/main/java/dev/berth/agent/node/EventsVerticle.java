@@ -31,8 +31,7 @@ public final class EventsVerticle extends AbstractVerticle {
 
   @Override
   public void start(Promise<Void> started) {
-    producer =
-        KafkaProducer.create(vertx, KafkaClientConfig.durableProducer(config.kafkaBootstrap(), 0));
+    producer = KafkaProducer.create(vertx, KafkaClientConfig.durableProducer(config.kafka(), 0));
     vertx
         .eventBus()
         .<NodeReports>consumer(
@@ -79,7 +78,9 @@ public final class EventsVerticle extends AbstractVerticle {
 
   private void send(FleetEvent e) {
     producer
-        .send(KafkaProducerRecord.create(EventTopic.TOPIC, EventTopic.key(e), EventTopic.encode(e)))
+        .send(
+            KafkaProducerRecord.create(
+                EventTopic.nodeTopic(config.nodeName()), EventTopic.key(e), EventTopic.encode(e)))
         .onFailure(
             err ->
                 LOG.warning(

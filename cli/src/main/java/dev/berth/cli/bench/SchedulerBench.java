@@ -1,7 +1,11 @@
 package dev.berth.cli.bench;
 
 import com.hazelcast.core.HazelcastInstance;
+import dev.berth.controlplane.auth.ApiAccess;
 import dev.berth.controlplane.cluster.NodeRegistry;
+import dev.berth.controlplane.kafka.KafkaTopics;
+import dev.berth.controlplane.kafka.NodeKafkaGrants;
+import dev.berth.controlplane.pki.ApiCredentials;
 import dev.berth.controlplane.scheduler.AssignmentLog;
 import dev.berth.controlplane.scheduler.SchedulerPass;
 import dev.berth.controlplane.scheduler.SchedulingStatuses;
@@ -10,9 +14,11 @@ import dev.berth.embedded.EmbeddedHazelcast;
 import dev.berth.embedded.EmbeddedKafkaBroker;
 import dev.berth.model.fleet.AssignmentTopic;
 import dev.berth.model.fleet.FleetMaps;
+import dev.berth.model.fleet.KafkaAccess;
 import dev.berth.model.fleet.KafkaClientConfig;
 import dev.berth.model.fleet.NodeRecord;
 import dev.berth.model.fleet.WorkloadSpecs;
+import dev.berth.model.pki.CertificateAuthority;
 import dev.berth.runtime.files.FileTrees;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,6 +29,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -62,11 +69,21 @@ final class SchedulerBench implements Callable<Integer> {
   public Integer call() throws Exception {
     Path work = Files.createTempDirectory("berth-scheduler-bench-");
     HazelcastInstance hz = EmbeddedHazelcast.start("berth-bench-" + ProcessHandle.current().pid());
-    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(work.resolve("kafka"), 0);
-        WorkloadStore store = WorkloadStore.open(broker.bootstrapServers());
-        AssignmentLog log = AssignmentLog.open(broker.bootstrapServers());
-        KafkaConsumer<String, byte[]> acks = nodesFeed(broker.bootstrapServers())) {
-      registerNodes(hz);
+    ApiAccess access = ApiCredentials.ensure(work.resolve("pki"), List.of());
+    try (EmbeddedKafkaBroker broker =
+            EmbeddedKafkaBroker.start(
+                work.resolve("kafka"), 0, CertificateAuthority.openOrCreate(access.dir()));
+        WorkloadStore store = WorkloadStore.open(access.kafka(broker.bootstrapServers()));
+        AssignmentLog log = AssignmentLog.open(access.kafka(broker.bootstrapServers()))) {
+      List<String> names = registerNodes(hz);
+      long made = System.nanoTime();
+      createTopics(access.kafka(broker.bootstrapServers()), names);
+      System.out.printf(
+          "%d nodes' assignments topics created in %.1f s (not timed below)%n",
+          nodes, (System.nanoTime() - made) / 1e9);
+      log.reload(); // it learns the topics exist
+      KafkaConsumer<String, byte[]> acks =
+          nodesFeed(access.kafka(broker.bootstrapServers()), names);
       SchedulerPass pass =
           new SchedulerPass(
               store,
@@ -85,7 +102,7 @@ final class SchedulerBench implements Callable<Integer> {
         }
         pass.run(); // tombstones for the previous round, not timed
         drain(acks, -1);
-        List<String> names = new ArrayList<>();
+        List<String> applied = new ArrayList<>();
         for (int w = 0; w < workloads; w++) {
           String name = "r" + round + "-w" + w;
           store.apply(
@@ -97,7 +114,7 @@ final class SchedulerBench implements Callable<Integer> {
                           + ",\"resources\":{\"requests\":{\"cpu\":\"10m\",\"memory\":\"16Mi\"}}}")
                       .getBytes(StandardCharsets.UTF_8),
                   false));
-          names.add(name);
+          applied.add(name);
         }
         long t0 = System.nanoTime();
         SchedulerPass.Outcome outcome = pass.run();
@@ -114,7 +131,7 @@ final class SchedulerBench implements Callable<Integer> {
             (placedAt - t0) / 1e9,
             (t1 - t0) / 1e9,
             outcome.placed() / ((t1 - t0) / 1e9));
-        previous = names;
+        previous = applied;
       }
       double median = perWorkload * workloads / (seconds.medianMillis() / 1000);
       System.out.printf("%-28s %12s %14s %14s%n", "", "placements/s", "vs target", "vs Nomad C2M");
@@ -124,6 +141,7 @@ final class SchedulerBench implements Callable<Integer> {
           median,
           median / TARGET_PER_SECOND,
           median / NOMAD_C2M_PER_SECOND);
+      acks.close();
       return 0;
     } finally {
       hz.shutdown();
@@ -131,7 +149,20 @@ final class SchedulerBench implements Callable<Integer> {
     }
   }
 
-  private void registerNodes(HazelcastInstance hz) {
+  /** Creates the nodes' topics as their joins would, in batches. */
+  private static void createTopics(KafkaAccess kafka, List<String> names) {
+    try (Admin admin = Admin.create(KafkaClientConfig.admin(kafka))) {
+      for (int i = 0; i < names.size(); i += 500) {
+        KafkaTopics.ensure(
+            admin,
+            names.subList(i, Math.min(names.size(), i + 500)).stream()
+                .map(NodeKafkaGrants::assignmentsTopic)
+                .toList());
+      }
+    }
+  }
+
+  private List<String> registerNodes(HazelcastInstance hz) {
     Map<String, NodeRecord> batch = new HashMap<>();
     long lease =
         System.currentTimeMillis() + Duration.ofHours(1).toMillis(); // they stay alive for the run
@@ -152,22 +183,21 @@ final class SchedulerBench implements Callable<Integer> {
               null));
     }
     hz.<String, NodeRecord>getMap(FleetMaps.NODES).putAll(batch);
+    return List.copyOf(batch.keySet());
   }
 
-  /**
-   * All nodes' partitions, as their feeds read them: one consumer stands for the simulated nodes.
-   */
-  private static KafkaConsumer<String, byte[]> nodesFeed(String bootstrap) {
+  /** All nodes' topics, as their feeds read them: one consumer stands for the simulated nodes. */
+  private static KafkaConsumer<String, byte[]> nodesFeed(KafkaAccess kafka, List<String> names) {
     KafkaConsumer<String, byte[]> c =
         new KafkaConsumer<>(
             KafkaClientConfig.with(
                 KafkaClientConfig.with(
-                    KafkaClientConfig.assignedConsumer(bootstrap), "max.poll.records", 10_000),
+                    KafkaClientConfig.assignedConsumer(kafka), "max.poll.records", 10_000),
                 "fetch.max.wait.ms",
                 50));
     List<TopicPartition> parts = new ArrayList<>();
-    for (int p = 0; p < AssignmentTopic.PARTITIONS; p++) {
-      parts.add(new TopicPartition(AssignmentTopic.TOPIC, p));
+    for (String node : names) {
+      parts.add(new TopicPartition(AssignmentTopic.topicOf(node), 0));
     }
     c.assign(parts);
     c.seekToBeginning(parts);

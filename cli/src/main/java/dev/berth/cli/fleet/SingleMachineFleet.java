@@ -14,14 +14,15 @@ import dev.berth.controlplane.ControlPlane;
 import dev.berth.controlplane.ControlPlaneConfig;
 import dev.berth.controlplane.ControlPlaneEvents;
 import dev.berth.controlplane.auth.ApiAccess;
+import dev.berth.controlplane.kafka.NodeKafkaGrants;
 import dev.berth.controlplane.pki.ApiCredentials;
-import dev.berth.controlplane.pki.CertificateAuthority;
 import dev.berth.controlplane.pki.NodeCertificates;
 import dev.berth.embedded.EmbeddedHazelcast;
 import dev.berth.embedded.EmbeddedKafkaBroker;
 import dev.berth.embedded.JdkAddressResolver;
 import dev.berth.model.fleet.WorkloadSpecs;
 import dev.berth.model.image.ImageReference;
+import dev.berth.model.pki.CertificateAuthority;
 import dev.berth.runtime.bundle.BusyboxRootfs;
 import dev.berth.runtime.files.FileTrees;
 import io.vertx.core.Future;
@@ -111,16 +112,19 @@ public final class SingleMachineFleet implements AutoCloseable {
 
   private static SingleMachineFleet start(Options o, PrintStream progress, FleetLock lock)
       throws Exception {
-    progress.println("[1/5] Kafka (KRaft, single node) in " + o.stateDir().resolve("kafka"));
+    // the CA first: Kafka's certificate comes from it, and Kafka trusts only it
+    ApiAccess access = ApiCredentials.ensure(o.stateDir().resolve("pki"), List.of());
+    CertificateAuthority ca = CertificateAuthority.openOrCreate(access.dir());
+    progress.println(
+        "[1/5] Kafka (KRaft, single node, mutual TLS) in " + o.stateDir().resolve("kafka"));
     EmbeddedKafkaBroker broker =
-        EmbeddedKafkaBroker.start(o.stateDir().resolve("kafka"), o.kafkaPort());
+        EmbeddedKafkaBroker.start(o.stateDir().resolve("kafka"), o.kafkaPort(), ca);
     progress.println("[2/5] Hazelcast member on 127.0.0.1");
     HazelcastInstance hazelcast = EmbeddedHazelcast.start("berth");
     JdkAddressResolver.install();
     Vertx vertx = Vertx.vertx();
     String clusterCidr = ClusterRange.of(o.stateDir());
     progress.println("[3/5] control plane: workload API and scheduler, pods on " + clusterCidr);
-    ApiAccess access = ApiCredentials.ensure(o.stateDir().resolve("pki"), List.of());
     ControlPlane controlPlane =
         await(
             ControlPlane.start(
@@ -142,8 +146,8 @@ public final class SingleMachineFleet implements AutoCloseable {
     Path agentState = AgentLayout.inFleet(o.stateDir(), o.nodeName()).stateDir();
     NodeTls tls = NodeTls.in(agentState.resolve("pki"));
     // the agent joins by the CA's hand: it runs in the control plane's process
-    new NodeCertificates(CertificateAuthority.openOrCreate(access.dir()))
-        .issueLocally(o.nodeName(), List.of(), tls.cert(), tls.key(), tls.ca());
+    new NodeCertificates(ca).issueLocally(o.nodeName(), List.of(), tls.cert(), tls.key(), tls.ca());
+    new NodeKafkaGrants(access.kafka(broker.bootstrapServers())).grant(o.nodeName());
     AgentConfig config =
         AgentConfig.forThisMachine(
                 o.nodeName(),

@@ -18,8 +18,8 @@ import dev.berth.agent.reconcile.Reconciler;
 import dev.berth.controlplane.ControlPlane;
 import dev.berth.controlplane.ControlPlaneConfig;
 import dev.berth.controlplane.auth.ApiAccess;
+import dev.berth.controlplane.kafka.NodeKafkaGrants;
 import dev.berth.controlplane.pki.ApiCredentials;
-import dev.berth.controlplane.pki.CertificateAuthority;
 import dev.berth.controlplane.pki.NodeCertificates;
 import dev.berth.embedded.EmbeddedHazelcast;
 import dev.berth.embedded.EmbeddedKafkaBroker;
@@ -27,18 +27,20 @@ import dev.berth.model.JsonMapping;
 import dev.berth.model.fleet.AssignmentTopic;
 import dev.berth.model.fleet.ContainerReport;
 import dev.berth.model.fleet.ContainerState;
-import dev.berth.model.fleet.EventTopic;
 import dev.berth.model.fleet.FleetEvent;
 import dev.berth.model.fleet.FleetMaps;
+import dev.berth.model.fleet.KafkaAccess;
 import dev.berth.model.fleet.KafkaClientConfig;
 import dev.berth.model.fleet.NodeRecord;
 import dev.berth.model.image.ImageReference;
+import dev.berth.model.pki.CertificateAuthority;
 import dev.berth.model.pki.FleetIdentities;
 import dev.berth.model.pki.TrustedCa;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.bundle.BusyboxRootfs;
 import dev.berth.runtime.files.FileTrees;
 import dev.berth.testing.Await;
+import dev.berth.testing.FleetEventsReader;
 import dev.berth.testing.StrictVertx;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -51,19 +53,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -101,7 +98,10 @@ class AgentEndToEndTest {
             .version(HttpClient.Version.HTTP_1_1)
             .sslContext(TrustedCa.sslContext(access.caCert()))
             .build();
-    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(work.resolve("kafka"), 0)) {
+    try (EmbeddedKafkaBroker broker =
+        EmbeddedKafkaBroker.start(
+            work.resolve("kafka"), 0, CertificateAuthority.openOrCreate(access.dir()))) {
+      KafkaAccess kafka = access.kafka(broker.bootstrapServers());
       cp =
           get(
               ControlPlane.start(
@@ -134,6 +134,7 @@ class AgentEndToEndTest {
       new NodeCertificates(CertificateAuthority.openOrCreate(access.dir()))
           .issueLocally(
               "node-a", List.of(), config.tls().cert(), config.tls().key(), config.tls().ca());
+      new NodeKafkaGrants(kafka).grant("node-a"); // as its join would
       agent = get(AgentNode.start(vertx, config, hz));
       new ImageBuilder(agent.images())
           .build(
@@ -202,19 +203,19 @@ class AgentEndToEndTest {
       assertFollowedLogShowsNewLines(http, api, id);
       // a record the node cannot read is skipped and reported on the fleet's events by the node
       try (KafkaProducer<String, byte[]> forger =
-          new KafkaProducer<>(KafkaClientConfig.durableProducer(broker.bootstrapServers(), 0))) {
+          new KafkaProducer<>(KafkaClientConfig.durableProducer(kafka, 0))) {
         forger
             .send(
                 new ProducerRecord<>(
-                    AssignmentTopic.TOPIC,
-                    AssignmentTopic.partitionOf("node-a"),
+                    AssignmentTopic.topicOf("node-a"),
+                    0,
                     "node-a/garbage-g1-r0",
                     "{not json".getBytes()))
             .get();
       }
       await(
           () ->
-              events(broker.bootstrapServers()).stream()
+              events(kafka).stream()
                   .anyMatch(
                       e ->
                           e.kind().equals("unreadable-record")
@@ -245,13 +246,9 @@ class AgentEndToEndTest {
       await(() -> runtime.list().isEmpty(), "the containers to go");
       await(() -> containers.isEmpty(), "the reports to leave the fleet view");
       await(
-          () ->
-              events(broker.bootstrapServers()).stream()
-                      .filter(e -> e.state().equals("removed"))
-                      .count()
-                  == 2,
+          () -> events(kafka).stream().filter(e -> e.state().equals("removed")).count() == 2,
           "removal events");
-      List<FleetEvent> events = events(broker.bootstrapServers());
+      List<FleetEvent> events = events(kafka);
       assertEquals(
           2,
           events.stream()
@@ -438,26 +435,8 @@ class AgentEndToEndTest {
     }
   }
 
-  private static List<FleetEvent> events(String bootstrap) {
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                "bootstrap.servers",
-                bootstrap,
-                "key.deserializer",
-                StringDeserializer.class,
-                "value.deserializer",
-                ByteArrayDeserializer.class))) {
-      TopicPartition p = new TopicPartition(EventTopic.TOPIC, 0);
-      consumer.assign(List.of(p));
-      consumer.seekToBeginning(List.of(p));
-      long end = consumer.endOffsets(List.of(p)).get(p);
-      List<FleetEvent> out = new ArrayList<>();
-      while (consumer.position(p) < end) {
-        consumer.poll(Duration.ofMillis(200)).forEach(r -> out.add(EventTopic.decode(r.value())));
-      }
-      return out;
-    }
+  private static List<FleetEvent> events(KafkaAccess kafka) {
+    return FleetEventsReader.readAll(kafka);
   }
 
   private static <T> T get(Future<T> f) throws Exception {

@@ -1,6 +1,6 @@
 package dev.berth.cli.fleet;
 
-import dev.berth.controlplane.pki.CertificateAuthority;
+import dev.berth.model.pki.CertificateAuthority;
 import dev.berth.model.pki.PemFiles;
 import dev.berth.model.pki.TrustedCa;
 import java.net.http.HttpClient;

@@ -8,9 +8,13 @@ import dev.berth.agent.node.FleetViewClient;
 import dev.berth.cli.BerthMain;
 import dev.berth.cli.fleetctl.ApiClient;
 import dev.berth.cli.fleetctl.ClientConfig;
+import dev.berth.controlplane.auth.ApiAccess;
 import dev.berth.controlplane.cluster.LeaderLease;
+import dev.berth.controlplane.pki.ApiCredentials;
 import dev.berth.embedded.EmbeddedKafkaBroker;
 import dev.berth.model.fleet.Assignment;
+import dev.berth.model.fleet.KafkaAccess;
+import dev.berth.model.pki.CertificateAuthority;
 import dev.berth.runtime.files.FileTrees;
 import dev.berth.testing.AssignmentTopicReader;
 import dev.berth.testing.Await;
@@ -75,7 +79,7 @@ class ControlPlaneFailoverTest {
   }
 
   /** Every assignment of both simulated nodes once the log has been quiet for a moment. */
-  private static List<Assignment> placed(String kafka) {
+  private static List<Assignment> placed(KafkaAccess kafka) {
     try (AssignmentTopicReader a = new AssignmentTopicReader(kafka, "sim-1");
         AssignmentTopicReader b = new AssignmentTopicReader(kafka, "sim-2")) {
       for (int quiet = 0; quiet < 2; ) {
@@ -97,8 +101,13 @@ class ControlPlaneFailoverTest {
     ChildJvm[] cps = new ChildJvm[2];
     ScheduledExecutorService renewals = Executors.newSingleThreadScheduledExecutor();
     HazelcastInstance client = null;
-    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(work.resolve("kafka"), 0)) {
-      String kafka = broker.bootstrapServers();
+    // the fleet's CA before Kafka, which trusts only it; the control planes find it there
+    ApiAccess access = ApiCredentials.ensure(credentials, List.of());
+    try (EmbeddedKafkaBroker broker =
+        EmbeddedKafkaBroker.start(
+            work.resolve("kafka"), 0, CertificateAuthority.openOrCreate(credentials))) {
+      String bootstrap = broker.bootstrapServers();
+      KafkaAccess kafka = access.kafka(bootstrap);
       for (int i = 0; i < 2; i++) {
         cps[i] =
             ChildJvm.start(
@@ -106,7 +115,7 @@ class ControlPlaneFailoverTest {
                 BERTH,
                 "control-plane",
                 "--kafka",
-                kafka,
+                bootstrap,
                 "--api-port",
                 Integer.toString(api[i]),
                 "--cluster",

@@ -175,7 +175,7 @@ class MultiProcessFleetTest {
       // The broker restarts mid-run: no applied spec is lost and the fleet goes on.
       assertEquals(201, apply("extra", 1));
       fleet.restartBroker();
-      try (WorkloadStore reread = WorkloadStore.open(fleet.kafka())) {
+      try (WorkloadStore reread = WorkloadStore.open(fleet.kafkaAccess())) {
         assertEquals(
             List.of("extra", "web"), reread.list().stream().map(w -> w.spec().name()).toList());
       }

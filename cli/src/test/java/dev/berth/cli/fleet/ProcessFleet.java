@@ -15,7 +15,9 @@ import dev.berth.controlplane.auth.Role;
 import dev.berth.controlplane.pki.ApiCredentials;
 import dev.berth.embedded.EmbeddedHazelcast;
 import dev.berth.embedded.EmbeddedKafkaBroker;
+import dev.berth.model.fleet.KafkaAccess;
 import dev.berth.model.image.ImageReference;
+import dev.berth.model.pki.CertificateAuthority;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.bundle.BusyboxRootfs;
 import dev.berth.runtime.files.FileTrees;
@@ -47,8 +49,12 @@ final class ProcessFleet implements AutoCloseable {
   private final ApiAccess access;
 
   private ProcessFleet(
-      Path work, String cluster, HazelcastInstance hz, EmbeddedKafkaBroker broker) {
-    this.access = ApiCredentials.ensure(work.resolve("pki"), List.of());
+      Path work,
+      String cluster,
+      HazelcastInstance hz,
+      ApiAccess access,
+      EmbeddedKafkaBroker broker) {
+    this.access = access;
     this.work = work;
     this.cluster = cluster;
     this.hz = hz;
@@ -60,8 +66,14 @@ final class ProcessFleet implements AutoCloseable {
     Path work = Files.createTempDirectory(cluster + "-");
     Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
     HazelcastInstance hz = EmbeddedHazelcast.start(cluster);
+    ApiAccess access = ApiCredentials.ensure(work.resolve("pki"), List.of());
     ProcessFleet fleet =
-        new ProcessFleet(work, cluster, hz, EmbeddedKafkaBroker.start(work.resolve("kafka"), 0));
+        new ProcessFleet(
+            work,
+            cluster,
+            hz,
+            access,
+            EmbeddedKafkaBroker.start(work.resolve("kafka"), 0, ca(access)));
     try {
       fleet.controlPlane =
           get(
@@ -86,6 +98,15 @@ final class ProcessFleet implements AutoCloseable {
 
   String kafka() {
     return broker.bootstrapServers();
+  }
+
+  /** Kafka as a control plane reaches it (mutual TLS, super user). */
+  KafkaAccess kafkaAccess() {
+    return access.kafka(kafka());
+  }
+
+  private static CertificateAuthority ca(ApiAccess access) {
+    return CertificateAuthority.openOrCreate(access.dir());
   }
 
   /** The client config (server, CA, admin token) of the control plane, for --config. */
@@ -172,7 +193,9 @@ final class ProcessFleet implements AutoCloseable {
     broker.close();
     broker =
         EmbeddedKafkaBroker.start(
-            work.resolve("kafka"), Integer.parseInt(kafka.substring(kafka.lastIndexOf(':') + 1)));
+            work.resolve("kafka"),
+            Integer.parseInt(kafka.substring(kafka.lastIndexOf(':') + 1)),
+            ca(access));
   }
 
   /** No event loop of the control plane was blocked. */

@@ -12,6 +12,7 @@ import dev.berth.controlplane.auth.TokenStore;
 import dev.berth.controlplane.pki.ApiCredentials;
 import dev.berth.controlplane.specs.WorkloadStore;
 import dev.berth.embedded.EmbeddedKafkaBroker;
+import dev.berth.model.pki.CertificateAuthority;
 import dev.berth.testing.InProcessCli;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
@@ -29,10 +30,12 @@ class FleetCommandsTest {
   @Test
   void applyGetAndDeleteAsKubectlUsersExpect(@TempDir Path dir) throws Exception {
     Vertx vertx = Vertx.vertx();
-    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), 0);
-        WorkloadStore store = WorkloadStore.open(broker.bootstrapServers());
-        TokenStore tokens = TokenStore.open(broker.bootstrapServers())) {
-      ApiAccess access = ApiCredentials.ensure(dir.resolve("pki"), List.of());
+    ApiAccess access = ApiCredentials.ensure(dir.resolve("pki"), List.of());
+    try (EmbeddedKafkaBroker broker =
+            EmbeddedKafkaBroker.start(
+                dir.resolve("kafka"), 0, CertificateAuthority.openOrCreate(access.dir()));
+        WorkloadStore store = WorkloadStore.open(access.kafka(broker.bootstrapServers()));
+        TokenStore tokens = TokenStore.open(access.kafka(broker.bootstrapServers()))) {
       tokens.ensure(TokenStore.BOOTSTRAP_NAME, Role.ADMIN, access.bootstrapToken());
       FleetApiVerticle api =
           new FleetApiVerticle(store, new ApiGuard(tokens, null, access, line -> {}), 0);

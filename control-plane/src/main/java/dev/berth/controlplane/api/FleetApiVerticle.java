@@ -121,7 +121,7 @@ public final class FleetApiVerticle extends AbstractVerticle {
     if (fleetView != null) {
       router.get("/v1/nodes").handler(viewer).handler(this::nodes);
       if (guard.nodeCertificates() != null) {
-        new NodeJoinApi(guard.nodeCertificates(), workers).mount(router);
+        new NodeJoinApi(guard.nodeCertificates(), guard.kafkaGrants(), workers).mount(router);
       }
       router.delete("/v1/nodes/:name").handler(operator).handler(applies).handler(this::deleteNode);
       router.get("/v1/containers").handler(viewer).handler(this::containers);

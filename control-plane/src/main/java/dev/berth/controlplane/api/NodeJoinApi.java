@@ -3,6 +3,7 @@ package dev.berth.controlplane.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.controlplane.auth.BearerAuthentication;
 import dev.berth.controlplane.auth.Role;
+import dev.berth.controlplane.kafka.NodeKafkaGrants;
 import dev.berth.controlplane.pki.NodeCertificates;
 import dev.berth.model.ApiError;
 import dev.berth.model.JsonMapping;
@@ -18,14 +19,17 @@ import java.util.List;
 /**
  * POST /v1/nodes/join: a node with a join token (kubeadm's bootstrap token) sends its name, its
  * addresses and a certificate request, and gets its node certificate and the fleet's CA; from then
- * on its API accepts only the control planes, and they verify it.
+ * on its API accepts only the control planes, and they verify it. The same certificate is its
+ * identity to Kafka, where the join has created its topics and granted it their use.
  */
 final class NodeJoinApi {
   private final NodeCertificates signer;
+  private final NodeKafkaGrants grants;
   private final WorkerExecutor workers;
 
-  NodeJoinApi(NodeCertificates signer, WorkerExecutor workers) {
+  NodeJoinApi(NodeCertificates signer, NodeKafkaGrants grants, WorkerExecutor workers) {
     this.signer = signer;
+    this.grants = grants;
     this.workers = workers;
   }
 
@@ -59,8 +63,9 @@ final class NodeJoinApi {
                     "addresses: at most " + NodeCertificates.MAX_ADDRESSES);
               }
               given.forEach(a -> addresses.add(a.asText()));
-              X509Certificate cert =
-                  signer.sign(body.get("node").asText(), body.get("csr").asText(), addresses);
+              String node = body.get("node").asText();
+              X509Certificate cert = signer.sign(node, body.get("csr").asText(), addresses);
+              grants.grant(node); // after the checks: a refused request changes nothing
               return JsonMapping.mapper()
                   .createObjectNode()
                   .put("certificate", PemFiles.pem(cert))

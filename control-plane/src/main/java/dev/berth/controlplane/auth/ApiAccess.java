@@ -1,5 +1,8 @@
 package dev.berth.controlplane.auth;
 
+import dev.berth.model.fleet.KafkaAccess;
+import dev.berth.model.pki.CertificateAuthority;
+import dev.berth.model.pki.TlsFiles;
 import java.nio.file.Path;
 
 /**
@@ -9,8 +12,8 @@ import java.nio.file.Path;
  * makes sure of at start and the rate limits per token.
  */
 public record ApiAccess(Path dir, String bootstrapToken, RateLimits limits) {
-  public static final String CA_CERT = "ca.crt";
-  public static final String CA_KEY = "ca.key";
+  public static final String CA_CERT = CertificateAuthority.CERT_FILE;
+  public static final String CA_KEY = CertificateAuthority.KEY_FILE;
   public static final String SERVING_CERT = "api.crt";
   public static final String SERVING_KEY = "api.key";
   public static final String PROXY_CERT = "proxy.crt";
@@ -55,6 +58,19 @@ public record ApiAccess(Path dir, String bootstrapToken, RateLimits limits) {
 
   public Path proxyKey() {
     return dir.resolve(PROXY_KEY);
+  }
+
+  /**
+   * The control plane's identity among the fleet's peers (O=berth:control-planes): what it shows a
+   * node's API and Kafka.
+   */
+  public TlsFiles controlPlaneIdentity() {
+    return new TlsFiles(caCert(), proxyCert(), proxyKey());
+  }
+
+  /** How this control plane reaches Kafka at {@code bootstrapServers}: mutual TLS as itself. */
+  public KafkaAccess kafka(String bootstrapServers) {
+    return KafkaAccess.mutualTls(bootstrapServers, controlPlaneIdentity());
   }
 
   /** The request log's files are this path with .N.log appended. */

@@ -1,5 +1,6 @@
 package dev.berth.controlplane.auth;
 
+import dev.berth.controlplane.kafka.NodeKafkaGrants;
 import dev.berth.controlplane.pki.NodeCertificates;
 import java.util.function.Consumer;
 
@@ -13,9 +14,11 @@ public record ApiGuard(
     AuditLog audit,
     ApiAccess access,
     Consumer<String> requestLog,
-    NodeCertificates nodeCertificates) {
+    NodeCertificates nodeCertificates,
+    NodeKafkaGrants kafkaGrants) {
+  /** A guard for an API that lets no node join (tests of the workload API). */
   public ApiGuard(
       TokenStore tokens, AuditLog audit, ApiAccess access, Consumer<String> requestLog) {
-    this(tokens, audit, access, requestLog, null);
+    this(tokens, audit, access, requestLog, null, null);
   }
 }

@@ -2,6 +2,7 @@ package dev.berth.controlplane.auth;
 
 import dev.berth.model.fleet.EventTopic;
 import dev.berth.model.fleet.FleetEvent;
+import dev.berth.model.fleet.KafkaAccess;
 import dev.berth.model.fleet.KafkaClientConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -25,9 +26,8 @@ public final class AuditLog {
     this.producer = producer;
   }
 
-  public static AuditLog create(Vertx vertx, String kafkaBootstrap) {
-    return new AuditLog(
-        KafkaProducer.create(vertx, KafkaClientConfig.durableProducer(kafkaBootstrap, 0)));
+  public static AuditLog create(Vertx vertx, KafkaAccess kafka) {
+    return new AuditLog(KafkaProducer.create(vertx, KafkaClientConfig.durableProducer(kafka, 0)));
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.berth.controlplane.auth;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.controlplane.kafka.CompactedTopicView;
 import dev.berth.model.JsonMapping;
+import dev.berth.model.fleet.KafkaAccess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Comparator;
@@ -34,8 +35,8 @@ public final class TokenStore implements AutoCloseable {
     this.view = view;
   }
 
-  public static TokenStore open(String bootstrapServers) {
-    return new TokenStore(CompactedTopicView.open(bootstrapServers, TOPIC, TokenStore::decode));
+  public static TokenStore open(KafkaAccess kafka) {
+    return new TokenStore(CompactedTopicView.open(kafka, TOPIC, TokenStore::decode));
   }
 
   private static ApiToken decode(byte[] value) {

@@ -2,6 +2,7 @@ package dev.berth.controlplane.kafka;
 
 import dev.berth.model.fleet.EventTopic;
 import dev.berth.model.fleet.FleetEvent;
+import dev.berth.model.fleet.KafkaAccess;
 import dev.berth.model.fleet.KafkaClientConfig;
 import dev.berth.model.fleet.UnreadableRecords;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -58,17 +60,22 @@ public final class CompactedTopicView<V> implements AutoCloseable {
    * keeps following it; {@code decoder} throws on a value it cannot read (the record is skipped).
    */
   public static <V> CompactedTopicView<V> open(
-      String bootstrapServers, String topic, Function<byte[], V> decoder) {
-    KafkaTopics.ensure(
-        bootstrapServers,
-        new NewTopic(topic, 1, (short) 1)
-            .configs(Map.of("cleanup.policy", "compact", "min.insync.replicas", "1")));
+      KafkaAccess kafka, String topic, Function<byte[], V> decoder) {
+    try (Admin admin = Admin.create(KafkaClientConfig.admin(kafka))) {
+      // berth.events too, where unreadable records are reported: a producer waits for a topic
+      KafkaTopics.ensure(
+          admin,
+          List.of(
+              new NewTopic(topic, 1, (short) 1)
+                  .configs(Map.of("cleanup.policy", "compact", "min.insync.replicas", "1")),
+              KafkaTopics.fleetEvents()));
+    }
     KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(KafkaClientConfig.durableProducer(bootstrapServers, 0));
+        new KafkaProducer<>(KafkaClientConfig.durableProducer(kafka, 0));
     KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(
             KafkaClientConfig.with(
-                KafkaClientConfig.assignedConsumer(bootstrapServers), "fetch.max.wait.ms", 100));
+                KafkaClientConfig.assignedConsumer(kafka), "fetch.max.wait.ms", 100));
     TopicPartition p = new TopicPartition(topic, 0);
     consumer.assign(List.of(p));
     consumer.seekToBeginning(List.of(p));

@@ -2,6 +2,7 @@ package dev.berth.controlplane.pki;
 
 import dev.berth.controlplane.auth.ApiAccess;
 import dev.berth.controlplane.auth.TokenSecrets;
+import dev.berth.model.pki.CertificateAuthority;
 import dev.berth.model.pki.FleetIdentities;
 import dev.berth.model.pki.PemFiles;
 import java.io.IOException;

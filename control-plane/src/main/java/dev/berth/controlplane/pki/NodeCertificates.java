@@ -1,5 +1,6 @@
 package dev.berth.controlplane.pki;
 
+import dev.berth.model.pki.CertificateAuthority;
 import dev.berth.model.pki.FleetIdentities;
 import dev.berth.model.pki.PemFiles;
 import java.io.IOException;
@@ -24,8 +25,8 @@ import org.bouncycastle.pkcs.PKCSException;
 /**
  * Signs a joining node's certificate request, as the Kubernetes CSR signer does for kubelets: the
  * request must be signed by the key it names (proof of possession); the certificate names the node
- * (CN) as a node (O=berth:nodes), serves its API at 127.0.0.1 and the addresses it gives, and is
- * good for nothing else.
+ * (CN) as a node (O=berth:nodes), serves its API at 127.0.0.1 and the addresses it gives, and
+ * identifies the node to Kafka as a TLS client (whose ACLs give node:NAME its own topics only).
  */
 public final class NodeCertificates {
   /** A node's API is reached at a handful of addresses at most. */
@@ -50,7 +51,7 @@ public final class NodeCertificates {
     LinkedHashSet<String> hosts = new LinkedHashSet<>(List.of("127.0.0.1"));
     addresses.forEach(a -> hosts.add(ipLiteral(a)));
     X509Certificate c =
-        ca.issue(node, FleetIdentities.NODES, pair.getPublic(), new ArrayList<>(hosts), false);
+        ca.issue(node, FleetIdentities.NODES, pair.getPublic(), new ArrayList<>(hosts), true);
     PemFiles.write(key, PemFiles.pem(pair.getPrivate()), true);
     PemFiles.write(caOut, PemFiles.pem(ca.certificate()), false);
     PemFiles.write(cert, PemFiles.pem(c), false);
@@ -78,7 +79,7 @@ public final class NodeCertificates {
       hosts.add(ipLiteral(a));
     }
     PublicKey key = verifiedKey(csrPem);
-    return ca.issue(node, FleetIdentities.NODES, key, new ArrayList<>(hosts), false);
+    return ca.issue(node, FleetIdentities.NODES, key, new ArrayList<>(hosts), true);
   }
 
   private static String ipLiteral(String text) {

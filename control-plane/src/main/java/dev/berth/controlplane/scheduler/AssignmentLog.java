@@ -1,20 +1,24 @@
 package dev.berth.controlplane.scheduler;
 
 import dev.berth.controlplane.kafka.KafkaTopics;
+import dev.berth.controlplane.kafka.NodeKafkaGrants;
 import dev.berth.model.fleet.Assignment;
 import dev.berth.model.fleet.AssignmentTopic;
 import dev.berth.model.fleet.EventTopic;
 import dev.berth.model.fleet.FleetEvent;
+import dev.berth.model.fleet.KafkaAccess;
 import dev.berth.model.fleet.KafkaClientConfig;
 import dev.berth.model.fleet.UnreadableRecords;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -23,20 +27,23 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * The scheduler's side of berth.assignments: what is placed where (rebuilt from the topic when
- * opened), and writes of new placements and tombstones, idempotent and acks=all. Blocking: call
- * from a worker.
+ * The scheduler's side of the nodes' assignments topics (berth.assignments.NODE): what is placed
+ * where (rebuilt from every node's topic when opened), and writes of new placements and tombstones,
+ * idempotent and acks=all. Blocking: call from a worker.
  */
 public final class AssignmentLog implements AutoCloseable {
   private final KafkaProducer<String, byte[]> producer;
+  private final Admin admin;
   private final Map<String, Assignment> current = new HashMap<>();
+  private final Set<String> topics = new HashSet<>(); // the nodes' topics known to exist
   private final UnreadableRecords unreadable =
-      new UnreadableRecords(AssignmentTopic.TOPIC, "control-plane", this::report);
-  private final String bootstrapServers;
+      new UnreadableRecords(AssignmentTopic.PREFIX + "*", "control-plane", this::report);
+  private final KafkaAccess kafka;
 
-  private AssignmentLog(KafkaProducer<String, byte[]> producer, String bootstrapServers) {
+  private AssignmentLog(KafkaProducer<String, byte[]> producer, Admin admin, KafkaAccess kafka) {
     this.producer = producer;
-    this.bootstrapServers = bootstrapServers;
+    this.admin = admin;
+    this.kafka = kafka;
   }
 
   /** Puts a skipped record's event on berth.events, without waiting. */
@@ -44,16 +51,19 @@ public final class AssignmentLog implements AutoCloseable {
     producer.send(new ProducerRecord<>(EventTopic.TOPIC, EventTopic.key(e), EventTopic.encode(e)));
   }
 
-  public static AssignmentLog open(String bootstrapServers) {
-    KafkaTopics.ensure(
-        bootstrapServers,
-        new NewTopic(AssignmentTopic.TOPIC, AssignmentTopic.PARTITIONS, (short) 1)
-            .configs(Map.of("cleanup.policy", "compact")));
+  public static AssignmentLog open(KafkaAccess kafka) {
     AssignmentLog log =
         new AssignmentLog(
-            new KafkaProducer<>(KafkaClientConfig.durableProducer(bootstrapServers, 5)),
-            bootstrapServers);
-    log.reload();
+            new KafkaProducer<>(KafkaClientConfig.durableProducer(kafka, 5)),
+            Admin.create(KafkaClientConfig.admin(kafka)),
+            kafka);
+    try {
+      KafkaTopics.ensure(log.admin, List.of(KafkaTopics.fleetEvents())); // where it reports
+      log.reload();
+    } catch (RuntimeException e) {
+      log.close();
+      throw e;
+    }
     return log;
   }
 
@@ -63,11 +73,15 @@ public final class AssignmentLog implements AutoCloseable {
    */
   public synchronized void reload() {
     current.clear();
+    topics.clear();
     try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(KafkaClientConfig.assignedConsumer(bootstrapServers))) {
+        new KafkaConsumer<>(KafkaClientConfig.assignedConsumer(kafka))) {
       List<TopicPartition> parts = new ArrayList<>();
-      for (int p = 0; p < AssignmentTopic.PARTITIONS; p++) {
-        parts.add(new TopicPartition(AssignmentTopic.TOPIC, p));
+      for (String t : consumer.listTopics(Duration.ofSeconds(30)).keySet()) {
+        if (t.startsWith(AssignmentTopic.PREFIX)) {
+          topics.add(t);
+          parts.add(new TopicPartition(t, 0));
+        }
       }
       consumer.assign(parts);
       consumer.seekToBeginning(parts);
@@ -78,10 +92,14 @@ public final class AssignmentLog implements AutoCloseable {
             current.remove(r.key());
           } else {
             try {
-              current.put(r.key(), AssignmentTopic.decode(r.value()));
+              Assignment a = AssignmentTopic.decodeChecked(r.key(), r.value());
+              if (!a.node().equals(AssignmentTopic.nodeOfTopic(r.topic()))) {
+                throw new IllegalArgumentException("the record names node " + a.node());
+              }
+              current.put(r.key(), a);
             } catch (RuntimeException e) {
               // The next pass writes this container's placement again, over the bad record.
-              unreadable.skipped(r.partition(), r.offset(), r.key(), e);
+              unreadable.skipped(r.topic(), r.partition(), r.offset(), r.key(), e);
             }
           }
         }
@@ -89,7 +107,7 @@ public final class AssignmentLog implements AutoCloseable {
     }
   }
 
-  /** How many records of the topic could not be read and were skipped. */
+  /** How many records of the nodes' topics could not be read and were skipped. */
   public long unreadableRecords() {
     return unreadable.count();
   }
@@ -112,6 +130,7 @@ public final class AssignmentLog implements AutoCloseable {
   public synchronized int apply(Map<String, Assignment> desired) {
     Map<String, Assignment> byKey = new HashMap<>();
     desired.values().forEach(a -> byKey.put(AssignmentTopic.key(a.node(), a.containerId()), a));
+    ensureTopics(desired.values());
     List<Future<RecordMetadata>> sends = new ArrayList<>();
     for (Map.Entry<String, Assignment> e : byKey.entrySet()) {
       if (!e.getValue().equals(current.get(e.getKey()))) {
@@ -128,7 +147,7 @@ public final class AssignmentLog implements AutoCloseable {
         f.get();
       } catch (ExecutionException e) {
         throw new IllegalStateException(
-            "cannot write to " + AssignmentTopic.TOPIC + ": " + e.getCause().getMessage(), e);
+            "cannot write assignments: " + e.getCause().getMessage(), e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted", e);
@@ -139,13 +158,31 @@ public final class AssignmentLog implements AutoCloseable {
     return sends.size();
   }
 
+  /**
+   * Creates the topics of nodes placed on for the first time. A node's join creates its topic; this
+   * covers a node the scheduler knows of without it (Hazelcast's word alone), whose topic then
+   * exists but nobody may read, instead of a producer blocking on a topic that is not there.
+   */
+  private void ensureTopics(java.util.Collection<Assignment> placed) {
+    List<String> missing =
+        placed.stream()
+            .map(Assignment::node)
+            .distinct()
+            .filter(n -> !topics.contains(AssignmentTopic.topicOf(n)))
+            .toList();
+    if (!missing.isEmpty()) {
+      KafkaTopics.ensure(admin, missing.stream().map(NodeKafkaGrants::assignmentsTopic).toList());
+      missing.forEach(n -> topics.add(AssignmentTopic.topicOf(n)));
+    }
+  }
+
   private Future<RecordMetadata> send(String key, String node, byte[] value) {
-    return producer.send(
-        new ProducerRecord<>(AssignmentTopic.TOPIC, AssignmentTopic.partitionOf(node), key, value));
+    return producer.send(new ProducerRecord<>(AssignmentTopic.topicOf(node), 0, key, value));
   }
 
   @Override
   public void close() {
     producer.close();
+    admin.close();
   }
 }

@@ -3,6 +3,7 @@ package dev.berth.controlplane.specs;
 import static dev.berth.model.fleet.WorkloadTopic.TOPIC;
 
 import dev.berth.controlplane.kafka.CompactedTopicView;
+import dev.berth.model.fleet.KafkaAccess;
 import dev.berth.model.fleet.SpecLimits;
 import dev.berth.model.fleet.StoredWorkload;
 import dev.berth.model.fleet.WorkloadSpec;
@@ -28,9 +29,8 @@ public final class WorkloadStore implements AutoCloseable {
   }
 
   /** Makes sure the topic exists, reads it from the beginning, and is ready for applies. */
-  public static WorkloadStore open(String bootstrapServers) {
-    return new WorkloadStore(
-        CompactedTopicView.open(bootstrapServers, TOPIC, WorkloadTopic::decode));
+  public static WorkloadStore open(KafkaAccess kafka) {
+    return new WorkloadStore(CompactedTopicView.open(kafka, TOPIC, WorkloadTopic::decode));
   }
 
   /**

@@ -42,13 +42,13 @@ class WorkloadApiTest {
   @BeforeAll
   static void start() throws Exception {
     data = Files.createTempDirectory("berth-api-kafka-");
-    broker = EmbeddedKafkaBroker.start(data, 0);
     strict =
         new StrictVertx(
             500); // an event loop busy for more than 500 ms (Vert.x warns at 2 s) fails the class
     vertx = strict.vertx();
     access = TestCredentials.in(data.resolve("pki"));
-    tokens = TokenStore.open(broker.bootstrapServers());
+    broker = TestCredentials.broker(data.resolve("kafka"), access);
+    tokens = TokenStore.open(TestCredentials.kafka(access, broker));
     tokens.ensure(TokenStore.BOOTSTRAP_NAME, Role.ADMIN, access.bootstrapToken());
   }
 
@@ -71,7 +71,8 @@ class WorkloadApiTest {
 
   private static Api api() throws Exception {
     WorkloadStore store =
-        await(vertx.executeBlocking(() -> WorkloadStore.open(broker.bootstrapServers())));
+        await(
+            vertx.executeBlocking(() -> WorkloadStore.open(TestCredentials.kafka(access, broker))));
     FleetApiVerticle v =
         new FleetApiVerticle(store, new ApiGuard(tokens, null, access, line -> {}), 0);
     String id = await(vertx.deployVerticle(v));

@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.AfterAll;
@@ -51,12 +52,12 @@ class ApiAccessTest {
   @BeforeAll
   static void start() throws Exception {
     data = Files.createTempDirectory("berth-api-access-");
-    broker = EmbeddedKafkaBroker.start(data.resolve("kafka"), 0);
     hz = EmbeddedHazelcast.start("berth-access-" + ProcessHandle.current().pid());
     strict = new StrictVertx(500);
     access =
         TestCredentials.in(data.resolve("pki"))
             .withLimits(new ApiAccess.RateLimits(0.2, 3, 0.2, 1));
+    broker = TestCredentials.broker(data.resolve("kafka"), access);
     cp =
         ControlPlane.start(
                 strict.vertx(),
@@ -256,7 +257,7 @@ class ApiAccessTest {
   }
 
   private static String csr(String cn) throws Exception {
-    java.security.KeyPair pair = dev.berth.controlplane.pki.CertificateAuthority.newKeyPair();
+    java.security.KeyPair pair = dev.berth.model.pki.CertificateAuthority.newKeyPair();
     return PemFiles.pem(
         new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder(
                 new org.bouncycastle.asn1.x500.X500Name("CN=" + cn), pair.getPublic())
@@ -296,9 +297,21 @@ class ApiAccessTest {
     assertTrue(subject.contains("CN=node-x") && subject.contains("O=berth:nodes"), subject);
     assertTrue(cert.getSubjectAlternativeNames().toString().contains("10.9.8.7"));
     cert.verify(PemFiles.readCertificate(access.caCert()).getPublicKey());
-    assertFalse(
-        cert.getExtendedKeyUsage().contains("1.3.6.1.5.5.7.3.2"),
-        "a node's certificate is no client certificate: it cannot pose as a control plane");
+    assertEquals(
+        "CN=node-x,O=berth:nodes",
+        subject,
+        "a node, never a control plane (whose O nodes and Kafka check)");
+    try (org.apache.kafka.clients.admin.Admin admin =
+        org.apache.kafka.clients.admin.Admin.create(
+            dev.berth.model.fleet.KafkaClientConfig.admin(TestCredentials.kafka(access, broker)))) {
+      assertTrue(
+          admin
+              .listTopics()
+              .names()
+              .get()
+              .containsAll(List.of("berth.assignments.node-x", "berth.events.node-x")),
+          "the join made the node's topics in Kafka");
+    }
 
     // a join token joins, and does nothing else
     assertEquals(403, call("GET", "/v1/workloads", join, null).statusCode());

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.hazelcast.core.HazelcastInstance;
+import dev.berth.controlplane.TestCredentials;
+import dev.berth.controlplane.auth.ApiAccess;
 import dev.berth.controlplane.cluster.NodeRegistry;
 import dev.berth.controlplane.specs.WorkloadStore;
 import dev.berth.embedded.EmbeddedHazelcast;
@@ -44,11 +46,14 @@ class SchedulingThroughKafkaTest {
   void workloadsReachTheirNodesAndFollowScalingNodeLossAndDeletion(@TempDir Path data)
       throws Exception {
     HazelcastInstance hz = EmbeddedHazelcast.start("berth-sched-" + ProcessHandle.current().pid());
-    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(data, 0);
-        WorkloadStore store = WorkloadStore.open(broker.bootstrapServers());
-        AssignmentLog log = AssignmentLog.open(broker.bootstrapServers());
-        AssignmentTopicReader a = new AssignmentTopicReader(broker.bootstrapServers(), "node-a");
-        AssignmentTopicReader b = new AssignmentTopicReader(broker.bootstrapServers(), "node-b")) {
+    ApiAccess access = TestCredentials.in(data.resolve("pki"));
+    try (EmbeddedKafkaBroker broker = TestCredentials.broker(data.resolve("kafka"), access);
+        WorkloadStore store = WorkloadStore.open(TestCredentials.kafka(access, broker));
+        AssignmentLog log = AssignmentLog.open(TestCredentials.kafka(access, broker));
+        AssignmentTopicReader a =
+            new AssignmentTopicReader(TestCredentials.kafka(access, broker), "node-a");
+        AssignmentTopicReader b =
+            new AssignmentTopicReader(TestCredentials.kafka(access, broker), "node-b")) {
       AtomicLong now = new AtomicLong(1_000_000);
       SimulatedNodes nodes = new SimulatedNodes(hz, now::get);
       nodes.renew("node-a", 4000, 8L << 30, Map.of(), 3000);
@@ -119,7 +124,7 @@ class SchedulingThroughKafkaTest {
       assertEquals(0, settle(a).size());
 
       try (AssignmentTopicReader cold =
-          new AssignmentTopicReader(broker.bootstrapServers(), "node-a")) {
+          new AssignmentTopicReader(TestCredentials.kafka(access, broker), "node-a")) {
         assertEquals(
             settle(a), settle(cold), "a cold start rebuilds the same desired set from offset 0");
       }

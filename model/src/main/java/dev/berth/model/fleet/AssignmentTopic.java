@@ -6,12 +6,13 @@ import java.io.UncheckedIOException;
 import java.util.regex.Pattern;
 
 /**
- * How assignments sit on berth.assignments: key "node/container", the partition chosen by the node
- * (so an agent reads one partition and finds exactly its own desired set), and the value as JSON.
+ * How assignments sit in Kafka: one compacted topic per node, berth.assignments.NODE (so Kafka's
+ * ACLs, which are per topic, can let a node read its own desired set and nothing else), key
+ * "node/container", the value as JSON.
  */
 public final class AssignmentTopic {
-  public static final String TOPIC = "berth.assignments";
-  public static final int PARTITIONS = 16;
+  /** Every node's assignments topic starts with this. */
+  public static final String PREFIX = "berth.assignments.";
 
   private AssignmentTopic() {}
 
@@ -31,8 +32,17 @@ public final class AssignmentTopic {
     return slash < 0 ? "" : key.substring(slash + 1);
   }
 
-  public static int partitionOf(String node) {
-    return (node.hashCode() & 0x7fffffff) % PARTITIONS;
+  /** Node {@code node}'s assignments topic (one partition). */
+  public static String topicOf(String node) {
+    if (node == null || !NODE.matcher(node).matches()) {
+      throw new InvalidAssignmentException("node \"" + node + "\" is not a node name");
+    }
+    return PREFIX + node;
+  }
+
+  /** The node whose assignments topic {@code topic} is; "" for any other topic. */
+  public static String nodeOfTopic(String topic) {
+    return topic != null && topic.startsWith(PREFIX) ? topic.substring(PREFIX.length()) : "";
   }
 
   public static byte[] encode(Assignment a) {
@@ -47,14 +57,15 @@ public final class AssignmentTopic {
     try {
       return JsonMapping.mapper().readValue(value, Assignment.class);
     } catch (IOException e) {
-      throw new UncheckedIOException("unreadable record on " + TOPIC, e);
+      throw new UncheckedIOException("unreadable assignment record", e);
     }
   }
 
   /** A container id as Berth makes them; also what may name a directory of the agent's state. */
   private static final Pattern CONTAINER_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
 
-  private static final Pattern NODE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,252}");
+  /** Node names as topic names may hold them (249 characters, the prefix's 18 included). */
+  private static final Pattern NODE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,230}");
 
   /**
    * Decodes a record an agent is about to act on and checks it as strictly as the API checks a
@@ -102,7 +113,7 @@ public final class AssignmentTopic {
   /** A record on berth.assignments that an agent refuses to act on. */
   public static final class InvalidAssignmentException extends IllegalArgumentException {
     InvalidAssignmentException(String message) {
-      super("refused record on " + TOPIC + ": " + message);
+      super("refused assignment record: " + message);
     }
   }
 }

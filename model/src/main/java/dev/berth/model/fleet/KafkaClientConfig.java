@@ -17,8 +17,8 @@ public final class KafkaClientConfig {
    * A producer whose acknowledged writes survive a broker failure and are never duplicated by a
    * retry; {@code lingerMillis} trades latency for batching.
    */
-  public static Properties durableProducer(String bootstrapServers, int lingerMillis) {
-    Properties p = common(bootstrapServers);
+  public static Properties durableProducer(KafkaAccess kafka, int lingerMillis) {
+    Properties p = kafka.properties();
     p.setProperty("key.serializer", STRINGS + "Serializer");
     p.setProperty("value.serializer", BYTES + "Serializer");
     p.setProperty("acks", "all");
@@ -28,8 +28,8 @@ public final class KafkaClientConfig {
   }
 
   /** A consumer of assigned partitions, read from where the caller seeks, committing nothing. */
-  public static Properties assignedConsumer(String bootstrapServers) {
-    Properties p = common(bootstrapServers);
+  public static Properties assignedConsumer(KafkaAccess kafka) {
+    Properties p = kafka.properties();
     p.setProperty("key.deserializer", STRINGS + "Deserializer");
     p.setProperty("value.deserializer", BYTES + "Deserializer");
     p.setProperty("enable.auto.commit", "false");
@@ -42,9 +42,8 @@ public final class KafkaClientConfig {
     return base;
   }
 
-  private static Properties common(String bootstrapServers) {
-    Properties p = new Properties();
-    p.setProperty("bootstrap.servers", bootstrapServers);
-    return p;
+  /** An admin client's settings. */
+  public static Properties admin(KafkaAccess kafka) {
+    return kafka.properties();
   }
 }

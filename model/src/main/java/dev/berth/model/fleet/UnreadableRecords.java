@@ -40,9 +40,15 @@ public final class UnreadableRecords {
    * Notes that the record at {@code partition}/{@code offset} with {@code key} failed as {@code e}.
    */
   public void skipped(int partition, long offset, String key, RuntimeException e) {
+    skipped(topic, partition, offset, key, e);
+  }
+
+  /** The same for a follower of several topics, naming the record's {@code recordTopic}. */
+  public void skipped(
+      String recordTopic, int partition, long offset, String key, RuntimeException e) {
     count.incrementAndGet();
     String what =
-        topic
+        recordTopic
             + " partition "
             + partition
             + " offset "

@@ -1,5 +1,6 @@
 package dev.berth.agent.node.tls;
 
+import dev.berth.model.pki.TlsFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -10,6 +11,11 @@ import java.nio.file.Path;
 public record NodeTls(Path cert, Path key, Path ca) {
   public static NodeTls in(Path dir) {
     return new NodeTls(dir.resolve("node.crt"), dir.resolve("node.key"), dir.resolve("ca.crt"));
+  }
+
+  /** The same files as an identity: the node's to Kafka and the control planes. */
+  public TlsFiles files() {
+    return new TlsFiles(ca, cert, key);
   }
 
   /** Whether the node has joined (all three files are there). */

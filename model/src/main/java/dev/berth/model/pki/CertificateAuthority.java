@@ -1,7 +1,5 @@
-package dev.berth.controlplane.pki;
+package dev.berth.model.pki;
 
-import dev.berth.model.pki.KeyPairs;
-import dev.berth.model.pki.PemFiles;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -37,12 +35,12 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * The fleet's own certificate authority (ca.crt, ca.key): created once, as kubeadm creates the
- * cluster CA, then it issues the API's serving certificate and each node's certificate. ECDSA P-256
- * keys; the CA lasts ten years, what it issues one year (kubeadm's choices).
+ * cluster CA, then it issues the API's serving certificate, each node's certificate and the Kafka
+ * broker's. ECDSA P-256 keys; the CA lasts ten years, what it issues one year (kubeadm's choices).
  */
 public final class CertificateAuthority {
-  public static final String CERT_FILE = dev.berth.controlplane.auth.ApiAccess.CA_CERT;
-  public static final String KEY_FILE = dev.berth.controlplane.auth.ApiAccess.CA_KEY;
+  public static final String CERT_FILE = "ca.crt";
+  public static final String KEY_FILE = "ca.key";
 
   private static final Duration CA_VALIDITY = Duration.ofDays(3650);
   private static final Duration LEAF_VALIDITY = Duration.ofDays(365);
@@ -50,10 +48,12 @@ public final class CertificateAuthority {
 
   private final X509Certificate certificate;
   private final PrivateKey key;
+  private final Path dir;
 
-  private CertificateAuthority(X509Certificate certificate, PrivateKey key) {
+  private CertificateAuthority(X509Certificate certificate, PrivateKey key, Path dir) {
     this.certificate = certificate;
     this.key = key;
+    this.dir = dir;
   }
 
   /** The fleet's CA in {@code dir}, created there first (named berth-ca) if it has none. */
@@ -67,7 +67,7 @@ public final class CertificateAuthority {
     Path keyFile = dir.resolve(KEY_FILE);
     if (Files.exists(cert) && Files.exists(keyFile)) {
       return new CertificateAuthority(
-          PemFiles.readCertificate(cert), PemFiles.readPrivateKey(keyFile));
+          PemFiles.readCertificate(cert), PemFiles.readPrivateKey(keyFile), dir);
     }
     KeyPair pair = newKeyPair();
     X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, name).build();
@@ -93,7 +93,7 @@ public final class CertificateAuthority {
       // the key first: a crash between the two leaves no certificate without its key
       PemFiles.write(keyFile, PemFiles.pem(pair.getPrivate()), true);
       PemFiles.write(cert, PemFiles.pem(ca), false);
-      return new CertificateAuthority(ca, pair.getPrivate());
+      return new CertificateAuthority(ca, pair.getPrivate(), dir);
     } catch (GeneralSecurityException | CertIOException e) {
       throw new IllegalStateException("cannot create a certificate authority in " + dir, e);
     }
@@ -101,6 +101,31 @@ public final class CertificateAuthority {
 
   public X509Certificate certificate() {
     return certificate;
+  }
+
+  /** The file holding the CA's certificate (what the fleet's peers trust). */
+  public Path certificateFile() {
+    return dir.resolve(CERT_FILE);
+  }
+
+  /**
+   * Issues a new key a certificate (see {@link #issue}) and writes both, the key first (0600), to
+   * {@code cert} and {@code key}: the identity's files, with this CA as the one it trusts.
+   */
+  public TlsFiles issueFiles(
+      String commonName,
+      String organization,
+      List<String> hosts,
+      boolean client,
+      Path cert,
+      Path key) {
+    KeyPair pair = newKeyPair();
+    PemFiles.write(key, PemFiles.pem(pair.getPrivate()), true);
+    PemFiles.write(
+        cert,
+        PemFiles.pem(issue(commonName, organization, pair.getPublic(), hosts, client)),
+        false);
+    return new TlsFiles(certificateFile(), cert, key);
   }
 
   /** A new ECDSA P-256 key pair. */
