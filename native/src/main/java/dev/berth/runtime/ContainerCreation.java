@@ -13,6 +13,7 @@ import dev.berth.runtime.init.InitPlan;
 import dev.berth.runtime.init.InitSession;
 import dev.berth.runtime.libc.Native;
 import dev.berth.runtime.libc.NativeException;
+import dev.berth.runtime.process.ChildProcess;
 import dev.berth.runtime.process.ProcessStat;
 import dev.berth.runtime.state.ContainerRecord;
 import dev.berth.runtime.state.StateStore;
@@ -28,13 +29,13 @@ final class ContainerCreation {
   private final StateStore store;
   private final CgroupDriver cgroups;
   private final ContainerStates states;
-  private final Map<String, Process> monitors;
+  private final Map<String, ChildProcess> monitors;
 
   ContainerCreation(
       StateStore store,
       CgroupDriver cgroups,
       ContainerStates states,
-      Map<String, Process> monitors) {
+      Map<String, ChildProcess> monitors) {
     this.store = store;
     this.cgroups = cgroups;
     this.states = states;

@@ -46,8 +46,7 @@ final class ContainerExecution {
       if (options.pidFile() != null) {
         PidFiles.write(options.pidFile(), pid);
       }
-      Process helper = session.helper();
-      return new ExecHandle(pid, helper.onExit().thenApply(Process::exitValue));
+      return new ExecHandle(pid, session.helper().onExit());
     }
   }
 }

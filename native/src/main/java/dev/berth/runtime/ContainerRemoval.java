@@ -3,6 +3,7 @@ package dev.berth.runtime;
 import dev.berth.runtime.cgroups.Cgroup;
 import dev.berth.runtime.cgroups.CgroupDriver;
 import dev.berth.runtime.hooks.HookRunner;
+import dev.berth.runtime.process.ChildProcess;
 import dev.berth.runtime.state.ContainerRecord;
 import dev.berth.runtime.state.StateStore;
 import java.nio.file.Files;
@@ -17,14 +18,14 @@ final class ContainerRemoval {
   private final CgroupDriver cgroups;
   private final ContainerStates states;
   private final ContainerSignals signals;
-  private final Map<String, Process> monitors;
+  private final Map<String, ChildProcess> monitors;
 
   ContainerRemoval(
       StateStore store,
       CgroupDriver cgroups,
       ContainerStates states,
       ContainerSignals signals,
-      Map<String, Process> monitors) {
+      Map<String, ChildProcess> monitors) {
     this.store = store;
     this.cgroups = cgroups;
     this.states = states;
@@ -64,7 +65,7 @@ final class ContainerRemoval {
         }
       }
       cg.destroy(r.createdCgroupAncestors());
-      Process monitor = monitors.remove(id);
+      ChildProcess monitor = monitors.remove(id);
       if (monitor != null) {
         monitor.onExit().join();
       } else if (r.monitored()) {

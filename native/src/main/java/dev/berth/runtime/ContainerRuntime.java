@@ -14,6 +14,7 @@ import dev.berth.runtime.hooks.HookRunner;
 import dev.berth.runtime.libc.LibC;
 import dev.berth.runtime.libc.Native;
 import dev.berth.runtime.libc.NativeException;
+import dev.berth.runtime.process.ChildProcess;
 import dev.berth.runtime.state.ContainerRecord;
 import dev.berth.runtime.state.StateStore;
 import java.io.IOException;
@@ -39,7 +40,7 @@ public final class ContainerRuntime {
 
   private final StateStore store;
   private final CgroupDriver cgroups;
-  private final Map<String, Process> monitors = new ConcurrentHashMap<>();
+  private final Map<String, ChildProcess> monitors = new ConcurrentHashMap<>();
   private final ContainerStates states;
   private final ContainerSignals signals;
   private final ContainerCreation creation;
@@ -222,9 +223,9 @@ public final class ContainerRuntime {
    * file when present.
    */
   public CompletableFuture<Integer> exitCode(String id) throws ContainerException {
-    Process monitor = monitors.get(id);
+    ChildProcess monitor = monitors.get(id);
     if (monitor != null) {
-      return monitor.onExit().thenApply(Process::exitValue);
+      return monitor.onExit();
     }
     ContainerRecord r = store.read(id);
     return recordedExit(r.id())

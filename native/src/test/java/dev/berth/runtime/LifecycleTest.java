@@ -15,6 +15,7 @@ import dev.berth.runtime.testing.RuntimeTestSupport;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -67,6 +68,23 @@ class LifecycleTest extends RuntimeTestSupport {
               + ours[1]);
     }
     runtime.delete(id, true);
+  }
+
+  @Test
+  void runningContainersCostNoThreadEachAndTheirExitCodesStillArrive() throws Exception {
+    int before = Thread.activeCount();
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      ids.add(started("sleep 60"));
+    }
+    assertTrue(
+        Thread.activeCount() - before < 5,
+        "20 monitors took threads: " + before + " before, " + Thread.activeCount() + " after");
+    for (String id : ids) {
+      runtime.kill(id, 9, false);
+      assertEquals(137, runtime.exitCode(id).get(10, java.util.concurrent.TimeUnit.SECONDS));
+      runtime.delete(id, false);
+    }
   }
 
   @Test

@@ -81,7 +81,8 @@ final class SchedulerBench implements Callable<Integer> {
       System.out.printf(
           "%d nodes' assignments topics created in %.1f s (not timed below)%n",
           nodes, (System.nanoTime() - made) / 1e9);
-      log.reload(); // it learns the topics exist
+      awaitLeaders(access.kafka(broker.bootstrapServers()), names);
+      log.reload(); // it learns the topics, as a new leader does
       KafkaConsumer<String, byte[]> acks =
           nodesFeed(access.kafka(broker.bootstrapServers()), names);
       SchedulerPass pass =
@@ -158,6 +159,24 @@ final class SchedulerBench implements Callable<Integer> {
             names.subList(i, Math.min(names.size(), i + 500)).stream()
                 .map(NodeKafkaGrants::assignmentsTopic)
                 .toList());
+      }
+    }
+  }
+
+  /** Until the broker leads every node's partition: nodes join over time, not in one second. */
+  private static void awaitLeaders(KafkaAccess kafka, List<String> names) throws Exception {
+    try (Admin admin = Admin.create(KafkaClientConfig.admin(kafka))) {
+      List<String> topics = names.stream().map(AssignmentTopic::topicOf).toList();
+      while (true) {
+        try {
+          if (admin.describeTopics(topics).allTopicNames().get().values().stream()
+              .allMatch(d -> d.partitions().get(0).leader() != null)) {
+            return;
+          }
+        } catch (java.util.concurrent.ExecutionException notYet) {
+          // the broker has not heard of them all yet
+        }
+        Thread.sleep(200);
       }
     }
   }

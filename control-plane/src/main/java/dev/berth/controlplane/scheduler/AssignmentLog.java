@@ -2,6 +2,7 @@ package dev.berth.controlplane.scheduler;
 
 import dev.berth.controlplane.kafka.KafkaTopics;
 import dev.berth.controlplane.kafka.NodeKafkaGrants;
+import dev.berth.controlplane.kafka.ProducerMetadataWarmup;
 import dev.berth.model.fleet.Assignment;
 import dev.berth.model.fleet.AssignmentTopic;
 import dev.berth.model.fleet.EventTopic;
@@ -83,6 +84,8 @@ public final class AssignmentLog implements AutoCloseable {
           parts.add(new TopicPartition(t, 0));
         }
       }
+      // a new leader writes to every node's topic soon: learn them all now, not one per send
+      ProducerMetadataWarmup.warm(producer, List.copyOf(topics));
       consumer.assign(parts);
       consumer.seekToBeginning(parts);
       Map<TopicPartition, Long> end = consumer.endOffsets(parts);

@@ -1,6 +1,8 @@
 package dev.berth.runtime.init;
 
 import dev.berth.runtime.ContainerException;
+import dev.berth.runtime.process.ChildProcess;
+import dev.berth.runtime.process.ProcessSpawner;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -12,8 +14,8 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One conversation with berth-init: start it, send the plan, hand over the container pid, answer
@@ -23,10 +25,10 @@ import java.util.concurrent.TimeUnit;
 public final class InitSession implements AutoCloseable {
   private final Path socketPath;
   private final ServerSocketChannel server;
-  private final Process helper;
+  private final ChildProcess helper;
   private SocketChannel channel;
 
-  private InitSession(Path socketPath, ServerSocketChannel server, Process helper) {
+  private InitSession(Path socketPath, ServerSocketChannel server, ChildProcess helper) {
     this.socketPath = socketPath;
     this.server = server;
     this.helper = helper;
@@ -55,14 +57,16 @@ public final class InitSession implements AutoCloseable {
       Files.deleteIfExists(socketPath);
       server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
       server.bind(UnixDomainSocketAddress.of(socketPath));
-      Process helper =
-          new ProcessBuilder(InitBinary.path().toString(), socketPath.toString())
-              .redirectInput(stdio.in())
-              .redirectOutput(stdio.out())
-              .redirectError(stdio.err())
-              .start();
+      // posix_spawn, not ProcessBuilder: a monitor lives as long as its container, and the JDK
+      // would park a reaper thread for each one
+      ChildProcess helper =
+          ProcessSpawner.spawn(
+              List.of(InitBinary.path().toString(), socketPath.toString()),
+              stdio.in(),
+              stdio.out(),
+              stdio.err());
       return new InitSession(socketPath, server, helper);
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       closeQuietly(server);
       deleteQuietly(socketPath);
       throw new ContainerException("cannot start " + InitBinary.path() + ": " + e.getMessage(), e);
@@ -86,20 +90,20 @@ public final class InitSession implements AutoCloseable {
    */
   public void abort() {
     close();
-    helper.destroyForcibly();
+    helper.kill();
   }
 
   private void accept() throws IOException, ContainerException {
     // A plain blocking accept; if berth-init dies before connecting, closing the server ends the
     // wait.
-    CompletableFuture<Process> died = helper.onExit();
+    CompletableFuture<Integer> died = helper.onExit();
     died.thenRun(() -> closeQuietly(server));
     try {
       channel = server.accept();
     } catch (AsynchronousCloseException e) {
       throw new ContainerException(
           "berth-init exited with status "
-              + helper.exitValue()
+              + helper.exitWithin(1000)
               + " before connecting (see its stderr)");
     } finally {
       died.cancel(false);
@@ -108,7 +112,7 @@ public final class InitSession implements AutoCloseable {
     Files.deleteIfExists(socketPath);
   }
 
-  public Process helper() {
+  public ChildProcess helper() {
     return helper;
   }
 
@@ -155,14 +159,8 @@ public final class InitSession implements AutoCloseable {
   }
 
   private String exitNote() {
-    try {
-      if (helper.waitFor(100, TimeUnit.MILLISECONDS)) {
-        return " (it exited with status " + helper.exitValue() + ")";
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    return "";
+    int status = helper.exitWithin(100);
+    return status >= 0 ? " (it exited with status " + status + ")" : "";
   }
 
   private void send(String line) throws ContainerException {

@@ -35,4 +35,45 @@ public interface LibC {
   int mount(String source, String target, String fstype, long flags, String data);
 
   int umount2(String target, int flags);
+
+  // starting and reaping children without a thread each (ChildProcess, ChildReaper)
+
+  int posix_spawn(
+      @Out IntByReference pid,
+      String path,
+      Pointer fileActions,
+      Pointer attributes,
+      Pointer argv,
+      Pointer envp);
+
+  int posix_spawn_file_actions_init(Pointer actions);
+
+  int posix_spawn_file_actions_destroy(Pointer actions);
+
+  int posix_spawn_file_actions_addopen(Pointer actions, int fd, String path, int flags, int mode);
+
+  int posix_spawn_file_actions_addclosefrom_np(Pointer actions, int from);
+
+  int posix_spawnattr_init(Pointer attributes);
+
+  int posix_spawnattr_destroy(Pointer attributes);
+
+  int posix_spawnattr_setflags(Pointer attributes, short flags);
+
+  int posix_spawnattr_setsigmask(Pointer attributes, Pointer mask);
+
+  int posix_spawnattr_setsigdefault(Pointer attributes, Pointer signals);
+
+  /**
+   * syscall(2), for pidfd_open and pidfd_send_signal, which glibc 2.36 wraps but jnr cannot see.
+   */
+  long syscall(long number, long a1, long a2, long a3, long a4);
+
+  int waitid(int idType, int id, Pointer info, int options);
+
+  int epoll_create1(int flags);
+
+  int epoll_ctl(int epfd, int op, int fd, Pointer event);
+
+  int epoll_wait(int epfd, Pointer events, int maxEvents, int timeoutMillis);
 }
