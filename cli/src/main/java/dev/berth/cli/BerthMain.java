@@ -25,7 +25,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "berth",
     mixinStandardHelpOptions = true,
-    version = "berth 0.1.0",
+    versionProvider = BerthVersion.class,
     description = "Berth: container orchestration on the OCI stack",
     subcommands = {
       UpCommand.class,
