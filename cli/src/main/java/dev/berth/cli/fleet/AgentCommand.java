@@ -31,7 +31,9 @@ public final class AgentCommand implements Callable<Integer> {
   @Option(
       names = "--kafka",
       required = true,
-      description = "Kafka bootstrap servers, host:port[,host:port]")
+      description =
+          "Kafka bootstrap servers, host:port[,host:port]; reached with mutual TLS with the"
+              + " node's certificate from its join")
   String kafka;
 
   @Option(

@@ -27,7 +27,9 @@ public final class ControlPlaneCommand implements Callable<Integer> {
   @Option(
       names = "--kafka",
       required = true,
-      description = "Kafka bootstrap servers, host:port[,host:port]")
+      description =
+          "Kafka bootstrap servers, host:port[,host:port]; reached with mutual TLS as a control"
+              + " plane (proxy.crt of the credentials directory), see docs/security.md")
   String kafka;
 
   @Option(names = "--api-port", defaultValue = "7070")
