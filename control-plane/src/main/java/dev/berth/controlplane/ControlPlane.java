@@ -28,9 +28,7 @@ import io.vertx.core.Vertx;
  * Hazelcast (so any number of them can run).
  */
 public final class ControlPlane {
-  /** Events are history, not state: kept for a day, not compacted. */
   private final Vertx vertx;
-
   private final WorkloadStore store;
   private final AssignmentLog assignments;
   private final ApiGuard guard;

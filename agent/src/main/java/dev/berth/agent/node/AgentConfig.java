@@ -75,6 +75,10 @@ public record AgentConfig(
   }
 
   /** The same agent, its node API serving with {@code files}. */
+  public AgentConfig withTls(NodeTls files) {
+    return edited(registries, network, files);
+  }
+
   /**
    * How the agent reaches Kafka: mutual TLS with its node certificate, which Kafka maps to
    * node:NAME (its own assignments to read, its own events to write).
@@ -84,10 +88,6 @@ public record AgentConfig(
       throw new IllegalStateException("node " + nodeName + " has not joined: no certificate");
     }
     return KafkaAccess.mutualTls(kafkaBootstrap, tls.files());
-  }
-
-  public AgentConfig withTls(NodeTls files) {
-    return edited(registries, network, files);
   }
 
   private AgentConfig edited(

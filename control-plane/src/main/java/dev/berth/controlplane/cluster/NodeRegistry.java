@@ -2,6 +2,7 @@ package dev.berth.controlplane.cluster;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import dev.berth.model.fleet.AssignmentTopic;
 import dev.berth.model.fleet.FleetMaps;
 import dev.berth.model.fleet.NodeRecord;
 import java.util.Comparator;
@@ -22,11 +23,15 @@ public final class NodeRegistry {
     this.clock = clock;
   }
 
-  /** The nodes whose lease has not run out, by name. */
+  /**
+   * The nodes whose lease has not run out, by name. A record whose name could not name a node's
+   * topic (written by anyone who reached Hazelcast) is no node: placing on it would fail every
+   * scheduler pass.
+   */
   public List<NodeRecord> alive() {
     long now = clock.getAsLong();
     return nodes.values().stream()
-        .filter(n -> n.alive(now))
+        .filter(n -> n.alive(now) && AssignmentTopic.isNodeName(n.name()))
         .sorted(Comparator.comparing(NodeRecord::name))
         .toList();
   }

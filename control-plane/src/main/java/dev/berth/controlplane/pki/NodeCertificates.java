@@ -47,6 +47,7 @@ public final class NodeCertificates {
    * cert}, {@code key} and {@code caOut}.
    */
   public void issueLocally(String node, List<String> addresses, Path cert, Path key, Path caOut) {
+    requireNodeName(node);
     KeyPair pair = CertificateAuthority.newKeyPair();
     LinkedHashSet<String> hosts = new LinkedHashSet<>(List.of("127.0.0.1"));
     addresses.forEach(a -> hosts.add(ipLiteral(a)));
@@ -67,10 +68,7 @@ public final class NodeCertificates {
    * csrPem}; IllegalArgumentException names what is wrong with the request.
    */
   public X509Certificate sign(String node, String csrPem, List<String> addresses) {
-    if (node == null || !NODE_NAME.matcher(node).matches()) {
-      throw new IllegalArgumentException(
-          "node: \"" + node + "\" is not a node name (a DNS name of at most 63 characters)");
-    }
+    requireNodeName(node);
     if (addresses.size() > MAX_ADDRESSES) {
       throw new IllegalArgumentException("addresses: at most " + MAX_ADDRESSES);
     }
@@ -80,6 +78,17 @@ public final class NodeCertificates {
     }
     PublicKey key = verifiedKey(csrPem);
     return ca.issue(node, FleetIdentities.NODES, key, new ArrayList<>(hosts), true);
+  }
+
+  /**
+   * A node's name is its certificate's CN, and Kafka's principal mapping turns only such names into
+   * node:NAME (KafkaPrincipals): anything else would join and then read nothing.
+   */
+  private static void requireNodeName(String node) {
+    if (node == null || !NODE_NAME.matcher(node).matches()) {
+      throw new IllegalArgumentException(
+          "node: \"" + node + "\" is not a node name (a DNS name of at most 63 characters)");
+    }
   }
 
   private static String ipLiteral(String text) {

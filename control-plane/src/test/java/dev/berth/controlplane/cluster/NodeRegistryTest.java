@@ -38,6 +38,14 @@ class NodeRegistryTest {
       agentSide.renew("node-b", 2000, 4L << 30, Map.of("zone", "b"), 3000);
       assertEquals(2, controlPlane.alive().size(), "a node that renews again is back");
       assertEquals("b", controlPlane.alive().get(1).labels().get("zone"));
+
+      // a record whose name cannot name a topic (a forged one) would fail every scheduler pass
+      agentSide.renew("Evil Node/../x", 2000, 4L << 30, Map.of(), 3000);
+      agentSide.renew("n".repeat(300), 2000, 4L << 30, Map.of(), 3000);
+      assertEquals(
+          List.of("node-a", "node-b"),
+          controlPlane.alive().stream().map(NodeRecord::name).toList(),
+          "names no topic can have are no nodes");
     } finally {
       member.shutdown();
     }

@@ -32,9 +32,14 @@ public final class AssignmentTopic {
     return slash < 0 ? "" : key.substring(slash + 1);
   }
 
+  /** Whether {@code name} can name a node (and so its topics). */
+  public static boolean isNodeName(String name) {
+    return name != null && NODE.matcher(name).matches();
+  }
+
   /** Node {@code node}'s assignments topic (one partition). */
   public static String topicOf(String node) {
-    if (node == null || !NODE.matcher(node).matches()) {
+    if (!isNodeName(node)) {
       throw new InvalidAssignmentException("node \"" + node + "\" is not a node name");
     }
     return PREFIX + node;
