@@ -609,11 +609,10 @@ static void setup_rootfs(void) {
     fail("mount remount ro", "/");
 }
 
-static int container_main(int is_create) {
+static int container_main(int is_create, int console_sock) {
   char line[64];
   if (read_line(ctl, line, sizeof line) < 0 || strcmp(line, "go")) { errno = ECONNABORTED; fail("read", "control socket"); }
   /* Host paths are opened while still host root: the namespace's root may not be allowed to. */
-  int console_sock = HAS(R_CONSOLE) ? connect_console(STR(R_CONSOLE)) : -1;
   int fifo = -1;
   if (is_create) {
     /* O_RDWR never blocks on a fifo, and keeps a writer so read() waits for `start`. */
@@ -731,6 +730,8 @@ int main(int argc, char **argv) {
   int is_create = !strcmp(mode, "create");
   if (is_create && (!HAS(R_ROOTFS) || !HAS(R_FIFO))) bad_plan("ROOTFS", "create needs ROOTFS and FIFO");
 
+  /* The console socket is a host path: connected before an exec joins the container's mount namespace. */
+  int console_sock = HAS(R_CONSOLE) ? connect_console(STR(R_CONSOLE)) : -1;
   /* Open every namespace first: after joining a mount namespace, /proc/PID paths mean something else. */
   unsigned njoins = L[R_JOIN].n;
   int nsfds[16];
@@ -745,7 +746,8 @@ int main(int argc, char **argv) {
   /* fork-like clone: the child gets fresh namespaces; a new pid namespace applies to it alone. */
   pid_t child = (pid_t)syscall(SYS_clone, SIGCHLD | NUM(R_CLONE, 0), NULL, NULL, NULL, 0);
   if (child < 0) fail("clone", "container process");
-  if (child == 0) return container_main(is_create);
+  if (child == 0) return container_main(is_create, console_sock);
+  if (console_sock >= 0) close(console_sock);
   say("pid %d", (int)child);
   if (!HAS(R_MONITOR)) _exit(0);
   close(ctl);

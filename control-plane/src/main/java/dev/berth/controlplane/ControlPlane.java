@@ -1,6 +1,7 @@
 package dev.berth.controlplane;
 
 import com.hazelcast.core.HazelcastInstance;
+import dev.berth.controlplane.api.ApiExtension;
 import dev.berth.controlplane.api.FleetApiVerticle;
 import dev.berth.controlplane.auth.ApiGuard;
 import dev.berth.controlplane.auth.AuditLog;
@@ -21,6 +22,7 @@ import dev.berth.controlplane.specs.WorkloadStore;
 import dev.berth.model.pki.CertificateAuthority;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.List;
 
 /**
  * One control-plane process: the workload and token stores on Kafka, the REST API (TLS, bearer
@@ -55,6 +57,18 @@ public final class ControlPlane {
   /** Opens the topics (creating them when missing), then deploys the API and the scheduler. */
   public static Future<ControlPlane> start(
       Vertx vertx, ControlPlaneConfig config, HazelcastInstance hazelcast) {
+    return start(vertx, config, hazelcast, List.of());
+  }
+
+  /**
+   * As {@link #start(Vertx, ControlPlaneConfig, HazelcastInstance)}, the API extended (the
+   * dashboard).
+   */
+  public static Future<ControlPlane> start(
+      Vertx vertx,
+      ControlPlaneConfig config,
+      HazelcastInstance hazelcast,
+      List<ApiExtension> extensions) {
     return vertx
         .executeBlocking(
             () -> {
@@ -93,7 +107,7 @@ public final class ControlPlane {
                   assignments,
                   guard,
                   new FleetApiVerticle(
-                      store, hazelcast, config.apiPort(), config.specLimits(), guard),
+                      store, hazelcast, config.apiPort(), config.specLimits(), guard, extensions),
                   new SchedulerVerticle(
                       pass, config.schedulerIntervalMillis(), config.leaseMillis(), lease));
             },

@@ -149,6 +149,12 @@ public final class ContainerExec {
         readers);
   }
 
+  /** The command in the container with a terminal of {@code columns} x {@code rows}. */
+  public TerminalSession terminal(String containerId, List<String> command, int columns, int rows)
+      throws ContainerException, IOException {
+    return TerminalSession.start(runtime, containerId, command, columns, rows);
+  }
+
   private static String text(byte[] bytes) {
     return new String(bytes, StandardCharsets.UTF_8);
   }

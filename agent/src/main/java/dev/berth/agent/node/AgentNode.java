@@ -140,6 +140,7 @@ public final class AgentNode {
         .compose(v -> node.deploy(api))
         .compose(v -> node.deploy(new LogRotationVerticle(logs)))
         .compose(v -> node.deploy(new EventsVerticle(config)))
+        .compose(v -> node.deploy(new SamplesVerticle(config.nodeName(), node.runtime, hazelcast)))
         .compose(
             v ->
                 node.podNetwork == null

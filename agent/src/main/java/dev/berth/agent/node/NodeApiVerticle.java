@@ -103,6 +103,7 @@ public final class NodeApiVerticle extends AbstractVerticle {
         .handler(BodyHandler.create().setBodyLimit(64 * 1024))
         .handler(controlPlanes)
         .handler(this::exec);
+    router.get("/v1/containers/:id/exec/tty").handler(controlPlanes).handler(this::terminal);
     server =
         vertx
             .createHttpServer(
@@ -248,6 +249,34 @@ public final class NodeApiVerticle extends AbstractVerticle {
               ctx.response().putHeader("Content-Type", "application/json").end(out.toString());
             })
         .onFailure(e -> failed(ctx, e));
+  }
+
+  /** A command with a terminal, over a WebSocket ({@link TerminalSocket}). */
+  private void terminal(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    if (execsInFlight.incrementAndGet() > EXECS_IN_FLIGHT) {
+      execsInFlight.decrementAndGet();
+      error(ctx, 429, "this node runs " + EXECS_IN_FLIGHT + " execs already: try again later");
+      return;
+    }
+    ctx.request()
+        .toWebSocket()
+        .onSuccess(
+            ws ->
+                new TerminalSocket(
+                        vertx,
+                        ws,
+                        execWorkers,
+                        r -> {
+                          try {
+                            return exec.terminal(id, r.command(), r.columns(), r.rows());
+                          } catch (Exception e) {
+                            throw new IllegalStateException(e.getMessage(), e);
+                          }
+                        },
+                        execsInFlight::decrementAndGet)
+                    .run())
+        .onFailure(e -> execsInFlight.decrementAndGet());
   }
 
   private static void failed(RoutingContext ctx, Throwable e) {

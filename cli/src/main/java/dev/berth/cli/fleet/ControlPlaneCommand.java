@@ -6,6 +6,7 @@ import dev.berth.controlplane.ControlPlane;
 import dev.berth.controlplane.ControlPlaneConfig;
 import dev.berth.controlplane.auth.ApiAccess;
 import dev.berth.controlplane.pki.ApiCredentials;
+import dev.berth.dashboard.Dashboard;
 import dev.berth.embedded.EmbeddedHazelcast;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -93,12 +94,10 @@ public final class ControlPlaneCommand implements Callable<Integer> {
             + clusterAddress
             + ":"
             + hazelcastPort;
+    ControlPlaneConfig config =
+        new ControlPlaneConfig(kafka, apiPort, identity, leaseMillis, 1000, clusterCidr, access);
     ControlPlane cp =
-        ControlPlane.start(
-                vertx,
-                new ControlPlaneConfig(
-                    kafka, apiPort, identity, leaseMillis, 1000, clusterCidr, access),
-                hazelcast)
+        ControlPlane.start(vertx, config, hazelcast, List.of(new Dashboard(config.kafka())))
             .toCompletionStage()
             .toCompletableFuture()
             .get(120, TimeUnit.SECONDS);

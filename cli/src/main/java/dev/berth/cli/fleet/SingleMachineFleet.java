@@ -17,6 +17,7 @@ import dev.berth.controlplane.auth.ApiAccess;
 import dev.berth.controlplane.kafka.NodeKafkaGrants;
 import dev.berth.controlplane.pki.ApiCredentials;
 import dev.berth.controlplane.pki.NodeCertificates;
+import dev.berth.dashboard.Dashboard;
 import dev.berth.embedded.EmbeddedHazelcast;
 import dev.berth.embedded.EmbeddedKafkaBroker;
 import dev.berth.embedded.JdkAddressResolver;
@@ -125,19 +126,19 @@ public final class SingleMachineFleet implements AutoCloseable {
     Vertx vertx = Vertx.vertx();
     String clusterCidr = ClusterRange.of(o.stateDir());
     progress.println("[3/5] control plane: workload API and scheduler, pods on " + clusterCidr);
+    ControlPlaneConfig cpConfig =
+        new ControlPlaneConfig(
+            broker.bootstrapServers(),
+            o.apiPort(),
+            "berth-up-" + ProcessHandle.current().pid(),
+            LEASE_MILLIS,
+            1000,
+            clusterCidr,
+            access);
     ControlPlane controlPlane =
         await(
             ControlPlane.start(
-                vertx,
-                new ControlPlaneConfig(
-                    broker.bootstrapServers(),
-                    o.apiPort(),
-                    "berth-up-" + ProcessHandle.current().pid(),
-                    LEASE_MILLIS,
-                    1000,
-                    clusterCidr,
-                    access),
-                hazelcast));
+                vertx, cpConfig, hazelcast, List.of(new Dashboard(cpConfig.kafka()))));
     new ClientConfig(
             "https://127.0.0.1:" + controlPlane.apiPort(), access.caCert(), access.bootstrapToken())
         .write(o.stateDir().resolve(ClientConfig.FILE));

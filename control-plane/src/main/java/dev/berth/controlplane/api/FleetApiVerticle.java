@@ -26,6 +26,7 @@ import dev.berth.model.fleet.SpecLimits;
 import dev.berth.model.fleet.StoredWorkload;
 import dev.berth.model.fleet.WorkloadSpecs;
 import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.WorkerExecutor;
@@ -39,7 +40,9 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -59,6 +62,7 @@ public final class FleetApiVerticle extends AbstractVerticle {
   private final int port;
   private final SpecLimits limits;
   private final ApiGuard guard;
+  private final List<ApiExtension> extensions;
 
   /** Connections to one node's API: its execs in flight (8) and room for logs and follows. */
   static final int NODE_CONNECTIONS = 32;
@@ -68,7 +72,7 @@ public final class FleetApiVerticle extends AbstractVerticle {
 
   /** The workload routes alone (tests of the store and the command line). */
   public FleetApiVerticle(WorkloadStore store, ApiGuard guard, int port) {
-    this(store, null, port, SpecLimits.DEFAULT, guard);
+    this(store, null, port, SpecLimits.DEFAULT, guard, List.of());
   }
 
   /**
@@ -80,7 +84,9 @@ public final class FleetApiVerticle extends AbstractVerticle {
       HazelcastInstance fleetView,
       int port,
       SpecLimits limits,
-      ApiGuard guard) {
+      ApiGuard guard,
+      List<ApiExtension> extensions) {
+    this.extensions = List.copyOf(extensions);
     this.store = store;
     this.fleetView = fleetView;
     this.port = port;
@@ -100,6 +106,36 @@ public final class FleetApiVerticle extends AbstractVerticle {
     // Logged, then authenticated, before anything else: a body is read only for a known caller
     // (Vert.x Web wants a route's body handler before its own handlers, so roles come after it).
     router.route().handler(new RequestLog(guard.requestLog()));
+    // Enough connections a node that long execs (at most 8 a node, the node refuses more) never
+    // queue a logs request behind them.
+    NodeProxy proxy =
+        fleetView == null
+            ? null
+            : new NodeProxy(
+                fleetView,
+                vertx.createHttpClient(
+                    // mutual TLS: the node proves it is a node of this fleet, we that we are its
+                    // control plane
+                    new HttpClientOptions()
+                        .setSsl(true)
+                        .setVerifyHost(true)
+                        .setTrustOptions(
+                            new PemTrustOptions().addCertPath(access.caCert().toString()))
+                        .setKeyCertOptions(
+                            new PemKeyCertOptions()
+                                .setCertPath(access.proxyCert().toString())
+                                .setKeyPath(access.proxyKey().toString())),
+                    new PoolOptions().setHttp1MaxSize(NODE_CONNECTIONS)),
+                workers,
+                guard.audit());
+    ApiContext context = new ApiContext(vertx, workers, fleetView, store, guard);
+    if (proxy != null) {
+      // Before the bearer check: a browser's WebSocket signs in with its first message.
+      router
+          .get("/v1/containers/:id/exec/tty")
+          .handler(new TerminalProxy(vertx, guard.tokens(), proxy));
+    }
+    extensions.forEach(e -> e.mountPublic(router, context));
     router.route().handler(new BearerAuthentication(guard.tokens()));
     new TokenApi(guard.tokens(), workers).mount(router);
     BodyHandler specBody = BodyHandler.create().setBodyLimit(MAX_BODY);
@@ -125,26 +161,6 @@ public final class FleetApiVerticle extends AbstractVerticle {
       }
       router.delete("/v1/nodes/:name").handler(operator).handler(applies).handler(this::deleteNode);
       router.get("/v1/containers").handler(viewer).handler(this::containers);
-      // Enough connections a node that long execs (at most 8 a node, the node refuses more) never
-      // queue a logs request behind them.
-      NodeProxy proxy =
-          new NodeProxy(
-              fleetView,
-              vertx.createHttpClient(
-                  // mutual TLS: the node proves it is a node of this fleet, we that we are its
-                  // control plane
-                  new HttpClientOptions()
-                      .setSsl(true)
-                      .setVerifyHost(true)
-                      .setTrustOptions(
-                          new PemTrustOptions().addCertPath(access.caCert().toString()))
-                      .setKeyCertOptions(
-                          new PemKeyCertOptions()
-                              .setCertPath(access.proxyCert().toString())
-                              .setKeyPath(access.proxyKey().toString())),
-                  new PoolOptions().setHttp1MaxSize(NODE_CONNECTIONS)),
-              workers,
-              guard.audit());
       router.get("/v1/containers/:id/logs").handler(viewer).handler(proxy::forward);
       router
           .post("/v1/containers/:id/exec")
@@ -154,6 +170,8 @@ public final class FleetApiVerticle extends AbstractVerticle {
               new RateLimit("exec", access.limits().execPerSecond(), access.limits().execBurst()))
           .handler(proxy::forward);
     }
+    List<Future<Void>> mounted = new ArrayList<>();
+    extensions.forEach(e -> mounted.add(e.mount(router, context)));
     router.route().failureHandler(this::failure);
     server =
         vertx
@@ -165,7 +183,10 @@ public final class FleetApiVerticle extends AbstractVerticle {
                             .setCertPath(access.servingCert().toString())
                             .setKeyPath(access.servingKey().toString())))
             .requestHandler(router);
-    server.listen(port, "127.0.0.1").<Void>mapEmpty().onComplete(started);
+    Future.all(mounted)
+        .compose(v -> server.listen(port, "127.0.0.1"))
+        .<Void>mapEmpty()
+        .onComplete(started);
   }
 
   /** The port the API listens on (the one given, or the one chosen for 0). */
@@ -198,7 +219,7 @@ public final class FleetApiVerticle extends AbstractVerticle {
                     .eventBus()
                     .publish(ControlPlaneEvents.WORKLOADS_CHANGED, r.workload().spec().name());
               }
-              ObjectNode out = describe(r.workload());
+              ObjectNode out = WorkloadViews.describe(r.workload());
               out.put("outcome", r.outcome().name().toLowerCase(Locale.ROOT));
               respond(ctx, r.outcome() == ApplyResult.Outcome.CREATED ? 201 : 200, out);
             })
@@ -212,7 +233,7 @@ public final class FleetApiVerticle extends AbstractVerticle {
             all -> {
               ObjectNode out = JsonMapping.mapper().createObjectNode();
               ArrayNode items = out.putArray("items");
-              all.forEach(w -> items.add(describe(w)));
+              all.forEach(w -> items.add(WorkloadViews.describe(w)));
               respond(ctx, 200, out);
             })
         .onFailure(e -> error(ctx, e));
@@ -334,6 +355,10 @@ public final class FleetApiVerticle extends AbstractVerticle {
       ObjectNode out = message("invalid workload");
       ArrayNode details = out.putArray("details");
       invalid.errors().forEach(err -> details.add(err.toString()));
+      ArrayNode fields = out.putArray("errors"); // the same, by field: editors mark the line
+      invalid
+          .errors()
+          .forEach(err -> fields.addObject().put("path", err.path()).put("message", err.message()));
       respond(ctx, 400, out);
     } else {
       respond(ctx, 503, message("the spec store failed: " + e.getMessage()));
@@ -344,24 +369,12 @@ public final class FleetApiVerticle extends AbstractVerticle {
    * The workload with what the scheduler's last pass did with it (a Hazelcast read: on a worker).
    */
   private ObjectNode withStatus(StoredWorkload w) {
-    ObjectNode out = describe(w);
+    ObjectNode out = WorkloadViews.describe(w);
     if (fleetView == null) {
       return out; // an API without the fleet view (tests of the store alone)
     }
     IMap<String, SchedulingStatus> statuses = fleetView.getMap(FleetMaps.SCHEDULING);
-    SchedulingStatus s = statuses.get(w.spec().name());
-    if (s != null && s.generation() == w.generation()) {
-      out.set("status", JsonMapping.mapper().valueToTree(s));
-    }
-    return out;
-  }
-
-  private static ObjectNode describe(StoredWorkload w) {
-    ObjectNode out = JsonMapping.mapper().createObjectNode();
-    out.put("name", w.spec().name());
-    out.put("generation", w.generation());
-    out.set("spec", JsonMapping.mapper().valueToTree(w.spec()));
-    return out;
+    return WorkloadViews.withStatus(out, w, statuses.get(w.spec().name()));
   }
 
   private static ObjectNode message(String text) {

@@ -1,6 +1,7 @@
 package dev.berth.controlplane.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.hazelcast.core.HazelcastInstance;
 import dev.berth.controlplane.auth.ApiToken;
 import dev.berth.controlplane.auth.AuditLog;
@@ -13,7 +14,11 @@ import dev.berth.model.fleet.NodeRecord;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.ext.web.RoutingContext;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Passes a container's logs and exec requests through to the node that runs it, as the Kubernetes
@@ -93,6 +98,73 @@ final class NodeProxy {
               } else if (!ctx.response().ended()) {
                 ctx.response().reset();
               }
+            });
+  }
+
+  /**
+   * Connects {@code browser} to a terminal in the container on its node (the node API's exec/tty,
+   * mutual TLS): audits who ran what, sends the node {@code start} (without the caller's token),
+   * then passes frames both ways, output held back while the browser's queue is full. {@code
+   * browser} is paused until the node answers, so no keystroke is lost.
+   */
+  void terminal(ServerWebSocket browser, String id, String actor, ObjectNode start) {
+    ObjectNode first = start.deepCopy();
+    first.remove("token");
+    workers
+        .<Target>executeBlocking(
+            () -> {
+              Target target = target(id);
+              audit.record(
+                  actor,
+                  "exec",
+                  target.report().node(),
+                  target.report().containerId(),
+                  target.report().workload(),
+                  first.path("command").toString() + " (terminal)");
+              return target;
+            },
+            false)
+        .compose(
+            target -> {
+              String[] hostPort = target.nodeAddress().split(":");
+              return client.webSocket(
+                  new WebSocketConnectOptions()
+                      .setSsl(true)
+                      .setHost(hostPort[0])
+                      .setPort(Integer.parseInt(hostPort[1]))
+                      .setURI(
+                          "/v1/containers/"
+                              + URLEncoder.encode(id, StandardCharsets.UTF_8)
+                              + "/exec/tty"));
+            })
+        .onSuccess(
+            node -> {
+              node.writeTextMessage(first.toString());
+              node.binaryMessageHandler(
+                  b -> {
+                    browser.writeBinaryMessage(b);
+                    if (browser.writeQueueFull()) {
+                      node.pause();
+                      browser.drainHandler(v -> node.resume());
+                    }
+                  });
+              node.textMessageHandler(browser::writeTextMessage);
+              node.closeHandler(
+                  v ->
+                      browser.close(
+                          node.closeStatusCode() == null ? 1000 : node.closeStatusCode(),
+                          node.closeReason()));
+              browser.binaryMessageHandler(node::writeBinaryMessage);
+              browser.textMessageHandler(node::writeTextMessage);
+              browser.closeHandler(v -> node.close());
+              browser.resume();
+            })
+        .onFailure(
+            e -> {
+              browser.writeTextMessage(
+                  JsonMapping.writeCompact(
+                      JsonMapping.mapper().createObjectNode().put("error", e.getMessage())));
+              browser.close((short) 1011, "no terminal");
             });
   }
 

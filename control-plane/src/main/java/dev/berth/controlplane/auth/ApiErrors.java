@@ -4,10 +4,10 @@ import dev.berth.model.ApiError;
 import io.vertx.ext.web.RoutingContext;
 
 /** Ends a request with Berth's JSON error body. */
-final class ApiErrors {
+public final class ApiErrors {
   private ApiErrors() {}
 
-  static void end(RoutingContext ctx, int status, String message) {
+  public static void end(RoutingContext ctx, int status, String message) {
     ctx.response()
         .setStatusCode(status)
         .putHeader("Content-Type", "application/json")

@@ -134,15 +134,31 @@ public final class AssignmentLog implements AutoCloseable {
     Map<String, Assignment> byKey = new HashMap<>();
     desired.values().forEach(a -> byKey.put(AssignmentTopic.key(a.node(), a.containerId()), a));
     ensureTopics(desired.values());
+    Map<String, Assignment> before = new HashMap<>();
+    current.values().forEach(a -> before.put(a.containerId(), a));
     List<Future<RecordMetadata>> sends = new ArrayList<>();
+    List<FleetEvent> decisions = new ArrayList<>();
+    long now = System.currentTimeMillis();
     for (Map.Entry<String, Assignment> e : byKey.entrySet()) {
-      if (!e.getValue().equals(current.get(e.getKey()))) {
-        sends.add(send(e.getKey(), e.getValue().node(), AssignmentTopic.encode(e.getValue())));
+      Assignment a = e.getValue();
+      if (!a.equals(current.get(e.getKey()))) {
+        sends.add(send(e.getKey(), a.node(), AssignmentTopic.encode(a)));
+        Assignment was = before.get(a.containerId());
+        if (was == null) {
+          decisions.add(decision(now, a, "scheduled", "placed on " + a.node()));
+        } else if (!was.node().equals(a.node())) {
+          decisions.add(
+              decision(now, a, "rescheduled", "moved from " + was.node() + " to " + a.node()));
+        }
       }
     }
     for (String key : List.copyOf(current.keySet())) {
       if (!byKey.containsKey(key)) {
         sends.add(send(key, AssignmentTopic.nodeOf(key), null));
+        Assignment gone = current.get(key);
+        if (!desired.containsKey(gone.containerId())) {
+          decisions.add(decision(now, gone, "unscheduled", "taken off " + gone.node()));
+        }
       }
     }
     for (Future<RecordMetadata> f : sends) {
@@ -158,7 +174,27 @@ public final class AssignmentLog implements AutoCloseable {
     }
     current.clear();
     current.putAll(byKey);
+    decisions.forEach(this::report);
     return sends.size();
+  }
+
+  private static FleetEvent decision(long now, Assignment a, String state, String message) {
+    return new FleetEvent(
+        now,
+        "scheduler",
+        a.node(),
+        a.containerId(),
+        a.workload(),
+        a.generation(),
+        state,
+        null,
+        0,
+        message);
+  }
+
+  /** Puts one of the scheduler's own observations (a node lost or back) on berth.events. */
+  public void publish(FleetEvent e) {
+    report(e);
   }
 
   /**

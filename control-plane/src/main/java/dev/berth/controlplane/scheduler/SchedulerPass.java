@@ -3,6 +3,7 @@ package dev.berth.controlplane.scheduler;
 import dev.berth.controlplane.cluster.NodeRegistry;
 import dev.berth.controlplane.specs.WorkloadStore;
 import dev.berth.model.fleet.Assignment;
+import dev.berth.model.fleet.FleetEvent;
 import dev.berth.model.fleet.NodeRecord;
 import dev.berth.model.fleet.Quantity;
 import dev.berth.model.fleet.ResourceRequests;
@@ -10,8 +11,10 @@ import dev.berth.model.fleet.SchedulingStatus;
 import dev.berth.model.fleet.StoredWorkload;
 import dev.berth.model.fleet.WorkloadSpec;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One scheduling pass: desired workloads (Kafka) and live nodes (Hazelcast leases) in, the whole
@@ -23,6 +26,7 @@ public final class SchedulerPass {
   private final NodeRegistry nodes;
   private final AssignmentLog log;
   private final SchedulingStatuses statuses;
+  private Set<String> lastAlive; // the live nodes of the last pass; null before the first
 
   /** What a pass did. */
   public record Outcome(int placed, int unschedulable, int written) {}
@@ -41,12 +45,15 @@ public final class SchedulerPass {
    */
   public void resync() {
     log.reload();
+    lastAlive = null;
   }
 
   public Outcome run() {
     List<StoredWorkload> all = workloads.list();
+    List<NodeRecord> alive = nodes.alive();
+    noticeNodes(alive);
     List<NodeCapacity> live =
-        nodes.alive().stream()
+        alive.stream()
             .map(
                 (NodeRecord n) ->
                     new NodeCapacity(
@@ -62,6 +69,33 @@ public final class SchedulerPass {
     int written = log.apply(desired);
     statuses.publish(statuses(all, result));
     return new Outcome(desired.size(), result.unschedulable().size(), written);
+  }
+
+  /**
+   * Says on berth.events which nodes were lost (lease ran out) or came (back) since the last pass;
+   * nothing on a leader's first pass, which has nothing to compare with.
+   */
+  private void noticeNodes(List<NodeRecord> alive) {
+    Set<String> now = new HashSet<>();
+    alive.forEach(n -> now.add(n.name()));
+    if (lastAlive != null) {
+      long time = System.currentTimeMillis();
+      for (String lost : lastAlive) {
+        if (!now.contains(lost)) {
+          log.publish(nodeEvent(time, lost, "lost", "its lease ran out: its containers move"));
+        }
+      }
+      for (String came : now) {
+        if (!lastAlive.contains(came)) {
+          log.publish(nodeEvent(time, came, "ready", "renews its lease: schedulable"));
+        }
+      }
+    }
+    lastAlive = now;
+  }
+
+  private static FleetEvent nodeEvent(long time, String node, String state, String message) {
+    return new FleetEvent(time, "node", node, null, null, 0, state, null, 0, message);
   }
 
   private static Map<String, SchedulingStatus> statuses(List<StoredWorkload> all, Placer.Result r) {

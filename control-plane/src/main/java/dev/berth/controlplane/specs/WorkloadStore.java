@@ -68,7 +68,13 @@ public final class WorkloadStore implements AutoCloseable {
             WorkloadSpecs.canonicalJson(current.spec()), WorkloadSpecs.canonicalJson(spec))) {
       return new ApplyResult(ApplyResult.Outcome.UNCHANGED, current);
     }
-    StoredWorkload next = new StoredWorkload(spec, current == null ? 1 : current.generation() + 1);
+    long now = System.currentTimeMillis();
+    StoredWorkload next =
+        new StoredWorkload(
+            spec,
+            current == null ? 1 : current.generation() + 1,
+            current == null || current.createdAtMillis() == null ? now : current.createdAtMillis(),
+            now);
     view.write(spec.name(), WorkloadTopic.encode(next));
     return new ApplyResult(
         current == null ? ApplyResult.Outcome.CREATED : ApplyResult.Outcome.UPDATED, next);

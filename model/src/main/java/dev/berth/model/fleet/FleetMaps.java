@@ -12,6 +12,12 @@ public final class FleetMaps {
   public static final String SCHEDULING = "scheduling";
 
   /**
+   * Container id to its last {@link ContainerSample} (CPU, memory, pids), kept a short while:
+   * written by agents every few seconds, read by the dashboard.
+   */
+  public static final String SAMPLES = "containerSamples";
+
+  /**
    * One key, {@code PodSubnetTable.KEY}, holding the {@link
    * dev.berth.model.network.PodSubnetTable}: the cluster range and each node's subnet.
    */

@@ -32,6 +32,7 @@ public final class FleetSerialization {
     add(config, SchedulingStatus.class, 1003);
     add(config, PodSubnetTable.class, 1004);
     add(config, LeaseHolder.class, 1005);
+    add(config, ContainerSample.class, 1006);
     config.setJavaSerializationFilterConfig(
         new JavaSerializationFilterConfig()
             .setDefaultsDisabled(true)
