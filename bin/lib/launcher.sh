@@ -7,6 +7,11 @@ BERTH_JSA="$BERTH_HOME/cli/target/berth-cds.jsa"
 
 berth_build_if_needed() {
   if [ ! -f "$BERTH_JAR" ] || [ ! -x "$BERTH_INIT" ] || [ ! -d "$BERTH_LIB" ]; then
+    if ! command -v npm >/dev/null && [ "$(id -u)" = 0 ]; then
+      # The dashboard's scripts are bundled with the machine's own node and npm.
+      echo "berth: installing nodejs npm (to build the dashboard)..." >&2
+      apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >&2
+    fi
     echo "berth: building (first run: mvn install -DskipTests)..." >&2
     (cd "$BERTH_HOME" && mvn -q -B -DskipTests install) >&2
   fi

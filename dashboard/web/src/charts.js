@@ -54,7 +54,7 @@ export class UsageCharts {
     const limits = this.points.map((p) => (p[3] > 0 ? p[3] : null));
     const memData = [xs, this.points.map((p) => p[2]), limits];
     if (!this.cpu) {
-      this.cpu = new uPlot({ width, height: 160, series: [{}, { label: 'cores', stroke: '#0b5cab', fill: 'rgba(11,92,171,.1)', spanGaps: true }], axes: [{}, { size: 50 }] }, cpuData, this.cpuBox);
+      this.cpu = new uPlot({ width, height: 160, series: [{}, { label: 'cores', stroke: '#0b5cab', fill: 'rgba(11,92,171,.1)', spanGaps: true }], axes: [{}, { size: 60, values: (u, vals) => vals.map((v) => (v < 0.01 ? v.toPrecision(2) : v.toFixed(2))) }] }, cpuData, this.cpuBox);
       this.mem = new uPlot({
         width, height: 160,
         series: [{}, { label: 'in use', stroke: '#1a7f37', fill: 'rgba(26,127,55,.1)', value: (u, v) => bytes(v) },

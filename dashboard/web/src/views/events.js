@@ -12,7 +12,7 @@ export function eventsTable(store, { workload, node, container, maxRows = 14, fi
     columns: [
       { title: 'Time', width: '90px', render: (e) => time(e.timeMillis) },
       { title: 'Kind', width: '90px', render: (e) => e.kind },
-      { title: 'What', width: '120px', render: (e) => state(e.state) },
+      { title: 'What', width: '120px', render: (e) => state(what(e)) },
       { title: 'Workload', width: '150px', render: (e) => workloadLink(e.workload) },
       { title: 'Node', width: '120px', render: (e) => nodeLink(e.node) },
       { title: 'Container', width: '220px', render: (e) => (e.containerId ? containerLink(e.containerId) : '—') },
@@ -45,6 +45,11 @@ export function eventsTable(store, { workload, node, container, maxRows = 14, fi
   const el = h('div', { class: 'events' }, filters ? h('div', { class: 'filters' }, byWorkload, byNode) : null, table.el);
   el.dataset.view = 'events';
   return { el, dispose: unsubscribe };
+}
+
+/** A container running again after it exited is a restart, whatever the agent calls it. */
+function what(e) {
+  return e.kind === 'container' && e.state === 'running' && e.restarts > 0 ? 'restarted' : e.state;
 }
 
 function detail(e) {

@@ -31,11 +31,13 @@ export function terminalPanel(id) {
     const fit = new FitAddon();
     term.loadAddon(fit);
     term.open(screen);
+    if (window.berth) window.berth.terminal = term; // what the browser tests read
     fit.fit();
     const proto = location.protocol === 'https:' ? 'wss' : 'ws';
     const socket = new WebSocket(`${proto}://${location.host}/v1/containers/${encodeURIComponent(id)}/exec/tty`);
     socket.binaryType = 'arraybuffer';
     ws = socket;
+    let ended = null;
     status.textContent = 'connecting…';
     socket.onopen = () => {
       socket.send(JSON.stringify({ token: token(), command: command.value.trim().split(/\s+/), cols: term.cols, rows: term.rows }));
@@ -45,14 +47,15 @@ export function terminalPanel(id) {
     socket.onmessage = (m) => {
       if (typeof m.data === 'string') {
         const msg = JSON.parse(m.data);
-        if (msg.exit !== undefined) status.textContent = `exited with ${msg.exit}`;
-        if (msg.error) status.textContent = msg.error;
+        if (msg.exit !== undefined) ended = `exited with ${msg.exit}`;
+        if (msg.error) ended = msg.error;
+        if (ended) status.textContent = ended;
       } else {
         term.write(new Uint8Array(m.data));
       }
     };
     socket.onclose = (e) => {
-      if (ws === socket && !/exited/.test(status.textContent)) status.textContent = `closed${e.reason ? `: ${e.reason}` : ''}`;
+      if (ws === socket && !ended) status.textContent = `closed${e.reason ? `: ${e.reason}` : ''}`;
     };
     const encoder = new TextEncoder();
     term.onData((d) => socket.readyState === WebSocket.OPEN && socket.send(encoder.encode(d)));

@@ -1,0 +1,105 @@
+package dev.berth.cli.dashboard;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Function;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * Debian's chromium, headless at 1280x800, driven through Debian's chromedriver (no driver or
+ * browser is downloaded); screenshots go to target/dashboard-screenshots.
+ */
+final class Browser implements AutoCloseable {
+  static final Path SCREENSHOTS = Path.of("target", "dashboard-screenshots");
+  private final ChromeDriver driver;
+
+  private Browser(ChromeDriver driver) {
+    this.driver = driver;
+  }
+
+  static Browser start() {
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary("/usr/bin/chromium");
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox", // as root
+        "--disable-dev-shm-usage",
+        "--window-size=1280,800",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-extensions");
+    // The fleet's CA is its own: the browser is told to accept it, as a user who imported it.
+    options.setAcceptInsecureCerts(true);
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile())
+            .withSilent(true)
+            .build();
+    return new Browser(new ChromeDriver(service, options));
+  }
+
+  WebDriver driver() {
+    return driver;
+  }
+
+  void open(String url) {
+    driver.get(url);
+  }
+
+  /** Goes to an address of the page (#/...) without loading it again. */
+  void go(String hash) {
+    js("location.hash = arguments[0]", hash);
+  }
+
+  Object js(String script, Object... args) {
+    return ((JavascriptExecutor) driver).executeScript(script, args);
+  }
+
+  WebElement find(String css) {
+    return driver.findElement(By.cssSelector(css));
+  }
+
+  /** Waits until {@code condition} gives something other than null or false. */
+  <T> T await(String what, Function<WebDriver, T> condition) {
+    try {
+      return new WebDriverWait(driver, Duration.ofSeconds(45))
+          .ignoring(org.openqa.selenium.NoSuchElementException.class)
+          .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+          .withMessage(what)
+          .until(condition);
+    } catch (RuntimeException e) {
+      screenshot("failed-" + what.replaceAll("[^A-Za-z0-9]+", "-"));
+      throw e;
+    }
+  }
+
+  /** Text of the first element matching {@code css}, or "" when there is none. */
+  String text(String css) {
+    var found = driver.findElements(By.cssSelector(css));
+    return found.isEmpty() ? "" : found.get(0).getText();
+  }
+
+  void screenshot(String name) {
+    try {
+      Files.createDirectories(SCREENSHOTS);
+      Files.write(SCREENSHOTS.resolve(name + ".png"), driver.getScreenshotAs(OutputType.BYTES));
+    } catch (IOException | RuntimeException e) {
+      // a screenshot is an artifact, not a result
+    }
+  }
+
+  @Override
+  public void close() {
+    driver.quit();
+  }
+}
