@@ -24,7 +24,7 @@ export function takeTokenFromAddress() {
 
 export class ApiError extends Error {
   constructor(status, body) {
-    super((body && body.message) || `HTTP ${status}`);
+    super((body && (body.error || body.message)) || `HTTP ${status}`);
     this.status = status;
     this.body = body || {};
   }

@@ -7,6 +7,7 @@ import dev.berth.cli.fleet.ControlPlaneCommand;
 import dev.berth.cli.fleet.DownCommand;
 import dev.berth.cli.fleet.UpCommand;
 import dev.berth.cli.fleetctl.ApplyCommand;
+import dev.berth.cli.fleetctl.DashboardCommand;
 import dev.berth.cli.fleetctl.DeleteCommand;
 import dev.berth.cli.fleetctl.FleetExecCommand;
 import dev.berth.cli.fleetctl.GetCommand;
@@ -34,6 +35,7 @@ import picocli.CommandLine.Command;
       AgentCommand.class,
       ApplyCommand.class,
       GetCommand.class,
+      DashboardCommand.class,
       DeleteCommand.class,
       LogsCommand.class,
       FleetExecCommand.class,

@@ -8,11 +8,19 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Predicate;
 
 /**
  * Talks to the control plane's API for the fleet commands, over TLS trusting the fleet's CA and
@@ -23,12 +31,14 @@ public final class ApiClient {
   private final String server;
   private final String token;
   private final Path configFile;
+  private final Path certificateAuthority;
 
   /** A client for {@code config}; {@code configFile} is named in errors about missing parts. */
   public ApiClient(ClientConfig config, Path configFile) {
     String s = config.server();
     this.server = s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
     this.token = config.token();
+    this.certificateAuthority = config.certificateAuthority();
     this.configFile = configFile;
     HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
     if (config.certificateAuthority() != null) {
@@ -77,6 +87,89 @@ public final class ApiClient {
             ? JsonMapping.mapper().createObjectNode()
             : JsonMapping.mapper().readTree(r.body());
     return new Answer(r.statusCode(), json);
+  }
+
+  /**
+   * Follows the watch stream (/v1/watch, docs/api.md) over a WebSocket: each message goes to {@code
+   * onMessage} until it answers false or the stream closes; returns how it closed.
+   */
+  public String watch(Predicate<JsonNode> onMessage) throws IOException, InterruptedException {
+    if (token == null) {
+      request("/v1/watch"); // says why there is no token
+    }
+    URI uri = URI.create(server.replaceFirst("^http", "ws") + "/v1/watch");
+    CompletableFuture<String> closed = new CompletableFuture<>();
+    WebSocket.Listener listener =
+        new WebSocket.Listener() {
+          private final StringBuilder text = new StringBuilder();
+
+          @Override
+          public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+            text.append(data);
+            if (last) {
+              try {
+                if (!onMessage.test(JsonMapping.mapper().readTree(text.toString()))) {
+                  closed.complete("done");
+                  ws.sendClose(WebSocket.NORMAL_CLOSURE, "done");
+                }
+              } catch (IOException e) {
+                closed.completeExceptionally(e);
+              }
+              text.setLength(0);
+            }
+            ws.request(1);
+            return null;
+          }
+
+          @Override
+          public CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
+            closed.complete(code + (reason.isEmpty() ? "" : " " + reason));
+            return null;
+          }
+
+          @Override
+          public void onError(WebSocket ws, Throwable e) {
+            closed.completeExceptionally(e);
+          }
+        };
+    try {
+      http.newWebSocketBuilder()
+          .header("Authorization", "Bearer " + token)
+          .connectTimeout(Duration.ofSeconds(5))
+          .buildAsync(uri, listener)
+          .get();
+      return closed.get();
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof WebSocketHandshakeException h) {
+        throw new IOException(
+            "the watch stream was refused: HTTP "
+                + h.getResponse().statusCode()
+                + " "
+                + h.getResponse().body(),
+            h);
+      }
+      throw new IOException(
+          "cannot follow the watch stream at " + uri + ": " + cause.getMessage(), cause);
+    }
+  }
+
+  /** The API's address, https://HOST:PORT. */
+  public String server() {
+    return server;
+  }
+
+  /** The CA the client trusts (null: the JDK's). */
+  public Path certificateAuthority() {
+    return certificateAuthority;
+  }
+
+  /** The dashboard's address with this client's token in its fragment (see DashboardCommand). */
+  public String signInLink() throws IOException {
+    if (token == null) {
+      request("/"); // says why there is no token
+    }
+    return server + "/#token=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
   }
 
   /** Copies a streamed answer (a followed log) to {@code out} as it arrives; returns the status. */
