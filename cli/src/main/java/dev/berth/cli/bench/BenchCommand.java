@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
       ImageBench.class,
       ApplyToRunningBench.class,
       NetworkBench.class,
-      SchedulerBench.class
+      SchedulerBench.class,
+      DashboardBench.class
     })
 public final class BenchCommand implements Runnable {
   @Override

@@ -50,7 +50,7 @@ class DashboardBrowserTest {
 
   @BeforeAll
   static void fleetAndBrowser() throws Exception {
-    state = Files.createTempDirectory("berth-dashboard-");
+    state = Files.createTempDirectory("bd-");
     Path examples = Files.createDirectories(state.resolve("examples"));
     Files.writeString(
         examples.resolve("ticker.yaml"),

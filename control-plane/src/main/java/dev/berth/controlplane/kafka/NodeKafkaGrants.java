@@ -11,11 +11,14 @@ import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AccessControlEntryFilter;
 import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourcePatternFilter;
 import org.apache.kafka.common.resource.ResourceType;
 
 /**
@@ -47,13 +50,12 @@ public final class NodeKafkaGrants {
   public void grant(String node) {
     try (Admin admin = Admin.create(KafkaClientConfig.admin(kafka))) {
       KafkaTopics.ensure(admin, List.of(assignmentsTopic(node), eventsTopic(node)));
-      admin
-          .createAcls(
-              List.of(
-                  allow(node, AssignmentTopic.topicOf(node), AclOperation.READ),
-                  allow(node, EventTopic.nodeTopic(node), AclOperation.WRITE)))
-          .all()
-          .get();
+      List<AclBinding> grants =
+          List.of(
+              allow(node, AssignmentTopic.topicOf(node), AclOperation.READ),
+              allow(node, EventTopic.nodeTopic(node), AclOperation.WRITE));
+      admin.createAcls(grants).all().get();
+      awaitVisible(admin, node, grants);
     } catch (ExecutionException e) {
       throw new IllegalStateException(
           "cannot grant node " + node + " its Kafka topics: " + e.getCause().getMessage(), e);
@@ -62,6 +64,29 @@ public final class NodeKafkaGrants {
       throw new IllegalStateException("interrupted granting node " + node + " its topics", e);
     }
   }
+
+  /**
+   * Waits until the broker's authorizer holds {@code grants}: the controller commits them first and
+   * the broker applies its metadata after, so a node that starts at once was refused its own topic.
+   */
+  private static void awaitVisible(Admin admin, String node, List<AclBinding> grants)
+      throws ExecutionException, InterruptedException {
+    AclBindingFilter mine =
+        new AclBindingFilter(
+            ResourcePatternFilter.ANY,
+            new AccessControlEntryFilter(
+                KafkaPrincipals.node(node), null, AclOperation.ANY, AclPermissionType.ANY));
+    long deadline = System.currentTimeMillis() + VISIBLE_MILLIS;
+    while (!admin.describeAcls(mine).values().get().containsAll(grants)) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new IllegalStateException(
+            "node " + node + "'s Kafka grants were not applied within " + VISIBLE_MILLIS + " ms");
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  private static final long VISIBLE_MILLIS = 15_000;
 
   /** READ and WRITE imply DESCRIBE, which fetching offsets and metadata needs. */
   private static AclBinding allow(String node, String topic, AclOperation op) {
