@@ -1,6 +1,7 @@
 package dev.berth.agent.exec;
 
 import dev.berth.agent.images.store.PrivateDirs;
+import dev.berth.model.concurrent.DaemonThreads;
 import dev.berth.model.runtime.ContainerProcess;
 import dev.berth.runtime.ContainerException;
 import dev.berth.runtime.ContainerRuntime;
@@ -19,7 +20,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -34,12 +34,7 @@ public final class TerminalSession implements AutoCloseable {
   private static final long HANDOVER_SECONDS = 10;
 
   private static final ScheduledExecutorService TIMERS =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "berth-terminal-timer");
-            t.setDaemon(true);
-            return t;
-          });
+      DaemonThreads.scheduled("berth-terminal-timer");
 
   private final Path dir;
   private final PtyMaster terminal;

@@ -3,6 +3,7 @@ package dev.berth.agent.node;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.agent.exec.TerminalSession;
 import dev.berth.model.JsonMapping;
+import dev.berth.model.concurrent.DaemonThreads;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
@@ -11,7 +12,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Function;
 
 /**
@@ -31,13 +31,7 @@ final class TerminalSocket {
   private final WorkerExecutor starter;
   private final Function<Request, TerminalSession> start;
   private final Runnable onEnd;
-  private final ExecutorService writer =
-      Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "berth-terminal-in");
-            t.setDaemon(true);
-            return t;
-          });
+  private final ExecutorService writer = DaemonThreads.single("berth-terminal-in");
   private volatile TerminalSession session;
   private volatile boolean ended;
 
