@@ -69,6 +69,7 @@ function refused(reason) {
 function connect() {
   if (connection) connection.stop();
   connection = new FleetConnection(store, { token: token(), onStatus: status, onRefused: refused });
+  window.berth.connection = connection;
   connection.start();
 }
 

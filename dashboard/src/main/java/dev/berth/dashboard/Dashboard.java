@@ -15,7 +15,6 @@ import io.vertx.ext.web.Router;
  */
 public final class Dashboard implements ApiExtension {
   private final KafkaAccess kafka;
-  private WatchEndpoint watch;
 
   /** {@code kafka}: where the fleet's events are read from (null: the timeline stays empty). */
   public Dashboard(KafkaAccess kafka) {
@@ -25,8 +24,7 @@ public final class Dashboard implements ApiExtension {
   @Override
   public void mountPublic(Router router, ApiContext context) {
     DashboardAssets.mount(router);
-    watch = new WatchEndpoint(context.vertx(), context.guard().tokens());
-    router.get("/v1/watch").handler(watch);
+    router.get("/v1/watch").handler(new WatchEndpoint(context.vertx(), context.guard().tokens()));
   }
 
   @Override
@@ -35,10 +33,5 @@ public final class Dashboard implements ApiExtension {
         .vertx()
         .deployVerticle(new FleetStateVerticle(context.fleetView(), context.store(), kafka))
         .mapEmpty();
-  }
-
-  /** Watchers connected now. */
-  public int watchers() {
-    return watch == null ? 0 : watch.open();
   }
 }

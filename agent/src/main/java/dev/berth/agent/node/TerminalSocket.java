@@ -26,6 +26,9 @@ final class TerminalSocket {
   /** The longest a terminal may stay open. */
   static final long MAX_MILLIS = 3600_000;
 
+  /** A socket that never says what to run holds one of the node's execs this long at most. */
+  static final long FIRST_MESSAGE_MILLIS = 10_000;
+
   private final Vertx vertx;
   private final ServerWebSocket ws;
   private final WorkerExecutor starter;
@@ -53,9 +56,18 @@ final class TerminalSocket {
 
   void run() {
     long limit = vertx.setTimer(MAX_MILLIS, t -> end(1000, "terminals last at most an hour"));
+    long first =
+        vertx.setTimer(
+            FIRST_MESSAGE_MILLIS,
+            t -> {
+              if (!starting) {
+                end(1008, "send what to run first");
+              }
+            });
     ws.closeHandler(
         v -> {
           vertx.cancelTimer(limit);
+          vertx.cancelTimer(first);
           finish();
         });
     ws.textMessageHandler(

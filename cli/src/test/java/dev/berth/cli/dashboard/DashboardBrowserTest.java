@@ -261,6 +261,25 @@ class DashboardBrowserTest {
 
   @Test
   @Order(8)
+  void aLostConnectionSaysSoAndComesBack() {
+    browser.go("#/");
+    browser.await("live", d -> browser.text("#conn").equals("live"));
+    browser.js(
+        "window.__states = [];"
+            + "const c = document.getElementById('conn');"
+            + "new MutationObserver(() => window.__states.push(c.textContent))"
+            + ".observe(c, {childList: true, characterData: true, subtree: true});"
+            + "window.berth.connection.ws.close();");
+    browser.await("live again", d -> browser.text("#conn").equals("live"));
+    String seen = String.valueOf(browser.js("return window.__states.join(' | ')"));
+    assertTrue(seen.contains("connection lost: reconnecting"), seen);
+    browser.await(
+        "the node's row after the new snapshot",
+        d -> browser.text(row("overview", NODE)).contains("ready"));
+  }
+
+  @Test
+  @Order(9)
   void theNodePageListsItsContainers() {
     browser.go("#/nodes/" + NODE);
     browser.await(

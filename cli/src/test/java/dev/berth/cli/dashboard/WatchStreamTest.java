@@ -10,6 +10,7 @@ import dev.berth.cli.fleetctl.ClientConfig;
 import dev.berth.controlplane.ControlPlane;
 import dev.berth.controlplane.ControlPlaneConfig;
 import dev.berth.controlplane.auth.ApiAccess;
+import dev.berth.controlplane.auth.Role;
 import dev.berth.controlplane.pki.ApiCredentials;
 import dev.berth.dashboard.Dashboard;
 import dev.berth.embedded.EmbeddedHazelcast;
@@ -263,6 +264,27 @@ class WatchStreamTest {
         BerthCli.run("get", "events", "--config", config.toString(), "--token", "berth_nope");
     assertEquals(1, refused.exit(), refused.out());
     assertTrue(refused.err().contains("401"), refused.err());
+  }
+
+  @Test
+  void aTerminalNeedsAnOperatorsToken() throws Exception {
+    HttpResponse<String> bad =
+        http.send(
+            HttpRequest.newBuilder(URI.create(api + "/v1/containers/any/exec/tty"))
+                .header("Authorization", "Bearer berth_not-a-token")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(401, bad.statusCode(), bad.body());
+    String viewer = cp.tokens().create("looker", Role.VIEWER);
+    Watcher looker = new Watcher();
+    looker.socket =
+        http.newWebSocketBuilder()
+            .buildAsync(
+                URI.create(api.replace("https", "wss") + "/v1/containers/any/exec/tty"), looker)
+            .get();
+    looker.socket.sendText("{\"token\":\"" + viewer + "\",\"command\":[\"/bin/sh\"]}", true);
+    assertEquals(1008, looker.closed.get(10, TimeUnit.SECONDS));
+    assertTrue(looker.messages.isEmpty(), "a viewer reaches no node");
   }
 
   @Test

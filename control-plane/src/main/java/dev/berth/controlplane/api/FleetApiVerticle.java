@@ -129,11 +129,13 @@ public final class FleetApiVerticle extends AbstractVerticle {
                 workers,
                 guard.audit());
     ApiContext context = new ApiContext(vertx, workers, fleetView, store, guard);
+    RateLimit execs =
+        new RateLimit("exec", access.limits().execPerSecond(), access.limits().execBurst());
     if (proxy != null) {
       // Before the bearer check: a browser's WebSocket signs in with its first message.
       router
           .get("/v1/containers/:id/exec/tty")
-          .handler(new TerminalProxy(vertx, guard.tokens(), proxy));
+          .handler(new TerminalProxy(vertx, guard.tokens(), proxy, execs));
     }
     extensions.forEach(e -> e.mountPublic(router, context));
     router.route().handler(new BearerAuthentication(guard.tokens()));
@@ -166,8 +168,7 @@ public final class FleetApiVerticle extends AbstractVerticle {
           .post("/v1/containers/:id/exec")
           .handler(BodyHandler.create().setBodyLimit(64 * 1024))
           .handler(operator)
-          .handler(
-              new RateLimit("exec", access.limits().execPerSecond(), access.limits().execBurst()))
+          .handler(execs)
           .handler(proxy::forward);
     }
     List<Future<Void>> mounted = new ArrayList<>();

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.controlplane.auth.ApiErrors;
 import dev.berth.controlplane.auth.ApiToken;
+import dev.berth.controlplane.auth.BearerAuthentication;
+import dev.berth.controlplane.auth.RateLimit;
 import dev.berth.controlplane.auth.Role;
 import dev.berth.controlplane.auth.TokenStore;
 import dev.berth.model.JsonMapping;
@@ -27,30 +29,23 @@ final class TerminalProxy implements Handler<RoutingContext> {
   private final Vertx vertx;
   private final TokenStore tokens;
   private final NodeProxy nodes;
+  private final RateLimit execs;
 
-  TerminalProxy(Vertx vertx, TokenStore tokens, NodeProxy nodes) {
+  TerminalProxy(Vertx vertx, TokenStore tokens, NodeProxy nodes, RateLimit execs) {
     this.vertx = vertx;
     this.tokens = tokens;
     this.nodes = nodes;
+    this.execs = execs;
   }
 
   @Override
   public void handle(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    String header = ctx.request().getHeader("Authorization");
-    String headerToken = null;
-    if (header != null) {
-      headerToken =
-          header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : "";
-      Optional<ApiToken> t = tokens.authenticate(headerToken);
-      if (t.isEmpty()) {
-        ApiErrors.end(ctx, 401, "the token is not valid: unknown, revoked or expired");
-        return;
-      }
-      if (!t.get().parsedRole().includes(Role.OPERATOR)) {
-        ApiErrors.end(ctx, 403, "token \"" + t.get().name() + "\" may not exec: needs operator");
-        return;
-      }
+    String headerToken = BearerAuthentication.secretOf(ctx.request().getHeader("Authorization"));
+    if (headerToken != null
+        && BearerAuthentication.authorize(tokens, headerToken, Role.OPERATOR).isEmpty()) {
+      ApiErrors.end(ctx, 401, "the token is not valid for exec (operator or admin)");
+      return;
     }
     if (!"websocket".equalsIgnoreCase(ctx.request().getHeader("Upgrade"))) {
       ApiErrors.end(ctx, 400, "exec/tty is a WebSocket: connect with Upgrade: websocket");
@@ -77,9 +72,14 @@ final class TerminalProxy implements Handler<RoutingContext> {
             return;
           }
           String secret = headerToken != null ? headerToken : start.path("token").asText(null);
-          Optional<ApiToken> t = secret == null ? Optional.empty() : tokens.authenticate(secret);
-          if (t.isEmpty() || !t.get().parsedRole().includes(Role.OPERATOR)) {
+          Optional<ApiToken> t = BearerAuthentication.authorize(tokens, secret, Role.OPERATOR);
+          if (t.isEmpty()) {
             ws.close((short) 1008, "the token is not valid for exec (operator or admin)");
+            return;
+          }
+          double wait = execs.take(t.get().name()); // the same budget as POST .../exec
+          if (wait > 0) {
+            ws.close((short) 1013, "too many execs: try again in " + (long) Math.ceil(wait) + " s");
             return;
           }
           ws.pause(); // keystrokes wait for the node

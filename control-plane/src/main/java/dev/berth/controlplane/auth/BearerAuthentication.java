@@ -19,12 +19,12 @@ public final class BearerAuthentication implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    String header = ctx.request().getHeader("Authorization");
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+    String secret = secretOf(ctx.request().getHeader("Authorization"));
+    if (secret == null || secret.isEmpty()) {
       challenge(ctx, null, "a bearer token is required (Authorization: Bearer TOKEN)");
       return;
     }
-    Optional<ApiToken> token = tokens.authenticate(header.substring(7).trim());
+    Optional<ApiToken> token = tokens.authenticate(secret);
     if (token.isEmpty()) {
       challenge(ctx, "invalid_token", "the token is not valid: unknown, revoked or expired");
       return;
@@ -39,6 +39,27 @@ public final class BearerAuthentication implements Handler<RoutingContext> {
             "WWW-Authenticate",
             "Bearer realm=\"berth\"" + (error == null ? "" : ", error=\"" + error + "\""));
     ApiErrors.end(ctx, 401, message);
+  }
+
+  /**
+   * The token of an Authorization header ("Bearer TOKEN"): null without a header, "" for another
+   * scheme.
+   */
+  public static String secretOf(String header) {
+    if (header == null) {
+      return null;
+    }
+    return header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : "";
+  }
+
+  /**
+   * The token {@code secret} names, if it is valid and its role includes {@code needed}: for
+   * WebSockets, which sign in with their first message (memory only: fine on an event loop).
+   */
+  public static Optional<ApiToken> authorize(TokenStore tokens, String secret, Role needed) {
+    return secret == null
+        ? Optional.empty()
+        : tokens.authenticate(secret).filter(t -> t.parsedRole().includes(needed));
   }
 
   /** The token of an authenticated request; empty before authentication (or without it). */

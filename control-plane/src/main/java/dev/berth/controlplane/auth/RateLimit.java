@@ -61,7 +61,7 @@ public final class RateLimit implements Handler<RoutingContext> {
   }
 
   /** Takes one from {@code who}'s bucket: 0 when there was one, else the seconds until there is. */
-  synchronized double take(String who) {
+  public synchronized double take(String who) {
     long now = nanos.getAsLong();
     if (buckets.size() > MAX_BUCKETS) {
       // revoked tokens' buckets would pile up: a bucket that has refilled is the same as none

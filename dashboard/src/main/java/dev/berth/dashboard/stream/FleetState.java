@@ -130,6 +130,11 @@ public final class FleetState {
   /** A sample as its message; samples are not numbered (they go only to who asked for them). */
   public String putSample(ContainerSample s) {
     samples.put(s.containerId(), s);
+    return sampleMessage(s);
+  }
+
+  /** A sample as its watch message. */
+  public static String sampleMessage(ContainerSample s) {
     ObjectNode out = JsonMapping.mapper().createObjectNode();
     out.put("type", "sample");
     out.set("value", JsonMapping.mapper().valueToTree(s));

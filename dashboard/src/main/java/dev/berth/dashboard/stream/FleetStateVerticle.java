@@ -45,6 +45,10 @@ public final class FleetStateVerticle extends AbstractVerticle {
   static final long LEASES_MILLIS = 1000;
   static final int LEASE_REPORT_TICKS = 5;
   private long leaseTicks;
+  static final long SNAPSHOT_REUSE_MILLIS = 1000;
+  private String snapshot; // the last one made, of the state at seq
+  private long seq = -1;
+  private long snapshotAt;
 
   private final HazelcastInstance fleetView;
   private final WorkloadStore store;
@@ -69,14 +73,18 @@ public final class FleetStateVerticle extends AbstractVerticle {
     vertx
         .eventBus()
         .<Void>localConsumer(
-            DashboardAddresses.SNAPSHOT, m -> m.reply(state.snapshot(System.currentTimeMillis())));
+            DashboardAddresses.SNAPSHOT,
+            m -> {
+              String made = snapshot();
+              m.reply(made, new DeliveryOptions().addHeader("seq", Long.toString(seq)));
+            });
     vertx
         .eventBus()
         .<String>localConsumer(
             DashboardAddresses.LAST_SAMPLE,
             m -> {
               ContainerSample s = state.sample(m.body());
-              m.reply(s == null ? null : state.putSample(s));
+              m.reply(s == null ? null : FleetState.sampleMessage(s));
             });
     vertx
         .eventBus()
@@ -154,6 +162,20 @@ public final class FleetStateVerticle extends AbstractVerticle {
                     put.accept(k, v);
                   }
                 }));
+  }
+
+  /**
+   * The snapshot, made again only when something changed or its events window moved a second:
+   * watchers that connect together (a dashboard's reconnect wave) share one.
+   */
+  private String snapshot() {
+    long now = System.currentTimeMillis();
+    if (snapshot == null || seq != state.seq() || now - snapshotAt > SNAPSHOT_REUSE_MILLIS) {
+      seq = state.seq();
+      snapshot = state.snapshot(now);
+      snapshotAt = now;
+    }
+    return snapshot;
   }
 
   private void refreshWorkloads() {

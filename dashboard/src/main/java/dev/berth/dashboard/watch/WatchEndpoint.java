@@ -1,15 +1,15 @@
 package dev.berth.dashboard.watch;
 
-import dev.berth.controlplane.auth.ApiToken;
+import dev.berth.controlplane.auth.ApiErrors;
+import dev.berth.controlplane.auth.BearerAuthentication;
+import dev.berth.controlplane.auth.Role;
 import dev.berth.controlplane.auth.TokenStore;
-import dev.berth.model.ApiError;
 import dev.berth.model.JsonMapping;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -33,22 +33,18 @@ public final class WatchEndpoint implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    String header = ctx.request().getHeader("Authorization");
-    String secret = null;
-    if (header != null) {
-      secret = header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : "";
-      if (!allowed(tokens, secret)) {
-        refuse(ctx, 401, "the token is not valid for watching: unknown, revoked, expired");
-        return;
-      }
+    String secret = BearerAuthentication.secretOf(ctx.request().getHeader("Authorization"));
+    if (secret != null && !allowed(tokens, secret)) {
+      ApiErrors.end(ctx, 401, "the token is not valid for watching: unknown, revoked, expired");
+      return;
     }
     if (!"websocket".equalsIgnoreCase(ctx.request().getHeader("Upgrade"))) {
-      refuse(ctx, 400, "/v1/watch is a WebSocket: connect with Upgrade: websocket");
+      ApiErrors.end(ctx, 400, "/v1/watch is a WebSocket: connect with Upgrade: websocket");
       return;
     }
     if (open.incrementAndGet() > MAX_WATCHERS) {
       open.decrementAndGet();
-      refuse(ctx, 503, "this control plane has " + MAX_WATCHERS + " watchers: try another");
+      ApiErrors.end(ctx, 503, "this control plane has " + MAX_WATCHERS + " watchers: try another");
       return;
     }
     String given = secret;
@@ -115,19 +111,6 @@ public final class WatchEndpoint implements Handler<RoutingContext> {
 
   /** Whether {@code secret} is a valid token whose role may watch. */
   static boolean allowed(TokenStore tokens, String secret) {
-    Optional<ApiToken> t = tokens.authenticate(secret);
-    return t.isPresent() && t.get().parsedRole().includes(WatchSession.NEEDED);
-  }
-
-  private static void refuse(RoutingContext ctx, int status, String message) {
-    ctx.response()
-        .setStatusCode(status)
-        .putHeader("Content-Type", "application/json")
-        .end(new ApiError(message).toString());
-  }
-
-  /** Watchers open now. */
-  public int open() {
-    return open.get();
+    return BearerAuthentication.authorize(tokens, secret, Role.VIEWER).isPresent();
   }
 }

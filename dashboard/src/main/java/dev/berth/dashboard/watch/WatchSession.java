@@ -1,7 +1,6 @@
 package dev.berth.dashboard.watch;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.berth.controlplane.auth.Role;
 import dev.berth.controlplane.auth.TokenStore;
 import dev.berth.dashboard.stream.DashboardAddresses;
 import dev.berth.model.JsonMapping;
@@ -68,19 +67,11 @@ final class WatchSession {
         .onSuccess(
             m -> {
               send(m.body());
-              snapshotSeq = seqOf(m.body());
+              snapshotSeq = Long.parseLong(m.headers().get("seq"));
               held.forEach(this::change);
               held.clear();
             })
         .onFailure(e -> end((short) 1011, "the fleet view is not available: " + e.getMessage()));
-  }
-
-  private static long seqOf(String snapshot) {
-    try {
-      return JsonMapping.mapper().readTree(snapshot).path("seq").asLong();
-    } catch (IOException e) {
-      throw new IllegalStateException("unreadable snapshot", e);
-    }
   }
 
   private void change(Message<String> m) {
@@ -166,7 +157,4 @@ final class WatchSession {
     samples.unregister();
     onClose.run();
   }
-
-  /** The role every watcher needs. */
-  static final Role NEEDED = Role.VIEWER;
 }
