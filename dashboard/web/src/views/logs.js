@@ -13,8 +13,10 @@ export function logsPanel(id) {
   const status = h('span', { class: 'hint', role: 'status' });
   const out = h('pre', { class: 'logs', tabindex: '0', 'aria-label': 'Container output', 'aria-live': 'off' });
   let controller = null;
+  let retry = null;
 
   const start = async () => {
+    clearTimeout(retry);
     if (controller) controller.abort();
     controller = new AbortController();
     const mine = controller;
@@ -33,7 +35,15 @@ export function logsPanel(id) {
       }
       if (mine === controller) status.textContent = follow.checked ? 'the container is gone: no more output' : '';
     } catch (e) {
-      if (e.name !== 'AbortError') status.textContent = `logs: ${e.message}`;
+      if (e.name === 'AbortError' || mine !== controller) return;
+      // A dropped connection (fetch's TypeError: the network changed, the API restarted) is
+      // retried while following; an answer from the API (ApiError) is shown and left alone.
+      if (follow.checked && e instanceof TypeError) {
+        status.textContent = 'interrupted: reconnecting…';
+        retry = setTimeout(() => mine === controller && start(), 1000);
+      } else {
+        status.textContent = `logs: ${e.message}`;
+      }
     }
   };
 
@@ -65,5 +75,5 @@ export function logsPanel(id) {
   const el = h('div', { class: 'panel', dataset: { panel: 'logs' } },
     h('div', { class: 'toolbar' }, stream, h('label', {}, 'Tail ', tail), h('label', { for: 'logs-follow' }, follow, ' Follow'), download, status),
     out);
-  return { el, dispose: () => controller && controller.abort() };
+  return { el, dispose: () => { clearTimeout(retry); if (controller) controller.abort(); } };
 }

@@ -37,7 +37,12 @@ final class Browser implements AutoCloseable {
         "--window-size=1280,800",
         "--disable-gpu",
         "--no-first-run",
-        "--disable-extensions");
+        "--disable-extensions",
+        // Nothing but loopback is reachable: no calls home that the closed network refuses.
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-quic");
     // The fleet's CA is its own: the browser is told to accept it, as a user who imported it.
     options.setAcceptInsecureCerts(true);
     ChromeDriverService service =
@@ -52,8 +57,47 @@ final class Browser implements AutoCloseable {
     return driver;
   }
 
+  /**
+   * Loads the dashboard and waits until its script runs. Chromium abandons a load when the
+   * machine's addresses change (ERR_NETWORK_CHANGED: every container start adds a veth, whose IPv6
+   * address settles a moment later), leaving its error page; the load is then tried again, as a
+   * user would press Reload. Once loaded, the page reconnects by itself.
+   */
   void open(String url) {
-    driver.get(url);
+    for (int attempt = 1; ; attempt++) {
+      driver.get(url);
+      try {
+        new WebDriverWait(driver, Duration.ofSeconds(15))
+            .until(
+                d -> {
+                  if (String.valueOf(js("return location.href")).startsWith("chrome-error:")) {
+                    throw new IllegalStateException("load failed: " + describe());
+                  }
+                  return Boolean.TRUE.equals(js("return !!(window.berth && window.berth.store)"));
+                });
+        return;
+      } catch (RuntimeException e) {
+        if (attempt == 5) {
+          throw new IllegalStateException(
+              "the dashboard did not load in " + attempt + " tries: " + describe(), e);
+        }
+      }
+    }
+  }
+
+  /** What the page shows, for failure messages: its address, title, status and first text. */
+  String describe() {
+    try {
+      Object text =
+          js(
+              "const c = document.getElementById('conn');"
+                  + "return location.href.replace(/token=[^&]*/, 'token=…') + ' | ' + document.title"
+                  + " + ' | conn: ' + (c ? c.textContent : '-') + ' | '"
+                  + " + (document.body ? document.body.innerText : '').slice(0, 160);");
+      return String.valueOf(text).replaceAll("\\s+", " ");
+    } catch (RuntimeException e) {
+      return "(the page could not be read: " + e.getMessage().lines().findFirst().orElse("") + ")";
+    }
   }
 
   /** Goes to an address of the page (#/...) without loading it again. */
@@ -75,7 +119,7 @@ final class Browser implements AutoCloseable {
       return new WebDriverWait(driver, Duration.ofSeconds(45))
           .ignoring(org.openqa.selenium.NoSuchElementException.class)
           .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
-          .withMessage(what)
+          .withMessage(() -> what + " [page: " + describe() + "]")
           .until(condition);
     } catch (RuntimeException e) {
       screenshot("failed-" + what.replaceAll("[^A-Za-z0-9]+", "-"));

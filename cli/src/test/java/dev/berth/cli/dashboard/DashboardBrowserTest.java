@@ -88,6 +88,7 @@ class DashboardBrowserTest {
         },
         "the example running in the fleet view",
         60000);
+    awaitSettledAddresses();
     browser = Browser.start();
     // Signed in by the link `berth dashboard` prints: the token travels in the fragment, which
     // never reaches a server, and leaves the address bar at once.
@@ -106,6 +107,29 @@ class DashboardBrowserTest {
     if (state != null) {
       FileTrees.delete(state);
     }
+  }
+
+  /**
+   * Waits until no host address is still in IPv6 duplicate address detection: a container's veth
+   * gets one, and Chromium drops its connections (ERR_NETWORK_CHANGED) when it settles. A user's
+   * page reconnects by itself; a test's request in flight would be lost.
+   */
+  private static void awaitSettledAddresses() throws Exception {
+    Await.until(
+        () -> {
+          try {
+            Process p =
+                new ProcessBuilder("ip", "-6", "addr", "show", "tentative")
+                    .redirectErrorStream(true)
+                    .start();
+            String out = new String(p.getInputStream().readAllBytes());
+            return p.waitFor() == 0 && out.isBlank();
+          } catch (Exception e) {
+            return false;
+          }
+        },
+        "no tentative IPv6 address on the host",
+        15000);
   }
 
   private static String row(String view, String key) {
@@ -138,6 +162,7 @@ class DashboardBrowserTest {
     browser.await(
         "web's container running in the page",
         d -> browser.text(row("overview", "web-g1-r0")).contains("running"));
+    awaitSettledAddresses();
     assertEquals("yes", browser.js("return window.__sameDocument"), "the page was not reloaded");
   }
 
@@ -159,6 +184,7 @@ class DashboardBrowserTest {
                     .filter(r -> r.getText().contains("web-g") && r.getText().contains("running"))
                     .count()
                 == 3);
+    awaitSettledAddresses();
     JsonNode w = json(send("GET", "/v1/workloads/web", null, null));
     assertEquals(3, w.path("spec").path("replicas").asInt(), w.toString());
     browser.screenshot("workload");
@@ -224,6 +250,11 @@ class DashboardBrowserTest {
         "the terminal's prompt",
         d -> {
           String status = browser.text("[data-panel='terminal'] .hint");
+          if (status.equals("closed")) {
+            // closed without an exit or an error: the connection was dropped, not refused
+            d.findElement(By.xpath("//button[text()='Open terminal']")).click();
+            return false;
+          }
           assertTrue(status.equals("connecting…") || status.equals("connected"), status);
           return terminalText().contains("#");
         });
