@@ -1,5 +1,4 @@
 import uPlot from 'uplot';
-import 'uplot/dist/uPlot.min.css';
 import { h } from './dom.js';
 import { bytes } from './format.js';
 

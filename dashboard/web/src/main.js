@@ -1,13 +1,13 @@
 import './style.css';
+import '@xterm/xterm/css/xterm.css'; // the terminal's and the charts' styles load with the page:
+import 'uplot/dist/uPlot.min.css'; // CSS that a lazily loaded chunk imports would not
 import { signIn, signOut, takeTokenFromAddress, token } from './api.js';
 import { FleetStore } from './store.js';
 import { FleetConnection } from './connection.js';
 import { overviewPage } from './views/overview.js';
 import { eventsPage } from './views/events.js';
-import { workloadPage } from './views/workload.js';
-import { containerPage } from './views/container.js';
-import { nodePage } from './views/node.js';
 import { loginPage } from './views/login.js';
+import { h } from './dom.js';
 
 // The page: one store fed by one watch connection, and a view per address (#/..., no reload).
 const main = document.getElementById('main');
@@ -38,7 +38,16 @@ function show(view) {
   main.replaceChildren(view.el);
 }
 
-function route() {
+// Pages the overview does not need are fetched when first opened (their own chunks).
+const pages = {
+  workloads: () => import('./views/workload.js').then((m) => m.workloadPage),
+  containers: () => import('./views/container.js').then((m) => m.containerPage),
+  nodes: () => import('./views/node.js').then((m) => m.nodePage),
+};
+let routing = 0;
+
+async function route() {
+  const mine = ++routing;
   if (!token()) {
     signout.hidden = true;
     show(loginPage({ message: route.message, onToken: (t) => { signIn(t); route.message = ''; connect(); route(); } }));
@@ -48,10 +57,17 @@ function route() {
   const parts = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
   const ctx = { navigate, connection };
   if (parts[0] === 'events') show(eventsPage(store));
-  else if (parts[0] === 'workloads' && parts[1]) show(workloadPage(store, parts[1], ctx));
-  else if (parts[0] === 'containers' && parts[1]) show(containerPage(store, parts[1], ctx));
-  else if (parts[0] === 'nodes' && parts[1]) show(nodePage(store, parts[1], ctx));
-  else show(overviewPage(store));
+  else if (pages[parts[0]] && parts[1]) {
+    let page;
+    try {
+      page = await pages[parts[0]]();
+    } catch (e) {
+      main.replaceChildren(h('p', { class: 'empty', role: 'alert' }, `This page could not be loaded (${e.message}): reload to try again.`));
+      return;
+    }
+    if (mine !== routing) return; // the address changed while the page's code came
+    show(page(store, parts[1], ctx));
+  } else show(overviewPage(store));
   document.title = `Berth · ${parts[0] ? `${parts[0]} ${parts[1] || ''}` : 'fleet'}`;
   for (const a of document.querySelectorAll('header nav a')) {
     a.setAttribute('aria-current', a.getAttribute('href') === `#/${parts[0] === 'events' ? 'events' : ''}` ? 'page' : 'false');

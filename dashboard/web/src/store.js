@@ -10,6 +10,7 @@ export class FleetStore {
     this.events = [];
     this.leases = new Map();
     this.loaded = false;
+    this.version = 0; // bumped by every container change: what tally() is current for
     this.listeners = new Set();
     this.sampleListeners = new Set();
   }
@@ -44,6 +45,7 @@ export class FleetStore {
         const map = this[`${msg.type}s`];
         if (msg.op === 'delete') map.delete(msg.key);
         else map.set(msg.key, msg.value);
+        if (msg.type === 'container') this.version++;
         this.emit(msg.type, msg.key, msg.value);
         break;
       }
@@ -67,6 +69,24 @@ export class FleetStore {
     }
   }
 
+  /**
+   * Counts over all containers (running, failed, per node, running per workload), computed once
+   * after each change to the containers however many views ask.
+   */
+  tally() {
+    if (this.counted && this.counted.of === this.containers && this.counted.version === this.version) return this.counted;
+    const t = { of: this.containers, version: this.version, running: 0, failed: 0, perNode: new Map(), runningPer: new Map() };
+    for (const c of this.containers.values()) {
+      if (c.state === 'running') {
+        t.running++;
+        t.runningPer.set(c.workload, (t.runningPer.get(c.workload) || 0) + 1);
+      } else if (c.state === 'failed') t.failed++;
+      if (c.node) t.perNode.set(c.node, (t.perNode.get(c.node) || 0) + 1);
+    }
+    this.counted = t;
+    return t;
+  }
+
   containersOf({ workload, node }) {
     const out = [];
     for (const c of this.containers.values()) {
@@ -78,8 +98,6 @@ export class FleetStore {
   }
 
   running(workload) {
-    let n = 0;
-    for (const c of this.containers.values()) if (c.workload === workload && c.state === 'running') n++;
-    return n;
+    return this.tally().runningPer.get(workload) || 0;
   }
 }

@@ -3,19 +3,23 @@ import { age, ago, ports } from '../format.js';
 import { VirtualTable } from '../vtable.js';
 import { containerLink, cpuBar, labels, memoryBar, nodeLink, nodeStatus, state, workloadLink } from '../cells.js';
 
+const lease = (n) => (n.alive ? `renews, ${ago(n.leaseExpiresAtMillis)}` : `lost ${ago(n.leaseExpiresAtMillis)}`);
+
 export function nodesTable(store, { maxRows = 8 } = {}) {
+  const containers = (n) => String(store.tally().perNode.get(n.name) || 0);
   const table = new VirtualTable({
     label: 'Nodes',
     maxRows,
     empty: 'no nodes yet: start an agent (berth up runs one, berth agent joins another machine)',
     key: (n) => n.name,
+    stamp: (n) => `${containers(n)}|${lease(n)}`, // leases renew in place; counts come from elsewhere
     columns: [
       { title: 'Node', width: '150px', render: (n) => nodeLink(n.name) },
       { title: 'Status', width: '70px', render: nodeStatus },
-      { title: 'Lease', width: '110px', render: (n) => (n.alive ? `renews, ${ago(n.leaseExpiresAtMillis)}` : `lost ${ago(n.leaseExpiresAtMillis)}`) },
+      { title: 'Lease', width: '110px', render: lease },
       { title: 'CPU', width: '200px', render: cpuBar },
       { title: 'Memory', width: '220px', render: memoryBar },
-      { title: 'Containers', width: '90px', class: 'num', render: (n) => String(store.containersOf({ node: n.name }).length) },
+      { title: 'Containers', width: '90px', class: 'num', render: containers },
       { title: 'Labels', render: (n) => labels(n.labels) },
     ],
   });
@@ -28,6 +32,7 @@ export function workloadsTable(store, { maxRows = 8 } = {}) {
     maxRows,
     empty: 'no workloads yet: berth apply -f examples/',
     key: (w) => w.name,
+    stamp: (w) => `${store.running(w.name)}|${age(w.createdAtMillis)}`,
     columns: [
       { title: 'Workload', width: '180px', render: (w) => workloadLink(w.name) },
       { title: 'Image', render: (w) => w.spec.image },
@@ -59,17 +64,22 @@ export function overviewPage(store) {
   const workloads = workloadsTable(store);
   const containers = containersTable(store);
   const filter = h('input', { type: 'search', placeholder: 'filter containers', 'aria-label': 'Filter containers' });
+  let shownCounts = '';
   const render = everyFrame(() => {
     const all = [...store.nodes.values()];
     const alive = all.filter((n) => n.alive).length;
     const cs = [...store.containers.values()];
-    const running = cs.filter((c) => c.state === 'running').length;
-    counts.replaceChildren(
-      count('Nodes', `${alive} / ${all.length}`, 'ready / known'),
-      count('Workloads', String(store.workloads.size)),
-      count('Containers', `${running} / ${cs.length}`, 'running / known'),
-      count('Failed', String(cs.filter((c) => c.state === 'failed').length)),
-    );
+    const t = store.tally();
+    const values = [`${alive} / ${all.length}`, String(store.workloads.size), `${t.running} / ${cs.length}`, String(t.failed)];
+    if (values.join('\n') !== shownCounts) {
+      shownCounts = values.join('\n');
+      counts.replaceChildren(
+        count('Nodes', values[0], 'ready / known'),
+        count('Workloads', values[1]),
+        count('Containers', values[2], 'running / known'),
+        count('Failed', values[3]),
+      );
+    }
     nodes.setRows(all);
     workloads.setRows([...store.workloads.values()]);
     const q = filter.value.trim();

@@ -1,7 +1,7 @@
 package dev.berth.dashboard.stream;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.controlplane.api.WorkloadViews;
 import dev.berth.model.JsonMapping;
@@ -11,6 +11,9 @@ import dev.berth.model.fleet.FleetEvent;
 import dev.berth.model.fleet.NodeRecord;
 import dev.berth.model.fleet.SchedulingStatus;
 import dev.berth.model.fleet.StoredWorkload;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -147,19 +150,38 @@ public final class FleetState {
 
   /** Everything, as one message: what a watcher starts from. */
   public String snapshot(long nowMillis) {
-    ObjectNode out = JsonMapping.mapper().createObjectNode();
-    out.put("type", "snapshot");
-    out.put("seq", seq);
-    out.put("timeMillis", nowMillis);
-    ArrayNode n = out.putArray("nodes");
-    nodes.values().forEach(r -> n.add(node(r, r.alive(nowMillis))));
-    ArrayNode w = out.putArray("workloads");
-    workloads.values().forEach(x -> w.add(workload(x)));
-    ArrayNode c = out.putArray("containers");
-    containers.values().forEach(x -> c.add(JsonMapping.mapper().valueToTree(x)));
-    ArrayNode e = out.putArray("events");
-    events.recent(nowMillis).forEach(x -> e.add(JsonMapping.mapper().valueToTree(x)));
-    return JsonMapping.writeCompact(out);
+    // Streamed, not built as a tree first: at 10,000 containers the tree cost more than the JSON.
+    StringWriter text = new StringWriter(256 * (containers.size() + nodes.size()) + 1024);
+    try (JsonGenerator out = JsonMapping.mapper().createGenerator(text)) {
+      out.writeStartObject();
+      out.writeStringField("type", "snapshot");
+      out.writeNumberField("seq", seq);
+      out.writeNumberField("timeMillis", nowMillis);
+      out.writeArrayFieldStart("nodes");
+      for (NodeRecord r : nodes.values()) {
+        out.writeTree(node(r, r.alive(nowMillis)));
+      }
+      out.writeEndArray();
+      out.writeArrayFieldStart("workloads");
+      for (StoredWorkload w : workloads.values()) {
+        out.writeTree(workload(w));
+      }
+      out.writeEndArray();
+      out.writeArrayFieldStart("containers");
+      for (ContainerReport c : containers.values()) {
+        out.writeObject(c);
+      }
+      out.writeEndArray();
+      out.writeArrayFieldStart("events");
+      for (var e : events.recent(nowMillis)) {
+        out.writeObject(e);
+      }
+      out.writeEndArray();
+      out.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing the fleet snapshot", e);
+    }
+    return text.toString();
   }
 
   private Change change(String type, String op, String key, JsonNode value) {
