@@ -19,6 +19,8 @@ public final class AssignmentConsumerVerticle extends AbstractVerticle {
   private UnreadableRecords unreadable;
   private final AgentConfig config;
   private KafkaConsumer<String, byte[]> consumer;
+  // One past the offset of the last record handed to the handler (on the loop).
+  private long handledEnd;
 
   public AssignmentConsumerVerticle(AgentConfig config) {
     this.config = config;
@@ -38,6 +40,7 @@ public final class AssignmentConsumerVerticle extends AbstractVerticle {
     consumer = KafkaConsumer.create(vertx, KafkaClientConfig.assignedConsumer(config.kafka()));
     consumer.handler(
         record -> {
+          handledEnd = record.offset() + 1;
           if (!AssignmentTopic.nodeOf(record.key()).equals(config.nodeName())) {
             return;
           }
@@ -65,31 +68,30 @@ public final class AssignmentConsumerVerticle extends AbstractVerticle {
         .assign(Set.of(mine))
         .compose(v -> consumer.seekToBeginning(mine))
         .compose(v -> consumer.endOffsets(mine))
-        .onSuccess(end -> watchCatchUp(mine, end))
+        .onSuccess(this::watchCatchUp)
         .<Void>mapEmpty()
         .onComplete(started);
   }
 
   /**
-   * Until the consumer has read up to where the log ended at start, the desired set is incomplete:
-   * acting on it would remove containers that are still wanted. The reconciler waits for this mark.
+   * Until the handler has seen every record that was on the log at start, the desired set is
+   * incomplete: acting on it would remove containers that are still wanted. The reconciler waits
+   * for this mark. The handler's own count decides, not the consumer's position: the position moves
+   * when a batch is fetched, before its records reach the handler, and a mark sent then overtook
+   * them (a restarted agent removed and recreated the containers it should have adopted). The log's
+   * last record is never compacted away, so the handler always reaches the end offset.
    */
-  private void watchCatchUp(TopicPartition mine, long end) {
+  private void watchCatchUp(long end) {
     vertx.setPeriodic(
-        50,
-        timer ->
-            consumer
-                .position(mine)
-                .onSuccess(
-                    position -> {
-                      if (position >= end) {
-                        vertx.cancelTimer(timer);
-                        vertx
-                            .eventBus()
-                            .send(
-                                AgentAddresses.desired(config.nodeName()), DesiredChange.CAUGHT_UP);
-                      }
-                    }));
+        20,
+        timer -> {
+          if (handledEnd >= end) {
+            vertx.cancelTimer(timer);
+            vertx
+                .eventBus()
+                .send(AgentAddresses.desired(config.nodeName()), DesiredChange.CAUGHT_UP);
+          }
+        });
   }
 
   @Override
