@@ -12,7 +12,6 @@
   window.WebSocket = class extends Socket {
     constructor(...args) {
       super(...args);
-      probe.socketCreated ??= performance.now();
       this.addEventListener('open', () => { probe.socketOpen ??= performance.now(); });
       this.addEventListener('message', () => { probe.snapshotReceived ??= performance.now(); });
     }

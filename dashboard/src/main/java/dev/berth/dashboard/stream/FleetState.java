@@ -14,6 +14,7 @@ import dev.berth.model.fleet.StoredWorkload;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -148,40 +149,61 @@ public final class FleetState {
     return samples.get(containerId);
   }
 
-  /** Everything, as one message: what a watcher starts from. */
-  public String snapshot(long nowMillis) {
-    // Streamed, not built as a tree first: at 10,000 containers the tree cost more than the JSON.
-    StringWriter text = new StringWriter(256 * (containers.size() + nodes.size()) + 1024);
-    try (JsonGenerator out = JsonMapping.mapper().createGenerator(text)) {
-      out.writeStartObject();
-      out.writeStringField("type", "snapshot");
-      out.writeNumberField("seq", seq);
-      out.writeNumberField("timeMillis", nowMillis);
-      out.writeArrayFieldStart("nodes");
-      for (NodeRecord r : nodes.values()) {
-        out.writeTree(node(r, r.alive(nowMillis)));
+  /**
+   * Everything a watcher starts from, taken as it is now (cheap: references to immutable records
+   * and small per-node and per-workload trees), to be written out elsewhere.
+   */
+  public Snapshot snapshot(long nowMillis) {
+    List<ObjectNode> n = new ArrayList<>(nodes.size());
+    nodes.values().forEach(r -> n.add(node(r, r.alive(nowMillis))));
+    List<ObjectNode> w = new ArrayList<>(workloads.size());
+    workloads.values().forEach(x -> w.add(workload(x)));
+    return new Snapshot(
+        seq,
+        nowMillis,
+        n,
+        w,
+        List.copyOf(containers.values()),
+        List.copyOf(events.recent(nowMillis)));
+  }
+
+  /** The fleet at {@code seq}; {@link #json()} writes it as the watch stream's first message. */
+  public record Snapshot(
+      long seq,
+      long timeMillis,
+      List<ObjectNode> nodes,
+      List<ObjectNode> workloads,
+      List<ContainerReport> containers,
+      List<FleetEvent> events) {
+    /**
+     * Streamed, not built as a tree first: at 10,000 containers the tree cost more than the JSON.
+     */
+    public String json() {
+      StringWriter text = new StringWriter(256 * (containers.size() + nodes.size()) + 1024);
+      try (JsonGenerator out = JsonMapping.mapper().createGenerator(text)) {
+        out.writeStartObject();
+        out.writeStringField("type", "snapshot");
+        out.writeNumberField("seq", seq);
+        out.writeNumberField("timeMillis", timeMillis);
+        writeArray(out, "nodes", nodes);
+        writeArray(out, "workloads", workloads);
+        writeArray(out, "containers", containers);
+        writeArray(out, "events", events);
+        out.writeEndObject();
+      } catch (IOException e) {
+        throw new UncheckedIOException("writing the fleet snapshot", e);
       }
-      out.writeEndArray();
-      out.writeArrayFieldStart("workloads");
-      for (StoredWorkload w : workloads.values()) {
-        out.writeTree(workload(w));
-      }
-      out.writeEndArray();
-      out.writeArrayFieldStart("containers");
-      for (ContainerReport c : containers.values()) {
-        out.writeObject(c);
-      }
-      out.writeEndArray();
-      out.writeArrayFieldStart("events");
-      for (var e : events.recent(nowMillis)) {
-        out.writeObject(e);
-      }
-      out.writeEndArray();
-      out.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException("writing the fleet snapshot", e);
+      return text.toString();
     }
-    return text.toString();
+
+    private static void writeArray(JsonGenerator out, String name, List<?> items)
+        throws IOException {
+      out.writeArrayFieldStart(name);
+      for (Object item : items) {
+        out.writeObject(item);
+      }
+      out.writeEndArray();
+    }
   }
 
   private Change change(String type, String op, String key, JsonNode value) {

@@ -25,6 +25,9 @@ final class WatchSession {
   /** Largest message a watcher may send (a subscription). */
   static final int MAX_CLIENT_MESSAGE = 4096;
 
+  /** Changes held while the snapshot is on its way; more and the watcher starts over. */
+  static final int MAX_HELD = 10_000;
+
   private final Vertx vertx;
   private final ServerWebSocket ws;
   private final TokenStore tokens;
@@ -76,6 +79,10 @@ final class WatchSession {
 
   private void change(Message<String> m) {
     if (snapshotSeq < 0) {
+      if (held.size() == MAX_HELD) {
+        end((short) 1013, "the fleet changed too fast while the snapshot was made: reconnect");
+        return;
+      }
       held.add(m);
       return;
     }
@@ -155,6 +162,7 @@ final class WatchSession {
     vertx.cancelTimer(recheck);
     changes.unregister();
     samples.unregister();
+    held.clear();
     onClose.run();
   }
 }
