@@ -81,7 +81,7 @@ public final class HeadlessChromium implements AutoCloseable {
       return new HeadlessChromium(p, profile, DevTools.connect(vertx, endpoint));
     } catch (Exception e) {
       stop(p);
-      FileTrees.delete(profile);
+      deleteProfile(profile);
       throw e;
     }
   }
@@ -118,10 +118,37 @@ public final class HeadlessChromium implements AutoCloseable {
     return new BrowserPage(devTools, session, target, context);
   }
 
+  /**
+   * Ends the browser and waits for its helper processes too (renderers, the GPU and network
+   * services): they write into the profile until they are gone.
+   */
   private static void stop(Process p) throws InterruptedException {
+    List<ProcessHandle> helpers = p.descendants().toList();
     p.destroy();
     if (!p.waitFor(10, TimeUnit.SECONDS)) {
       p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+    for (ProcessHandle h : helpers) {
+      try {
+        h.onExit().get(10, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        h.destroyForcibly();
+      }
+    }
+  }
+
+  /** Deletes the profile; a file a helper wrote as it went can fail one try, so there are three. */
+  private static void deleteProfile(Path profile) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        FileTrees.delete(profile);
+        return;
+      } catch (java.io.IOException | RuntimeException e) {
+        if (attempt == 3) {
+          throw e;
+        }
+        Thread.sleep(200);
+      }
     }
   }
 
@@ -131,7 +158,7 @@ public final class HeadlessChromium implements AutoCloseable {
       devTools.close();
     } finally {
       stop(process);
-      FileTrees.delete(profile);
+      deleteProfile(profile);
     }
   }
 }
