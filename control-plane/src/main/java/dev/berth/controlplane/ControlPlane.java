@@ -11,8 +11,13 @@ import dev.berth.controlplane.auth.TokenStore;
 import dev.berth.controlplane.cluster.LeaderLease;
 import dev.berth.controlplane.cluster.NodeRegistry;
 import dev.berth.controlplane.cluster.PodSubnetRange;
+import dev.berth.controlplane.gitops.GitOpsApi;
+import dev.berth.controlplane.gitops.GitOpsController;
+import dev.berth.controlplane.gitops.GitSourceStore;
+import dev.berth.controlplane.gitops.SourceFetcher;
 import dev.berth.controlplane.kafka.KafkaTopics;
 import dev.berth.controlplane.kafka.NodeKafkaGrants;
+import dev.berth.controlplane.kafka.TransactionalWriter;
 import dev.berth.controlplane.pki.NodeCertificates;
 import dev.berth.controlplane.scheduler.AssignmentLog;
 import dev.berth.controlplane.scheduler.SchedulerPass;
@@ -22,6 +27,7 @@ import dev.berth.controlplane.specs.WorkloadStore;
 import dev.berth.model.pki.CertificateAuthority;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -30,14 +36,23 @@ import java.util.List;
  * Hazelcast (so any number of them can run).
  */
 public final class ControlPlane {
+  /** Shared by every control plane: the next leader's first sync fences the last one's writes. */
+  static final String GITOPS_TRANSACTIONAL_ID = "berth-gitops-sync";
+
   private final Vertx vertx;
   private final WorkloadStore store;
   private final AssignmentLog assignments;
   private final ApiGuard guard;
   private final FleetApiVerticle api;
   private final SchedulerVerticle scheduler;
+  private final GitOps gitops;
   private String apiDeployment;
   private String schedulerDeployment;
+  private String gitopsDeployment;
+
+  /** The GitOps parts: sources on Kafka, their mirrors, the sync controller. */
+  private record GitOps(
+      GitSourceStore sources, SourceFetcher fetcher, GitOpsController controller) {}
 
   private ControlPlane(
       Vertx vertx,
@@ -45,13 +60,15 @@ public final class ControlPlane {
       AssignmentLog assignments,
       ApiGuard guard,
       FleetApiVerticle api,
-      SchedulerVerticle scheduler) {
+      SchedulerVerticle scheduler,
+      GitOps gitops) {
     this.vertx = vertx;
     this.store = store;
     this.assignments = assignments;
     this.guard = guard;
     this.api = api;
     this.scheduler = scheduler;
+    this.gitops = gitops;
   }
 
   /** Opens the topics (creating them when missing), then deploys the API and the scheduler. */
@@ -95,6 +112,23 @@ public final class ControlPlane {
                       config.identity(),
                       config.leaseMillis(),
                       System::currentTimeMillis);
+              GitSourceStore sources = GitSourceStore.open(config.kafka());
+              SourceFetcher fetcher =
+                  new SourceFetcher(config.gitMirrorsDir(), config.specLimits());
+              GitOps gitops =
+                  new GitOps(
+                      sources,
+                      fetcher,
+                      new GitOpsController(
+                          sources,
+                          store,
+                          fetcher,
+                          new TransactionalWriter(config.kafka(), GITOPS_TRANSACTIONAL_ID),
+                          lease,
+                          hazelcast,
+                          config.specLimits()));
+              List<ApiExtension> all = new ArrayList<>(extensions);
+              all.add(new GitOpsApi(sources, store, fetcher, hazelcast, config.specLimits()));
               SchedulerPass pass =
                   new SchedulerPass(
                       store,
@@ -107,9 +141,10 @@ public final class ControlPlane {
                   assignments,
                   guard,
                   new FleetApiVerticle(
-                      store, hazelcast, config.apiPort(), config.specLimits(), guard, extensions),
+                      store, hazelcast, config.apiPort(), config.specLimits(), guard, all),
                   new SchedulerVerticle(
-                      pass, config.schedulerIntervalMillis(), config.leaseMillis(), lease));
+                      pass, config.schedulerIntervalMillis(), config.leaseMillis(), lease),
+                  gitops);
             },
             false)
         .compose(
@@ -121,9 +156,14 @@ public final class ControlPlane {
                           cp.apiDeployment = id;
                           return vertx.deployVerticle(cp.scheduler);
                         })
-                    .map(
+                    .compose(
                         id -> {
                           cp.schedulerDeployment = id;
+                          return vertx.deployVerticle(cp.gitops.controller());
+                        })
+                    .map(
+                        id -> {
+                          cp.gitopsDeployment = id;
                           return cp;
                         }));
   }
@@ -136,16 +176,29 @@ public final class ControlPlane {
     return store;
   }
 
+  /** The GitOps sync controller (tests: is it the leader, fault injection). */
+  public GitOpsController gitops() {
+    return gitops.controller();
+  }
+
   public TokenStore tokens() {
     return guard.tokens();
   }
 
-  /** Stops the scheduler (handing the lease back) and the API, then closes the Kafka clients. */
+  /**
+   * Stops the sync controller, the scheduler (handing the lease back) and the API, then closes the
+   * Kafka clients.
+   */
   public Future<Void> stop() {
     Future<Void> undeployed =
-        schedulerDeployment == null
-            ? Future.succeededFuture()
-            : vertx.undeploy(schedulerDeployment);
+        (gitopsDeployment == null
+                ? Future.<Void>succeededFuture()
+                : vertx.undeploy(gitopsDeployment))
+            .compose(
+                v ->
+                    schedulerDeployment == null
+                        ? Future.succeededFuture()
+                        : vertx.undeploy(schedulerDeployment));
     return undeployed
         .compose(
             v -> apiDeployment == null ? Future.succeededFuture() : vertx.undeploy(apiDeployment))
@@ -155,6 +208,8 @@ public final class ControlPlane {
                 vertx.executeBlocking(
                     () -> {
                       assignments.close();
+                      gitops.sources().close();
+                      gitops.fetcher().close();
                       guard.tokens().close();
                       store.close();
                       if (guard.requestLog() instanceof RequestLogFile file) {

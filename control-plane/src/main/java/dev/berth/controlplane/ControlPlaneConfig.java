@@ -46,6 +46,14 @@ public record ControlPlaneConfig(
     return access.kafka(kafkaBootstrap);
   }
 
+  /**
+   * Where the GitOps sources' repositories are mirrored: beside the API's credentials, as private
+   * (a mirror of a private repository is as secret as the repository).
+   */
+  public java.nio.file.Path gitMirrorsDir() {
+    return access.dir().resolve("gitops");
+  }
+
   /** The same control plane with {@code limits} on specs. */
   public ControlPlaneConfig withSpecLimits(SpecLimits limits) {
     return new ControlPlaneConfig(

@@ -20,6 +20,9 @@ public final class WorkloadViews {
       out.put("createdAtMillis", w.createdAtMillis());
       out.put("updatedAtMillis", w.updatedAtMillis());
     }
+    if (w.source() != null) {
+      out.put("source", w.source()); // the GitOps source that manages it
+    }
     out.set("spec", JsonMapping.mapper().valueToTree(w.spec()));
     return out;
   }

@@ -46,7 +46,13 @@ public final class LeaderLease {
       return leases.putIfAbsent(name, mine) == null;
     }
     if (current.id().equals(candidate) || current.expiresAtMillis() < now) {
-      return leases.replace(name, current, mine);
+      if (leases.replace(name, current, mine)) {
+        return true;
+      }
+      // Another loop of this same candidate (the scheduler, the GitOps controller) may have
+      // renewed it in between: still ours.
+      LeaseHolder now2 = leases.get(name);
+      return now2 != null && now2.id().equals(candidate) && now2.expiresAtMillis() >= now;
     }
     return false;
   }

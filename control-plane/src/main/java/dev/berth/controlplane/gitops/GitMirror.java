@@ -1,5 +1,6 @@
 package dev.berth.controlplane.gitops;
 
+import dev.berth.model.gitops.FetchedCommit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,22 +33,32 @@ public final class GitMirror implements AutoCloseable {
   private static final String REMOTE_HEAD = "refs/berth/remote-head";
   private final Git git;
   private final String url;
+  private final GitAuth auth;
+  private final Path dir;
 
-  private GitMirror(Git git, String url) {
+  private GitMirror(Git git, String url, GitAuth auth, Path dir) {
     this.git = git;
     this.url = url;
+    this.auth = auth;
+    this.dir = dir;
   }
 
   /** Opens the mirror in {@code dir}, creating an empty bare repository there the first time. */
   public static GitMirror open(Path dir, String url) throws IOException {
+    return open(dir, url, GitAuth.NONE);
+  }
+
+  /** As {@link #open(Path, String)}, fetching with {@code auth}. */
+  public static GitMirror open(Path dir, String url, GitAuth auth) throws IOException {
     try {
       if (!Files.exists(dir.resolve("HEAD"))) {
         Files.createDirectories(dir);
-        return new GitMirror(Git.init().setBare(true).setDirectory(dir.toFile()).call(), url);
+        return new GitMirror(
+            Git.init().setBare(true).setDirectory(dir.toFile()).call(), url, auth, dir);
       }
       Repository repo =
           new FileRepositoryBuilder().setGitDir(dir.toFile()).setMustExist(true).build();
-      return new GitMirror(new Git(repo), url);
+      return new GitMirror(new Git(repo), url, auth, dir);
     } catch (GitAPIException e) {
       throw new IOException(
           "creating the mirror of " + url + " in " + dir + ": " + e.getMessage(), e);
@@ -63,7 +74,9 @@ public final class GitMirror implements AutoCloseable {
    */
   public FetchedCommit fetch(String revision) throws IOException {
     try {
-      git.fetch()
+      var fetch = git.fetch();
+      auth.configure(fetch, dir.resolve("ssh"));
+      fetch
           .setRemote(url)
           .setRefSpecs(
               new RefSpec("+refs/heads/*:refs/remotes/origin/*"),

@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -31,9 +33,11 @@ import org.apache.kafka.common.errors.WakeupException;
 public final class CompactedTopicView<V> implements AutoCloseable {
   private final String topic;
   private final Function<byte[], V> decoder;
+  private final KafkaAccess kafka;
   private final KafkaProducer<String, byte[]> producer;
   private final KafkaConsumer<String, byte[]> consumer;
   private final Map<String, V> view = new ConcurrentHashMap<>();
+  private final List<BiConsumer<String, V>> listeners = new CopyOnWriteArrayList<>();
   private final UnreadableRecords unreadable;
   private final Thread follower;
   private final Object progress = new Object();
@@ -44,9 +48,11 @@ public final class CompactedTopicView<V> implements AutoCloseable {
   private CompactedTopicView(
       String topic,
       Function<byte[], V> decoder,
+      KafkaAccess kafka,
       KafkaProducer<String, byte[]> producer,
       KafkaConsumer<String, byte[]> consumer) {
     this.topic = topic;
+    this.kafka = kafka;
     this.decoder = decoder;
     this.producer = producer;
     this.consumer = consumer;
@@ -75,12 +81,16 @@ public final class CompactedTopicView<V> implements AutoCloseable {
     KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(
             KafkaClientConfig.with(
-                KafkaClientConfig.assignedConsumer(kafka), "fetch.max.wait.ms", 100));
+                KafkaClientConfig.with(
+                    KafkaClientConfig.assignedConsumer(kafka), "fetch.max.wait.ms", 100),
+                // a GitOps sync writes its changes in a transaction: seen all at once or not at all
+                "isolation.level",
+                "read_committed"));
     TopicPartition p = new TopicPartition(topic, 0);
     consumer.assign(List.of(p));
     consumer.seekToBeginning(List.of(p));
     long end = consumer.endOffsets(List.of(p)).get(p);
-    CompactedTopicView<V> v = new CompactedTopicView<>(topic, decoder, producer, consumer);
+    CompactedTopicView<V> v = new CompactedTopicView<>(topic, decoder, kafka, producer, consumer);
     v.follower.start();
     v.awaitApplied(end);
     return v;
@@ -96,12 +106,17 @@ public final class CompactedTopicView<V> implements AutoCloseable {
                 r.partition(), r.offset(), null, new IllegalArgumentException("no key"));
           } else if (r.value() == null) {
             view.remove(r.key());
+            changed(r.key(), null);
           } else {
+            V value;
             try {
-              view.put(r.key(), decoder.apply(r.value()));
+              value = decoder.apply(r.value());
             } catch (RuntimeException e) {
               unreadable.skipped(r.partition(), r.offset(), r.key(), e);
+              continue;
             }
+            view.put(r.key(), value);
+            changed(r.key(), value);
           }
         }
         long position = consumer.position(new TopicPartition(topic, 0));
@@ -120,6 +135,45 @@ public final class CompactedTopicView<V> implements AutoCloseable {
     } finally {
       consumer.close();
     }
+  }
+
+  private void changed(String key, V value) {
+    for (BiConsumer<String, V> l : listeners) {
+      try {
+        l.accept(key, value);
+      } catch (RuntimeException e) {
+        // a listener's failure is its own; the view goes on
+      }
+    }
+  }
+
+  /**
+   * Calls {@code listener} on the follower thread with every key the view changes after this call
+   * (value null: deleted); it must return quickly and not block.
+   */
+  public void addListener(BiConsumer<String, V> listener) {
+    listeners.add(listener);
+  }
+
+  /** Waits until the view holds every record up to and including {@code offset}. */
+  public void awaitOffset(long offset) {
+    awaitApplied(offset + 1);
+  }
+
+  /** Waits until the view holds every record written to the topic before this call. */
+  public void catchUp() {
+    try (KafkaConsumer<String, byte[]> probe =
+        new KafkaConsumer<>(
+            KafkaClientConfig.with(
+                KafkaClientConfig.assignedConsumer(kafka), "isolation.level", "read_committed"))) {
+      TopicPartition p = new TopicPartition(topic, 0);
+      awaitApplied(probe.endOffsets(List.of(p)).get(p));
+    }
+  }
+
+  /** The topic the view follows. */
+  public String topic() {
+    return topic;
   }
 
   private void awaitApplied(long offset) {

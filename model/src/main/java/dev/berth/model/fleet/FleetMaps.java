@@ -23,5 +23,11 @@ public final class FleetMaps {
    */
   public static final String POD_SUBNETS = "podSubnets";
 
+  /**
+   * GitOps source name to its {@link dev.berth.model.gitops.GitSourceStatus}: written by the sync
+   * controller (the leader), read by every API.
+   */
+  public static final String GITOPS = "gitops";
+
   private FleetMaps() {}
 }

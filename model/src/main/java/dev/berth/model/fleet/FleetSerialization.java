@@ -8,6 +8,7 @@ import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.StreamSerializer;
 import dev.berth.model.JsonMapping;
+import dev.berth.model.gitops.GitSourceStatus;
 import dev.berth.model.network.PodSubnetTable;
 import java.io.IOException;
 
@@ -33,6 +34,7 @@ public final class FleetSerialization {
     add(config, PodSubnetTable.class, 1004);
     add(config, LeaseHolder.class, 1005);
     add(config, ContainerSample.class, 1006);
+    add(config, GitSourceStatus.class, 1007);
     config.setJavaSerializationFilterConfig(
         new JavaSerializationFilterConfig()
             .setDefaultsDisabled(true)

@@ -1,16 +1,8 @@
 package dev.berth.model.fleet;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.MapperFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.berth.model.StrictReader;
 import dev.berth.model.image.ImageReference;
 import dev.berth.model.runtime.ValidationError;
 import java.io.IOException;
@@ -36,19 +28,7 @@ public final class WorkloadSpecs {
     return name != null && NAME.matcher(name).matches();
   }
 
-  private static final ObjectMapper JSON = strict(JsonMapper.builder().build());
-  private static final ObjectMapper YAML = strict(YAMLMapper.builder().build());
-
   private WorkloadSpecs() {}
-
-  private static ObjectMapper strict(ObjectMapper m) {
-    m.getFactory().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-    return m.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-        .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-        .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS);
-  }
 
   /** Thrown with every problem found in a spec, each as "field: what is wrong". */
   public static final class InvalidWorkloadException extends Exception {
@@ -72,50 +52,17 @@ public final class WorkloadSpecs {
   /** Parses and validates one spec within {@code limits}; {@code yaml} selects the format. */
   public static WorkloadSpec read(byte[] body, boolean yaml, SpecLimits limits)
       throws InvalidWorkloadException {
-    if (yaml) {
-      SingleYamlDocument.check(body);
-    }
     WorkloadSpec spec;
     try {
-      spec = (yaml ? YAML : JSON).readValue(body, WorkloadSpec.class);
-    } catch (UnrecognizedPropertyException e) {
-      throw new InvalidWorkloadException(List.of(new ValidationError(path(e), "unknown field")));
-    } catch (InvalidFormatException e) {
-      throw new InvalidWorkloadException(
-          List.of(
-              new ValidationError(
-                  path(e),
-                  "\"" + e.getValue() + "\" is not a valid " + e.getTargetType().getSimpleName())));
-    } catch (JsonMappingException e) {
-      throw new InvalidWorkloadException(
-          List.of(new ValidationError(path(e), e.getOriginalMessage())));
-    } catch (IOException e) {
-      throw new InvalidWorkloadException(
-          List.of(
-              new ValidationError(
-                  "(body)",
-                  "not valid "
-                      + (yaml ? "YAML" : "JSON")
-                      + ": "
-                      + e.getMessage().lines().findFirst().orElse(""))));
-    }
-    if (spec == null) {
-      throw new InvalidWorkloadException(List.of(new ValidationError("(body)", "empty")));
+      spec = StrictReader.read(body, yaml, WorkloadSpec.class);
+    } catch (StrictReader.InvalidDocumentException e) {
+      throw new InvalidWorkloadException(e.errors());
     }
     List<ValidationError> errors = validate(spec, limits);
     if (!errors.isEmpty()) {
       throw new InvalidWorkloadException(errors);
     }
     return spec;
-  }
-
-  private static String path(JsonMappingException e) {
-    String p =
-        e.getPath().stream()
-            .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-            .collect(Collectors.joining("."))
-            .replace(".[", "[");
-    return p.isEmpty() ? "(body)" : p;
   }
 
   /** Every problem with a parsed spec, within the default limits. */
@@ -277,7 +224,8 @@ public final class WorkloadSpecs {
    */
   public static byte[] canonicalJson(WorkloadSpec spec) {
     try {
-      return JSON.copy()
+      return StrictReader.json()
+          .copy()
           .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
           .setSerializationInclusion(JsonInclude.Include.NON_NULL)
           .writeValueAsBytes(spec);

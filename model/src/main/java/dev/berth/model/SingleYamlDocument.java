@@ -1,4 +1,4 @@
-package dev.berth.model.fleet;
+package dev.berth.model;
 
 import dev.berth.model.runtime.ValidationError;
 import java.io.ByteArrayInputStream;
@@ -24,7 +24,7 @@ final class SingleYamlDocument {
 
   private SingleYamlDocument() {}
 
-  static void check(byte[] body) throws WorkloadSpecs.InvalidWorkloadException {
+  static void check(byte[] body) throws StrictReader.InvalidDocumentException {
     LoaderOptions options = new LoaderOptions();
     options.setAllowDuplicateKeys(false);
     options.setMaxAliasesForCollections(0);
@@ -45,7 +45,7 @@ final class SingleYamlDocument {
           throw refused("YAML anchors (&" + n.getAnchor() + ") are not accepted in a spec");
         }
         if (e instanceof DocumentStartEvent && ++documents > 1) {
-          throw refused("more than one YAML document: apply one workload per request");
+          throw refused("more than one YAML document: send one spec per request");
         }
       }
     } catch (YAMLException e) {
@@ -53,7 +53,7 @@ final class SingleYamlDocument {
     }
   }
 
-  private static WorkloadSpecs.InvalidWorkloadException refused(String why) {
-    return new WorkloadSpecs.InvalidWorkloadException(List.of(new ValidationError("(body)", why)));
+  private static StrictReader.InvalidDocumentException refused(String why) {
+    return new StrictReader.InvalidDocumentException(List.of(new ValidationError("(body)", why)));
   }
 }
