@@ -176,6 +176,11 @@ public final class ControlPlane {
     return store;
   }
 
+  /** The declared GitOps sources. */
+  public GitSourceStore sources() {
+    return gitops.sources();
+  }
+
   /** The GitOps sync controller (tests: is it the leader, fault injection). */
   public GitOpsController gitops() {
     return gitops.controller();

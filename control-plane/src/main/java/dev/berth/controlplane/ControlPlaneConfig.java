@@ -48,10 +48,12 @@ public record ControlPlaneConfig(
 
   /**
    * Where the GitOps sources' repositories are mirrored: beside the API's credentials, as private
-   * (a mirror of a private repository is as secret as the repository).
+   * (a mirror of a private repository is as secret as the repository), one directory per control
+   * plane (by its cluster address, which stays when the process restarts; its pid does not).
    */
   public java.nio.file.Path gitMirrorsDir() {
-    return access.dir().resolve("gitops");
+    String stable = identity.substring(identity.indexOf('@') + 1);
+    return access.dir().resolve("gitops").resolve(stable.replaceAll("[^A-Za-z0-9._-]", "_"));
   }
 
   /** The same control plane with {@code limits} on specs. */
