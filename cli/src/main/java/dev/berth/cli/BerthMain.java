@@ -9,8 +9,10 @@ import dev.berth.cli.fleet.UpCommand;
 import dev.berth.cli.fleetctl.ApplyCommand;
 import dev.berth.cli.fleetctl.DashboardCommand;
 import dev.berth.cli.fleetctl.DeleteCommand;
+import dev.berth.cli.fleetctl.DiffCommand;
 import dev.berth.cli.fleetctl.FleetExecCommand;
 import dev.berth.cli.fleetctl.GetCommand;
+import dev.berth.cli.fleetctl.GitOpsCommand;
 import dev.berth.cli.fleetctl.LogsCommand;
 import dev.berth.cli.fleetctl.TokenCommand;
 import dev.berth.cli.image.ImageCommand;
@@ -34,6 +36,8 @@ import picocli.CommandLine.Command;
       ControlPlaneCommand.class,
       AgentCommand.class,
       ApplyCommand.class,
+      DiffCommand.class,
+      GitOpsCommand.class,
       GetCommand.class,
       DashboardCommand.class,
       DeleteCommand.class,

@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
       ApplyToRunningBench.class,
       NetworkBench.class,
       SchedulerBench.class,
-      DashboardBench.class
+      DashboardBench.class,
+      GitOpsBench.class
     })
 public final class BenchCommand implements Runnable {
   @Override

@@ -64,9 +64,13 @@ public final class ApiClient {
   /** The answer's status and JSON body. */
   public record Answer(int status, JsonNode body) {}
 
-  public Answer send(String method, String path, String contentType, byte[] body)
+  /** Sends a request, with more {@code headers} (name, value, ...) when given. */
+  public Answer send(String method, String path, String contentType, byte[] body, String... headers)
       throws IOException, InterruptedException {
     HttpRequest.Builder b = request(path).timeout(Duration.ofSeconds(30));
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
     if (contentType != null) {
       b.header("Content-Type", contentType);
     }

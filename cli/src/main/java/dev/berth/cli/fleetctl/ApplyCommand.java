@@ -1,5 +1,6 @@
 package dev.berth.cli.fleetctl;
 
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Option;
 /** `berth apply -f FILE|DIR`: sends each spec to the control plane, as kubectl apply does. */
 @Command(
     name = "apply",
-    description = "apply workload specs (YAML or JSON) from a file or a directory")
+    description = "apply workload specs and git sources (YAML or JSON) from a file or a directory")
 public final class ApplyCommand implements Callable<Integer> {
   @Option(
       names = {"-f", "--filename"},
@@ -35,7 +36,12 @@ public final class ApplyCommand implements Callable<Integer> {
     int failed = 0;
     for (Path f : files) {
       String type = f.toString().endsWith(".json") ? "application/json" : "application/yaml";
-      ApiClient.Answer a = client.send("POST", "/v1/workloads", type, Files.readAllBytes(f));
+      byte[] body = Files.readAllBytes(f);
+      if (isGitSource(body)) {
+        failed += GitOpsCommand.apply(client, body, type);
+        continue;
+      }
+      ApiClient.Answer a = client.send("POST", "/v1/workloads", type, body);
       if (a.status() == 200 || a.status() == 201) {
         System.out.println(
             "workload/" + a.body().path("name").asText() + " " + a.body().path("outcome").asText());
@@ -45,5 +51,14 @@ public final class ApplyCommand implements Callable<Integer> {
       }
     }
     return failed == 0 ? 0 : 1;
+  }
+
+  /** Whether a document declares {@code kind: GitSource} (it goes to the GitOps API). */
+  static boolean isGitSource(byte[] body) {
+    try {
+      return "GitSource".equals(new YAMLMapper().readTree(body).path("kind").asText(null));
+    } catch (java.io.IOException | RuntimeException e) {
+      return false; // the API names what is wrong with it
+    }
   }
 }

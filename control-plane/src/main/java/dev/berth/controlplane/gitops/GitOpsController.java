@@ -3,6 +3,7 @@ package dev.berth.controlplane.gitops;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.topic.ITopic;
+import dev.berth.controlplane.ControlPlaneEvents;
 import dev.berth.controlplane.cluster.LeaderLease;
 import dev.berth.controlplane.kafka.TransactionalWriter;
 import dev.berth.controlplane.specs.WorkloadStore;
@@ -111,9 +112,16 @@ public final class GitOpsController extends AbstractVerticle {
                   statuses.set(s.spec().name(), status);
                   progress.written = status;
                 }
-                return null;
+                return progress.wrote;
               },
               false)
+          .onSuccess(
+              wrote -> {
+                if (Boolean.TRUE.equals(wrote)) {
+                  // the scheduler places the change now instead of at its next tick
+                  vertx.eventBus().publish(ControlPlaneEvents.WORKLOADS_CHANGED, s.spec().name());
+                }
+              })
           .onFailure(
               e ->
                   LOG.log(

@@ -64,6 +64,8 @@ final class SourcePass {
     GitSourceSpec spec = source.spec();
     String name = spec.name();
     long now = clock.getAsLong();
+    long started = System.nanoTime();
+    p.wrote = false;
     Map<String, WorkloadSpec> candidate = p.desired;
     FetchedCommit commit = p.lastSynced;
     String failure = null;
@@ -106,7 +108,15 @@ final class SourcePass {
       // nothing valid has been read yet: nothing to compare with
       p.record(
           new SyncRecord(
-              commit == null ? null : commit.sha(), now, trigger.word(), false, 0, 0, 0, failure));
+              commit == null ? null : commit.sha(),
+              now,
+              trigger.word(),
+              false,
+              0,
+              0,
+              0,
+              elapsed(started),
+              failure));
       return status(source, p, SyncState.FAILED, failure, errors, List.of(), List.of(), List.of());
     }
     boolean fresh = failure == null && commit != null && !commit.sha().equals(p.desiredSha());
@@ -133,7 +143,17 @@ final class SourcePass {
                 name, plan.puts(), plan.deletes(), limits.maxFleetReplicas(), writer, beforeCommit);
       } catch (InvalidWorkloadException e) {
         failure = "not applied: " + e.getMessage();
-        p.record(new SyncRecord(targetCommit.sha(), now, trigger.word(), false, 0, 0, 0, failure));
+        p.record(
+            new SyncRecord(
+                targetCommit.sha(),
+                now,
+                trigger.word(),
+                false,
+                0,
+                0,
+                0,
+                elapsed(started),
+                failure));
         return status(
             source,
             p,
@@ -144,6 +164,7 @@ final class SourcePass {
             plan.orphans(),
             plan.conflicts());
       }
+      p.wrote = !changes.none();
       p.desired = target;
       p.lastSynced = targetCommit;
       p.syncedAtMillis = now;
@@ -168,13 +189,22 @@ final class SourcePass {
               changes.created().size(),
               changes.updated().size() + changes.claimed().size(),
               changes.deleted().size(),
+              elapsed(started),
               message));
       plan =
           SyncPlanner.plan(name, spec.pruning(), target, live(), s -> sources.get(s).isPresent());
     } else if (failure != null) {
       p.record(
           new SyncRecord(
-              commit == null ? null : commit.sha(), now, trigger.word(), false, 0, 0, 0, failure));
+              commit == null ? null : commit.sha(),
+              now,
+              trigger.word(),
+              false,
+              0,
+              0,
+              0,
+              elapsed(started),
+              failure));
       return status(
           source,
           p,
@@ -222,6 +252,10 @@ final class SourcePass {
         plan.workloads(),
         plan.orphans(),
         plan.conflicts());
+  }
+
+  private static long elapsed(long startedNanos) {
+    return (System.nanoTime() - startedNanos) / 1_000_000;
   }
 
   private Map<String, StoredWorkload> live() {

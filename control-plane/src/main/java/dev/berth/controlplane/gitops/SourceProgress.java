@@ -29,6 +29,9 @@ final class SourceProgress {
   final Deque<SyncRecord> history = new ArrayDeque<>();
   volatile GitSourceStatus written;
 
+  /** Whether the last pass wrote to berth.workloads (the scheduler is told at once). */
+  boolean wrote;
+
   /** Carries over what an earlier leader reported (history, last synced) after a failover. */
   static SourceProgress from(GitSourceStatus earlier) {
     SourceProgress p = new SourceProgress();

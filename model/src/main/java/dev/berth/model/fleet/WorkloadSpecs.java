@@ -1,6 +1,7 @@
 package dev.berth.model.fleet;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.berth.model.StrictReader;
 import dev.berth.model.image.ImageReference;
@@ -27,6 +28,13 @@ public final class WorkloadSpecs {
   public static boolean isValidName(String name) {
     return name != null && NAME.matcher(name).matches();
   }
+
+  // One mapper for every comparison: a copy per call costs more than the write (cold caches).
+  private static final ObjectMapper CANONICAL =
+      StrictReader.json()
+          .copy()
+          .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
+          .setSerializationInclusion(JsonInclude.Include.NON_NULL);
 
   private WorkloadSpecs() {}
 
@@ -224,11 +232,7 @@ public final class WorkloadSpecs {
    */
   public static byte[] canonicalJson(WorkloadSpec spec) {
     try {
-      return StrictReader.json()
-          .copy()
-          .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
-          .setSerializationInclusion(JsonInclude.Include.NON_NULL)
-          .writeValueAsBytes(spec);
+      return CANONICAL.writeValueAsBytes(spec);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
