@@ -43,6 +43,7 @@ const pages = {
   workloads: () => import('./views/workload.js').then((m) => m.workloadPage),
   containers: () => import('./views/container.js').then((m) => m.containerPage),
   nodes: () => import('./views/node.js').then((m) => m.nodePage),
+  gitops: () => import('./views/gitops.js').then((m) => m.gitopsSourcePage),
 };
 let routing = 0;
 
@@ -57,6 +58,11 @@ async function route() {
   const parts = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
   const ctx = { navigate, connection };
   if (parts[0] === 'events') show(eventsPage(store));
+  else if (parts[0] === 'gitops' && !parts[1]) {
+    const m = await import('./views/gitops.js');
+    if (mine !== routing) return;
+    show(m.gitopsListPage());
+  }
   else if (pages[parts[0]] && parts[1]) {
     let page;
     try {
@@ -70,7 +76,7 @@ async function route() {
   } else show(overviewPage(store));
   document.title = `Berth · ${parts[0] ? `${parts[0]} ${parts[1] || ''}` : 'fleet'}`;
   for (const a of document.querySelectorAll('header nav a')) {
-    a.setAttribute('aria-current', a.getAttribute('href') === `#/${parts[0] === 'events' ? 'events' : ''}` ? 'page' : 'false');
+    a.setAttribute('aria-current', a.getAttribute('href') === `#/${['events', 'gitops'].includes(parts[0]) ? parts[0] : ''}` ? 'page' : 'false');
   }
 }
 

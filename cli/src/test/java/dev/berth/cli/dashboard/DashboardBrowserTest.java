@@ -324,6 +324,52 @@ class DashboardBrowserTest {
     browser.screenshot("node");
   }
 
+  @Test
+  @Order(10)
+  void theGitOpsPagesShowASourcesSyncItsWorkloadsAndItsHistory() throws Exception {
+    Path bare = state.resolve("apps.git");
+    org.eclipse.jgit.api.Git.init()
+        .setBare(true)
+        .setInitialBranch("main")
+        .setDirectory(bare.toFile())
+        .call()
+        .close();
+    try (org.eclipse.jgit.api.Git work =
+        org.eclipse.jgit.api.Git.init()
+            .setInitialBranch("main")
+            .setDirectory(state.resolve("apps").toFile())
+            .call()) {
+      Files.writeString(
+          state.resolve("apps/gitweb.yaml"),
+          "name: gitweb\nimage: local/busybox:1\ncommand: [sleep]\nargs: ['3600']\n");
+      work.add().addFilepattern(".").call();
+      work.commit().setMessage("gitweb").setAuthor("Ada", "ada@example.com").call();
+      work.push().setRemote(bare.toUri().toString()).add("main").call();
+    }
+    HttpResponse<String> declared =
+        send(
+            "POST",
+            "/v1/gitops/sources",
+            "name: apps\nrepository: " + bare.toUri() + "\ninterval: 2s\n",
+            "application/yaml");
+    assertEquals(201, declared.statusCode(), declared.body());
+    browser.go("#/gitops");
+    browser.await(
+        "the source synced in the list",
+        d -> browser.text("[data-view='gitops'] table").matches("(?s).*apps\\s+Synced.*"));
+    browser.go("#/gitops/apps");
+    browser.await(
+        "its workload running and its sync in the history",
+        d -> {
+          String t = browser.text("[data-view='gitops-source']");
+          return t.contains("gitweb") && t.contains("Healthy") && t.contains("1 created");
+        });
+    awaitSettledAddresses();
+    browser.screenshot("gitops");
+    send("DELETE", "/v1/gitops/sources/apps", null, null);
+    send("DELETE", "/v1/workloads/gitweb", null, null);
+  }
+
   private static HttpResponse<String> send(String method, String path, String body, String type)
       throws Exception {
     HttpRequest.Builder b =
