@@ -10,10 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.api.ResetCommand;
 import org.eclipse.jgit.revwalk.RevCommit;
-import org.eclipse.jgit.transport.RefSpec;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,45 +18,26 @@ import org.junit.jupiter.api.io.TempDir;
 /** The mirror against a real bare repository over file://, pushed to by a working clone. */
 class GitMirrorTest {
   @TempDir Path dir;
-  private Git work;
+  private TestRepository repo;
   private String url;
 
   @BeforeEach
   void repositories() throws Exception {
-    Path remote = dir.resolve("remote.git");
-    Git.init().setBare(true).setInitialBranch("main").setDirectory(remote.toFile()).call().close();
-    url = remote.toUri().toString();
-    work = Git.init().setInitialBranch("main").setDirectory(dir.resolve("work").toFile()).call();
-    work.remoteAdd().setName("origin").setUri(new org.eclipse.jgit.transport.URIish(url)).call();
+    repo = TestRepository.create(dir, "remote");
+    url = repo.fileUrl();
   }
 
   @org.junit.jupiter.api.AfterEach
   void closeWork() {
-    work.close();
+    repo.close();
   }
 
   private RevCommit commit(String message, String... pathsAndTexts) throws Exception {
-    Path tree = work.getRepository().getWorkTree().toPath();
-    for (int i = 0; i < pathsAndTexts.length; i += 2) {
-      Path f = tree.resolve(pathsAndTexts[i]);
-      if (pathsAndTexts[i + 1] == null) {
-        Files.delete(f);
-        work.rm().addFilepattern(pathsAndTexts[i]).call();
-      } else {
-        Files.createDirectories(f.getParent());
-        Files.writeString(f, pathsAndTexts[i + 1]);
-        work.add().addFilepattern(pathsAndTexts[i]).call();
-      }
-    }
-    return work.commit().setMessage(message).setAuthor("Ada", "ada@example.com").call();
+    return repo.commit(message, pathsAndTexts);
   }
 
   private void push(boolean force) throws Exception {
-    work.push()
-        .setRemote("origin")
-        .setRefSpecs(new RefSpec((force ? "+" : "") + "main:main"))
-        .setPushTags()
-        .call();
+    repo.push(force);
   }
 
   @Test
@@ -102,7 +80,7 @@ class GitMirrorTest {
       RevCommit second = commit("second", "web.yaml", "name: web\nimage: local/busybox:2\n");
       push(false);
       assertEquals(second.name(), mirror.fetch("main").sha());
-      work.reset().setMode(ResetCommand.ResetType.HARD).setRef(first.name()).call();
+      repo.resetTo(first);
       RevCommit rewritten = commit("rewritten", "api.yaml", "name: api\nimage: local/busybox:1\n");
       push(true);
       FetchedCommit now = mirror.fetch("main");
@@ -117,7 +95,7 @@ class GitMirrorTest {
   @Test
   void resolvesTagsAndRefusesWhatIsNotThere() throws Exception {
     RevCommit c = commit("first", "web.yaml", "name: web\nimage: local/busybox:1\n");
-    work.tag().setName("v1").setAnnotated(true).setMessage("release").call();
+    repo.tag("v1", "release");
     push(false);
     try (GitMirror mirror = GitMirror.open(dir.resolve("mirror"), url)) {
       assertEquals(c.name(), mirror.fetch("v1").sha());

@@ -62,12 +62,18 @@ final class TestRepository implements AutoCloseable {
     work.push()
         .setRemote("origin")
         .setRefSpecs(new RefSpec((force ? "+" : "") + "main:main"))
+        .setPushTags()
         .call();
   }
 
   /** Moves main back to {@code c} in the clone (then a forced push rewrites the remote). */
   void resetTo(RevCommit c) throws Exception {
     work.reset().setMode(org.eclipse.jgit.api.ResetCommand.ResetType.HARD).setRef(c.name()).call();
+  }
+
+  /** An annotated tag on the clone's HEAD (pushed with the next push). */
+  void tag(String name, String message) throws Exception {
+    work.tag().setName(name).setAnnotated(true).setMessage(message).call();
   }
 
   @Override
