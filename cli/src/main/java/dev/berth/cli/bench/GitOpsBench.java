@@ -33,7 +33,7 @@ final class GitOpsBench implements Callable<Integer> {
   @Option(names = "--commits", defaultValue = "50", description = "commits pushed with the webhook")
   int commits;
 
-  @Option(names = "--poll-commits", defaultValue = "10", description = "commits found by polling")
+  @Option(names = "--poll-commits", defaultValue = "50", description = "commits found by polling")
   int pollCommits;
 
   @Option(names = "--workloads", defaultValue = "1000", description = "workloads of the big source")
@@ -41,6 +41,14 @@ final class GitOpsBench implements Callable<Integer> {
 
   @Option(names = "--no-change-syncs", defaultValue = "20")
   int noChangeSyncs;
+
+  @Option(
+      names = "--heals",
+      defaultValue = "20",
+      description = "changes by hand put back by selfHeal")
+  int heals;
+
+  static final double TARGET_HEAL_MS = 1_000;
 
   @Override
   public Integer call() throws Exception {
@@ -82,6 +90,40 @@ final class GitOpsBench implements Callable<Integer> {
           Thread.sleep((long) (Math.random() * 1000)); // pushes land anywhere in the interval
         }
       }
+      Samples heal = new Samples("changed by hand -> healed");
+      try (Repo repo = Repo.create(dir, "healed")) {
+        String head =
+            repo.push("one", "healed.yaml", BenchFleet.spec("healed", 0) + "env: {V: git}\n");
+        declare(
+            api, "name: healed\nrepository: " + repo.url() + "\ninterval: 1h\nselfHeal: true\n");
+        awaitHistory(api, "healed", 0, head);
+        for (int i = 0; i < 3 + heals; i++) {
+          byte[] byHand =
+              (BenchFleet.spec("healed", 0) + "env: {V: hand-" + i + "}\n")
+                  .getBytes(StandardCharsets.UTF_8);
+          long t0 = System.nanoTime();
+          ApiClient.Answer a = api.send("POST", "/v1/workloads", "application/yaml", byHand);
+          if (a.status() != 200) {
+            throw new IllegalStateException("apply by hand: " + ApiClient.error(a));
+          }
+          while (!"git"
+              .equals(
+                  api.send("GET", "/v1/workloads/healed", null, null)
+                      .body()
+                      .path("spec")
+                      .path("env")
+                      .path("V")
+                      .asText())) {
+            if (System.nanoTime() - t0 > 30_000_000_000L) {
+              throw new IllegalStateException("not healed within 30 s");
+            }
+            Thread.sleep(2);
+          }
+          if (i >= 3) {
+            heal.add(System.nanoTime() - t0);
+          }
+        }
+      }
       Samples noChange = new Samples("no-change sync");
       long firstSync;
       int created;
@@ -113,7 +155,7 @@ final class GitOpsBench implements Callable<Integer> {
         }
       }
       System.out.printf("%-28s %10s %10s %10s%n", "", "median ms", "p99 ms", "max ms");
-      for (Samples s : new Samples[] {hook, poll}) {
+      for (Samples s : new Samples[] {hook, poll, heal}) {
         System.out.printf(
             "%-28s %10.1f %10.1f %10.1f%n",
             s.name(), s.medianMillis(), s.percentileMillis(99), s.percentileMillis(100));
@@ -128,9 +170,12 @@ final class GitOpsBench implements Callable<Integer> {
           "%-28s %10d   (%d workloads created in one transaction)%n",
           "first full sync (" + workloads + ")", firstSync, created);
       System.out.printf(
-          "targets: webhook median < %.0f ms (%.2fx), no-change sync < %.0f ms (%.2fx)%n",
+          "targets: webhook median < %.0f ms (%.2fx), healed < %.0f ms (p99 %.2fx),"
+              + " no-change sync < %.0f ms (%.2fx)%n",
           TARGET_WEBHOOK_MEDIAN_MS,
           hook.medianMillis() / TARGET_WEBHOOK_MEDIAN_MS,
+          TARGET_HEAL_MS,
+          heal.percentileMillis(99) / TARGET_HEAL_MS,
           TARGET_NO_CHANGE_MS,
           noChange.medianMillis() / TARGET_NO_CHANGE_MS);
       System.out.println(

@@ -24,14 +24,7 @@ public final class ApplyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<Path> files;
-    if (Files.isDirectory(path)) {
-      try (Stream<Path> s = Files.list(path)) {
-        files = s.filter(p -> p.toString().matches(".*\\.(ya?ml|json)$")).sorted().toList();
-      }
-    } else {
-      files = List.of(path);
-    }
+    List<Path> files = specFiles(path);
     ApiClient client = api.client();
     int failed = 0;
     for (Path f : files) {
@@ -51,6 +44,16 @@ public final class ApplyCommand implements Callable<Integer> {
       }
     }
     return failed == 0 ? 0 : 1;
+  }
+
+  /** The spec files {@code path} names: itself, or a directory's .yaml, .yml and .json files. */
+  static List<Path> specFiles(Path path) throws java.io.IOException {
+    if (!Files.isDirectory(path)) {
+      return List.of(path);
+    }
+    try (Stream<Path> s = Files.list(path)) {
+      return s.filter(p -> p.toString().matches(".*\\.(ya?ml|json)$")).sorted().toList();
+    }
   }
 
   /** Whether a document declares {@code kind: GitSource} (it goes to the GitOps API). */

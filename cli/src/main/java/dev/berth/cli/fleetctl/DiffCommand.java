@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -26,14 +25,7 @@ public final class DiffCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<Path> files;
-    if (Files.isDirectory(path)) {
-      try (Stream<Path> s = Files.walk(path)) {
-        files = s.filter(p -> p.toString().matches(".*\\.(ya?ml|json)$")).sorted().toList();
-      }
-    } else {
-      files = List.of(path);
-    }
+    List<Path> files = ApplyCommand.specFiles(path);
     ObjectNode body = JsonMapping.mapper().createObjectNode();
     ObjectNode map = body.putObject("files");
     for (Path f : files) {

@@ -26,10 +26,13 @@ class GitOpsBenchTest {
             "--workloads",
             "30",
             "--no-change-syncs",
+            "2",
+            "--heals",
             "2");
     String printed = out.out() + out.err();
     assertEquals(0, out.exit(), printed);
     assertTrue(printed.contains("push -> running, webhook"), printed);
     assertTrue(printed.contains("(30 workloads created in one transaction)"), printed);
+    assertTrue(printed.contains("changed by hand -> healed"), printed);
   }
 }

@@ -383,6 +383,10 @@ public final class GitOpsApi implements ApiExtension {
     String name = ctx.pathParam("source");
     byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
     String from = ctx.request().remoteAddress().hostAddress();
+    // headers read here, on the event loop: the request is the loop's, not the worker's
+    io.vertx.core.MultiMap headers = io.vertx.core.MultiMap.caseInsensitiveMultiMap();
+    headers.addAll(ctx.request().headers());
+    boolean ping = "ping".equals(ctx.request().getHeader("X-GitHub-Event"));
     workers
         .executeBlocking(
             () -> {
@@ -391,13 +395,11 @@ public final class GitOpsApi implements ApiExtension {
               String refusal =
                   s == null || s.spec().webhookSecret() == null
                       ? "no source \"" + name + "\" with a webhook secret"
-                      : WebhookSignature.refusal(
-                          ctx.request().headers(), body, s.spec().webhookSecret());
+                      : WebhookSignature.refusal(headers, body, s.spec().webhookSecret());
               if (refusal != null) {
                 return refusal;
               }
-              String event = ctx.request().getHeader("X-GitHub-Event");
-              if (!"ping".equals(event)) {
+              if (!ping) {
                 hazelcast
                     .<String>getTopic(SyncRequest.TOPIC)
                     .publish(new SyncRequest(name, SyncTrigger.WEBHOOK, null).encode());

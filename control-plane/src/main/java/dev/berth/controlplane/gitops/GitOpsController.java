@@ -73,7 +73,8 @@ public final class GitOpsController extends AbstractVerticle {
     long timer = -1;
     final AtomicReference<SyncRequest> pending = new AtomicReference<>();
     final OnePassAtATime passes = new OnePassAtATime(this::run);
-    SourceProgress progress; // touched by one pass at a time, on a worker
+    // touched by one pass at a time, on a worker; null: seed it from the status map
+    volatile SourceProgress progress;
 
     SourceLoop(StoredGitSource source) {
       this.source = source;
@@ -174,6 +175,8 @@ public final class GitOpsController extends AbstractVerticle {
               boolean gained = now && !leader;
               leader = now;
               if (gained) {
+                // another leader may have synced since this one last led: start from its status
+                loops.values().forEach(l -> l.progress = null);
                 loops.values().forEach(l -> l.request(SyncTrigger.SOURCE, null));
               }
             })

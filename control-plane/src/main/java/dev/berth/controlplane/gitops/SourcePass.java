@@ -82,6 +82,13 @@ final class SourcePass {
           SourceManifests.Result read = fetcher.manifests(spec, commit.sha());
           if (read.valid()) {
             candidate = byName(read.specs());
+            if (p.desired == null
+                && p.lastSynced != null
+                && p.lastSynced.sha().equals(commit.sha())) {
+              // an earlier leader synced this very commit: it is what drift is measured against,
+              // not a new commit to apply (a failover must not undo changes selfHeal leaves alone)
+              p.desired = candidate;
+            }
           } else {
             errors = read.errors().stream().map(ManifestError::toString).toList();
             p.invalidSha = commit.sha();
@@ -106,17 +113,7 @@ final class SourcePass {
     Map<String, StoredWorkload> live = live();
     if (candidate == null) {
       // nothing valid has been read yet: nothing to compare with
-      p.record(
-          new SyncRecord(
-              commit == null ? null : commit.sha(),
-              now,
-              trigger.word(),
-              false,
-              0,
-              0,
-              0,
-              elapsed(started),
-              failure));
+      p.record(failed(commit, now, trigger, started, failure));
       return status(source, p, SyncState.FAILED, failure, errors, List.of(), List.of(), List.of());
     }
     boolean fresh = failure == null && commit != null && !commit.sha().equals(p.desiredSha());
@@ -131,8 +128,7 @@ final class SourcePass {
     }
     boolean allowed =
         failure == null
-            && (trigger == SyncTrigger.MANUAL
-                || (!spec.suspended() && (fresh || spec.healing() || p.desired == null)));
+            && (trigger == SyncTrigger.MANUAL || (!spec.suspended() && (fresh || spec.healing())));
     String message;
     // a manual sync is always recorded (its caller waits for it), even when nothing changes
     if (allowed && (!plan.inSync() || fresh || trigger == SyncTrigger.MANUAL)) {
@@ -143,17 +139,7 @@ final class SourcePass {
                 name, plan.puts(), plan.deletes(), limits.maxFleetReplicas(), writer, beforeCommit);
       } catch (InvalidWorkloadException e) {
         failure = "not applied: " + e.getMessage();
-        p.record(
-            new SyncRecord(
-                targetCommit.sha(),
-                now,
-                trigger.word(),
-                false,
-                0,
-                0,
-                0,
-                elapsed(started),
-                failure));
+        p.record(failed(targetCommit, now, trigger, started, failure));
         return status(
             source,
             p,
@@ -194,17 +180,7 @@ final class SourcePass {
       plan =
           SyncPlanner.plan(name, spec.pruning(), target, live(), s -> sources.get(s).isPresent());
     } else if (failure != null) {
-      p.record(
-          new SyncRecord(
-              commit == null ? null : commit.sha(),
-              now,
-              trigger.word(),
-              false,
-              0,
-              0,
-              0,
-              elapsed(started),
-              failure));
+      p.record(failed(commit, now, trigger, started, failure));
       return status(
           source,
           p,
@@ -252,6 +228,20 @@ final class SourcePass {
         plan.workloads(),
         plan.orphans(),
         plan.conflicts());
+  }
+
+  private static SyncRecord failed(
+      FetchedCommit commit, long now, SyncTrigger trigger, long started, String failure) {
+    return new SyncRecord(
+        commit == null ? null : commit.sha(),
+        now,
+        trigger.word(),
+        false,
+        0,
+        0,
+        0,
+        elapsed(started),
+        failure);
   }
 
   private static long elapsed(long startedNanos) {
