@@ -4,9 +4,11 @@ BERTH_LIB="$BERTH_HOME/cli/target/lib"
 BERTH_JAR="$BERTH_HOME/cli/target/berth-cli-0.1.0-SNAPSHOT.jar"
 BERTH_INIT="$BERTH_HOME/native/target/berth-init"
 BERTH_JSA="$BERTH_HOME/cli/target/berth-cds.jsa"
+# `berth chaos` lives in its own module, built after the command line (its lab runs berth's processes).
+BERTH_CHAOS_JAR="$BERTH_HOME/chaos-tests/target/berth-chaos-tests-0.1.0-SNAPSHOT.jar"
 
 berth_build_if_needed() {
-  if [ ! -f "$BERTH_JAR" ] || [ ! -x "$BERTH_INIT" ] || [ ! -d "$BERTH_LIB" ]; then
+  if [ ! -f "$BERTH_JAR" ] || [ ! -x "$BERTH_INIT" ] || [ ! -d "$BERTH_LIB" ] || [ ! -f "$BERTH_CHAOS_JAR" ]; then
     if ! command -v npm >/dev/null && [ "$(id -u)" = 0 ]; then
       # The dashboard's scripts are bundled with the machine's own node and npm.
       echo "berth: installing nodejs npm (to build the dashboard)..." >&2
@@ -23,7 +25,7 @@ berth_java() {
   local kind="$1" main="$2"
   shift 2
   berth_build_if_needed
-  local cp="$BERTH_JAR:$BERTH_LIB/*"
+  local cp="$BERTH_JAR:$BERTH_LIB/*:$BERTH_CHAOS_JAR"
   # Class data sharing for the start-up path, and jnr-ffi's reflection loader (generating bindings with
   # ASM at every start costs more than the calls).
   # JVM messages go to stderr, errors only: stdout is the command's (runc's state JSON, for one).
@@ -48,7 +50,7 @@ berth_java() {
   fi
   # The archive is only valid for the jars it was made from: remake it when any of them changed.
   local key
-  key=$(ls -l --time-style=+%s "$BERTH_JAR" "$BERTH_LIB" | sha1sum | cut -c1-40)
+  key=$(ls -l --time-style=+%s "$BERTH_JAR" "$BERTH_LIB" "$BERTH_CHAOS_JAR" | sha1sum | cut -c1-40)
   if [ -f "$BERTH_JSA" ] && [ "$(cat "$BERTH_JSA.key" 2>/dev/null)" != "$key" ]; then
     rm -f "$BERTH_JSA"
   fi

@@ -3,6 +3,7 @@ package dev.berth.cli;
 import dev.berth.cli.bench.BenchCommand;
 import dev.berth.cli.demo.DemoCommand;
 import dev.berth.cli.fleet.AgentCommand;
+import dev.berth.cli.fleet.BrokerCommand;
 import dev.berth.cli.fleet.ControlPlaneCommand;
 import dev.berth.cli.fleet.DownCommand;
 import dev.berth.cli.fleet.UpCommand;
@@ -35,6 +36,7 @@ import picocli.CommandLine.Command;
       DownCommand.class,
       ControlPlaneCommand.class,
       AgentCommand.class,
+      BrokerCommand.class,
       ApplyCommand.class,
       DiffCommand.class,
       GitOpsCommand.class,
@@ -67,6 +69,9 @@ public final class BerthMain implements Runnable {
     JdkAddressResolver.install();
     JavaDeserialization.refuse();
     CommandLine cl = new CommandLine(new BerthMain());
+    for (CommandExtension e : java.util.ServiceLoader.load(CommandExtension.class)) {
+      cl.addSubcommand(e.command());
+    }
     cl.setExecutionExceptionHandler(
         (e, line, parsed) -> {
           System.err.println("berth: " + (e.getMessage() == null ? e.toString() : e.getMessage()));

@@ -129,19 +129,22 @@ public final class ControlPlane {
                           config.specLimits()));
               List<ApiExtension> all = new ArrayList<>(extensions);
               all.add(new GitOpsApi(sources, store, fetcher, hazelcast, config.specLimits()));
+              all.add(new dev.berth.controlplane.api.ClusterApi(config.identity(), config.kafka()));
               SchedulerPass pass =
                   new SchedulerPass(
                       store,
                       new NodeRegistry(hazelcast, System::currentTimeMillis),
                       assignments,
                       new SchedulingStatuses(hazelcast));
+              lease.returnOnlyWhen(pass::seesFleet);
               return new ControlPlane(
                   vertx,
                   store,
                   assignments,
                   guard,
                   new FleetApiVerticle(
-                      store, hazelcast, config.apiPort(), config.specLimits(), guard, all),
+                          store, hazelcast, config.apiPort(), config.specLimits(), guard, all)
+                      .listeningOn(config.apiHosts()),
                   new SchedulerVerticle(
                       pass, config.schedulerIntervalMillis(), config.leaseMillis(), lease),
                   gitops);

@@ -18,7 +18,8 @@ public record ControlPlaneConfig(
     long schedulerIntervalMillis,
     String clusterCidr,
     SpecLimits specLimits,
-    ApiAccess access) {
+    ApiAccess access,
+    String apiAddress) {
   /** Flannel's and kubeadm's customary pod range. */
   public static final String DEFAULT_CLUSTER_CIDR = "10.244.0.0/16";
 
@@ -38,7 +39,53 @@ public record ControlPlaneConfig(
         schedulerIntervalMillis,
         clusterCidr,
         SpecLimits.DEFAULT,
-        access);
+        access,
+        null);
+  }
+
+  public ControlPlaneConfig(
+      String kafkaBootstrap,
+      int apiPort,
+      String identity,
+      long leaseMillis,
+      long schedulerIntervalMillis,
+      String clusterCidr,
+      SpecLimits specLimits,
+      ApiAccess access) {
+    this(
+        kafkaBootstrap,
+        apiPort,
+        identity,
+        leaseMillis,
+        schedulerIntervalMillis,
+        clusterCidr,
+        specLimits,
+        access,
+        null);
+  }
+
+  /**
+   * The addresses the API listens on: loopback, and the cluster address where agents and clients of
+   * other machines reach it (never a wildcard).
+   */
+  public java.util.List<String> apiHosts() {
+    return apiAddress == null || apiAddress.equals("127.0.0.1")
+        ? java.util.List.of("127.0.0.1")
+        : java.util.List.of("127.0.0.1", apiAddress);
+  }
+
+  /** The same control plane, its API listening on {@code address} too. */
+  public ControlPlaneConfig withApiAddress(String address) {
+    return new ControlPlaneConfig(
+        kafkaBootstrap,
+        apiPort,
+        identity,
+        leaseMillis,
+        schedulerIntervalMillis,
+        clusterCidr,
+        specLimits,
+        access,
+        address);
   }
 
   /** How this control plane reaches Kafka: mutual TLS as a control plane of the fleet. */
@@ -66,6 +113,7 @@ public record ControlPlaneConfig(
         schedulerIntervalMillis,
         clusterCidr,
         limits,
-        access);
+        access,
+        apiAddress);
   }
 }

@@ -29,10 +29,12 @@ import org.apache.kafka.server.common.MetadataVersion;
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
   private final KafkaRaftServer server;
+  private final String host;
   private final int port;
 
-  private EmbeddedKafkaBroker(KafkaRaftServer server, int port) {
+  private EmbeddedKafkaBroker(KafkaRaftServer server, String host, int port) {
     this.server = server;
+    this.host = host;
     this.port = port;
   }
 
@@ -42,26 +44,37 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    */
   public static EmbeddedKafkaBroker start(Path dataDir, int port, CertificateAuthority ca)
       throws Exception {
+    return start(dataDir, "127.0.0.1", port, ca);
+  }
+
+  /**
+   * The same, clients reaching it on {@code host} (an address of this machine, never a wildcard;
+   * the controller listener stays on loopback).
+   */
+  public static EmbeddedKafkaBroker start(
+      Path dataDir, String host, int port, CertificateAuthority ca) throws Exception {
     Path logs = Files.createDirectories(dataDir.resolve("kafka-logs"));
     Path tls = Files.createDirectories(dataDir.resolve("tls"));
     TlsFiles identity =
         ca.issueFiles(
             "kafka-broker",
             FleetIdentities.KAFKA_BROKERS,
-            List.of("127.0.0.1", "localhost"),
+            host.equals("127.0.0.1")
+                ? List.of("127.0.0.1", "localhost")
+                : List.of("127.0.0.1", "localhost", host),
             true, // it is the controller's client too
             tls.resolve("broker.crt"),
             tls.resolve("broker.key"));
-    int brokerPort = port == 0 ? freePort() : port;
-    int controllerPort = freePort();
+    int brokerPort = port == 0 ? freePort(host) : port;
+    int controllerPort = freePort("127.0.0.1");
     Properties props = new Properties();
     props.put("process.roles", "broker,controller");
     props.put("node.id", "1");
     props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
     props.put(
         "listeners",
-        "BROKER://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-    props.put("advertised.listeners", "BROKER://127.0.0.1:" + brokerPort);
+        "BROKER://" + host + ":" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    props.put("advertised.listeners", "BROKER://" + host + ":" + brokerPort);
     props.put("controller.listener.names", "CONTROLLER");
     props.put("inter.broker.listener.name", "BROKER");
     props.put("listener.security.protocol.map", "BROKER:SSL,CONTROLLER:SSL");
@@ -92,7 +105,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
     KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
     server.startup();
-    return new EmbeddedKafkaBroker(server, brokerPort);
+    return new EmbeddedKafkaBroker(server, host, brokerPort);
   }
 
   /** Writes meta.properties and the bootstrap metadata, as `kafka-storage.sh format` does. */
@@ -114,15 +127,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         .run();
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+  private static int freePort(String host) throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(host))) {
       return s.getLocalPort();
     }
   }
 
   /** The address clients connect to. */
   public String bootstrapServers() {
-    return "127.0.0.1:" + port;
+    return host + ":" + port;
   }
 
   @Override

@@ -95,7 +95,8 @@ public final class ControlPlaneCommand implements Callable<Integer> {
             + ":"
             + hazelcastPort;
     ControlPlaneConfig config =
-        new ControlPlaneConfig(kafka, apiPort, identity, leaseMillis, 1000, clusterCidr, access);
+        new ControlPlaneConfig(kafka, apiPort, identity, leaseMillis, 1000, clusterCidr, access)
+            .withApiAddress(clusterAddress);
     ControlPlane cp =
         ControlPlane.start(vertx, config, hazelcast, List.of(new Dashboard(config.kafka())))
             .toCompletionStage()
@@ -110,7 +111,9 @@ public final class ControlPlaneCommand implements Callable<Integer> {
     System.out.println(
         "control plane "
             + identity
-            + " ready: workload API https://127.0.0.1:"
+            + " ready: workload API https://"
+            + String.join(",", config.apiHosts())
+            + ":"
             + cp.apiPort()
             + ", credentials "
             + client);

@@ -69,6 +69,8 @@ public final class FleetApiVerticle extends AbstractVerticle {
 
   private WorkerExecutor workers;
   private HttpServer server;
+  private List<String> hosts = List.of("127.0.0.1");
+  private final List<HttpServer> others = new ArrayList<>();
 
   /** The workload routes alone (tests of the store and the command line). */
   public FleetApiVerticle(WorkloadStore store, ApiGuard guard, int port) {
@@ -92,6 +94,15 @@ public final class FleetApiVerticle extends AbstractVerticle {
     this.port = port;
     this.limits = limits;
     this.guard = guard;
+  }
+
+  /**
+   * Listens on {@code addresses} (the first on the port given, the others on the same port), not
+   * only on loopback: before the verticle is deployed.
+   */
+  public FleetApiVerticle listeningOn(List<String> addresses) {
+    this.hosts = List.copyOf(addresses);
+    return this;
   }
 
   @Override
@@ -174,20 +185,21 @@ public final class FleetApiVerticle extends AbstractVerticle {
     List<Future<Void>> mounted = new ArrayList<>();
     extensions.forEach(e -> mounted.add(e.mount(router, context)));
     router.route().failureHandler(this::failure);
-    server =
-        vertx
-            .createHttpServer(
-                new HttpServerOptions()
-                    .setSsl(true)
-                    .setKeyCertOptions(
-                        new PemKeyCertOptions()
-                            .setCertPath(access.servingCert().toString())
-                            .setKeyPath(access.servingKey().toString())))
-            .requestHandler(router);
-    Future.all(mounted)
-        .compose(v -> server.listen(port, "127.0.0.1"))
-        .<Void>mapEmpty()
-        .onComplete(started);
+    HttpServerOptions options =
+        new HttpServerOptions()
+            .setSsl(true)
+            .setKeyCertOptions(
+                new PemKeyCertOptions()
+                    .setCertPath(access.servingCert().toString())
+                    .setKeyPath(access.servingKey().toString()));
+    server = vertx.createHttpServer(options).requestHandler(router);
+    Future<?> listening = Future.all(mounted).compose(v -> server.listen(port, hosts.get(0)));
+    for (String host : hosts.subList(1, hosts.size())) {
+      HttpServer other = vertx.createHttpServer(options).requestHandler(router);
+      others.add(other);
+      listening = listening.compose(v -> other.listen(server.actualPort(), host));
+    }
+    listening.<Void>mapEmpty().onComplete(started);
   }
 
   /** The port the API listens on (the one given, or the one chosen for 0). */

@@ -21,6 +21,8 @@ public final class LeaderLease {
   private final String candidate;
   private final long ttlMillis;
   private final LongSupplier clock;
+  private volatile long standingDownUntil;
+  private volatile java.util.function.BooleanSupplier mayReturn = () -> true;
 
   public LeaderLease(
       HazelcastInstance hazelcast,
@@ -40,6 +42,12 @@ public final class LeaderLease {
    */
   public boolean acquireOrRenew() {
     long now = clock.getAsLong();
+    if (standingDownUntil != 0) {
+      if (now < standingDownUntil || !mayReturn.getAsBoolean()) {
+        return false;
+      }
+      standingDownUntil = 0;
+    }
     LeaseHolder mine = new LeaseHolder(candidate, now + ttlMillis);
     LeaseHolder current = leases.get(name);
     if (current == null) {
@@ -55,6 +63,26 @@ public final class LeaderLease {
       return now2 != null && now2.id().equals(candidate) && now2.expiresAtMillis() >= now;
     }
     return false;
+  }
+
+  /**
+   * Leaves the competition after this candidate's writes were fenced on Kafka's side (another
+   * leader took the transactional id, so this one's view of the lease was wrong: a split of the
+   * Hazelcast cluster, or a pause past the lease): the lease is given up, and taken again only
+   * after two lease lengths and once {@link #returnOnlyWhen} holds. Without the wait, the two sides
+   * of a split would fence each other in turn.
+   */
+  public void standDown() {
+    this.standingDownUntil = clock.getAsLong() + 2 * ttlMillis;
+    release();
+  }
+
+  /**
+   * What must hold for a candidate that stood down to compete again (for the scheduler: it sees
+   * some node alive, so it is not the side of a split cut off from the fleet).
+   */
+  public void returnOnlyWhen(java.util.function.BooleanSupplier condition) {
+    this.mayReturn = condition;
   }
 
   /**

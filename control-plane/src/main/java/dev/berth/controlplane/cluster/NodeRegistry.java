@@ -28,6 +28,11 @@ public final class NodeRegistry {
    * topic (written by anyone who reached Hazelcast) is no node: placing on it would fail every
    * scheduler pass.
    */
+  /** How many nodes the map holds, alive or not. */
+  public int known() {
+    return nodes.size();
+  }
+
   public List<NodeRecord> alive() {
     long now = clock.getAsLong();
     return nodes.values().stream()

@@ -107,6 +107,9 @@ public final class GitOpsController extends AbstractVerticle {
                 } catch (TransactionalWriter.FencedException e) {
                   LOG.warning(e.getMessage());
                   leader = false;
+                  if (lease != null) {
+                    lease.standDown(); // the scheduler stands down with it: one lease
+                  }
                   return null;
                 }
                 if (!status.equals(progress.written) && leader) {
@@ -162,6 +165,7 @@ public final class GitOpsController extends AbstractVerticle {
             () -> {
               boolean now = lease == null || lease.acquireOrRenew();
               if (now && !leader) {
+                writer.claim(); // fences the previous leader's writer, aborts what it left open
                 // what the previous leader wrote must be in the view before anything is compared
                 store.catchUp();
               } else if (!now && leader) {

@@ -80,12 +80,9 @@ public final class CompactedTopicView<V> implements AutoCloseable {
         new KafkaProducer<>(KafkaClientConfig.durableProducer(kafka, 0));
     KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(
+            // read_committed (as every Berth consumer): a GitOps sync is seen whole or not at all
             KafkaClientConfig.with(
-                KafkaClientConfig.with(
-                    KafkaClientConfig.assignedConsumer(kafka), "fetch.max.wait.ms", 100),
-                // a GitOps sync writes its changes in a transaction: seen all at once or not at all
-                "isolation.level",
-                "read_committed"));
+                KafkaClientConfig.assignedConsumer(kafka), "fetch.max.wait.ms", 100));
     TopicPartition p = new TopicPartition(topic, 0);
     consumer.assign(List.of(p));
     consumer.seekToBeginning(List.of(p));
@@ -163,9 +160,7 @@ public final class CompactedTopicView<V> implements AutoCloseable {
   /** Waits until the view holds every record written to the topic before this call. */
   public void catchUp() {
     try (KafkaConsumer<String, byte[]> probe =
-        new KafkaConsumer<>(
-            KafkaClientConfig.with(
-                KafkaClientConfig.assignedConsumer(kafka), "isolation.level", "read_committed"))) {
+        new KafkaConsumer<>(KafkaClientConfig.assignedConsumer(kafka))) {
       TopicPartition p = new TopicPartition(topic, 0);
       awaitApplied(probe.endOffsets(List.of(p)).get(p));
     }

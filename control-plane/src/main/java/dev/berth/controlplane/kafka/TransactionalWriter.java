@@ -10,6 +10,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 
 /**
@@ -63,25 +64,54 @@ public final class TransactionalWriter implements AutoCloseable {
       beforeCommit.run();
       p.commitTransaction();
       return offset;
-    } catch (ProducerFencedException e) {
-      discard();
-      throw new FencedException(config.getProperty("transactional.id"), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       discard();
       throw new IllegalStateException("interrupted writing a transaction", e);
     } catch (ExecutionException | KafkaException e) {
       Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-      if (cause instanceof ProducerFencedException) {
-        discard();
+      discard(); // aborts what was sent: nothing of this set is seen
+      if (fenced(cause)) {
         throw new FencedException(config.getProperty("transactional.id"), cause);
       }
-      discard(); // aborts what was sent: nothing of this set is seen
       throw new IllegalStateException(
           "writing a transaction of " + records.size() + " records: " + cause.getMessage(), cause);
     } catch (RuntimeException e) {
       discard();
       throw e;
+    }
+  }
+
+  /**
+   * Whether the broker refused a write because a newer holder of the id took over (the fencing
+   * error, or the epoch error of transactions v2).
+   */
+  private static boolean fenced(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ProducerFencedException || t instanceof InvalidProducerEpochException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Takes the transactional id now (a leader's first act): every earlier holder is fenced at once,
+   * even before this one has anything to write, and whatever it left open is aborted. Without this,
+   * a stalled old leader could still commit until the new one's first write.
+   */
+  public synchronized void claim() {
+    discard();
+    producer();
+  }
+
+  /**
+   * Fetches the metadata of {@code topics} ahead of the first write, when this writer holds the id
+   * (a writer that never claimed it does not take it for this).
+   */
+  public synchronized void warm(List<String> topics) {
+    if (producer != null) {
+      ProducerMetadataWarmup.warm(producer, topics);
     }
   }
 

@@ -2,7 +2,7 @@ package dev.berth.controlplane.scheduler;
 
 import dev.berth.controlplane.kafka.KafkaTopics;
 import dev.berth.controlplane.kafka.NodeKafkaGrants;
-import dev.berth.controlplane.kafka.ProducerMetadataWarmup;
+import dev.berth.controlplane.kafka.TransactionalWriter;
 import dev.berth.model.fleet.Assignment;
 import dev.berth.model.fleet.AssignmentTopic;
 import dev.berth.model.fleet.EventTopic;
@@ -17,23 +17,27 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
  * The scheduler's side of the nodes' assignments topics (berth.assignments.NODE): what is placed
  * where (rebuilt from every node's topic when opened), and writes of new placements and tombstones,
- * idempotent and acks=all. Blocking: call from a worker.
+ * each pass's as one Kafka transaction under the fleet's one scheduler transactional id: a leader
+ * that {@link #claim}s it fences every earlier one on the broker's side, so two control planes that
+ * both believe they lead (a split Hazelcast cluster) can never both write. Blocking: call from a
+ * worker.
  */
 public final class AssignmentLog implements AutoCloseable {
-  private final KafkaProducer<String, byte[]> producer;
+  /** The transactional id every control plane's scheduler writes under: one writer at a time. */
+  public static final String TRANSACTIONAL_ID = "berth-scheduler";
+
+  private final KafkaProducer<String, byte[]> producer; // events: not part of a pass's transaction
+  private final TransactionalWriter writer;
   private final Admin admin;
   private final Map<String, Assignment> current = new HashMap<>();
   private final Set<String> topics = new HashSet<>(); // the nodes' topics known to exist
@@ -43,6 +47,7 @@ public final class AssignmentLog implements AutoCloseable {
 
   private AssignmentLog(KafkaProducer<String, byte[]> producer, Admin admin, KafkaAccess kafka) {
     this.producer = producer;
+    this.writer = new TransactionalWriter(kafka, TRANSACTIONAL_ID);
     this.admin = admin;
     this.kafka = kafka;
   }
@@ -69,6 +74,15 @@ public final class AssignmentLog implements AutoCloseable {
   }
 
   /**
+   * Takes the scheduler's transactional id (fencing the leader before, aborting what it left open)
+   * and reads every node's topic again: what a control plane does first when it becomes leader.
+   */
+  public synchronized void claim() {
+    writer.claim();
+    reload();
+  }
+
+  /**
    * Reads the topic again from the beginning: a control plane that becomes leader does this first,
    * because the one before it wrote placements this one has not seen.
    */
@@ -85,7 +99,7 @@ public final class AssignmentLog implements AutoCloseable {
         }
       }
       // a new leader writes to every node's topic soon: learn them all now, not one per send
-      ProducerMetadataWarmup.warm(producer, List.copyOf(topics));
+      writer.warm(List.copyOf(topics));
       consumer.assign(parts);
       consumer.seekToBeginning(parts);
       Map<TopicPartition, Long> end = consumer.endOffsets(parts);
@@ -115,6 +129,13 @@ public final class AssignmentLog implements AutoCloseable {
     return unreadable.count();
   }
 
+  /** The assignments as the log holds them, by container id. */
+  public synchronized Map<String, Assignment> assignments() {
+    Map<String, Assignment> out = new HashMap<>();
+    current.values().forEach(a -> out.put(a.containerId(), a));
+    return out;
+  }
+
   /** The placements as the log holds them, by container id. */
   public synchronized Map<String, Placement> placements() {
     Map<String, Placement> out = new HashMap<>();
@@ -136,7 +157,7 @@ public final class AssignmentLog implements AutoCloseable {
     ensureTopics(desired.values());
     Map<String, Assignment> before = new HashMap<>();
     current.values().forEach(a -> before.put(a.containerId(), a));
-    List<Future<RecordMetadata>> sends = new ArrayList<>();
+    List<ProducerRecord<String, byte[]>> sends = new ArrayList<>();
     List<FleetEvent> decisions = new ArrayList<>();
     long now = System.currentTimeMillis();
     for (Map.Entry<String, Assignment> e : byKey.entrySet()) {
@@ -161,16 +182,12 @@ public final class AssignmentLog implements AutoCloseable {
         }
       }
     }
-    for (Future<RecordMetadata> f : sends) {
-      try {
-        f.get();
-      } catch (ExecutionException e) {
-        throw new IllegalStateException(
-            "cannot write assignments: " + e.getCause().getMessage(), e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted", e);
-      }
+    try {
+      writer.write(sends, () -> {});
+    } catch (TransactionalWriter.FencedException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("cannot write assignments: " + e.getMessage(), e);
     }
     current.clear();
     current.putAll(byKey);
@@ -215,12 +232,13 @@ public final class AssignmentLog implements AutoCloseable {
     }
   }
 
-  private Future<RecordMetadata> send(String key, String node, byte[] value) {
-    return producer.send(new ProducerRecord<>(AssignmentTopic.topicOf(node), 0, key, value));
+  private static ProducerRecord<String, byte[]> send(String key, String node, byte[] value) {
+    return new ProducerRecord<>(AssignmentTopic.topicOf(node), 0, key, value);
   }
 
   @Override
   public void close() {
+    writer.close();
     producer.close();
     admin.close();
   }

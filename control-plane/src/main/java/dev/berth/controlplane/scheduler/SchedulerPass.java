@@ -27,6 +27,7 @@ public final class SchedulerPass {
   private final AssignmentLog log;
   private final SchedulingStatuses statuses;
   private Set<String> lastAlive; // the live nodes of the last pass; null before the first
+  private boolean holding; // every node with placements lost at once: nothing is moved
 
   /** What a pass did. */
   public record Outcome(int placed, int unschedulable, int written) {}
@@ -40,18 +41,31 @@ public final class SchedulerPass {
   }
 
   /**
-   * Forgets what this control plane believed was placed and reads it from Kafka (on becoming
-   * leader).
+   * Takes the scheduler's writes over (fencing the leader before on Kafka's side), forgets what
+   * this control plane believed was placed and reads it from Kafka: on becoming leader.
    */
   public void resync() {
-    log.reload();
+    log.claim();
     lastAlive = null;
+  }
+
+  /**
+   * Whether this control plane sees the fleet: some node alive, or no node known at all (a new
+   * fleet). One cut off from every agent sees neither, and should not compete to lead.
+   */
+  public boolean seesFleet() {
+    return !nodes.alive().isEmpty() || nodes.known() == 0;
   }
 
   public Outcome run() {
     List<StoredWorkload> all = workloads.list();
     List<NodeRecord> alive = nodes.alive();
     noticeNodes(alive);
+    Map<String, Placement> current = log.placements();
+    if (alive.isEmpty() && !current.isEmpty()) {
+      return hold(all);
+    }
+    holding = false;
     List<NodeCapacity> live =
         alive.stream()
             .map(
@@ -59,7 +73,7 @@ public final class SchedulerPass {
                     new NodeCapacity(
                         n.name(), n.allocatableCpuMillis(), n.allocatableMemoryBytes(), n.labels()))
             .toList();
-    Placer.Result result = Placer.place(all, live, log.placements());
+    Placer.Result result = Placer.place(all, live, current);
     Map<String, WorkloadSpec> specs = new HashMap<>();
     all.forEach(w -> specs.put(w.spec().name(), w.spec()));
     Map<String, Assignment> desired = new HashMap<>();
@@ -69,6 +83,36 @@ public final class SchedulerPass {
     int written = log.apply(desired);
     statuses.publish(statuses(all, result));
     return new Outcome(desired.size(), result.unschedulable().size(), written);
+  }
+
+  /**
+   * Every node that runs something lost at once: far more likely this control plane is cut off from
+   * the fleet (a network split) than that all of it died, so nothing is moved, as Kubernetes' node
+   * lifecycle controller stops evicting in a full disruption. What no longer belongs to a workload
+   * (deleted, scaled down, replaced) is still taken off.
+   */
+  private Outcome hold(List<StoredWorkload> all) {
+    if (!holding) {
+      holding = true;
+      log.publish(
+          nodeEvent(
+              System.currentTimeMillis(),
+              "*",
+              "unreachable",
+              "every node lost at once: nothing is moved until one is back (this control plane"
+                  + " may be cut off from the fleet)"));
+    }
+    Map<String, StoredWorkload> byName = new HashMap<>();
+    all.forEach(w -> byName.put(w.spec().name(), w));
+    Map<String, Assignment> desired = new HashMap<>();
+    for (Assignment a : log.assignments().values()) {
+      StoredWorkload w = byName.get(a.workload());
+      if (w != null && a.replica() < w.spec().replicaCount()) {
+        desired.put(a.containerId(), a); // as it is, even of an older generation
+      }
+    }
+    int written = log.apply(desired);
+    return new Outcome(desired.size(), 0, written);
   }
 
   /**

@@ -2,11 +2,13 @@ package dev.berth.controlplane.scheduler;
 
 import dev.berth.controlplane.ControlPlaneEvents;
 import dev.berth.controlplane.cluster.LeaderLease;
+import dev.berth.controlplane.kafka.TransactionalWriter;
 import dev.berth.model.concurrent.OnePassAtATime;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Promise;
 import io.vertx.core.WorkerExecutor;
 import java.util.concurrent.CompletionStage;
+import java.util.logging.Logger;
 
 /**
  * Runs scheduler passes on a worker, one at a time: when a workload changes and every second (nodes
@@ -14,6 +16,7 @@ import java.util.concurrent.CompletionStage;
  * only the control plane that holds it schedules; the others wait and take over when it lapses.
  */
 public final class SchedulerVerticle extends AbstractVerticle {
+  private static final Logger LOG = Logger.getLogger(SchedulerVerticle.class.getName());
   private final SchedulerPass pass;
   private final long intervalMillis;
   private final long startupGraceMillis;
@@ -72,13 +75,26 @@ public final class SchedulerVerticle extends AbstractVerticle {
             () -> {
               // The lease is checked right before acting: a control plane that lost it does
               // nothing.
-              boolean was = leader;
-              leader = leadership == null || leadership.acquireOrRenew();
-              if (leader && !was) {
-                pass.resync(); // the previous leader's placements are on the log, not in this one's
-                // memory
+              if (leadership != null && !leadership.acquireOrRenew()) {
+                leader = false;
+                return null;
               }
-              return leader ? pass.run() : null;
+              try {
+                if (!leader) {
+                  pass.resync(); // fences the previous leader, reads what it placed
+                  leader = true; // only once that worked: a failed resync is tried again
+                }
+                return pass.run();
+              } catch (TransactionalWriter.FencedException e) {
+                // another control plane leads though the lease said this one did (a split
+                // cluster, a pause): stop, and come back only once this one sees the fleet
+                LOG.warning(e.getMessage());
+                leader = leadership == null;
+                if (leadership != null) {
+                  leadership.standDown();
+                }
+                return null;
+              }
             },
             true)
         .toCompletionStage();

@@ -1,5 +1,6 @@
 package dev.berth.controlplane.cluster;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -61,6 +63,29 @@ class LeaderLeaseTest {
       assertTrue(candidates.get(winner).acquireOrRenew(), "a released lease is free at once");
     } finally {
       pool.shutdownNow();
+      hz.shutdown();
+    }
+  }
+
+  @Test
+  void aFencedLeaderGivesTheLeaseUpAndCompetesAgainOnlyWhenItSeesTheFleet() throws Exception {
+    HazelcastInstance hz = EmbeddedHazelcast.start("berth-stand-" + ProcessHandle.current().pid());
+    try {
+      AtomicLong now = new AtomicLong(1_000_000);
+      AtomicBoolean seesFleet = new AtomicBoolean(false);
+      LeaderLease lease = new LeaderLease(hz, "scheduler", "cp-1", 3000, now::get);
+      lease.returnOnlyWhen(seesFleet::get);
+      assertTrue(lease.acquireOrRenew());
+      lease.standDown();
+      assertEquals(null, hz.getMap(LeaderLease.MAP).get("scheduler"), "the lease is given up");
+      now.addAndGet(5999);
+      assertFalse(lease.acquireOrRenew(), "not within two lease lengths");
+      now.addAndGet(10_000);
+      assertFalse(lease.acquireOrRenew(), "not while it sees no node");
+      seesFleet.set(true);
+      assertTrue(lease.acquireOrRenew(), "back once it sees the fleet");
+      assertTrue(lease.acquireOrRenew(), "and renews as before");
+    } finally {
       hz.shutdown();
     }
   }

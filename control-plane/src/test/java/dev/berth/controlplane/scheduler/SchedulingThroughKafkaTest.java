@@ -1,12 +1,15 @@
 package dev.berth.controlplane.scheduler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.hazelcast.core.HazelcastInstance;
 import dev.berth.controlplane.TestCredentials;
 import dev.berth.controlplane.auth.ApiAccess;
 import dev.berth.controlplane.cluster.NodeRegistry;
+import dev.berth.controlplane.kafka.TransactionalWriter;
 import dev.berth.controlplane.specs.WorkloadStore;
 import dev.berth.embedded.EmbeddedHazelcast;
 import dev.berth.embedded.EmbeddedKafkaBroker;
@@ -128,6 +131,69 @@ class SchedulingThroughKafkaTest {
         assertEquals(
             settle(a), settle(cold), "a cold start rebuilds the same desired set from offset 0");
       }
+    } finally {
+      hz.shutdown();
+    }
+  }
+
+  private static int total(AssignmentTopicReader a, AssignmentTopicReader b) {
+    return settle(a).size() + settle(b).size();
+  }
+
+  @Test
+  void aLeaderTakenOverOnKafkasSideCannotWriteAndLosingEveryNodeAtOnceMovesNothing(
+      @TempDir Path data) throws Exception {
+    HazelcastInstance hz = EmbeddedHazelcast.start("berth-fence-" + ProcessHandle.current().pid());
+    ApiAccess access = TestCredentials.in(data.resolve("pki"));
+    try (EmbeddedKafkaBroker broker = TestCredentials.broker(data.resolve("kafka"), access);
+        WorkloadStore store = WorkloadStore.open(TestCredentials.kafka(access, broker));
+        AssignmentLog log1 = AssignmentLog.open(TestCredentials.kafka(access, broker));
+        AssignmentLog log2 = AssignmentLog.open(TestCredentials.kafka(access, broker));
+        AssignmentTopicReader a =
+            new AssignmentTopicReader(TestCredentials.kafka(access, broker), "node-a");
+        AssignmentTopicReader b =
+            new AssignmentTopicReader(TestCredentials.kafka(access, broker), "node-b")) {
+      AtomicLong now = new AtomicLong(1_000_000);
+      SimulatedNodes nodes = new SimulatedNodes(hz, now::get);
+      nodes.renew("node-a", 4000, 8L << 30, Map.of(), 3000);
+      nodes.renew("node-b", 4000, 8L << 30, Map.of(), 3000);
+      NodeRegistry registry = new NodeRegistry(hz, now::get);
+      SchedulerPass old = new SchedulerPass(store, registry, log1, new SchedulingStatuses(hz));
+      SchedulerPass next = new SchedulerPass(store, registry, log2, new SchedulingStatuses(hz));
+      old.resync();
+      store.apply(
+          WorkloadSpecs.read(
+              "{\"name\":\"web\",\"image\":\"b\",\"replicas\":2}".getBytes(), false));
+      old.run();
+      assertEquals(2, total(a, b));
+
+      // Both believe they lead (a split Hazelcast cluster); the one that claimed last writes.
+      next.resync();
+      store.apply(
+          WorkloadSpecs.read(
+              "{\"name\":\"web\",\"image\":\"b\",\"replicas\":4}".getBytes(), false));
+      assertThrows(TransactionalWriter.FencedException.class, old::run);
+      assertEquals(2, total(a, b), "nothing of the fenced leader's pass is seen");
+      next.run();
+      assertEquals(4, total(a, b));
+
+      // Every node's lease runs out at once: nothing moves, removals still happen.
+      Map<String, Assignment> before = new java.util.HashMap<>(settle(a));
+      before.putAll(settle(b));
+      now.addAndGet(10_000);
+      assertFalse(next.seesFleet(), "no node alive, two known");
+      next.run();
+      assertEquals(4, total(a, b), "held in place");
+      store.apply(
+          WorkloadSpecs.read(
+              "{\"name\":\"web\",\"image\":\"b\",\"replicas\":3}".getBytes(), false));
+      next.run();
+      assertEquals(3, total(a, b), "a scale-down still applies");
+      assertTrue(before.keySet().containsAll(settle(a).keySet()), "the rest is kept as it was");
+      nodes.renew("node-a", 4000, 8L << 30, Map.of(), 3000);
+      next.run();
+      assertEquals(3, settle(a).size(), "node-a back: node-b's replicas move to it");
+      assertEquals(0, settle(b).size());
     } finally {
       hz.shutdown();
     }

@@ -27,12 +27,17 @@ public final class KafkaClientConfig {
     return p;
   }
 
-  /** A consumer of assigned partitions, read from where the caller seeks, committing nothing. */
+  /**
+   * A consumer of assigned partitions, read from where the caller seeks, committing nothing; it
+   * reads committed records only, so a transaction that a fenced leader left open or that was
+   * aborted is never seen (plain writes are visible at once, as before).
+   */
   public static Properties assignedConsumer(KafkaAccess kafka) {
     Properties p = kafka.properties();
     p.setProperty("key.deserializer", STRINGS + "Deserializer");
     p.setProperty("value.deserializer", BYTES + "Deserializer");
     p.setProperty("enable.auto.commit", "false");
+    p.setProperty("isolation.level", "read_committed");
     return p;
   }
 

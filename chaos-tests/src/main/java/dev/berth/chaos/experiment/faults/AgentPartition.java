@@ -1,0 +1,74 @@
+package dev.berth.chaos.experiment.faults;
+
+import dev.berth.chaos.experiment.Fault;
+import dev.berth.chaos.experiment.FaultContext;
+import dev.berth.chaos.lab.Lab;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * agent-partition: an agent's namespace cut off (iptables DROP both ways) from the broker and the
+ * control planes, from the broker only (Kafka), or from the control planes only (Hazelcast), for
+ * longer than its lease; then healed.
+ */
+public final class AgentPartition implements Fault {
+  /** What the agent is cut off from. */
+  public enum From {
+    ALL,
+    KAFKA,
+    HAZELCAST
+  }
+
+  private final FaultContext context;
+  private final Lab.Member agent;
+  private final From from;
+  private final long durationMillis;
+
+  public AgentPartition(FaultContext context, From from, long durationMillis) {
+    this.context = context;
+    this.agent = context.agentToHit();
+    this.from = from;
+    this.durationMillis = durationMillis;
+  }
+
+  @Override
+  public String target() {
+    return agent.name() + " from " + from.name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  @Override
+  public long durationMillis() {
+    return durationMillis;
+  }
+
+  @Override
+  public void inject() throws Exception {
+    List<String> peers = new ArrayList<>();
+    if (from != From.HAZELCAST) {
+      peers.add(context.lab().broker().address()); // address:port, Kafka's traffic only
+    }
+    if (from != From.KAFKA) {
+      context.lab().controlPlanes().forEach(c -> peers.add(c.address()));
+    }
+    for (String peer : peers) {
+      context.lab().network().cut(agent.name(), peer);
+    }
+  }
+
+  @Override
+  public void heal() throws Exception {
+    context.lab().network().heal(agent.name());
+  }
+
+  @Override
+  public boolean detected() throws Exception {
+    return from != From.KAFKA && !context.lab().aliveNodes().contains(agent.name());
+  }
+
+  @Override
+  public boolean detectable() {
+    // an agent cut off from Kafka alone still renews its lease through Hazelcast: the fleet's
+    // view has nothing that shows it (it cannot get new assignments; what runs keeps running)
+    return from != From.KAFKA;
+  }
+}
