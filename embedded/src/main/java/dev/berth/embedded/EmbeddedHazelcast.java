@@ -49,6 +49,10 @@ public final class EmbeddedHazelcast {
     // (the node leases, the scheduler lease) move to the survivors from their backups.
     config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
     config.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
+    // after a network split heals, the halves look for each other and merge within seconds, not
+    // Hazelcast's default of five minutes (until then each half keeps its own leases and views)
+    config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
+    config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
     config.getNetworkConfig().setPort(port == 0 ? freePort() : port).setPortAutoIncrement(false);
     config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface(address);
     JoinConfig join = config.getNetworkConfig().getJoin();

@@ -64,6 +64,7 @@ public final class ExperimentRunner {
     try (LoadGenerator load = new LoadGenerator(lab.api(), Lab.IMAGE, 4, 4.0, 2000, seed)) {
       TimeUnit.MILLISECONDS.sleep(BASELINE_MILLIS);
       t0 = System.currentTimeMillis();
+      observer.exclude(f.lostNodes());
       f.inject();
       long healAt = t0 + f.durationMillis();
       while (System.currentTimeMillis() < healAt) {
@@ -75,6 +76,7 @@ public final class ExperimentRunner {
       }
       t1 = System.currentTimeMillis();
       f.heal();
+      observer.exclude(java.util.Set.of());
       if (!f.detectable()) {
         notes.add("the fleet's view cannot show this fault: no detection time");
       } else if (detect == null) {
@@ -97,14 +99,14 @@ public final class ExperimentRunner {
     List<Overlaps.Overlap> overlaps = Overlaps.of(observer.runs(), t0, end);
     long total = overlaps.stream().mapToLong(Overlaps.Overlap::totalMillis).sum();
     long longest = overlaps.stream().mapToLong(Overlaps.Overlap::longestMillis).max().orElse(0);
+    java.util.Set<String> uniques = state == null ? java.util.Set.of() : state.unique();
     long unique =
         overlaps.stream()
-            .filter(o -> o.identity().workload().equals(Workloads.SINGLETON))
+            .filter(o -> uniques.contains(o.identity().workload()))
             .mapToLong(Overlaps.Overlap::totalMillis)
             .sum();
     if (unique > 0) {
-      violations.add(
-          Workloads.SINGLETON + " (replicaIdentity: unique) ran twice for " + unique + " ms");
+      violations.add("a workload with replicaIdentity: unique ran twice for " + unique + " ms");
     }
     if (!steadyAfter) {
       violations.add("not back at the steady state within " + STEADY_TIMEOUT_MILLIS + " ms");

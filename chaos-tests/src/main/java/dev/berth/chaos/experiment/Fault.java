@@ -21,6 +21,14 @@ public interface Fault {
    */
   boolean detected() throws Exception;
 
+  /**
+   * The nodes whose containers do not count while the fault lasts (a dead or frozen agent's keep
+   * running, but the fleet must run their replicas elsewhere): recovery is measured without them.
+   */
+  default java.util.Set<String> lostNodes() {
+    return java.util.Set.of();
+  }
+
   /** Whether the fleet's view can mark this fault at all. */
   default boolean detectable() {
     return true;

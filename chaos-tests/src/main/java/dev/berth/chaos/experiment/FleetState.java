@@ -36,6 +36,18 @@ public record FleetState(Map<String, JsonNode> workloads) {
     return out;
   }
 
+  /** The workloads that ask for at-most-one replica identity ({@code replicaIdentity: unique}). */
+  public java.util.Set<String> unique() {
+    java.util.Set<String> out = new java.util.HashSet<>();
+    workloads.forEach(
+        (name, w) -> {
+          if (w.path("spec").path("replicaIdentity").asText("").equals("unique")) {
+            out.add(name);
+          }
+        });
+    return out;
+  }
+
   /** The running containers no desired workload explains, each with why. */
   public List<String> orphans(List<ContainerRun> running) {
     List<String> out = new ArrayList<>();

@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * The workloads every experiment watches: a replicated service (at-least-once, as a Kubernetes
- * Deployment) and a singleton that must never run twice ({@code replicaIdentity: unique}).
+ * Deployment) and a singleton (at-least-once too until {@code replicaIdentity: unique} exists; its
+ * overlaps are reported with the rest).
  */
 public final class Workloads {
   public static final String SERVICE = "chaos-web";

@@ -26,6 +26,7 @@ public final class Observer implements AutoCloseable {
   private final List<ContainerRun> closed = new ArrayList<>();
   private final List<Sample> samples = new ArrayList<>();
   private volatile Map<String, Integer> tracked = Map.of();
+  private volatile Set<String> excluded = Set.of();
   private final Thread thread;
   private volatile boolean stopping;
 
@@ -40,6 +41,11 @@ public final class Observer implements AutoCloseable {
   /** The workloads whose replica counts a sample checks, with their desired counts. */
   public void track(Map<String, Integer> desired) {
     this.tracked = Map.copyOf(desired);
+  }
+
+  /** Nodes whose containers do not count towards the replica counts (while a fault lasts). */
+  public void exclude(Set<String> nodes) {
+    this.excluded = Set.copyOf(nodes);
   }
 
   private void loop() {
@@ -68,9 +74,11 @@ public final class Observer implements AutoCloseable {
         if (parsed.isEmpty()) {
           continue;
         }
-        replicas
-            .computeIfAbsent(parsed.get().identity().workload(), w -> new HashSet<>())
-            .add(parsed.get().identity().replica());
+        if (!excluded.contains(n.getKey())) {
+          replicas
+              .computeIfAbsent(parsed.get().identity().workload(), w -> new HashSet<>())
+              .add(parsed.get().identity().replica());
+        }
         open.computeIfAbsent(
             key,
             k ->

@@ -37,6 +37,11 @@ public final class AgentKill implements Fault {
   }
 
   @Override
+  public java.util.Set<String> lostNodes() {
+    return java.util.Set.of(agent.name());
+  }
+
+  @Override
   public boolean detected() throws Exception {
     return !context.lab().aliveNodes().contains(agent.name());
   }

@@ -61,6 +61,12 @@ public final class AgentPartition implements Fault {
   }
 
   @Override
+  public java.util.Set<String> lostNodes() {
+    // cut off from Kafka alone, it keeps its lease and its replicas stay where they are
+    return from == From.KAFKA ? java.util.Set.of() : java.util.Set.of(agent.name());
+  }
+
+  @Override
   public boolean detected() throws Exception {
     return from != From.KAFKA && !context.lab().aliveNodes().contains(agent.name());
   }

@@ -40,6 +40,11 @@ public final class AgentPause implements Fault {
   }
 
   @Override
+  public java.util.Set<String> lostNodes() {
+    return java.util.Set.of(agent.name());
+  }
+
+  @Override
   public boolean detected() throws Exception {
     return !context.lab().aliveNodes().contains(agent.name());
   }

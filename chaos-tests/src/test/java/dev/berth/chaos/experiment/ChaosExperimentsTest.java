@@ -1,0 +1,63 @@
+package dev.berth.chaos.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.chaos.lab.LabConfig;
+import dev.berth.chaos.report.ReportTable;
+import dev.berth.model.chaos.ChaosReport;
+import dev.berth.model.chaos.ExperimentReport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The short chaos run of CI: a lab of three agents and two control planes, each a process in its
+ * own network namespace; an agent killed, the broker killed, containers killed. Fails on a lost
+ * acknowledged apply, an orphan, a forbidden overlap, or a fleet that does not come back; the lab
+ * leaves nothing behind. (control-plane-partition is left out until a healed split is shown to
+ * merge in time: see docs/chaos.md.)
+ */
+class ChaosExperimentsTest {
+  @Test
+  void theFleetLosesNoAcknowledgedApplyAndLeavesNoOrphanUnderKillsAndPartitions()
+      throws Exception {
+    Path work = Files.createTempDirectory("berth-chaos-test-");
+    try {
+      ChaosReport report =
+          ChaosSession.run(
+              new LabConfig(3, 3000, work, false),
+              List.of("agent-kill", "broker-kill", "container-kill"),
+              42,
+              System.out);
+      System.out.print(ReportTable.render(report));
+      for (ExperimentReport e : report.experiments()) {
+        assertTrue(e.passed(), e.experiment() + ": " + e.violations() + " " + e.notes());
+        assertEquals(0, e.lostApplies(), e.experiment());
+        assertEquals(0, e.orphans(), e.experiment());
+        assertTrue(e.acknowledgedApplies() > 0, e.experiment() + ": the load ran");
+      }
+      ExperimentReport kill = report.experiments().get(0);
+      assertNotNull(kill.detectMillis(), "the fleet's view marked the killed agent");
+      assertNotNull(kill.recoverMillis(), "its replicas ran elsewhere");
+      assertTrue(kill.recoverMillis() > 0, "its replicas were missing for a while: " + kill);
+      assertTrue(
+          kill.detectMillis() < 4000 && kill.recoverMillis() < 10_000,
+          "detect " + kill.detectMillis() + " ms, recover " + kill.recoverMillis() + " ms");
+      String tag = Long.toString(ProcessHandle.current().pid() % 100_000);
+      assertTrue(!Files.exists(Path.of("/sys/class/net/bc" + tag)), "the lab's bridge is gone");
+      try (var pins = Files.list(Path.of("/run/netns"))) {
+        assertTrue(
+            pins.noneMatch(p -> p.getFileName().toString().startsWith("bc" + tag + "-")),
+            "the lab's namespaces are gone");
+      }
+      try (var left = Files.list(work)) {
+        assertEquals(List.of(), left.toList(), "the lab's state is gone");
+      }
+    } finally {
+      dev.berth.runtime.files.FileTrees.delete(work);
+    }
+  }
+}
