@@ -281,7 +281,7 @@ public final class ContainerNetworks {
     for (int i = configs.size() - 1; i >= 0; i--) {
       CniResult result = i < a.results().size() ? a.results().get(i) : null;
       try {
-        network(configs.get(i), a).del(call(a), runtime(a), result);
+        delWithRetries(configs.get(i), a, result);
       } catch (CniException e) {
         if (failed == null) {
           failed = e;
@@ -295,6 +295,34 @@ public final class ContainerNetworks {
     }
     NetnsPins.delete(Path.of(a.netns()).getFileName().toString());
     Files.deleteIfExists(record);
+  }
+
+  /** DEL tries before a removal gives up and keeps the record for the next one. */
+  private static final int DEL_TRIES = 3;
+
+  /**
+   * One network's DEL, tried again after a short wait when it fails: the bridge plugin's iptables
+   * calls fail now and then while another container's rules change (nf_tables "CHAIN_DEL failed
+   * (Device or resource busy)"), and DEL is idempotent by the CNI spec, so a second try is safe.
+   */
+  private void delWithRetries(ObjectNode config, NetworkAttachment a, CniResult result)
+      throws CniException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        network(config, a).del(call(a), runtime(a), result);
+        return;
+      } catch (CniException e) {
+        if (attempt >= DEL_TRIES) {
+          throw e;
+        }
+        try {
+          Thread.sleep(200L * attempt);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
   }
 
   private CniNetwork network(ObjectNode config, NetworkAttachment a) throws CniException {

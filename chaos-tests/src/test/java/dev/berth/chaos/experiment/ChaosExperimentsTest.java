@@ -22,8 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class ChaosExperimentsTest {
   @Test
-  void theFleetLosesNoAcknowledgedApplyAndLeavesNoOrphanUnderKillsAndPartitions()
-      throws Exception {
+  void theFleetLosesNoAcknowledgedApplyAndLeavesNoOrphanUnderKillsAndPartitions() throws Exception {
     Path work = Files.createTempDirectory("berth-chaos-test-");
     try {
       ChaosReport report =

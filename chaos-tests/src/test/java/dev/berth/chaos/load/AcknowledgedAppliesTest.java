@@ -27,8 +27,7 @@ class AcknowledgedAppliesTest {
     if (rev != null) {
       out.put(
           "load-0",
-          JsonMapping.mapper()
-              .readTree("{\"replicas\":1,\"env\":{\"REV\":\"" + rev + "\"}}"));
+          JsonMapping.mapper().readTree("{\"replicas\":1,\"env\":{\"REV\":\"" + rev + "\"}}"));
     }
     return out;
   }

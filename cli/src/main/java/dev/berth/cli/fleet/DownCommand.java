@@ -55,6 +55,7 @@ public final class DownCommand implements Callable<Integer> {
   }
 
   private int down() throws Exception {
+    boolean failed = false;
     for (AgentLayout agent : AgentLayout.foundIn(stateDir)) {
       ImageStore images = new ImageStore(agent.images());
       Snapshotter snapshots =
@@ -80,6 +81,19 @@ public final class DownCommand implements Callable<Integer> {
                   null,
                   agent.nodeName()));
       reconciler.reconcile(List.of());
+      List<String> left = leftOver(agent, runtime);
+      if (!left.isEmpty()) {
+        // the state that says what to undo stays: the next `berth down` tries again
+        System.err.println(
+            "berth: node "
+                + agent.nodeName()
+                + ": could not remove "
+                + left
+                + " (see the warnings above); run berth down again before deleting "
+                + stateDir);
+        failed = true;
+        continue;
+      }
       reconciler.releaseCgroupParent();
       System.out.println("node " + agent.nodeName() + ": removed " + before + " containers");
       if (pods != null && runtime.list().isEmpty()) {
@@ -94,10 +108,28 @@ public final class DownCommand implements Callable<Integer> {
                 + ") and its network config");
       }
     }
+    if (failed) {
+      return 1;
+    }
     if (purge) {
       FileTrees.delete(stateDir);
       System.out.println("deleted " + stateDir);
     }
     return 0;
+  }
+
+  /** What a removal pass left: containers the runtime still has, bundles still on disk. */
+  private static List<String> leftOver(AgentLayout agent, ContainerRuntime runtime)
+      throws java.io.IOException {
+    List<String> left = new java.util.ArrayList<>();
+    runtime.list().forEach(s -> left.add(s.id()));
+    if (Files.isDirectory(agent.bundles())) {
+      try (var dirs = Files.list(agent.bundles())) {
+        dirs.map(d -> d.getFileName().toString())
+            .filter(id -> !left.contains(id))
+            .forEach(left::add);
+      }
+    }
+    return left;
   }
 }

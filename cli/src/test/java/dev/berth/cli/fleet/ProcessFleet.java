@@ -214,7 +214,15 @@ final class ProcessFleet implements AutoCloseable {
     strict.close();
     hz.shutdown();
     broker.close();
-    BerthCli.run("down", "--state-dir", work.toString()); // containers, cgroups, networks
+    // containers, cgroups, networks; a second try for what a transient failure kept (the state
+    // that says what to undo is deleted only once down succeeded)
+    var down = BerthCli.run("down", "--state-dir", work.toString());
+    if (down.exit() != 0) {
+      down = BerthCli.run("down", "--state-dir", work.toString());
+    }
+    if (down.exit() != 0) {
+      throw new AssertionError("berth down left things behind in " + work + ": " + down.err());
+    }
     FileTrees.delete(work);
   }
 
