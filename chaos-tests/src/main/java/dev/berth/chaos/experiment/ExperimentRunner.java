@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 public final class ExperimentRunner {
   private static final long STEADY_TIMEOUT_MILLIS = 90_000;
   private static final long BASELINE_MILLIS = 2000;
+  private static final int LOAD_WORKLOADS = 4;
 
   private final Lab lab;
   private final Observer observer;
@@ -61,7 +62,8 @@ public final class ExperimentRunner {
     long t0;
     long t1;
     List<LoadOp> ops;
-    try (LoadGenerator load = new LoadGenerator(lab.api(), Lab.IMAGE, 4, 4.0, 2000, seed)) {
+    try (LoadGenerator load =
+        new LoadGenerator(lab.api(), Lab.IMAGE, LOAD_WORKLOADS, 4.0, 2000, seed)) {
       TimeUnit.MILLISECONDS.sleep(BASELINE_MILLIS);
       t0 = System.currentTimeMillis();
       observer.exclude(f.lostNodes());
@@ -92,7 +94,7 @@ public final class ExperimentRunner {
     Long recover = steadyAfter ? recovery(t0) : null;
     FleetState state = FleetState.read(lab);
     List<AcknowledgedApplies.Loss> losses =
-        state == null ? List.of() : AcknowledgedApplies.check(ops, state.specs(), 4);
+        state == null ? List.of() : AcknowledgedApplies.check(ops, state.specs(), LOAD_WORKLOADS);
     losses.forEach(l -> violations.add("lost apply: " + l));
     List<String> orphans = state == null ? List.of() : state.orphans(observer.runningNow());
     orphans.forEach(o -> violations.add("orphan: " + o));

@@ -50,7 +50,7 @@ public final class ControlPlaneCommand implements Callable<Integer> {
       defaultValue = "127.0.0.1",
       description =
           "this machine's address on the fleet's cluster network: the Hazelcast member binds there"
-              + " only (never a wildcard address)")
+              + " only, the API there and on 127.0.0.1 (never a wildcard address)")
   String clusterAddress;
 
   @Option(

@@ -1,8 +1,6 @@
 package dev.berth.chaos.experiment.faults;
 
-import dev.berth.chaos.experiment.Fault;
 import dev.berth.chaos.experiment.FaultContext;
-import dev.berth.chaos.lab.Lab;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,7 +9,7 @@ import java.util.List;
  * control planes, from the broker only (Kafka), or from the control planes only (Hazelcast), for
  * longer than its lease; then healed.
  */
-public final class AgentPartition implements Fault {
+public final class AgentPartition extends AgentFault {
   /** What the agent is cut off from. */
   public enum From {
     ALL,
@@ -19,26 +17,16 @@ public final class AgentPartition implements Fault {
     HAZELCAST
   }
 
-  private final FaultContext context;
-  private final Lab.Member agent;
   private final From from;
-  private final long durationMillis;
 
   public AgentPartition(FaultContext context, From from, long durationMillis) {
-    this.context = context;
-    this.agent = context.agentToHit();
+    super(context, durationMillis);
     this.from = from;
-    this.durationMillis = durationMillis;
   }
 
   @Override
   public String target() {
     return agent.name() + " from " + from.name().toLowerCase(java.util.Locale.ROOT);
-  }
-
-  @Override
-  public long durationMillis() {
-    return durationMillis;
   }
 
   @Override
@@ -63,12 +51,12 @@ public final class AgentPartition implements Fault {
   @Override
   public java.util.Set<String> lostNodes() {
     // cut off from Kafka alone, it keeps its lease and its replicas stay where they are
-    return from == From.KAFKA ? java.util.Set.of() : java.util.Set.of(agent.name());
+    return from == From.KAFKA ? java.util.Set.of() : super.lostNodes();
   }
 
   @Override
   public boolean detected() throws Exception {
-    return from != From.KAFKA && !context.lab().aliveNodes().contains(agent.name());
+    return from != From.KAFKA && super.detected();
   }
 
   @Override
