@@ -81,8 +81,17 @@ public final class SchedulerVerticle extends AbstractVerticle {
               }
               try {
                 if (!leader) {
-                  pass.resync(); // fences the previous leader, reads what it placed
+                  try {
+                    pass.resync(); // fences the previous leader, reads what it placed
+                  } catch (RuntimeException e) {
+                    // a lease held by one that cannot lead would keep every other out
+                    if (leadership != null) {
+                      leadership.release();
+                    }
+                    throw e;
+                  }
                   leader = true; // only once that worked: a failed resync is tried again
+                  LOG.info("this control plane schedules now");
                 }
                 return pass.run();
               } catch (TransactionalWriter.FencedException e) {
@@ -97,6 +106,7 @@ public final class SchedulerVerticle extends AbstractVerticle {
               }
             },
             true)
+        .onFailure(e -> LOG.warning("scheduler pass failed: " + e.getMessage()))
         .toCompletionStage();
   }
 
