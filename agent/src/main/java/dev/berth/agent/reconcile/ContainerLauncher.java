@@ -185,9 +185,7 @@ final class ContainerLauncher {
     annotations.put(GENERATION, Long.toString(a.generation()));
     return spec.withProcess(spec.process().withEnv(env))
         .withLinux(
-            spec.linux()
-                .withCgroupsPath(layout.cgroupParent() + "/" + a.containerId())
-                .withResources(resources))
+            spec.linux().withCgroupsPath(cgroupPath(a.containerId())).withResources(resources))
         .withAnnotations(annotations);
   }
 
@@ -195,11 +193,17 @@ final class ContainerLauncher {
    * Stops and removes the container, its rootfs and (unless {@code keepBundle}) its bundle and
    * logs.
    */
+  private String cgroupPath(String id) {
+    return layout.cgroupParent() + "/" + id;
+  }
+
   void remove(String id, boolean keepBundle) throws Exception {
     try {
       runtime.delete(id, true);
     } catch (ContainerNotFoundException e) {
-      // not created, or already gone
+      // Not created, or already gone; an agent killed in the middle of a create can leave the
+      // container's cgroup without any state that names it: removed here (nothing when absent).
+      runtime.cgroups().open(cgroupPath(id)).destroy(List.of());
     }
     snapshots.remove(id);
     // Before the bundle goes: the record in it is what DEL needs; a failed DEL keeps both.

@@ -283,6 +283,19 @@ class ReconcilerTest {
   }
 
   @Test
+  void aCreateCutShortByAnAgentCrashLeavesNoCgroupBehind() throws Exception {
+    // What an agent killed between the cgroup's creation and the runtime's state leaves: a bundle
+    // and an empty cgroup that no state names.
+    Files.createDirectories(layout.bundles().resolve("web-g1-r0"));
+    runtime.cgroups().create(parent + "/web-g1-r0", null);
+    Path left = runtime.cgroups().containerView(parent + "/web-g1-r0").values().iterator().next();
+    assertTrue(Files.isDirectory(left), left.toString());
+    reconciler().reconcile(List.of());
+    assertFalse(Files.exists(left), "the left cgroup is removed with the bundle");
+    assertFalse(Files.exists(layout.bundles().resolve("web-g1-r0")));
+  }
+
+  @Test
   void onFailureRestartsWithBackOffUpToItsLimit() throws Exception {
     Reconciler r = reconciler();
     Assignment failing =

@@ -45,8 +45,9 @@ public final class ExperimentRunner {
       }
     }
     observer.track(Workloads.desired(agents));
-    if (!awaitSteady(STEADY_TIMEOUT_MILLIS, new ArrayList<>())) {
-      throw new IOException("the lab's workloads did not start in time");
+    List<String> why = new ArrayList<>();
+    if (!awaitSteady(STEADY_TIMEOUT_MILLIS, why)) {
+      throw new IOException("the lab's workloads did not start in time: " + why);
     }
   }
 

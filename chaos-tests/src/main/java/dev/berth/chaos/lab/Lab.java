@@ -56,7 +56,18 @@ public final class Lab implements AutoCloseable {
   public static Lab start(LabConfig config) throws Exception {
     String tag = Long.toString(ProcessHandle.current().pid() % 100_000);
     Files.createDirectories(config.workDir());
-    Path work = Files.createTempDirectory(config.workDir(), "lab-");
+    // short: the runtime's unix sockets live below it (runtime/ID/init.sock, at most 107 bytes)
+    Path work = config.workDir().toAbsolutePath().resolve("lab" + tag);
+    // the lab's longest socket: runtime/chaos-web-g1-r15/exec-<16 hex>.sock, 44 more bytes
+    int longest = work.resolve("n/a8/agent-a8/runtime").toString().length() + 44;
+    if (longest > 107) {
+      throw new IOException(
+          "--work-dir "
+              + config.workDir()
+              + " is too long: the runtime's sockets below it would pass the 107-byte limit of a"
+              + " unix socket path; give a shorter one");
+    }
+    Files.createDirectory(work); // fails when a lab of this process is there already
     Lab lab = new Lab(config, work, tag);
     try {
       lab.build();
@@ -190,7 +201,7 @@ public final class Lab implements AutoCloseable {
                       "--node-address",
                       address,
                       "--cni-conf-dir",
-                      work.resolve("nodes/" + name + "/net.d").toString(),
+                      work.resolve("n/" + name + "/net.d").toString(),
                       "--bridge",
                       "bc" + tag + "p" + i,
                       "--join-token",
@@ -208,7 +219,7 @@ public final class Lab implements AutoCloseable {
 
   /** An agent's state directory: one root per agent, so each is taken down in its namespace. */
   private Path agentState(String agent) {
-    return work.resolve("nodes").resolve(agent).resolve("agent-" + agent);
+    return work.resolve("n").resolve(agent).resolve("agent-" + agent);
   }
 
   private static void buildImage(Path images) throws Exception {

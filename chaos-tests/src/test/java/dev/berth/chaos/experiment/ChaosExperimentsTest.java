@@ -23,13 +23,12 @@ import org.junit.jupiter.api.Test;
 class ChaosExperimentsTest {
   @Test
   void theFleetLosesNoAcknowledgedApplyAndLeavesNoOrphanUnderKillsAndPartitions() throws Exception {
-    Path work = Files.createTempDirectory("berth-chaos-test-");
+    Path work = Files.createTempDirectory("bct");
     try {
       ChaosReport report =
           ChaosSession.run(
               new LabConfig(3, 3000, work, false),
-              List.of(
-                  "agent-kill", "control-plane-partition", "broker-kill", "container-kill"),
+              List.of("agent-kill", "control-plane-partition", "broker-kill", "container-kill"),
               42,
               System.out);
       System.out.print(ReportTable.render(report));

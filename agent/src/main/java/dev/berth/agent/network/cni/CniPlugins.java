@@ -4,9 +4,12 @@ import dev.berth.model.JsonMapping;
 import dev.berth.model.network.CniError;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -67,9 +70,15 @@ public final class CniPlugins {
     String what = "CNI " + command + " of network " + network + ", plugin " + type;
     Path out = null;
     Path err = null;
+    FileChannel outRead = null;
+    FileChannel errRead = null;
     try {
       out = Files.createTempFile("berth-cni-", ".out");
       err = Files.createTempFile("berth-cni-", ".err");
+      // Read through descriptors opened now, the names gone as soon as the plugin runs: an agent
+      // killed while a plugin works leaves no file behind.
+      outRead = FileChannel.open(out, StandardOpenOption.READ);
+      errRead = FileChannel.open(err, StandardOpenOption.READ);
       ProcessBuilder pb =
           new ProcessBuilder(binary.toString())
               .redirectOutput(out.toFile())
@@ -84,6 +93,8 @@ public final class CniPlugins {
         env.put("CNI_ARGS", call.args() == null ? "" : call.args());
       }
       Process p = pb.start();
+      deleteQuietly(out);
+      deleteQuietly(err);
       try (OutputStream stdin = p.getOutputStream()) {
         stdin.write(config);
       } catch (IOException e) {
@@ -95,9 +106,9 @@ public final class CniPlugins {
         p.waitFor(5, TimeUnit.SECONDS);
         throw new CniException(what + ": did not finish within " + timeout.toSeconds() + " s");
       }
-      byte[] stdout = bounded(out, what);
+      byte[] stdout = bounded(outRead, what);
       if (p.exitValue() != 0) {
-        throw failure(what, p.exitValue(), stdout, bounded(err, what));
+        throw failure(what, p.exitValue(), stdout, bounded(errRead, what));
       }
       return stdout;
     } catch (IOException e) {
@@ -106,17 +117,33 @@ public final class CniPlugins {
       Thread.currentThread().interrupt();
       throw new CniException(what + ": interrupted", null, e);
     } finally {
+      closeQuietly(outRead);
+      closeQuietly(errRead);
       deleteQuietly(out);
       deleteQuietly(err);
     }
   }
 
-  private static byte[] bounded(Path file, String what) throws IOException, CniException {
-    long size = Files.size(file);
+  private static void closeQuietly(FileChannel ch) {
+    if (ch != null) {
+      try {
+        ch.close();
+      } catch (IOException e) {
+        // read only: nothing lost
+      }
+    }
+  }
+
+  private static byte[] bounded(FileChannel file, String what) throws IOException, CniException {
+    long size = file.size();
     if (size > MAX_OUTPUT) {
       throw new CniException(what + ": wrote " + size + " bytes, more than " + MAX_OUTPUT);
     }
-    return Files.readAllBytes(file);
+    ByteBuffer b = ByteBuffer.allocate((int) size);
+    while (b.hasRemaining() && file.read(b, b.position()) > 0) {
+      // positional reads until the whole output is in
+    }
+    return java.util.Arrays.copyOf(b.array(), b.position());
   }
 
   private static CniException failure(String what, int exit, byte[] stdout, byte[] stderr) {
