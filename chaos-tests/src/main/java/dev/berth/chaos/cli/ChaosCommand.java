@@ -62,8 +62,16 @@ public final class ChaosCommand implements Runnable {
     @Option(names = "--keep", description = "keep the lab's state and logs after it stops")
     boolean keep;
 
+    /** The seed given, or the time, fixed at the first call so schedule and run share it. */
+    long seed() {
+      if (seed == null) {
+        seed = System.currentTimeMillis();
+      }
+      return seed;
+    }
+
     int execute(List<String> experiments) throws Exception {
-      long s = seed != null ? seed : System.currentTimeMillis();
+      long s = seed();
       System.out.println("seed " + s + " (--seed " + s + " runs the same targets and load again)");
       ChaosReport report =
           ChaosSession.run(
@@ -98,8 +106,7 @@ public final class ChaosCommand implements Runnable {
         return 2;
       }
       List<String> all = new ArrayList<>();
-      long seed = lab.seed != null ? lab.seed : System.currentTimeMillis();
-      lab.seed = seed;
+      long seed = lab.seed();
       for (int i = 0; i < runs; i++) {
         for (String n : names) {
           if (n.equals(Experiments.RANDOM)) {
@@ -132,8 +139,7 @@ public final class ChaosCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      long seed = lab.seed != null ? lab.seed : System.currentTimeMillis();
-      lab.seed = seed;
+      long seed = lab.seed();
       List<String> all = new ArrayList<>(Experiments.NAMES);
       if (randomSeconds > 0) {
         all.addAll(Experiments.randomSchedule(seed, randomSeconds * 1000L, lab.leaseMillis));
