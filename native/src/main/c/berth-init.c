@@ -34,6 +34,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <poll.h>
+#include <time.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -673,6 +675,69 @@ static int container_main(int is_create, int console_sock) {
   fail("execve", prog);
 }
 
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+
+/* The watchdog's deadline file, as a directory opened before any namespace is joined and a name in it. */
+static int watchdog_dir = -1;
+static char watchdog_name[NAME_MAX + 1];
+
+static void open_watchdog(void) {
+  const char *path = STR(R_WATCHDOG);
+  if (!path) return;
+  const char *slash = strrchr(path, '/');
+  if (path[0] != '/' || !slash[1] || strlen(slash + 1) > NAME_MAX || (size_t)(slash - path) >= PATH_MAX)
+    bad_plan("WATCHDOG", "needs an absolute path to a file");
+  char dir[PATH_MAX];
+  size_t n = slash == path ? 1 : (size_t)(slash - path);
+  memcpy(dir, path, n);
+  dir[n] = 0;
+  watchdog_dir = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (watchdog_dir < 0) fail("open", dir);
+  strcpy(watchdog_name, slash + 1);
+}
+
+/* True while the file's deadline is ahead of CLOCK_MONOTONIC; a missing or unreadable file has none. */
+static int watchdog_holds(void) {
+  int fd = openat(watchdog_dir, watchdog_name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  if (fd < 0) return 0;
+  char buf[32];
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (n <= 0) return 0;
+  buf[n] = 0;
+  char *end;
+  errno = 0;
+  long long deadline = strtoll(buf, &end, 10);
+  if (end == buf || errno) return 0;
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000 < deadline;
+}
+
+/* Until the child exits, kills it once the watchdog's deadline has passed: the node stops a unique replica
+   when its agent can no longer renew the node's lease, whether the agent is cut off, paused or dead. */
+static void watch(pid_t child) {
+  int pidfd = (int)syscall(SYS_pidfd_open, child, 0);
+  for (;;) {
+    if (!watchdog_holds()) {
+      kill(child, SIGKILL);
+      break;
+    }
+    if (pidfd >= 0) {
+      struct pollfd p = {.fd = pidfd, .events = POLLIN};
+      if (poll(&p, 1, BERTH_WATCHDOG_POLL_MS) > 0) break; /* it exited */
+    } else {
+      siginfo_t info = {0};
+      struct timespec pause = {0, BERTH_WATCHDOG_POLL_MS * 1000000L};
+      nanosleep(&pause, NULL);
+      if (waitid(P_PID, child, &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid) break;
+    }
+  }
+  if (pidfd >= 0) close(pidfd);
+}
+
 static void record_exit(pid_t child) {
   int status;
   pid_t r;
@@ -732,6 +797,8 @@ int main(int argc, char **argv) {
 
   /* The console socket is a host path: connected before an exec joins the container's mount namespace. */
   int console_sock = HAS(R_CONSOLE) ? connect_console(STR(R_CONSOLE)) : -1;
+  if (HAS(R_WATCHDOG) && !HAS(R_MONITOR)) bad_plan("WATCHDOG", "needs MONITOR");
+  open_watchdog(); /* before joining a mount namespace, like the namespaces below */
   /* Open every namespace first: after joining a mount namespace, /proc/PID paths mean something else. */
   unsigned njoins = L[R_JOIN].n;
   int nsfds[16];
@@ -743,14 +810,20 @@ int main(int argc, char **argv) {
     if (setns(nsfds[i], (int)L[R_JOIN].items[i].f[0].n) < 0) fail("setns", L[R_JOIN].items[i].f[1].s);
     close(nsfds[i]);
   }
+  /* A deadline already past: the container would be killed as it starts. */
+  if (watchdog_dir >= 0 && !watchdog_holds()) { errno = ETIME; fail("watchdog deadline passed", STR(R_WATCHDOG)); }
   /* fork-like clone: the child gets fresh namespaces; a new pid namespace applies to it alone. */
   pid_t child = (pid_t)syscall(SYS_clone, SIGCHLD | NUM(R_CLONE, 0), NULL, NULL, NULL, 0);
   if (child < 0) fail("clone", "container process");
-  if (child == 0) return container_main(is_create, console_sock);
+  if (child == 0) {
+    if (watchdog_dir >= 0) close(watchdog_dir); /* a host directory: nothing the container may hold */
+    return container_main(is_create, console_sock);
+  }
   if (console_sock >= 0) close(console_sock);
   say("pid %d", (int)child);
   if (!HAS(R_MONITOR)) _exit(0);
   close(ctl);
   ctl = -1;
+  if (watchdog_dir >= 0) watch(child);
   record_exit(child);
 }

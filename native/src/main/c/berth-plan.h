@@ -58,9 +58,15 @@
   X(CONSOLE, 29, "s", 1)                    \
   X(CONSOLE_SIZE, 30, "nn", 1)              \
   X(ENV, 31, "s", 1048576)                  \
-  X(ARG, 32, "s", 1048576)
+  X(ARG, 32, "s", 1048576)                  \
+  X(WATCHDOG, 33, "s", 1)
 
-#define BERTH_PLAN_TAGS 33
+#define BERTH_PLAN_TAGS 34
+
+/* WATCHDOG names a file holding a deadline, decimal milliseconds of CLOCK_MONOTONIC: the monitor reads it
+ * every BERTH_WATCHDOG_POLL_MS and SIGKILLs the container once the deadline has passed or the file is gone
+ * (the node agent writes it after each renewal of its lease; a paused or dead agent stops writing). */
+#define BERTH_WATCHDOG_POLL_MS 100
 
 /* MOUNT's last field, bits: the destination is created as a file (else a directory), and the mount may
  * cover a path on procfs or sysfs (proc and sysfs mounts, cgroup mounts, the host's own /sys, the few /proc

@@ -64,6 +64,14 @@ public record AgentLayout(Path stateDir, String nodeName) {
     return stateDir.resolve("cni/networks");
   }
 
+  /**
+   * The deadline (CLOCK_MONOTONIC ms) until which the node holds its lease, as the agent last
+   * renewed it: the watchdog of every unique container reads it.
+   */
+  public Path leaseDeadline() {
+    return stateDir.resolve("lease-deadline");
+  }
+
   public Path bundle(String containerId) {
     return bundles().resolve(containerId);
   }

@@ -86,6 +86,7 @@ final class ContainerCreation {
                   rootfs,
                   fifo,
                   options.monitor() ? store.exitFile(id) : null,
+                  options.watchdog(),
                   options.consoleSocket(),
                   options.noPivot(),
                   earlyHooks,

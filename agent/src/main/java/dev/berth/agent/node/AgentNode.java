@@ -19,6 +19,7 @@ import dev.berth.agent.network.cni.CniPlugins;
 import dev.berth.agent.network.dns.FleetNames;
 import dev.berth.agent.network.dns.NodeNameServers;
 import dev.berth.agent.network.dns.ResolvConf;
+import dev.berth.agent.reconcile.LeaseFence;
 import dev.berth.agent.reconcile.Reconciler;
 import dev.berth.runtime.ContainerRuntime;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -42,6 +43,7 @@ public final class AgentNode {
   private final Vertx vertx;
   private final AgentConfig config;
   private final Reconciler reconciler;
+  private final LeaseFence fence;
   private final NodeNameServers nameServers;
   private final ImageStore images;
   private final ExecutorService unpackers;
@@ -81,6 +83,8 @@ public final class AgentNode {
     } catch (SnapshotException e) {
       throw new IOException(e.getMessage(), e);
     }
+    this.fence =
+        new LeaseFence(layout.leaseDeadline(), config.leaseMillis(), LeaseFence::monotonicMillis);
     this.reconciler =
         new Reconciler(
             layout,
@@ -90,7 +94,8 @@ public final class AgentNode {
             new ImagePuller(new RegistryClient(config.registries()), images, pullers),
             System::currentTimeMillis,
             new PulledBytes(metrics),
-            networks(config, nameServers));
+            networks(config, nameServers),
+            fence);
   }
 
   /** The node's CNI networking; a missing plugin or a broken config stops the agent here. */
@@ -147,7 +152,10 @@ public final class AgentNode {
                     ? Future.succeededFuture()
                     : node.deploy(new NodeRoutesVerticle(config.nodeName(), hazelcast)))
         .compose(
-            v -> node.deploy(new StatusVerticle(config, hazelcast, api.address(), node.podNetwork)))
+            v ->
+                node.deploy(
+                    new StatusVerticle(
+                        config, hazelcast, api.address(), node.podNetwork, node.fence)))
         .compose(v -> node.deploy(new AssignmentConsumerVerticle(config)))
         .map(
             v -> {

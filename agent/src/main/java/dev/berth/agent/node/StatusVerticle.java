@@ -3,6 +3,7 @@ package dev.berth.agent.node;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.berth.agent.network.PodNetwork;
+import dev.berth.agent.reconcile.LeaseFence;
 import dev.berth.model.fleet.ContainerReport;
 import dev.berth.model.fleet.FleetMaps;
 import dev.berth.model.fleet.NodeRecord;
@@ -17,19 +18,29 @@ import java.util.Set;
 /**
  * The node in the live fleet view: renews its lease in the map "nodes" every second and writes its
  * containers' reports to the map "containers" (and takes out those it no longer runs). Hazelcast
- * calls block, so they run on a worker.
+ * calls block, so they run on a worker. Each renewal written moves the node's {@link LeaseFence}
+ * on.
  */
 public final class StatusVerticle extends AbstractVerticle {
   private final AgentConfig config;
   private final HazelcastInstance hazelcast;
   private final String apiAddress;
   private final PodNetwork podNetwork;
+  private final LeaseFence fence;
   private final Set<String> published = new HashSet<>();
   private WorkerExecutor worker;
 
-  /** {@code podNetwork}: null when the node takes no part in the fleet's pod network. */
+  /**
+   * {@code podNetwork}: null when the node takes no part in the fleet's pod network; {@code fence}
+   * hears of every renewal written.
+   */
   public StatusVerticle(
-      AgentConfig config, HazelcastInstance hazelcast, String apiAddress, PodNetwork podNetwork) {
+      AgentConfig config,
+      HazelcastInstance hazelcast,
+      String apiAddress,
+      PodNetwork podNetwork,
+      LeaseFence fence) {
+    this.fence = fence;
     this.config = config;
     this.hazelcast = hazelcast;
     this.apiAddress = apiAddress;
@@ -61,6 +72,7 @@ public final class StatusVerticle extends AbstractVerticle {
   private void renew() {
     worker.executeBlocking(
         () -> {
+          long started = fence.now();
           IMap<String, NodeRecord> nodes = hazelcast.getMap(FleetMaps.NODES);
           nodes.set(
               config.nodeName(),
@@ -75,6 +87,7 @@ public final class StatusVerticle extends AbstractVerticle {
                   apiAddress,
                   podNetwork == null ? null : podNetwork.nodeAddress(),
                   podNetwork == null ? null : podNetwork.subnet()));
+          fence.renewed(started, fence.now());
           return null;
         },
         true);

@@ -61,6 +61,7 @@ final class ContainerLauncher {
   private final ImagePuller puller;
   private final PullProgress pulls;
   private final ContainerNetworks networks;
+  private final LeaseFence fence;
   private final Platform platform = Platform.host();
   // Plugins run here while the container is created; idle threads go after a minute.
   private final ExecutorService attachers = DaemonThreads.cached("berth-cni-add");
@@ -72,7 +73,9 @@ final class ContainerLauncher {
       Snapshotter snapshots,
       ImagePuller puller,
       PullProgress pulls,
-      ContainerNetworks networks) {
+      ContainerNetworks networks,
+      LeaseFence fence) {
+    this.fence = fence;
     this.pulls = pulls;
     this.networks = networks;
     this.layout = layout;
@@ -117,14 +120,14 @@ final class ContainerLauncher {
       Path stdout = ContainerLogs.file(bundle, "stdout");
       Path stderr = ContainerLogs.file(bundle, "stderr");
       ContainerLogs.prepare(bundle);
-      runtime.create(
-          id,
-          bundle,
+      CreateOptions options =
           CreateOptions.monitored(
               new Stdio(
                   Redirect.from(new File("/dev/null")),
                   Redirect.appendTo(stdout.toFile()),
-                  Redirect.appendTo(stderr.toFile()))));
+                  Redirect.appendTo(stderr.toFile())));
+      // A unique replica dies with the node's lease, whatever becomes of this agent.
+      runtime.create(id, bundle, a.unique() ? options.withWatchdog(fence.deadlineFile()) : options);
       NetworkAttachment net = joined(adding);
       names.fill(net, networks.nameServerFor(net));
       runtime.start(id);

@@ -39,11 +39,15 @@ public final class Reconciler {
   private final ContainerRuntime runtime;
   private final ContainerLauncher launcher;
   private final LongSupplier clock;
+  private final LeaseFence fence;
   private final Map<String, Long> notBefore = new HashMap<>();
   // Container id to what its network check on adoption found ("" for nothing wrong).
   private final Map<String, String> adopted = new HashMap<>();
 
-  /** {@code pulls} hears about every byte pulled for a container's image. */
+  /**
+   * {@code pulls} hears about every byte pulled for a container's image; {@code fence} says when
+   * unique replicas may run.
+   */
   public Reconciler(
       AgentLayout layout,
       ContainerRuntime runtime,
@@ -52,11 +56,13 @@ public final class Reconciler {
       ImagePuller puller,
       LongSupplier clock,
       PullProgress pulls,
-      ContainerNetworks networks) {
+      ContainerNetworks networks,
+      LeaseFence fence) {
     this.layout = layout;
     this.runtime = runtime;
+    this.fence = fence;
     this.launcher =
-        new ContainerLauncher(layout, runtime, images, snapshots, puller, pulls, networks);
+        new ContainerLauncher(layout, runtime, images, snapshots, puller, pulls, networks, fence);
     this.clock = clock;
   }
 
@@ -93,9 +99,16 @@ public final class Reconciler {
     }
     switch (state.status()) {
       case "running", "paused" -> {
+        if (a.unique() && !fence.held()) {
+          return fenced(
+              a, restarts); // its watchdog does it too; this covers one whose monitor died
+        }
         return report(a, ContainerState.RUNNING, null, restarts, adopt(id));
       }
       case "created" -> {
+        if (a.unique() && fence.waitBeforeUniqueStart() > 0) {
+          return fenced(a, restarts);
+        }
         try {
           runtime.start(id); // the agent stopped between create and start
           return report(a, ContainerState.RUNNING, null, restarts, null);
@@ -113,6 +126,9 @@ public final class Reconciler {
         String unknown = exit == null ? "exit code unknown: its monitor is gone" : null;
         if (!shouldRestart(a, exit, restarts)) {
           return report(a, stopped, exit, restarts, unknown);
+        }
+        if (a.unique() && fence.waitBeforeUniqueStart() > 0) {
+          return report(a, stopped, exit, restarts, uniqueWait());
         }
         long now = clock.getAsLong();
         long due =
@@ -173,7 +189,26 @@ public final class Reconciler {
     return problem.isEmpty() ? null : problem;
   }
 
+  /** A unique replica the node may not run now: stopped if it runs, not started. */
+  private ContainerReport fenced(Assignment a, int restarts) {
+    try {
+      runtime.kill(a.containerId(), 9, true);
+    } catch (Exception e) {
+      // already stopped
+    }
+    return report(a, ContainerState.STOPPED, null, restarts, uniqueWait());
+  }
+
+  private String uniqueWait() {
+    return "unique replica: starts once this node has held its lease for "
+        + fence.waitBeforeUniqueStart()
+        + " ms more";
+  }
+
   private ContainerReport launch(Assignment a, int restarts) {
+    if (a.unique() && fence.waitBeforeUniqueStart() > 0) {
+      return report(a, ContainerState.STOPPED, null, restarts, uniqueWait());
+    }
     adopted.put(a.containerId(), ""); // launched by this process: nothing to check
     try {
       launcher.launch(a);

@@ -20,6 +20,7 @@ import dev.berth.model.fleet.ContainerPort;
 import dev.berth.model.fleet.ContainerReport;
 import dev.berth.model.fleet.ContainerState;
 import dev.berth.model.fleet.NetworkMode;
+import dev.berth.model.fleet.ReplicaIdentity;
 import dev.berth.model.fleet.RestartPolicy;
 import dev.berth.model.image.ImageReference;
 import dev.berth.runtime.ContainerRuntime;
@@ -58,6 +59,7 @@ class ReconcilerTest {
   AgentLayout layout;
   String parent;
   ContainerNetworks networks;
+  LeaseFence fence;
   String bridge = "brec" + ProcessHandle.current().pid() % 100_000;
 
   @BeforeAll
@@ -85,6 +87,7 @@ class ReconcilerTest {
     layout = new AgentLayout(state, "test-agent-" + ProcessHandle.current().pid());
     parent = layout.cgroupParent();
     runtime = new ContainerRuntime(layout.runtime());
+    fence = new LeaseFence(layout.leaseDeadline(), 900, LeaseFence::monotonicMillis);
     snapshots = new Snapshotter(images.content(), layout.snapshots(), true, workers);
     Path netd = Files.createDirectories(state.resolve("net.d"));
     Files.writeString(
@@ -133,7 +136,8 @@ class ReconcilerTest {
         new ImagePuller(new RegistryClient(Map.of()), images, workers),
         now::get,
         PullProgress.NONE,
-        networks);
+        networks,
+        fence);
   }
 
   private static Assignment assignment(
@@ -163,7 +167,8 @@ class ReconcilerTest {
         policy,
         limit,
         network,
-        ports);
+        ports,
+        null);
   }
 
   private String stateOf(String id) throws Exception {
@@ -270,6 +275,77 @@ class ReconcilerTest {
 
   private static String iptablesNat() throws Exception {
     return Shell.run("iptables-save", "-t", "nat");
+  }
+
+  /** Renews the fence every 150 ms until closed, as a healthy agent does. */
+  private AutoCloseable renewing() {
+    java.util.concurrent.ScheduledExecutorService timer =
+        Executors.newSingleThreadScheduledExecutor();
+    timer.scheduleAtFixedRate(
+        () -> fence.renewed(LeaseFence.monotonicMillis(), LeaseFence.monotonicMillis()),
+        0,
+        150,
+        TimeUnit.MILLISECONDS);
+    return () -> {
+      timer.shutdownNow();
+      timer.awaitTermination(5, TimeUnit.SECONDS);
+    };
+  }
+
+  private Assignment unique(String id) {
+    Assignment a = assignment(id, "sleep 600", RestartPolicy.Always, null, NetworkMode.NONE, null);
+    return new Assignment(
+        a.containerId(),
+        a.node(),
+        a.workload(),
+        a.generation(),
+        a.replica(),
+        a.image(),
+        a.command(),
+        a.args(),
+        a.env(),
+        a.cpuLimitMillis(),
+        a.memoryLimitBytes(),
+        a.restartPolicy(),
+        a.restartLimit(),
+        a.network(),
+        a.ports(),
+        ReplicaIdentity.UNIQUE);
+  }
+
+  @Test
+  void aUniqueReplicaStartsOnlyOnceTheLeaseIsHeldAndDiesWithItWithoutTheAgent() throws Exception {
+    Reconciler r = reconciler();
+    Assignment a = unique("solo-g1-r0");
+    ContainerReport before = r.reconcile(List.of(a)).get(0);
+    assertEquals(ContainerState.STOPPED, before.state(), "no lease held: not started");
+    assertTrue(before.message().contains("unique replica"), before.message());
+    assertEquals(List.of(), runtime.list());
+    long leaseAndMargin = 900 + ReplicaIdentity.SAFETY_MARGIN_MILLIS;
+    try (AutoCloseable renewals = renewing()) {
+      Thread.sleep(leaseAndMargin / 2);
+      assertEquals(
+          ContainerState.STOPPED, r.reconcile(List.of(a)).get(0).state(), "held too short");
+      Thread.sleep(leaseAndMargin / 2 + 300);
+      assertEquals(ContainerState.RUNNING, r.reconcile(List.of(a)).get(0).state());
+      Thread.sleep(1000); // longer than the deadline: renewals keep it running
+      assertEquals("running", stateOf(a.containerId()));
+    }
+    long stopped = LeaseFence.monotonicMillis();
+    // No reconcile pass: the monitor's watchdog alone kills it before the lease (900 ms) runs out.
+    assertEquals(java.util.Optional.of(137), runtime.recordedExit(a.containerId(), 3000));
+    long after = LeaseFence.monotonicMillis() - stopped;
+    assertTrue(after < 900, "killed " + after + " ms after the last renewal");
+    ContainerReport fenced = r.reconcile(List.of(a)).get(0);
+    assertEquals(ContainerState.STOPPED, fenced.state(), "not restarted without the lease");
+    assertTrue(fenced.message().contains("unique replica"), fenced.message());
+  }
+
+  @Test
+  void aSharedReplicaIgnoresTheLease() throws Exception {
+    Assignment a =
+        assignment("shared-g1-r0", "sleep 600", RestartPolicy.Always, null, NetworkMode.NONE, null);
+    assertEquals(ContainerState.RUNNING, reconciler().reconcile(List.of(a)).get(0).state());
   }
 
   @Test
@@ -500,6 +576,7 @@ class ReconcilerTest {
             null,
             null,
             RestartPolicy.Always,
+            null,
             null,
             null,
             null);

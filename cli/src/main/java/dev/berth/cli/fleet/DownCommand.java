@@ -10,6 +10,7 @@ import dev.berth.agent.network.ContainerNetworks;
 import dev.berth.agent.network.NetworkSettings;
 import dev.berth.agent.network.PodNetwork;
 import dev.berth.agent.network.cni.CniPlugins;
+import dev.berth.agent.reconcile.LeaseFence;
 import dev.berth.agent.reconcile.Reconciler;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.files.FileTrees;
@@ -79,7 +80,8 @@ public final class DownCommand implements Callable<Integer> {
                       pods != null ? pods.pluginDirs() : NetworkSettings.DEFAULT.pluginDirs(),
                       NetworkSettings.DEFAULT.pluginTimeout()),
                   null,
-                  agent.nodeName()));
+                  agent.nodeName()),
+              LeaseFence.neverHeld(agent.leaseDeadline()));
       reconciler.reconcile(List.of());
       List<String> left = leftOver(agent, runtime);
       if (!left.isEmpty()) {

@@ -29,7 +29,8 @@ final class BundleOptions {
    * runc semantics: the caller's stdio, no monitor (the caller's subreaper adopts the container).
    */
   CreateOptions createOptions() {
-    return new CreateOptions(consoleSocket, absolute(pidFile), noPivot, Stdio.inherit(), false);
+    return new CreateOptions(
+        consoleSocket, absolute(pidFile), noPivot, Stdio.inherit(), false, null);
   }
 
   static Path absolute(Path p) {

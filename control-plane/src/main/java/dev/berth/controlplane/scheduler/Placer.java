@@ -2,6 +2,7 @@ package dev.berth.controlplane.scheduler;
 
 import dev.berth.model.fleet.ContainerPort;
 import dev.berth.model.fleet.Quantity;
+import dev.berth.model.fleet.ReplicaIdentity;
 import dev.berth.model.fleet.ResourceRequests;
 import dev.berth.model.fleet.StoredWorkload;
 import dev.berth.model.fleet.WorkloadSpec;
@@ -21,7 +22,10 @@ import java.util.TreeMap;
  * generation, node alive and matching) is kept; the rest go to the node that fits (CPU and memory
  * requests against what is left, node selector, the host ports it publishes still free there, as
  * Kubernetes' NodePorts filter) and has the fewest replicas of that workload, then the most free
- * memory.
+ * memory. A unique replica (see {@link dev.berth.model.fleet.ReplicaIdentity}) that may still run
+ * somewhere goes nowhere else: it stays on a node lost less than the safety margin ago, and a new
+ * generation of it goes to the node that still runs the old one (which replaces it in one reconcile
+ * pass, stopping the old first) or waits until that one has stopped.
  */
 public final class Placer {
   /**
@@ -40,6 +44,14 @@ public final class Placer {
 
   public static Result place(
       List<StoredWorkload> workloads, List<NodeCapacity> nodes, Map<String, Placement> current) {
+    return place(workloads, nodes, current, UniqueReplicas.none());
+  }
+
+  public static Result place(
+      List<StoredWorkload> workloads,
+      List<NodeCapacity> nodes,
+      Map<String, Placement> current,
+      UniqueReplicas unique) {
     Map<String, Free> free = new HashMap<>();
     for (NodeCapacity n : nodes) {
       free.put(n.name(), new Free(n, n.cpuMillis(), n.memoryBytes()));
@@ -50,11 +62,19 @@ public final class Placer {
       byName.put(w.spec().name(), w);
     }
     // Keep what is still valid first, so that capacity accounts for it.
+    Set<String> uniqueKept = new HashSet<>();
     for (Placement p : current.values()) {
       StoredWorkload w = byName.get(p.workload());
       WorkloadSpec spec = w == null ? null : w.spec();
       Free node = free.get(p.node());
       if (w != null
+          && spec.identity() == ReplicaIdentity.UNIQUE
+          && p.replica() < spec.replicaCount()
+          && unique.fencingNodes().contains(p.node())) {
+        // Its node may not have stopped it yet: it stays there, as it is, until the margin is past.
+        desired.put(p.containerId(), p);
+        uniqueKept.add(UniqueReplicas.key(p.workload(), p.replica()));
+      } else if (w != null
           && w.generation() == p.generation()
           && p.replica() < spec.replicaCount()
           && node != null
@@ -90,10 +110,46 @@ public final class Placer {
           continue;
         }
         Free chosen = null;
-        while (!candidates.isEmpty()) {
+        String waiting = null;
+        if (spec.identity() == ReplicaIdentity.UNIQUE) {
+          String key = UniqueReplicas.key(spec.name(), r);
+          String holder = unique.holders().get(key);
+          if (uniqueKept.contains(key) || holder != null && !free.containsKey(holder)) {
+            waiting =
+                "replica "
+                    + r
+                    + " is unique and its node "
+                    + holder
+                    + " was lost: it starts elsewhere once that node's lease plus "
+                    + ReplicaIdentity.SAFETY_MARGIN_MILLIS
+                    + " ms have passed";
+          } else if (holder != null) {
+            Free there = free.get(holder);
+            if (matches(there.node, spec) && fits(there, cpu, mem, spec)) {
+              candidates.remove(there);
+              chosen = there;
+            } else {
+              waiting =
+                  "replica "
+                      + r
+                      + " is unique and still runs on "
+                      + holder
+                      + ", where this generation does not fit: it starts elsewhere once stopped"
+                      + " there";
+            }
+          }
+          if (waiting != null) {
+            unschedulable.add(id);
+            Unplaced before = unplaced.get(spec.name());
+            unplaced.put(
+                spec.name(), new Unplaced(before == null ? 1 : before.replicas() + 1, waiting));
+            continue;
+          }
+        }
+        while (chosen == null && !candidates.isEmpty()) {
           Free f = candidates.poll();
           String taken = f.takenPort(spec);
-          if (f.cpu >= cpu && f.memory >= mem && taken == null) {
+          if (fits(f, cpu, mem, spec)) {
             chosen = f;
             break;
           }
@@ -134,6 +190,10 @@ public final class Placer {
     }
     portTaken.forEach((port, n) -> why.add(n + " with hostPort " + port + " in use"));
     return "0/" + nodes + " nodes are available: " + String.join(", ", why);
+  }
+
+  private static boolean fits(Free f, long cpu, long mem, WorkloadSpec spec) {
+    return f.cpu >= cpu && f.memory >= mem && f.takenPort(spec) == null;
   }
 
   private static boolean matches(NodeCapacity node, WorkloadSpec spec) {

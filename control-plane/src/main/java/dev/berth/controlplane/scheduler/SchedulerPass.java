@@ -3,9 +3,11 @@ package dev.berth.controlplane.scheduler;
 import dev.berth.controlplane.cluster.NodeRegistry;
 import dev.berth.controlplane.specs.WorkloadStore;
 import dev.berth.model.fleet.Assignment;
+import dev.berth.model.fleet.ContainerReport;
 import dev.berth.model.fleet.FleetEvent;
 import dev.berth.model.fleet.NodeRecord;
 import dev.berth.model.fleet.Quantity;
+import dev.berth.model.fleet.ReplicaIdentity;
 import dev.berth.model.fleet.ResourceRequests;
 import dev.berth.model.fleet.SchedulingStatus;
 import dev.berth.model.fleet.StoredWorkload;
@@ -73,7 +75,7 @@ public final class SchedulerPass {
                     new NodeCapacity(
                         n.name(), n.allocatableCpuMillis(), n.allocatableMemoryBytes(), n.labels()))
             .toList();
-    Placer.Result result = Placer.place(all, live, current);
+    Placer.Result result = Placer.place(all, live, current, uniqueReplicas(all, current));
     Map<String, WorkloadSpec> specs = new HashMap<>();
     all.forEach(w -> specs.put(w.spec().name(), w.spec()));
     Map<String, Assignment> desired = new HashMap<>();
@@ -83,6 +85,36 @@ public final class SchedulerPass {
     int written = log.apply(desired);
     statuses.publish(statuses(all, result));
     return new Outcome(desired.size(), result.unschedulable().size(), written);
+  }
+
+  /**
+   * Where the unique replicas may still run: placed on or reported running by a node alive or lost
+   * less than the safety margin ago. Nothing is read when no workload is unique.
+   */
+  private UniqueReplicas uniqueReplicas(List<StoredWorkload> all, Map<String, Placement> current) {
+    Set<String> unique = new HashSet<>();
+    all.stream()
+        .filter(w -> w.spec().identity() == ReplicaIdentity.UNIQUE)
+        .forEach(w -> unique.add(w.spec().name()));
+    if (unique.isEmpty()) {
+      return UniqueReplicas.none();
+    }
+    Set<String> fencing = nodes.lostWithin(ReplicaIdentity.SAFETY_MARGIN_MILLIS);
+    Set<String> mayRun = new HashSet<>(fencing);
+    nodes.alive().forEach(n -> mayRun.add(n.name()));
+    Map<String, String> holders = new HashMap<>();
+    for (ContainerReport r : nodes.running(unique)) {
+      int replica = Placement.replicaOf(r.containerId());
+      if (replica >= 0 && mayRun.contains(r.node())) {
+        holders.put(UniqueReplicas.key(r.workload(), replica), r.node());
+      }
+    }
+    for (Placement p : current.values()) { // what is placed wins over an older report
+      if (unique.contains(p.workload()) && mayRun.contains(p.node())) {
+        holders.put(UniqueReplicas.key(p.workload(), p.replica()), p.node());
+      }
+    }
+    return new UniqueReplicas(fencing, holders);
   }
 
   /**
@@ -180,6 +212,7 @@ public final class SchedulerPass {
         spec.restartPolicy(),
         spec.restartLimit(),
         spec.networkMode(),
-        spec.portList());
+        spec.portList(),
+        spec.replicaIdentity());
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.model.fleet.ContainerPort;
+import dev.berth.model.fleet.ReplicaIdentity;
 import dev.berth.model.fleet.ResourceRequests;
 import dev.berth.model.fleet.ResourceRequirements;
 import dev.berth.model.fleet.StoredWorkload;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +28,8 @@ class PlacerTest {
     ResourceRequirements res = new ResourceRequirements(new ResourceRequests(cpu, memory), null);
     return new StoredWorkload(
         new WorkloadSpec(
-            name, "busybox", null, null, null, replicas, res, null, null, selector, null, null),
+            name, "busybox", null, null, null, replicas, res, null, null, selector, null, null,
+            null),
         generation);
   }
 
@@ -54,6 +57,7 @@ class PlacerTest {
             null,
             null,
             List.of(new ContainerPort("http", 80, hostPort, null)),
+            null,
             null),
         1);
   }
@@ -147,6 +151,47 @@ class PlacerTest {
             gen2.placements());
     assertEquals(2, afterLoss.placements().size());
     assertTrue(afterLoss.placements().values().stream().allMatch(p -> p.node().equals("b")));
+  }
+
+  @Test
+  void aUniqueReplicaStillRunningWhereItsNextGenerationDoesNotFitWaitsAndSaysWhy() {
+    StoredWorkload g2 =
+        new StoredWorkload(
+            new WorkloadSpec(
+                "solo",
+                "busybox",
+                null,
+                null,
+                null,
+                1,
+                new ResourceRequirements(new ResourceRequests(null, "512Mi"), null),
+                null,
+                null,
+                null,
+                null,
+                null,
+                ReplicaIdentity.UNIQUE),
+            2);
+    List<NodeCapacity> nodes =
+        List.of(node("a", 1000, 256, Map.of()), node("b", 1000, 4096, Map.of()));
+    Placer.Result r =
+        Placer.place(
+            List.of(g2),
+            nodes,
+            Map.of(),
+            new UniqueReplicas(Set.of(), Map.of(UniqueReplicas.key("solo", 0), "a")));
+    assertEquals(Map.of(), r.placements(), "not on b while a may still run it");
+    assertTrue(
+        r.unplaced().get("solo").reason().contains("still runs on a"), r.unplaced().toString());
+    Placer.Result stopped = Placer.place(List.of(g2), nodes, Map.of(), UniqueReplicas.none());
+    assertEquals("b", stopped.placements().get("solo-g2-r0").node(), "once stopped there");
+  }
+
+  @Test
+  void aReplicaIndexIsReadBackFromItsContainerIdOnly() {
+    assertEquals(12, Placement.replicaOf(Placement.containerId("web-r2", 3, 12)));
+    assertEquals(-1, Placement.replicaOf("web-g1-rx"));
+    assertEquals(-1, Placement.replicaOf("web-g1-r99999999999"));
   }
 
   @Test

@@ -136,6 +136,88 @@ class SchedulingThroughKafkaTest {
     }
   }
 
+  @Test
+  void aUniqueReplicaLeavesALostNodeOnlyAfterItsLeasePlusTheMarginAndItsNextGenerationStaysPut(
+      @TempDir Path data) throws Exception {
+    HazelcastInstance hz = EmbeddedHazelcast.start("berth-unique-" + ProcessHandle.current().pid());
+    ApiAccess access = TestCredentials.in(data.resolve("pki"));
+    try (EmbeddedKafkaBroker broker = TestCredentials.broker(data.resolve("kafka"), access);
+        WorkloadStore store = WorkloadStore.open(TestCredentials.kafka(access, broker));
+        AssignmentLog log = AssignmentLog.open(TestCredentials.kafka(access, broker));
+        AssignmentTopicReader a =
+            new AssignmentTopicReader(TestCredentials.kafka(access, broker), "node-a");
+        AssignmentTopicReader b =
+            new AssignmentTopicReader(TestCredentials.kafka(access, broker), "node-b")) {
+      AtomicLong now = new AtomicLong(1_000_000);
+      SimulatedNodes nodes = new SimulatedNodes(hz, now::get);
+      nodes.renew("node-a", 4000, 8L << 30, Map.of(), 3000);
+      nodes.renew("node-b", 4000, 8L << 30, Map.of(), 3000);
+      SchedulerPass scheduler =
+          new SchedulerPass(store, new NodeRegistry(hz, now::get), log, new SchedulingStatuses(hz));
+      store.apply(
+          WorkloadSpecs.read(
+              "{\"name\":\"solo\",\"image\":\"busybox\",\"replicaIdentity\":\"unique\"}"
+                  .getBytes(StandardCharsets.UTF_8),
+              false));
+      store.apply(
+          WorkloadSpecs.read(
+              "{\"name\":\"web\",\"image\":\"busybox\",\"replicas\":2}"
+                  .getBytes(StandardCharsets.UTF_8),
+              false));
+      scheduler.run();
+      boolean onA = settle(a).containsKey("solo-g1-r0");
+      AssignmentTopicReader lost = onA ? a : b;
+      AssignmentTopicReader kept = onA ? b : a;
+      String keptNode = onA ? "node-b" : "node-a";
+      String lostNode = onA ? "node-a" : "node-b";
+      assertTrue(settle(lost).get("solo-g1-r0").unique(), "the agent is told it is unique");
+
+      now.addAndGet(2000);
+      nodes.renew(keptNode, 4000, 8L << 30, Map.of(), 3000);
+      now.addAndGet(1500); // the lost node's lease ran out 500 ms ago
+      scheduler.run();
+      assertEquals(Map.of(), Map.copyOf(withPrefix(settle(lost), "web")), "shared replicas move");
+      assertTrue(settle(lost).containsKey("solo-g1-r0"), "the unique one stays within the margin");
+      assertFalse(settle(kept).containsKey("solo-g1-r0"));
+      now.addAndGet(1000);
+      nodes.renew(keptNode, 4000, 8L << 30, Map.of(), 3000);
+      scheduler.run();
+      assertTrue(settle(lost).containsKey("solo-g1-r0"), "1.5 s after: still within 2 s");
+      now.addAndGet(1000);
+      nodes.renew(keptNode, 4000, 8L << 30, Map.of(), 3000);
+      scheduler.run();
+      assertEquals(Map.of(), settle(lost), "2.5 s after the lease ran out it moves");
+      assertTrue(settle(kept).containsKey("solo-g1-r0"));
+
+      // The lost node comes back, emptier, so it would win a free choice; the next generation of
+      // the unique replica goes where the previous one runs, which replaces it in one pass.
+      nodes.renew(lostNode, 4000, 8L << 30, Map.of(), 3000);
+      store.apply(
+          WorkloadSpecs.read(
+              ("{\"name\":\"solo\",\"image\":\"busybox\",\"replicaIdentity\":\"unique\","
+                      + "\"env\":{\"V\":\"2\"}}")
+                  .getBytes(StandardCharsets.UTF_8),
+              false));
+      scheduler.run();
+      assertTrue(settle(kept).containsKey("solo-g2-r0"), "stays on " + keptNode);
+      assertFalse(settle(kept).containsKey("solo-g1-r0"));
+      assertFalse(settle(lost).containsKey("solo-g2-r0"));
+    } finally {
+      hz.shutdown();
+    }
+  }
+
+  private static Map<String, Assignment> withPrefix(Map<String, Assignment> all, String workload) {
+    Map<String, Assignment> out = new java.util.HashMap<>();
+    all.forEach(
+        (id, x) -> {
+          if (x.workload().equals(workload)) {
+            out.put(id, x);
+          }
+        });
+    return out;
+  }
+
   private static int total(AssignmentTopicReader a, AssignmentTopicReader b) {
     return settle(a).size() + settle(b).size();
   }

@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * One container a node must run (the value on berth.assignments, keyed node/container): everything
  * the agent needs, copied from the workload generation it came from, and which of its replicas this
- * is.
+ * is. A unique replica ({@link ReplicaIdentity}) runs only while the node holds its lease.
  */
 public record Assignment(
     String containerId,
@@ -23,4 +23,11 @@ public record Assignment(
     RestartPolicy restartPolicy,
     Integer restartLimit,
     NetworkMode network,
-    List<ContainerPort> ports) {}
+    List<ContainerPort> ports,
+    ReplicaIdentity replicaIdentity) {
+
+  /** Whether this replica must never run twice at once. */
+  public boolean unique() {
+    return replicaIdentity == ReplicaIdentity.UNIQUE;
+  }
+}

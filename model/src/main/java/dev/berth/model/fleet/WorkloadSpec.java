@@ -16,7 +16,8 @@ public record WorkloadSpec(
     Integer restartLimit,
     Map<String, String> nodeSelector,
     List<ContainerPort> ports,
-    NetworkMode network) {
+    NetworkMode network,
+    ReplicaIdentity replicaIdentity) {
 
   /** The replica count, 1 when not given. */
   public int replicaCount() {
@@ -31,5 +32,10 @@ public record WorkloadSpec(
   /** The network mode, the node's network when not given. */
   public NetworkMode networkMode() {
     return network == null ? NetworkMode.DEFAULT : network;
+  }
+
+  /** Whether a replica may run twice at once: shared (the default) or unique. */
+  public ReplicaIdentity identity() {
+    return replicaIdentity == null ? ReplicaIdentity.SHARED : replicaIdentity;
   }
 }

@@ -30,6 +30,7 @@ class AssignmentTopicTest {
         null,
         null,
         null,
+        null,
         null);
   }
 

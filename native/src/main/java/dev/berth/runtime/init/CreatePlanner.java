@@ -38,6 +38,7 @@ public final class CreatePlanner {
       Path rootfs,
       Path fifo,
       Path exitFile,
+      Path watchdog,
       String consoleSocket,
       boolean noPivot,
       boolean hooksBeforePivot,
@@ -94,6 +95,9 @@ public final class CreatePlanner {
     }
     if (r.exitFile() != null) {
       plan.monitor().exitFile(r.exitFile());
+      if (r.watchdog() != null) {
+        plan.watchdog(r.watchdog());
+      }
     }
     if (r.hooksBeforePivot()) {
       plan.hookPoint();

@@ -60,6 +60,14 @@ public final class InitPlan {
     return put(PlanRecord.EXITFILE, file.toString());
   }
 
+  /**
+   * The monitor kills the container once the deadline in {@code deadlineFile} (CLOCK_MONOTONIC
+   * milliseconds) has passed or the file is gone.
+   */
+  public InitPlan watchdog(Path deadlineFile) throws ContainerException {
+    return put(PlanRecord.WATCHDOG, deadlineFile.toString());
+  }
+
   /** Stops after the mounts (before pivot_root) so that Java can run the early hooks. */
   public InitPlan hookPoint() throws ContainerException {
     return put(PlanRecord.HOOKPOINT);

@@ -38,7 +38,8 @@ public enum PlanRecord {
   CONSOLE(29, "s", 1, "console socket"),
   CONSOLE_SIZE(30, "nn", 1, "process.consoleSize"),
   ENV(31, "s", 1 << 20, "process.env"),
-  ARG(32, "s", 1 << 20, "process.args");
+  ARG(32, "s", 1 << 20, "process.args"),
+  WATCHDOG(33, "s", 1, "plan");
 
   /** The plan's magic number, "BPL1" as a little-endian u32. */
   public static final int MAGIC = 0x314c5042;
