@@ -5,8 +5,8 @@ import java.util.Map;
 
 /**
  * The workloads every experiment watches: a replicated service (at-least-once, as a Kubernetes
- * Deployment) and a singleton (at-least-once too until {@code replicaIdentity: unique} exists; its
- * overlaps are reported with the rest).
+ * Deployment: its overlaps are reported) and a singleton with {@code replicaIdentity: unique} (at
+ * most once: any overlap of it fails the experiment).
  */
 public final class Workloads {
   public static final String SERVICE = "chaos-web";
@@ -21,7 +21,11 @@ public final class Workloads {
 
   /** The specs to apply. */
   public static Map<String, String> specs(int agents) {
-    return Map.of(SERVICE, spec(SERVICE, 2 * agents, ""), SINGLETON, spec(SINGLETON, 1, ""));
+    return Map.of(
+        SERVICE,
+        spec(SERVICE, 2 * agents, ""),
+        SINGLETON,
+        spec(SINGLETON, 1, ",\"replicaIdentity\":\"unique\""));
   }
 
   private static String spec(String name, int replicas, String more) {
