@@ -44,6 +44,10 @@ public final class AssignmentLog implements AutoCloseable {
   private final UnreadableRecords unreadable =
       new UnreadableRecords(AssignmentTopic.PREFIX + "*", "control-plane", this::report);
   private final KafkaAccess kafka;
+  // A write failed without fencing: it may still have committed (a commit that timed out), so the
+  // view is read again before it is used. Otherwise an assignment written but believed unwritten
+  // would never be tombstoned: a container left running after its workload is gone.
+  private boolean uncertain;
 
   private AssignmentLog(KafkaProducer<String, byte[]> producer, Admin admin, KafkaAccess kafka) {
     this.producer = producer;
@@ -87,6 +91,7 @@ public final class AssignmentLog implements AutoCloseable {
    * because the one before it wrote placements this one has not seen.
    */
   public synchronized void reload() {
+    uncertain = true; // until read to the end
     current.clear();
     topics.clear();
     try (KafkaConsumer<String, byte[]> consumer =
@@ -122,6 +127,13 @@ public final class AssignmentLog implements AutoCloseable {
         }
       }
     }
+    uncertain = false;
+  }
+
+  private void reloadIfUncertain() {
+    if (uncertain) {
+      reload();
+    }
   }
 
   /** How many records of the nodes' topics could not be read and were skipped. */
@@ -131,6 +143,7 @@ public final class AssignmentLog implements AutoCloseable {
 
   /** The assignments as the log holds them, by container id. */
   public synchronized Map<String, Assignment> assignments() {
+    reloadIfUncertain();
     Map<String, Assignment> out = new HashMap<>();
     current.values().forEach(a -> out.put(a.containerId(), a));
     return out;
@@ -138,6 +151,7 @@ public final class AssignmentLog implements AutoCloseable {
 
   /** The placements as the log holds them, by container id. */
   public synchronized Map<String, Placement> placements() {
+    reloadIfUncertain();
     Map<String, Placement> out = new HashMap<>();
     for (Assignment a : current.values()) {
       out.put(
@@ -152,6 +166,7 @@ public final class AssignmentLog implements AutoCloseable {
    * tombstoned.
    */
   public synchronized int apply(Map<String, Assignment> desired) {
+    reloadIfUncertain();
     Map<String, Assignment> byKey = new HashMap<>();
     desired.values().forEach(a -> byKey.put(AssignmentTopic.key(a.node(), a.containerId()), a));
     ensureTopics(desired.values());
@@ -187,6 +202,7 @@ public final class AssignmentLog implements AutoCloseable {
     } catch (TransactionalWriter.FencedException e) {
       throw e;
     } catch (RuntimeException e) {
+      uncertain = true;
       throw new IllegalStateException("cannot write assignments: " + e.getMessage(), e);
     }
     current.clear();
