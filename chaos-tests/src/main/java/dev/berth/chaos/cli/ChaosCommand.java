@@ -71,11 +71,20 @@ public final class ChaosCommand implements Runnable {
     }
 
     int execute(List<String> experiments) throws Exception {
+      return execute(experiments, Experiments.defaultMillis(Experiments.RANDOM, leaseMillis));
+    }
+
+    /** Runs {@code experiments}; random's faults go on for {@code randomMillis}. */
+    int execute(List<String> experiments, long randomMillis) throws Exception {
       long s = seed();
       System.out.println("seed " + s + " (--seed " + s + " runs the same targets and load again)");
       ChaosReport report =
           ChaosSession.run(
-              new LabConfig(agents, leaseMillis, workDir, keep), experiments, s, System.out);
+              new LabConfig(agents, leaseMillis, workDir, keep),
+              experiments,
+              s,
+              randomMillis,
+              System.out);
       Path file = ReportFiles.write(reportsDir, report);
       System.out.print(ReportTable.render(report));
       System.out.println("report: " + file);
@@ -94,7 +103,7 @@ public final class ChaosCommand implements Runnable {
     @Option(
         names = "--duration-seconds",
         defaultValue = "60",
-        description = "how long the faults of `random` add up to")
+        description = "how long the mixed faults of `random` go on")
     int durationSeconds;
 
     @Mixin LabOptions lab = new LabOptions();
@@ -105,14 +114,14 @@ public final class ChaosCommand implements Runnable {
         System.err.println("berth: --runs: 1 to 50, not " + runs);
         return 2;
       }
+      if (durationSeconds < 5 || durationSeconds > 3600) {
+        System.err.println("berth: --duration-seconds: 5 to 3600, not " + durationSeconds);
+        return 2;
+      }
       List<String> all = new ArrayList<>();
-      long seed = lab.seed();
       for (int i = 0; i < runs; i++) {
         for (String n : names) {
-          if (n.equals(Experiments.RANDOM)) {
-            all.addAll(
-                Experiments.randomSchedule(seed + i, durationSeconds * 1000L, lab.leaseMillis));
-          } else if (!Experiments.NAMES.contains(n)) {
+          if (!Experiments.NAMES.contains(n) && !n.equals(Experiments.RANDOM)) {
             System.err.println(
                 "berth: no experiment \"" + n + "\": one of " + Experiments.NAMES + ", random");
             return 2;
@@ -121,30 +130,33 @@ public final class ChaosCommand implements Runnable {
           }
         }
       }
-      return lab.execute(all);
+      return lab.execute(all, durationSeconds * 1000L);
     }
   }
 
   @Command(
       name = "suite",
-      description = "run every experiment with default parameters, then a random schedule")
+      description = "run every experiment with default parameters, then random (mixed faults)")
   static final class Suite implements Callable<Integer> {
     @Option(
         names = "--random-seconds",
         defaultValue = "60",
-        description = "how long the random schedule's faults add up to (0: none)")
+        description = "how long random's mixed faults go on (0: no random)")
     int randomSeconds;
 
     @Mixin LabOptions lab = new LabOptions();
 
     @Override
     public Integer call() throws Exception {
-      long seed = lab.seed();
+      if (randomSeconds < 0 || randomSeconds > 3600) {
+        System.err.println("berth: --random-seconds: 0 to 3600, not " + randomSeconds);
+        return 2;
+      }
       List<String> all = new ArrayList<>(Experiments.NAMES);
       if (randomSeconds > 0) {
-        all.addAll(Experiments.randomSchedule(seed, randomSeconds * 1000L, lab.leaseMillis));
+        all.add(Experiments.RANDOM);
       }
-      return lab.execute(all);
+      return lab.execute(all, randomSeconds * 1000L);
     }
   }
 

@@ -15,13 +15,18 @@ import java.util.Random;
 
 /**
  * One `berth chaos` run: a lab built, observed, the named experiments run on it in order (each with
- * its own seed derived from the run's), the lab taken down, the report returned.
+ * its own seed derived from the run's; random's mixed faults for {@code randomMillis}), the lab
+ * taken down, the report returned.
  */
 public final class ChaosSession {
   private ChaosSession() {}
 
   public static ChaosReport run(
-      LabConfig config, List<String> experiments, long seed, PrintStream progress)
+      LabConfig config,
+      List<String> experiments,
+      long seed,
+      long randomMillis,
+      PrintStream progress)
       throws Exception {
     long started = System.currentTimeMillis();
     List<ExperimentReport> reports = new ArrayList<>();
@@ -38,7 +43,12 @@ public final class ChaosSession {
           long s = seeds.nextLong();
           FaultContext context = new FaultContext(lab, observer, new Random(s));
           ExperimentReport r =
-              runner.run(name, Experiments.fault(name, context, config.leaseMillis()), s);
+              runner.run(
+                  name,
+                  name.equals(Experiments.RANDOM)
+                      ? Experiments.fault(name, context, config.leaseMillis(), randomMillis)
+                      : Experiments.fault(name, context, config.leaseMillis()),
+                  s);
           progress.printf(
               "%s: detect %s ms, recover %s ms, lost %d, orphans %d, overlap %d ms (unique %d"
                   + " ms): %s%n",

@@ -7,16 +7,15 @@ import dev.berth.chaos.experiment.faults.BrokerKill;
 import dev.berth.chaos.experiment.faults.ContainerKill;
 import dev.berth.chaos.experiment.faults.ControlPlaneKill;
 import dev.berth.chaos.experiment.faults.ControlPlanePartition;
-import java.util.ArrayList;
+import dev.berth.chaos.experiment.faults.MixedFaults;
 import java.util.List;
-import java.util.Random;
 
 /**
- * The experiments by name, with their default parameters (fault lengths in leases, so that every
- * fault outlasts the lease it should make run out), and the seeded random schedule of them.
+ * The experiments by name, with their default parameters; "random" mixes the others' faults ({@link
+ * MixedFaults}).
  */
 public final class Experiments {
-  /** Every experiment of `berth chaos suite`, in its order ("random" comes last, on its own). */
+  /** Every single-fault experiment of `berth chaos suite`, in its order (then "random"). */
   public static final List<String> NAMES =
       List.of(
           "agent-kill",
@@ -33,20 +32,30 @@ public final class Experiments {
 
   private Experiments() {}
 
-  /** The fault of experiment {@code name}, made when it runs. */
+  /** The fault of experiment {@code name} with its default length, made when it runs. */
   public static ExperimentRunner.FaultFactory fault(String name, FaultContext c, long leaseMillis) {
-    long three = 3 * leaseMillis;
+    return fault(name, c, leaseMillis, defaultMillis(name, leaseMillis));
+  }
+
+  /**
+   * The fault of experiment {@code name} lasting {@code millis} (for random: how long its mixed
+   * faults go on), made when it runs.
+   */
+  public static ExperimentRunner.FaultFactory fault(
+      String name, FaultContext c, long leaseMillis, long millis) {
     return switch (name) {
-      case "agent-kill" -> () -> new AgentKill(c, three);
-      case "agent-pause" -> () -> new AgentPause(c, three);
-      case "agent-partition" -> () -> new AgentPartition(c, AgentPartition.From.ALL, three);
-      case "agent-partition-kafka" -> () -> new AgentPartition(c, AgentPartition.From.KAFKA, three);
+      case "agent-kill" -> () -> new AgentKill(c, millis);
+      case "agent-pause" -> () -> new AgentPause(c, millis);
+      case "agent-partition" -> () -> new AgentPartition(c, AgentPartition.From.ALL, millis);
+      case "agent-partition-kafka" ->
+          () -> new AgentPartition(c, AgentPartition.From.KAFKA, millis);
       case "agent-partition-hazelcast" ->
-          () -> new AgentPartition(c, AgentPartition.From.HAZELCAST, three);
-      case "control-plane-kill" -> () -> new ControlPlaneKill(c, three);
-      case "control-plane-partition" -> () -> new ControlPlanePartition(c, 4 * leaseMillis);
-      case "broker-kill" -> () -> new BrokerKill(c, 8000);
-      case "container-kill" -> () -> new ContainerKill(c, 10_000, 1.0);
+          () -> new AgentPartition(c, AgentPartition.From.HAZELCAST, millis);
+      case "control-plane-kill" -> () -> new ControlPlaneKill(c, millis);
+      case "control-plane-partition" -> () -> new ControlPlanePartition(c, millis);
+      case "broker-kill" -> () -> new BrokerKill(c, millis);
+      case "container-kill" -> () -> new ContainerKill(c, millis, 1.0);
+      case RANDOM -> () -> new MixedFaults(c, millis, leaseMillis, c.random().nextLong());
       default ->
           throw new IllegalArgumentException(
               "no experiment \"" + name + "\": one of " + NAMES + " or " + RANDOM);
@@ -54,22 +63,16 @@ public final class Experiments {
   }
 
   /**
-   * A schedule of experiments drawn from {@code seed} whose faults add up to at least {@code
-   * durationMillis}: the same seed gives the same schedule (targets are drawn from the same seed
-   * when each runs).
+   * How long each experiment's fault lasts by default: in leases, so that every fault outlasts the
+   * lease it should make run out (random: a minute of mixed faults).
    */
-  public static List<String> randomSchedule(long seed, long durationMillis, long leaseMillis) {
-    Random r = new Random(seed);
-    List<String> out = new ArrayList<>();
-    long total = 0;
-    while (total < durationMillis && out.size() < 100) {
-      String name = NAMES.get(r.nextInt(NAMES.size()));
-      out.add(name);
-      total +=
-          name.equals("broker-kill")
-              ? 8000
-              : name.equals("container-kill") ? 10_000 : 3 * leaseMillis;
-    }
-    return out;
+  public static long defaultMillis(String name, long leaseMillis) {
+    return switch (name) {
+      case "control-plane-partition" -> 4 * leaseMillis;
+      case "broker-kill" -> 8000;
+      case "container-kill" -> 10_000;
+      case RANDOM -> 60_000;
+      default -> 3 * leaseMillis;
+    };
   }
 }

@@ -8,6 +8,11 @@ public interface Fault {
   /** What was hit (a member's name, containers...). */
   String target();
 
+  /** The one member (or thing) it acts on: no two faults of a mixed schedule hit one at once. */
+  default String member() {
+    return target();
+  }
+
   /** How long the fault lasts before it is removed, in milliseconds. */
   long durationMillis();
 

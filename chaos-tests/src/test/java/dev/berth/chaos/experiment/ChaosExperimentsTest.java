@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Test;
  * The short chaos run of CI: a lab of three agents and two control planes, each a process in its
  * own network namespace; an agent killed, the leading control plane cut off from the rest (a split
  * Hazelcast cluster: its scheduler writes must be fenced on Kafka's side), the broker killed,
- * containers killed. Fails on a lost acknowledged apply, an orphan, a forbidden overlap, or a fleet
- * that does not come back; the lab leaves nothing behind.
+ * containers killed, then 20 s of those faults mixed and overlapping. Fails on a lost acknowledged
+ * apply, an orphan, a forbidden overlap, or a fleet that does not come back; the lab leaves nothing
+ * behind.
  */
 class ChaosExperimentsTest {
   @Test
@@ -28,8 +29,14 @@ class ChaosExperimentsTest {
       ChaosReport report =
           ChaosSession.run(
               new LabConfig(3, 3000, work, false),
-              List.of("agent-kill", "control-plane-partition", "broker-kill", "container-kill"),
+              List.of(
+                  "agent-kill",
+                  "control-plane-partition",
+                  "broker-kill",
+                  "container-kill",
+                  Experiments.RANDOM),
               42,
+              20_000,
               System.out);
       System.out.print(ReportTable.render(report));
       for (ExperimentReport e : report.experiments()) {

@@ -22,6 +22,11 @@ abstract class AgentFault implements Fault {
   }
 
   @Override
+  public String member() {
+    return agent.name();
+  }
+
+  @Override
   public String target() {
     return agent.name();
   }

@@ -37,6 +37,11 @@ public final class ContainerKill implements Fault {
   }
 
   @Override
+  public String member() {
+    return Workloads.SERVICE;
+  }
+
+  @Override
   public String target() {
     return Workloads.SERVICE + " containers, " + perSecond + "/s (" + killed + " killed)";
   }

@@ -18,6 +18,11 @@ public final class ControlPlaneKill implements Fault {
   }
 
   @Override
+  public String member() {
+    return victim.name();
+  }
+
+  @Override
   public String target() {
     return victim.name() + " (leader)";
   }

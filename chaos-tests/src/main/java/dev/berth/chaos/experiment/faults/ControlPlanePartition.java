@@ -22,6 +22,11 @@ public final class ControlPlanePartition implements Fault {
   }
 
   @Override
+  public String member() {
+    return victim.name();
+  }
+
+  @Override
   public String target() {
     return victim.name() + " (leader) from the other control plane and the agents";
   }
