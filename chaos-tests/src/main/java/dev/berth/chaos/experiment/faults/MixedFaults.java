@@ -25,12 +25,22 @@ public final class MixedFaults implements Fault {
     }
   }
 
+  /** A step as it went: its fault (null when skipped because its member was under another). */
+  private record Started(Step step, Fault fault, long atMillis) {
+    @Override
+    public String toString() {
+      return fault == null
+          ? step.kind() + " skipped (its target was under another fault)"
+          : step.kind() + " " + fault.target() + " @" + atMillis / 1000.0 + "s";
+    }
+  }
+
   private final FaultContext context;
   private final long leaseMillis;
   private final long durationMillis;
   private final List<Step> plan;
   private final List<Fault> active = new ArrayList<>();
-  private final List<String> done = new ArrayList<>();
+  private final List<Started> done = new ArrayList<>();
   private Thread runner;
   private volatile boolean stopping;
   private volatile Exception failure;
@@ -44,7 +54,8 @@ public final class MixedFaults implements Fault {
 
   /**
    * Faults one after another, each starting a quarter to three quarters of the way through the one
-   * before (so two or three are on at once), until {@code durationMillis}.
+   * before (so two or three are on at once), until {@code durationMillis}; none shorter than two
+   * leases (one that cannot outlast a lease shows nothing).
    */
   public static List<Step> plan(long seed, long durationMillis, long leaseMillis) {
     Random r = new Random(seed);
@@ -53,6 +64,9 @@ public final class MixedFaults implements Fault {
     while (t < durationMillis && out.size() < 200) {
       String kind = Experiments.NAMES.get(r.nextInt(Experiments.NAMES.size()));
       long length = Math.min(Experiments.defaultMillis(kind, leaseMillis), durationMillis - t);
+      if (length < 2 * leaseMillis && !out.isEmpty()) {
+        break;
+      }
       out.add(new Step(kind, t, length));
       t += Math.max(500, (long) (length * (0.25 + 0.5 * r.nextDouble())));
     }
@@ -70,7 +84,12 @@ public final class MixedFaults implements Fault {
 
   @Override
   public synchronized String target() {
-    return done.isEmpty() ? plan.size() + " faults: " + plan : String.join(", ", done);
+    if (done.isEmpty()) {
+      return plan.size() + " faults: " + plan;
+    }
+    List<String> out = new ArrayList<>();
+    done.forEach(d -> out.add(d.toString()));
+    return out.size() + " faults: " + String.join(", ", out);
   }
 
   @Override
@@ -109,11 +128,11 @@ public final class MixedFaults implements Fault {
           Fault f = Experiments.fault(s.kind(), context, leaseMillis, s.durationMillis()).make();
           synchronized (this) {
             if (busy().contains(f.member())) {
-              done.add(s.kind() + " skipped (" + f.member() + " already under a fault)");
+              done.add(new Started(s, null, now));
               continue;
             }
             active.add(f);
-            done.add(s.kind() + " " + f.target() + " @" + now / 1000.0 + "s");
+            done.add(new Started(s, f, now));
           }
           f.inject();
           excludeLostNodes();
