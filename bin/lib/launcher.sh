@@ -14,6 +14,11 @@ berth_build_if_needed() {
       echo "berth: installing nodejs npm (to build the dashboard)..." >&2
       apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >&2
     fi
+    if ! dpkg -s libseccomp-dev >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+      # berth-init links libseccomp to build containers' syscall filters.
+      echo "berth: installing libseccomp-dev (to build berth-init)..." >&2
+      apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libseccomp-dev >&2
+    fi
     echo "berth: building (first run: mvn install -DskipTests)..." >&2
     (cd "$BERTH_HOME" && mvn -q -B -DskipTests install) >&2
   fi

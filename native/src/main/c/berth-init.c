@@ -26,6 +26,7 @@
 #include <grp.h>
 #include <linux/capability.h>
 #include <sched.h>
+#include <seccomp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -611,6 +612,70 @@ static void setup_rootfs(void) {
     fail("mount remount ro", "/");
 }
 
+static void __attribute__((noreturn)) seccomp_fail(const char *call, const char *what, int r) {
+  errno = -r;
+  fail(call, what);
+}
+
+/* The filter of linux.seccomp, built while the process may still do anything; loaded later (seccomp_load). */
+static scmp_filter_ctx seccomp_filter(void) {
+  if (!HAS(R_SECCOMP)) return NULL;
+  uint32_t fallback = (uint32_t)NUM(R_SECCOMP, 0);
+  unsigned long long flags = NUM(R_SECCOMP, 1);
+  scmp_filter_ctx ctx = seccomp_init(fallback);
+  if (!ctx) seccomp_fail("seccomp_init", "linux.seccomp.defaultAction", -EINVAL);
+  int r;
+  /* no_new_privs is process.noNewPrivileges' to set, not libseccomp's: without it the filter is loaded while
+     CAP_SYS_ADMIN is still held. */
+  if ((r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0)) < 0) seccomp_fail("seccomp_attr_set", "no_new_privs", r);
+  if ((flags & BERTH_SECCOMP_TSYNC) && (r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1)) < 0)
+    seccomp_fail("seccomp_attr_set", "SECCOMP_FILTER_FLAG_TSYNC", r);
+  if ((flags & BERTH_SECCOMP_LOG) && (r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_LOG, 1)) < 0)
+    seccomp_fail("seccomp_attr_set", "SECCOMP_FILTER_FLAG_LOG", r);
+  if ((flags & BERTH_SECCOMP_SPEC_ALLOW) && (r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_SSB, 1)) < 0)
+    seccomp_fail("seccomp_attr_set", "SECCOMP_FILTER_FLAG_SPEC_ALLOW", r);
+  for (unsigned i = 0; i < L[R_SECCOMP_ARCH].n; i++) {
+    const char *name = L[R_SECCOMP_ARCH].items[i].f[0].s;
+    uint32_t arch = seccomp_arch_resolve_name(name);
+    if (!arch) bad_plan("SECCOMP_ARCH", "an architecture libseccomp does not know");
+    if ((r = seccomp_arch_add(ctx, arch)) < 0 && r != -EEXIST) seccomp_fail("seccomp_arch_add", name, r);
+  }
+  unsigned nargs = L[R_SECCOMP_ARG].n;
+  for (unsigned i = 0; i < L[R_SECCOMP_RULE].n; i++) {
+    const struct record *rule = &L[R_SECCOMP_RULE].items[i];
+    const char *name = rule->f[0].s;
+    uint32_t action = (uint32_t)rule->f[1].n;
+    unsigned long long first = rule->f[2].n, count = rule->f[3].n;
+    if (first > nargs || count > nargs - first || count > 6) bad_plan("SECCOMP_RULE", "arguments out of range");
+    int nr = seccomp_syscall_resolve_name(name);
+    if (nr == __NR_SCMP_ERROR || action == fallback) continue; /* unknown here, or what the default does anyway */
+    struct scmp_arg_cmp cmp[6];
+    int repeated = 0;
+    for (unsigned j = 0; j < count; j++) {
+      const struct record *a = &L[R_SECCOMP_ARG].items[first + j];
+      if (a->f[0].n > 5 || a->f[1].n < SCMP_CMP_NE || a->f[1].n > SCMP_CMP_MASKED_EQ)
+        bad_plan("SECCOMP_ARG", "bad index or comparison");
+      cmp[j] = (struct scmp_arg_cmp){.arg = (unsigned)a->f[0].n, .op = (enum scmp_compare)a->f[1].n,
+                                     .datum_a = a->f[2].n, .datum_b = a->f[3].n};
+      for (unsigned k = 0; k < j; k++) repeated |= cmp[k].arg == cmp[j].arg;
+    }
+    if (repeated) {
+      /* Conditions on one argument would all have to hold at once: as runc, each is a rule of its own. */
+      for (unsigned j = 0; j < count; j++)
+        if ((r = seccomp_rule_add_array(ctx, action, nr, 1, &cmp[j])) < 0) seccomp_fail("seccomp_rule_add", name, r);
+    } else if ((r = seccomp_rule_add_array(ctx, action, nr, (unsigned)count, cmp)) < 0) {
+      seccomp_fail("seccomp_rule_add", name, r);
+    }
+  }
+  return ctx;
+}
+
+static void seccomp_apply(scmp_filter_ctx ctx) {
+  int r = seccomp_load(ctx);
+  if (r < 0) seccomp_fail("seccomp_load", "linux.seccomp", r);
+  seccomp_release(ctx);
+}
+
 static int container_main(int is_create, int console_sock) {
   char line[64];
   if (read_line(ctl, line, sizeof line) < 0 || strcmp(line, "go")) { errno = ECONNABORTED; fail("read", "control socket"); }
@@ -647,6 +712,13 @@ static int container_main(int is_create, int console_sock) {
     if (setrlimit((int)r->f[0].n, &rl) < 0) fail("setrlimit", "process.rlimits");
   }
   if (HAS(R_UMASK)) umask((mode_t)NUM(R_UMASK, 0));
+  scmp_filter_ctx filter = seccomp_filter();
+  /* Without no_new_privs the kernel takes a filter only from a holder of CAP_SYS_ADMIN: load it before the
+     capabilities go (the profile then has to allow what follows, as with runc). */
+  if (filter && !HAS(R_NO_NEW_PRIVS)) {
+    seccomp_apply(filter);
+    filter = NULL;
+  }
   set_identity(cap_last);
   const char *cwd = STR(R_CWD);
   if (cwd && chdir(cwd) < 0) fail("chdir", cwd);
@@ -655,6 +727,8 @@ static int container_main(int is_create, int console_sock) {
   char progbuf[PATH_MAX];
   const char *prog = find_program(ARGS[0], progbuf, sizeof progbuf);
   if (!prog) fail("exec", ARGS[0]);
+  /* As close to execve as it can be while a failure still reaches the runtime. */
+  if (filter) seccomp_apply(filter);
   say("ready");
   close(ctl);
   ctl = -1;

@@ -13,6 +13,7 @@ import dev.berth.agent.network.ContainerNetworks;
 import dev.berth.agent.network.NameFiles;
 import dev.berth.agent.network.NetworkAttachment;
 import dev.berth.agent.network.cni.CniException;
+import dev.berth.agent.security.DefaultSeccomp;
 import dev.berth.model.JsonMapping;
 import dev.berth.model.concurrent.DaemonThreads;
 import dev.berth.model.fleet.Assignment;
@@ -22,6 +23,7 @@ import dev.berth.model.fleet.NetworkMode;
 import dev.berth.model.image.ImageReference;
 import dev.berth.model.image.Platform;
 import dev.berth.model.network.PortMapping;
+import dev.berth.model.runtime.Capabilities;
 import dev.berth.model.runtime.Cpu;
 import dev.berth.model.runtime.Memory;
 import dev.berth.model.runtime.Resources;
@@ -41,6 +43,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -186,20 +189,27 @@ final class ContainerLauncher {
     }
     annotations.put(WORKLOAD, a.workload());
     annotations.put(GENERATION, Long.toString(a.generation()));
+    Capabilities caps = spec.process().capabilities();
+    Set<String> bounding =
+        caps == null || caps.bounding() == null ? Set.of() : Set.copyOf(caps.bounding());
     return spec.withProcess(spec.process().withEnv(env))
         .withLinux(
-            spec.linux().withCgroupsPath(cgroupPath(a.containerId())).withResources(resources))
+            spec.linux()
+                .withCgroupsPath(cgroupPath(a.containerId()))
+                .withResources(resources)
+                // deny by default: the syscalls ordinary programs use, as Docker's default profile
+                .withSeccomp(DefaultSeccomp.forContainer(bounding, DefaultSeccomp.machine())))
         .withAnnotations(annotations);
+  }
+
+  private String cgroupPath(String id) {
+    return layout.cgroupParent() + "/" + id;
   }
 
   /**
    * Stops and removes the container, its rootfs and (unless {@code keepBundle}) its bundle and
    * logs.
    */
-  private String cgroupPath(String id) {
-    return layout.cgroupParent() + "/" + id;
-  }
-
   void remove(String id, boolean keepBundle) throws Exception {
     try {
       runtime.delete(id, true);

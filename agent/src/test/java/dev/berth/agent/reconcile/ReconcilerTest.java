@@ -67,11 +67,22 @@ class ReconcilerTest {
     shared = Files.createTempDirectory("berth-reconcile-");
     Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxr-xr-x"));
     images = new ImageStore(shared.resolve("images"));
+    Path rootfs = BusyboxRootfs.create(shared.resolve("rootfs"));
+    // A probe that tries the syscalls container escapes start with (see escape-probe.c).
+    Path probe = Path.of(ReconcilerTest.class.getResource("/probes/escape-probe.c").toURI());
+    Process gcc =
+        new ProcessBuilder(
+                "gcc",
+                "-static",
+                "-O2",
+                "-o",
+                rootfs.resolve("bin/escape-probe").toString(),
+                probe.toString())
+            .inheritIO()
+            .start();
+    assertEquals(0, gcc.waitFor(), "gcc built the probe");
     new ImageBuilder(images)
-        .build(
-            BusyboxRootfs.create(shared.resolve("rootfs")),
-            BuildOptions.of(List.of("sh")),
-            ImageReference.parse("local/busybox:1"));
+        .build(rootfs, BuildOptions.of(List.of("sh")), ImageReference.parse("local/busybox:1"));
   }
 
   @AfterAll
@@ -339,6 +350,30 @@ class ReconcilerTest {
     ContainerReport fenced = r.reconcile(List.of(a)).get(0);
     assertEquals(ContainerState.STOPPED, fenced.state(), "not restarted without the lease");
     assertTrue(fenced.message().contains("unique replica"), fenced.message());
+  }
+
+  @Test
+  void fleetContainersAreRefusedTheSyscallsContainerEscapesStartWith() throws Exception {
+    Assignment a =
+        assignment(
+            "probe-g1-r0",
+            "escape-probe; sleep 600",
+            RestartPolicy.Never,
+            null,
+            NetworkMode.NONE,
+            null);
+    assertEquals(ContainerState.RUNNING, reconciler().reconcile(List.of(a)).get(0).state());
+    Path log = state.resolve("bundles/probe-g1-r0/logs/stdout.log");
+    String out = "";
+    for (int i = 0; i < 100 && !out.contains("getpid"); i++) {
+      Thread.sleep(50);
+      out = Files.exists(log) ? Files.readString(log) : "";
+    }
+    // The default filter refuses each (EPERM); an ordinary call still works.
+    for (String call : List.of("unshare", "mount", "keyctl", "bpf", "ptrace")) {
+      assertTrue(out.contains(call + " EPERM"), call + " refused: " + out);
+    }
+    assertTrue(out.contains("getpid ok"), out);
   }
 
   @Test

@@ -16,7 +16,7 @@ public record Linux(
     String cgroupsPath,
     Resources resources,
     String rootfsPropagation,
-    Object seccomp,
+    Seccomp seccomp,
     Map<String, String> sysctl,
     List<String> maskedPaths,
     List<String> readonlyPaths,
@@ -44,6 +44,24 @@ public record Linux(
     }
     ns.add(new LinuxNamespace(type, path, null));
     return edited(ns, cgroupsPath, resources);
+  }
+
+  /** The same, with {@code filter} as its syscall filter. */
+  public Linux withSeccomp(Seccomp filter) {
+    return new Linux(
+        namespaces,
+        uidMappings,
+        gidMappings,
+        devices,
+        cgroupsPath,
+        resources,
+        rootfsPropagation,
+        filter,
+        sysctl,
+        maskedPaths,
+        readonlyPaths,
+        mountLabel,
+        extra);
   }
 
   private Linux edited(List<LinuxNamespace> ns, String path, Resources r) {

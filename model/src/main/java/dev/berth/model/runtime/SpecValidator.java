@@ -40,6 +40,56 @@ public final class SpecValidator {
   private static final Pattern CAPABILITY = Pattern.compile("CAP_[A-Z_]+");
   private static final Pattern RLIMIT = Pattern.compile("RLIMIT_[A-Z]+");
   private static final Set<String> DEVICE_TYPES = Set.of("c", "b", "u", "p");
+  static final Set<String> SECCOMP_ACTIONS =
+      Set.of(
+          "SCMP_ACT_KILL",
+          "SCMP_ACT_KILL_PROCESS",
+          "SCMP_ACT_KILL_THREAD",
+          "SCMP_ACT_TRAP",
+          "SCMP_ACT_ERRNO",
+          "SCMP_ACT_TRACE",
+          "SCMP_ACT_ALLOW",
+          "SCMP_ACT_LOG",
+          "SCMP_ACT_NOTIFY");
+  static final Set<String> SECCOMP_OPS =
+      Set.of(
+          "SCMP_CMP_NE",
+          "SCMP_CMP_LT",
+          "SCMP_CMP_LE",
+          "SCMP_CMP_EQ",
+          "SCMP_CMP_GE",
+          "SCMP_CMP_GT",
+          "SCMP_CMP_MASKED_EQ");
+  static final Set<String> SECCOMP_ARCHES =
+      Set.of(
+          "SCMP_ARCH_X86",
+          "SCMP_ARCH_X86_64",
+          "SCMP_ARCH_X32",
+          "SCMP_ARCH_ARM",
+          "SCMP_ARCH_AARCH64",
+          "SCMP_ARCH_MIPS",
+          "SCMP_ARCH_MIPS64",
+          "SCMP_ARCH_MIPS64N32",
+          "SCMP_ARCH_MIPSEL",
+          "SCMP_ARCH_MIPSEL64",
+          "SCMP_ARCH_MIPSEL64N32",
+          "SCMP_ARCH_PPC",
+          "SCMP_ARCH_PPC64",
+          "SCMP_ARCH_PPC64LE",
+          "SCMP_ARCH_S390",
+          "SCMP_ARCH_S390X",
+          "SCMP_ARCH_PARISC",
+          "SCMP_ARCH_PARISC64",
+          "SCMP_ARCH_RISCV64");
+  static final Set<String> SECCOMP_FLAGS =
+      Set.of(
+          "SECCOMP_FILTER_FLAG_TSYNC",
+          "SECCOMP_FILTER_FLAG_LOG",
+          "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
+          "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV");
+  private static final Pattern SYSCALL_NAME = Pattern.compile("[a-z0-9_]{1,64}");
+  private static final java.math.BigInteger U64_MAX =
+      java.math.BigInteger.ONE.shiftLeft(64).subtract(java.math.BigInteger.ONE);
 
   private final List<ValidationError> errors = new ArrayList<>();
 
@@ -261,6 +311,90 @@ public final class SpecValidator {
     }
     if (linux.resources() != null) {
       checkResources(linux.resources());
+    }
+    if (linux.seccomp() != null) {
+      checkSeccomp(linux.seccomp());
+    }
+  }
+
+  private void checkSeccomp(Seccomp s) {
+    String at = "linux.seccomp";
+    checkSeccompAction(s.defaultAction(), s.defaultErrnoRet(), at + ".defaultAction");
+    checkList(
+        s.architectures(),
+        at + ".architectures",
+        (a, p) -> {
+          if (!SECCOMP_ARCHES.contains(a)) {
+            error(p, "unknown architecture \"" + a + "\"");
+          }
+        });
+    checkList(
+        s.flags(),
+        at + ".flags",
+        (f, p) -> {
+          if (!SECCOMP_FLAGS.contains(f)) {
+            error(p, "unknown flag \"" + f + "\"");
+          }
+        });
+    checkList(
+        s.syscalls(),
+        at + ".syscalls",
+        (rule, p) -> {
+          if (rule.names() == null || rule.names().isEmpty()) {
+            error(p + ".names", "is required and must not be empty");
+          } else {
+            checkList(
+                rule.names(),
+                p + ".names",
+                (n, q) -> {
+                  if (!SYSCALL_NAME.matcher(n).matches()) {
+                    error(q, "\"" + n + "\" is not a syscall name");
+                  }
+                });
+          }
+          checkSeccompAction(rule.action(), rule.errnoRet(), p + ".action");
+          if (rule.args() != null && rule.args().size() > 6) {
+            error(
+                p + ".args",
+                "a syscall has 6 arguments; " + rule.args().size() + " conditions given");
+          }
+          checkList(
+              rule.args(),
+              p + ".args",
+              (a, q) -> {
+                if (a.index() == null || a.index() < 0 || a.index() > 5) {
+                  error(q + ".index", "must be 0 to 5 (got " + a.index() + ")");
+                }
+                if (a.op() == null || !SECCOMP_OPS.contains(a.op())) {
+                  error(q + ".op", "unknown comparison \"" + a.op() + "\"");
+                }
+                checkU64(a.value(), q + ".value");
+                checkU64(a.valueTwo(), q + ".valueTwo");
+              });
+        });
+    if (s.listenerPath() != null && !s.listenerPath().isEmpty()) {
+      requireAbsolute(at + ".listenerPath", s.listenerPath());
+    }
+  }
+
+  private void checkSeccompAction(String action, Integer errnoRet, String path) {
+    if (action == null) {
+      error(path, "is required");
+    } else if (!SECCOMP_ACTIONS.contains(action)) {
+      error(path, "unknown action \"" + action + "\"");
+    } else if (errnoRet != null
+        && !action.equals("SCMP_ACT_ERRNO")
+        && !action.equals("SCMP_ACT_TRACE")) {
+      error(path, "an errno return goes only with SCMP_ACT_ERRNO or SCMP_ACT_TRACE");
+    }
+    if (errnoRet != null && (errnoRet < 0 || errnoRet > 0xffff)) {
+      error(path, "errno return " + errnoRet + " is not 0 to 65535");
+    }
+  }
+
+  private void checkU64(java.math.BigInteger v, String path) {
+    if (v != null && (v.signum() < 0 || v.compareTo(U64_MAX) > 0)) {
+      error(path, v + " is not an unsigned 64-bit value");
     }
   }
 

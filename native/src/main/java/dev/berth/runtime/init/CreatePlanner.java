@@ -140,6 +140,7 @@ public final class CreatePlanner {
       plan.consoleSocket(r.consoleSocket());
     }
     ProcessPlanner.plan(plan, spec.process());
+    SeccompPlanner.plan(plan, linux.seccomp());
     return plan;
   }
 

@@ -28,6 +28,8 @@ public final class ExecPlanner {
       plan.consoleSocket(consoleSocket);
     }
     ProcessPlanner.plan(plan, withContainerDefaults(process, container.process()));
+    // As runc: an exec'd process is filtered as the container's own.
+    SeccompPlanner.plan(plan, container.linux() == null ? null : container.linux().seccomp());
     return plan;
   }
 

@@ -68,6 +68,30 @@ public final class InitPlan {
     return put(PlanRecord.WATCHDOG, deadlineFile.toString());
   }
 
+  /** A seccomp filter: its default action (a SECCOMP_RET_* value) and flag bits. */
+  public InitPlan seccomp(long defaultAction, long flags) throws ContainerException {
+    return put(PlanRecord.SECCOMP, defaultAction, flags);
+  }
+
+  /** An architecture of the filter, by libseccomp's name. */
+  public InitPlan seccompArch(String name) throws ContainerException {
+    return put(PlanRecord.SECCOMP_ARCH, name);
+  }
+
+  /**
+   * A rule: the syscall, its action, and its conditions (SECCOMP_ARG records first..first+count).
+   */
+  public InitPlan seccompRule(String syscall, long action, long firstArg, long args)
+      throws ContainerException {
+    return put(PlanRecord.SECCOMP_RULE, syscall, action, firstArg, args);
+  }
+
+  /** A condition: argument index, libseccomp comparison, value, second value. */
+  public InitPlan seccompArg(long index, long op, long value, long valueTwo)
+      throws ContainerException {
+    return put(PlanRecord.SECCOMP_ARG, index, op, value, valueTwo);
+  }
+
   /** Stops after the mounts (before pivot_root) so that Java can run the early hooks. */
   public InitPlan hookPoint() throws ContainerException {
     return put(PlanRecord.HOOKPOINT);

@@ -39,7 +39,11 @@ public enum PlanRecord {
   CONSOLE_SIZE(30, "nn", 1, "process.consoleSize"),
   ENV(31, "s", 1 << 20, "process.env"),
   ARG(32, "s", 1 << 20, "process.args"),
-  WATCHDOG(33, "s", 1, "plan");
+  WATCHDOG(33, "s", 1, "plan"),
+  SECCOMP(34, "nn", 1, "linux.seccomp"),
+  SECCOMP_ARCH(35, "s", 32, "linux.seccomp.architectures"),
+  SECCOMP_RULE(36, "snnn", 16384, "linux.seccomp.syscalls (names)"),
+  SECCOMP_ARG(37, "nnnn", 98304, "linux.seccomp.syscalls (args)");
 
   /** The plan's magic number, "BPL1" as a little-endian u32. */
   public static final int MAGIC = 0x314c5042;
@@ -51,6 +55,12 @@ public enum PlanRecord {
   public static final long MOUNT_FILE = 1;
 
   public static final long MOUNT_ON_KERNEL_FS = 2;
+
+  /** SECCOMP's flag bits (berth-plan.h's BERTH_SECCOMP_*). */
+  public static final long SECCOMP_TSYNC = 1;
+
+  public static final long SECCOMP_LOG = 2;
+  public static final long SECCOMP_SPEC_ALLOW = 4;
 
   private final int tag;
   private final String schema;

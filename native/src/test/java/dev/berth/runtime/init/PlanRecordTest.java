@@ -41,6 +41,10 @@ class PlanRecordTest {
     assertEquals(1, count(h, "#define BERTH_MOUNT_FILE " + PlanRecord.MOUNT_FILE + "u"));
     assertEquals(
         1, count(h, "#define BERTH_MOUNT_ON_KERNEL_FS " + PlanRecord.MOUNT_ON_KERNEL_FS + "u"));
+    assertEquals(1, count(h, "#define BERTH_SECCOMP_TSYNC " + PlanRecord.SECCOMP_TSYNC + "u"));
+    assertEquals(1, count(h, "#define BERTH_SECCOMP_LOG " + PlanRecord.SECCOMP_LOG + "u"));
+    assertEquals(
+        1, count(h, "#define BERTH_SECCOMP_SPEC_ALLOW " + PlanRecord.SECCOMP_SPEC_ALLOW + "u"));
   }
 
   private static int count(String text, String line) {
