@@ -13,6 +13,7 @@ import dev.berth.agent.network.ContainerNetworks;
 import dev.berth.agent.network.NameFiles;
 import dev.berth.agent.network.NetworkAttachment;
 import dev.berth.agent.network.cni.CniException;
+import dev.berth.agent.security.ContainerPolicy;
 import dev.berth.agent.security.DefaultSeccomp;
 import dev.berth.model.JsonMapping;
 import dev.berth.model.concurrent.DaemonThreads;
@@ -26,6 +27,7 @@ import dev.berth.model.network.PortMapping;
 import dev.berth.model.runtime.Capabilities;
 import dev.berth.model.runtime.Cpu;
 import dev.berth.model.runtime.Memory;
+import dev.berth.model.runtime.Pids;
 import dev.berth.model.runtime.Resources;
 import dev.berth.model.runtime.Spec;
 import dev.berth.runtime.ContainerNotFoundException;
@@ -65,6 +67,7 @@ final class ContainerLauncher {
   private final PullProgress pulls;
   private final ContainerNetworks networks;
   private final LeaseFence fence;
+  private final ContainerPolicy policy = ContainerPolicy.DEFAULT;
   private final Platform platform = Platform.host();
   // Plugins run here while the container is created; idle threads go after a minute.
   private final ExecutorService attachers = DaemonThreads.cached("berth-cni-add");
@@ -183,6 +186,8 @@ final class ContainerLauncher {
     if (a.cpuLimitMillis() != null) {
       resources = resources.withCpu(Cpu.millicores(a.cpuLimitMillis()));
     }
+    // Always a pids limit: without one a fork bomb in any container takes the node.
+    resources = resources.withPids(new Pids((long) policy.pids(a.pidsLimit()), null));
     Map<String, String> annotations = new LinkedHashMap<>();
     if (spec.annotations() != null) {
       annotations.putAll(spec.annotations());

@@ -179,6 +179,7 @@ class ReconcilerTest {
         limit,
         network,
         ports,
+        null,
         null);
   }
 
@@ -321,7 +322,8 @@ class ReconcilerTest {
         a.restartLimit(),
         a.network(),
         a.ports(),
-        ReplicaIdentity.UNIQUE);
+        ReplicaIdentity.UNIQUE,
+        null);
   }
 
   @Test
@@ -374,6 +376,82 @@ class ReconcilerTest {
       assertTrue(out.contains(call + " EPERM"), call + " refused: " + out);
     }
     assertTrue(out.contains("getpid ok"), out);
+  }
+
+  private static Assignment withPids(Assignment a, int pids) {
+    return new Assignment(
+        a.containerId(),
+        a.node(),
+        a.workload(),
+        a.generation(),
+        a.replica(),
+        a.image(),
+        a.command(),
+        a.args(),
+        a.env(),
+        a.cpuLimitMillis(),
+        a.memoryLimitBytes(),
+        a.restartPolicy(),
+        a.restartLimit(),
+        a.network(),
+        a.ports(),
+        a.replicaIdentity(),
+        pids);
+  }
+
+  private Path pidsDir(String id) {
+    Map<String, Path> view = runtime.cgroups().containerView(parent + "/" + id);
+    return view.containsKey("pids") ? view.get("pids") : view.values().iterator().next();
+  }
+
+  @Test
+  void everyFleetContainerHasAPidsLimitSoAForkBombStaysInsideIt() throws Exception {
+    Assignment plain =
+        assignment("plain-g1-r0", "sleep 600", RestartPolicy.Never, null, NetworkMode.NONE, null);
+    Assignment bomb =
+        withPids(
+            assignment(
+                "bomb-g1-r0",
+                // the forking subshell dies when a fork fails; the container's shell then becomes
+                // a sleep without forking
+                "(i=0; while [ $i -lt 100 ]; do sleep 600 & i=$((i+1)); done); exec sleep 600",
+                RestartPolicy.Never,
+                null,
+                NetworkMode.NONE,
+                null),
+            20);
+    Reconciler r = reconciler();
+    List<ContainerReport> reports = r.reconcile(List.of(plain, bomb));
+    assertEquals(ContainerState.RUNNING, reports.get(0).state(), reports.get(0).message());
+    assertEquals(ContainerState.RUNNING, reports.get(1).state(), reports.get(1).message());
+    assertEquals("2048", Files.readString(pidsDir("plain-g1-r0").resolve("pids.max")).trim());
+    assertEquals("20", Files.readString(pidsDir("bomb-g1-r0").resolve("pids.max")).trim());
+    Path stderr = state.resolve("bundles/bomb-g1-r0/logs/stderr.log");
+    for (int i = 0; i < 100 && !Files.readString(stderr).contains("can't fork"); i++) {
+      Thread.sleep(50);
+    }
+    assertTrue(Files.readString(stderr).contains("can't fork"), Files.readString(stderr));
+    int count = Files.readAllLines(pidsDir("bomb-g1-r0").resolve("cgroup.procs")).size();
+    assertTrue(count >= 15 && count <= 20, "held at its limit of 20: " + count + " processes");
+    assertEquals("running", runtime.state("bomb-g1-r0").status(), "and it runs on");
+
+    ContainerReport tooMany =
+        r.reconcile(
+                List.of(
+                    plain,
+                    bomb,
+                    withPids(
+                        assignment(
+                            "many-g1-r0",
+                            "true",
+                            RestartPolicy.Never,
+                            null,
+                            NetworkMode.NONE,
+                            null),
+                        100_000)))
+            .get(2);
+    assertEquals(ContainerState.FAILED, tooMany.state());
+    assertTrue(tooMany.message().contains("more than this node allows"), tooMany.message());
   }
 
   @Test
@@ -611,6 +689,7 @@ class ReconcilerTest {
             null,
             null,
             RestartPolicy.Always,
+            null,
             null,
             null,
             null,

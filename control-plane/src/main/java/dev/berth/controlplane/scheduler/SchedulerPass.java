@@ -213,6 +213,7 @@ public final class SchedulerPass {
         spec.restartLimit(),
         spec.networkMode(),
         spec.portList(),
-        spec.replicaIdentity());
+        spec.replicaIdentity(),
+        limits == null ? null : limits.pids());
   }
 }

@@ -25,7 +25,8 @@ class PlacerTest {
       String cpu,
       String memory,
       Map<String, String> selector) {
-    ResourceRequirements res = new ResourceRequirements(new ResourceRequests(cpu, memory), null);
+    ResourceRequirements res =
+        new ResourceRequirements(new ResourceRequests(cpu, memory, null), null);
     return new StoredWorkload(
         new WorkloadSpec(
             name, "busybox", null, null, null, replicas, res, null, null, selector, null, null,
@@ -164,7 +165,7 @@ class PlacerTest {
                 null,
                 null,
                 1,
-                new ResourceRequirements(new ResourceRequests(null, "512Mi"), null),
+                new ResourceRequirements(new ResourceRequests(null, "512Mi", null), null),
                 null,
                 null,
                 null,

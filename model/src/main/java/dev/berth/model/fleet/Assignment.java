@@ -24,7 +24,8 @@ public record Assignment(
     Integer restartLimit,
     NetworkMode network,
     List<ContainerPort> ports,
-    ReplicaIdentity replicaIdentity) {
+    ReplicaIdentity replicaIdentity,
+    Integer pidsLimit) {
 
   /** Whether this replica must never run twice at once. */
   public boolean unique() {

@@ -143,6 +143,20 @@ public final class WorkloadSpecs {
       check(errors, "resources.limits", s.resources().limits());
       ResourceRequests req = s.resources().requests();
       ResourceRequests lim = s.resources().limits();
+      if (req != null && req.pids() != null) {
+        errors.add(
+            new ValidationError(
+                "resources.requests.pids",
+                "a process count is a limit only: resources.limits.pids"));
+      }
+      if (lim != null
+          && lim.pids() != null
+          && (lim.pids() < MIN_PIDS || lim.pids() > MAX_PIDS_LIMIT)) {
+        errors.add(
+            new ValidationError(
+                "resources.limits.pids",
+                "must be " + MIN_PIDS + " to " + MAX_PIDS_LIMIT + " (got " + lim.pids() + ")"));
+      }
       if (req != null && lim != null && errors.isEmpty()) {
         if (req.cpu() != null
             && lim.cpu() != null
@@ -164,6 +178,13 @@ public final class WorkloadSpecs {
   }
 
   static final int MAX_PORTS = 64;
+
+  /** A pids limit below this cannot even start a shell and its child. */
+  static final int MIN_PIDS = 2;
+
+  /** The kernel's largest pid_max: no limit above it means anything. */
+  static final int MAX_PIDS_LIMIT = 4_194_304;
+
   private static final Pattern PORT_NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?");
 
   private static void checkPorts(List<ValidationError> errors, WorkloadSpec s) {

@@ -27,6 +27,11 @@ public record Resources(
         devices, m, cpu, pids, blockIO, hugepageLimits, network, rdma, unified, extra);
   }
 
+  public Resources withPids(Pids p) {
+    return new Resources(
+        devices, memory, cpu, p, blockIO, hugepageLimits, network, rdma, unified, extra);
+  }
+
   public Resources withCpu(Cpu c) {
     return new Resources(
         devices, memory, c, pids, blockIO, hugepageLimits, network, rdma, unified, extra);

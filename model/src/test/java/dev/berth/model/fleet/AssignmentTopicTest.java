@@ -31,6 +31,7 @@ class AssignmentTopicTest {
         null,
         null,
         null,
+        null,
         null);
   }
 

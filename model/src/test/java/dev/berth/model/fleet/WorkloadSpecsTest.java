@@ -74,6 +74,19 @@ class WorkloadSpecsTest {
                 false)
             .startsWith("resources.requests.cpu:"));
     assertTrue(errorOf("{not json", false).startsWith("(body): not valid JSON"));
+    assertEquals(
+        "resources.limits.pids: must be 2 to 4194304 (got 0)",
+        errorOf(
+            "{\"name\":\"web\",\"image\":\"busybox\",\"resources\":{\"limits\":{\"pids\":0}}}",
+            false));
+    assertTrue(
+        errorOf(
+                "{\"name\":\"web\",\"image\":\"busybox\",\"resources\":{\"requests\":{\"pids\":5}}}",
+                false)
+            .startsWith("resources.requests.pids:"));
+    assertTrue(
+        errorOf("{\"name\":\"solo\",\"image\":\"busybox\",\"replicaIdentity\":\"twice\"}", false)
+            .startsWith("replicaIdentity:"));
   }
 
   @Test
