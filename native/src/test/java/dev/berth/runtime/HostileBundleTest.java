@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.model.runtime.ContainerProcess;
-import dev.berth.model.runtime.User;
-import dev.berth.runtime.init.Stdio;
 import dev.berth.runtime.testing.BusyboxBundle;
 import dev.berth.runtime.testing.RuntimeTestSupport;
 import java.nio.file.Files;
@@ -18,7 +16,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -184,34 +181,7 @@ class HostileBundleTest extends RuntimeTestSupport {
         new ArrayList<>(List.of("sh", "-c", "readlink /proc/self/ns/mnt; echo $#", "sh"));
     args.addAll(instructionLookalikes(1100));
     Path out = work.resolve("exec.out");
-    ContainerProcess p =
-        new ContainerProcess(
-            false,
-            null,
-            new User(0L, 0L, null, null, null, null),
-            args,
-            null,
-            List.of("PATH=/bin"),
-            "/",
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null);
-    ExecHandle h =
-        runtime.exec(
-            id,
-            p,
-            new ExecOptions(
-                null,
-                null,
-                new Stdio(
-                    ProcessBuilder.Redirect.INHERIT,
-                    ProcessBuilder.Redirect.to(out.toFile()),
-                    ProcessBuilder.Redirect.INHERIT)));
-    assertEquals(0, h.exit().get(30, TimeUnit.SECONDS));
+    assertEquals(0, execInto(id, execProcess(args), out));
     String[] lines = Files.readString(out).split("\n");
     String containerMnt =
         Files.readSymbolicLink(Path.of("/proc/" + runtime.state(id).pid() + "/ns/mnt")).toString();
@@ -227,33 +197,8 @@ class HostileBundleTest extends RuntimeTestSupport {
     runtime.start(id);
     Path out = work.resolve("caps.out");
     ContainerProcess p =
-        new ContainerProcess(
-            false,
-            null,
-            new User(0L, 0L, null, null, null, null),
-            List.of("sh", "-c", "grep -E '^(CapEff|CapBnd|NoNewPrivs)' /proc/self/status"),
-            null,
-            List.of("PATH=/bin"),
-            "/",
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null);
-    ExecHandle h =
-        runtime.exec(
-            id,
-            p,
-            new ExecOptions(
-                null,
-                null,
-                new Stdio(
-                    ProcessBuilder.Redirect.INHERIT,
-                    ProcessBuilder.Redirect.to(out.toFile()),
-                    ProcessBuilder.Redirect.INHERIT)));
-    assertEquals(0, h.exit().get(30, TimeUnit.SECONDS));
+        execProcess(List.of("sh", "-c", "grep -E '^(CapEff|CapBnd|NoNewPrivs)' /proc/self/status"));
+    assertEquals(0, execInto(id, p, out));
     String mask = String.format("%016x", (1L << 29) | (1L << 5) | (1L << 10));
     assertEquals(
         "CapEff:\t" + mask + "\nCapBnd:\t" + mask + "\nNoNewPrivs:\t1\n",

@@ -7,15 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.model.JsonMapping;
-import dev.berth.model.runtime.ContainerProcess;
-import dev.berth.runtime.init.Stdio;
 import dev.berth.runtime.testing.BusyboxBundle;
 import dev.berth.runtime.testing.RuntimeTestSupport;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -90,29 +86,8 @@ class SeccompTest extends RuntimeTestSupport {
         id, filtered("sleep 60", NO_MKDIR, true).dir(), CreateOptions.monitored(capture(id)));
     runtime.start(id);
     Path out = work.resolve("exec.out");
-    ContainerProcess p =
-        new ContainerProcess(
-            null,
-            null,
-            null,
-            List.of("sh", "-c", "mkdir /tmp/e 2>&1; echo mkdir=$?"),
-            null,
-            List.of("PATH=/bin"),
-            "/",
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null);
-    Stdio stdio =
-        new Stdio(
-            ProcessBuilder.Redirect.from(new File("/dev/null")),
-            ProcessBuilder.Redirect.to(out.toFile()),
-            ProcessBuilder.Redirect.INHERIT);
-    ExecHandle h = runtime.exec(id, p, new ExecOptions(null, null, stdio));
-    assertEquals(0, h.exit().get(10, TimeUnit.SECONDS));
+    assertEquals(
+        0, execInto(id, execProcess(List.of("sh", "-c", "mkdir /tmp/e 2>&1; echo mkdir=$?")), out));
     assertTrue(Files.readString(out).contains("mkdir=1"), Files.readString(out));
     runtime.delete(id, true);
   }

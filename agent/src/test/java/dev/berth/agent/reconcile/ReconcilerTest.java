@@ -305,7 +305,14 @@ class ReconcilerTest {
   }
 
   private Assignment unique(String id) {
-    Assignment a = assignment(id, "sleep 600", RestartPolicy.Always, null, NetworkMode.NONE, null);
+    return edited(
+        assignment(id, "sleep 600", RestartPolicy.Always, null, NetworkMode.NONE, null),
+        ReplicaIdentity.UNIQUE,
+        null);
+  }
+
+  /** {@code a} with another replica identity and pids limit. */
+  private static Assignment edited(Assignment a, ReplicaIdentity identity, Integer pids) {
     return new Assignment(
         a.containerId(),
         a.node(),
@@ -322,8 +329,8 @@ class ReconcilerTest {
         a.restartLimit(),
         a.network(),
         a.ports(),
-        ReplicaIdentity.UNIQUE,
-        null);
+        identity,
+        pids);
   }
 
   @Test
@@ -379,24 +386,7 @@ class ReconcilerTest {
   }
 
   private static Assignment withPids(Assignment a, int pids) {
-    return new Assignment(
-        a.containerId(),
-        a.node(),
-        a.workload(),
-        a.generation(),
-        a.replica(),
-        a.image(),
-        a.command(),
-        a.args(),
-        a.env(),
-        a.cpuLimitMillis(),
-        a.memoryLimitBytes(),
-        a.restartPolicy(),
-        a.restartLimit(),
-        a.network(),
-        a.ports(),
-        a.replicaIdentity(),
-        pids);
+    return edited(a, a.replicaIdentity(), pids);
   }
 
   private Path pidsDir(String id) {

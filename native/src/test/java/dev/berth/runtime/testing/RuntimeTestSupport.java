@@ -1,9 +1,13 @@
 package dev.berth.runtime.testing;
 
+import dev.berth.model.runtime.ContainerProcess;
 import dev.berth.model.runtime.State;
+import dev.berth.model.runtime.User;
 import dev.berth.runtime.ContainerException;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.CreateOptions;
+import dev.berth.runtime.ExecHandle;
+import dev.berth.runtime.ExecOptions;
 import dev.berth.runtime.init.Stdio;
 import java.io.File;
 import java.io.IOException;
@@ -12,6 +16,7 @@ import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -78,6 +83,41 @@ public abstract class RuntimeTestSupport {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** A process to exec: {@code args} as root, PATH=/bin, in /; the rest is the container's own. */
+  protected static ContainerProcess execProcess(List<String> args) {
+    return new ContainerProcess(
+        false,
+        null,
+        new User(0L, 0L, null, null, null, null),
+        args,
+        null,
+        List.of("PATH=/bin"),
+        "/",
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null);
+  }
+
+  /** Runs {@code p} in container {@code id}, its stdout to {@code out}; its exit code. */
+  protected int execInto(String id, ContainerProcess p, Path out) throws Exception {
+    ExecHandle h =
+        runtime.exec(
+            id,
+            p,
+            new ExecOptions(
+                null,
+                null,
+                new Stdio(
+                    ProcessBuilder.Redirect.INHERIT,
+                    ProcessBuilder.Redirect.to(out.toFile()),
+                    ProcessBuilder.Redirect.INHERIT)));
+    return h.exit().get(30, TimeUnit.SECONDS);
   }
 
   /** Creates, starts and waits for a container, then deletes it and returns what it did. */
