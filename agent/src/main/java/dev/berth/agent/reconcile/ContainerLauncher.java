@@ -21,6 +21,7 @@ import dev.berth.model.fleet.Assignment;
 import dev.berth.model.fleet.AssignmentTopic;
 import dev.berth.model.fleet.ContainerPort;
 import dev.berth.model.fleet.NetworkMode;
+import dev.berth.model.fleet.SecurityContext;
 import dev.berth.model.image.ImageReference;
 import dev.berth.model.image.Platform;
 import dev.berth.model.network.PortMapping;
@@ -29,7 +30,9 @@ import dev.berth.model.runtime.Cpu;
 import dev.berth.model.runtime.Memory;
 import dev.berth.model.runtime.Pids;
 import dev.berth.model.runtime.Resources;
+import dev.berth.model.runtime.Root;
 import dev.berth.model.runtime.Spec;
+import dev.berth.model.runtime.User;
 import dev.berth.runtime.ContainerNotFoundException;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.CreateOptions;
@@ -194,16 +197,30 @@ final class ContainerLauncher {
     }
     annotations.put(WORKLOAD, a.workload());
     annotations.put(GENERATION, Long.toString(a.generation()));
-    Capabilities caps = spec.process().capabilities();
-    Set<String> bounding =
-        caps == null || caps.bounding() == null ? Set.of() : Set.copyOf(caps.bounding());
-    return spec.withProcess(spec.process().withEnv(env))
+    SecurityContext sc = a.securityContext();
+    User image = spec.process().user();
+    long uid = sc != null && sc.runAsUser() != null ? sc.runAsUser() : image.uid();
+    long gid = sc != null && sc.runAsGroup() != null ? sc.runAsGroup() : image.gid();
+    User user = new User(uid, gid, image.umask(), image.additionalGids(), null, image.extra());
+    List<String> capabilities = policy.capabilities(sc);
+    // As Docker since 20.10: a non-root user holds none of them unless it gains them by exec; the
+    // inheritable set stays empty (CVE-2022-24769).
+    List<String> held = uid == 0 ? capabilities : List.of();
+    Capabilities caps = new Capabilities(capabilities, held, List.of(), held, List.of(), null);
+    Spec edited =
+        sc != null && sc.readOnlyRoot()
+            ? spec.withRoot(new Root(spec.root().path(), true, spec.root().extra()))
+            : spec;
+    return edited
+        .withProcess(spec.process().withEnv(env).withIdentity(user, caps))
         .withLinux(
             spec.linux()
                 .withCgroupsPath(cgroupPath(a.containerId()))
                 .withResources(resources)
                 // deny by default: the syscalls ordinary programs use, as Docker's default profile
-                .withSeccomp(DefaultSeccomp.forContainer(bounding, DefaultSeccomp.machine())))
+                .withSeccomp(
+                    DefaultSeccomp.forContainer(
+                        Set.copyOf(capabilities), DefaultSeccomp.machine())))
         .withAnnotations(annotations);
   }
 

@@ -1,13 +1,47 @@
 package dev.berth.agent.security;
 
+import dev.berth.model.fleet.CapabilityChanges;
+import dev.berth.model.fleet.SecurityContext;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
 /**
- * What a node allows the containers it runs, whatever their specs ask: for now the number of
- * processes (pids.max), with a default for specs that set none, so that one fork bomb cannot take
- * the node (as Podman's default pids limit and the kubelet's podPidsLimit).
+ * What a node allows the containers it runs, whatever their specs ask: the number of processes
+ * (pids.max), with a default for specs that set none, so that one fork bomb cannot take the node
+ * (as Podman's default pids limit and the kubelet's podPidsLimit); and the capabilities: Docker's
+ * default set unless the spec drops some, and only those a spec may add.
  */
-public record ContainerPolicy(int defaultPids, int maxPids) {
-  /** Podman's default limit, and a ceiling far above any ordinary workload. */
-  public static final ContainerPolicy DEFAULT = new ContainerPolicy(2048, 32768);
+public record ContainerPolicy(
+    int defaultPids,
+    int maxPids,
+    Set<String> defaultCapabilities,
+    Set<String> addableCapabilities) {
+
+  /** Docker's default capability set (what images that switch users at start need). */
+  public static final Set<String> DOCKER_DEFAULT_CAPABILITIES =
+      Set.of(
+          "CAP_CHOWN",
+          "CAP_DAC_OVERRIDE",
+          "CAP_FOWNER",
+          "CAP_FSETID",
+          "CAP_KILL",
+          "CAP_SETGID",
+          "CAP_SETUID",
+          "CAP_SETPCAP",
+          "CAP_NET_BIND_SERVICE",
+          "CAP_NET_RAW",
+          "CAP_SYS_CHROOT",
+          "CAP_MKNOD",
+          "CAP_AUDIT_WRITE",
+          "CAP_SETFCAP");
+
+  /**
+   * Podman's default pids limit, a ceiling far above any ordinary workload, Docker's capabilities,
+   * and nothing addable beyond them (a node that should allow more says so).
+   */
+  public static final ContainerPolicy DEFAULT =
+      new ContainerPolicy(2048, 32768, DOCKER_DEFAULT_CAPABILITIES, DOCKER_DEFAULT_CAPABILITIES);
 
   /**
    * The pids limit for a container whose spec asks for {@code requested} (null: none); refused
@@ -26,5 +60,36 @@ public record ContainerPolicy(int defaultPids, int maxPids) {
               + ")");
     }
     return requested;
+  }
+
+  /**
+   * The capabilities of a container whose spec says {@code context} (null: nothing): the default
+   * set, less what it drops ("ALL": every one), plus what it adds; an addition the node does not
+   * allow is refused.
+   */
+  public List<String> capabilities(SecurityContext context) {
+    CapabilityChanges changes = context == null ? null : context.capabilities();
+    if (changes == null) {
+      return List.copyOf(new TreeSet<>(defaultCapabilities));
+    }
+    Set<String> out = new TreeSet<>(defaultCapabilities);
+    List<String> drop = changes.dropList();
+    if (drop.contains("ALL")) {
+      out.clear();
+    } else {
+      drop.forEach(out::remove);
+    }
+    for (String add : changes.addList()) {
+      if (!addableCapabilities.contains(add)) {
+        throw new IllegalArgumentException(
+            "securityContext.capabilities.add: "
+                + add
+                + " is not allowed on this node (it allows "
+                + new TreeSet<>(addableCapabilities)
+                + ")");
+      }
+      out.add(add);
+    }
+    return List.copyOf(out);
   }
 }

@@ -16,12 +16,14 @@ import dev.berth.agent.network.ContainerNetworks;
 import dev.berth.agent.network.NetworkAttachment;
 import dev.berth.agent.network.cni.CniPlugins;
 import dev.berth.model.fleet.Assignment;
+import dev.berth.model.fleet.CapabilityChanges;
 import dev.berth.model.fleet.ContainerPort;
 import dev.berth.model.fleet.ContainerReport;
 import dev.berth.model.fleet.ContainerState;
 import dev.berth.model.fleet.NetworkMode;
 import dev.berth.model.fleet.ReplicaIdentity;
 import dev.berth.model.fleet.RestartPolicy;
+import dev.berth.model.fleet.SecurityContext;
 import dev.berth.model.image.ImageReference;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.bundle.BusyboxRootfs;
@@ -180,6 +182,7 @@ class ReconcilerTest {
         network,
         ports,
         null,
+        null,
         null);
   }
 
@@ -308,11 +311,13 @@ class ReconcilerTest {
     return edited(
         assignment(id, "sleep 600", RestartPolicy.Always, null, NetworkMode.NONE, null),
         ReplicaIdentity.UNIQUE,
+        null,
         null);
   }
 
-  /** {@code a} with another replica identity and pids limit. */
-  private static Assignment edited(Assignment a, ReplicaIdentity identity, Integer pids) {
+  /** {@code a} with another replica identity, pids limit and security context. */
+  private static Assignment edited(
+      Assignment a, ReplicaIdentity identity, Integer pids, SecurityContext sc) {
     return new Assignment(
         a.containerId(),
         a.node(),
@@ -330,7 +335,8 @@ class ReconcilerTest {
         a.network(),
         a.ports(),
         identity,
-        pids);
+        pids,
+        sc);
   }
 
   @Test
@@ -386,7 +392,7 @@ class ReconcilerTest {
   }
 
   private static Assignment withPids(Assignment a, int pids) {
-    return edited(a, a.replicaIdentity(), pids);
+    return edited(a, a.replicaIdentity(), pids, a.securityContext());
   }
 
   private Path pidsDir(String id) {
@@ -442,6 +448,71 @@ class ReconcilerTest {
             .get(2);
     assertEquals(ContainerState.FAILED, tooMany.state());
     assertTrue(tooMany.message().contains("more than this node allows"), tooMany.message());
+  }
+
+  private String awaitLog(String id, String last) throws Exception {
+    Path log = state.resolve("bundles/" + id + "/logs/stdout.log");
+    String out = "";
+    for (int i = 0; i < 100 && !out.contains(last); i++) {
+      Thread.sleep(50);
+      out = Files.exists(log) ? Files.readString(log) : "";
+    }
+    return out;
+  }
+
+  /** The hex capability mask of {@code names}, as /proc/PID/status shows it. */
+  private static String mask(List<Integer> bits) {
+    long m = 0;
+    for (int b : bits) {
+      m |= 1L << b;
+    }
+    return String.format("%016x", m);
+  }
+
+  private static final String STATUS =
+      "grep -E '^Cap(Inh|Eff|Bnd)' /proc/self/status; id -u; touch /written 2>&1; echo touched=$?;"
+          + " chown 1:1 /tmp 2>&1; echo chown=$?; echo done; sleep 600";
+
+  @Test
+  void fleetContainersGetDockersCapabilitiesAndTheirSecurityContextWithinTheNodesPolicy()
+      throws Exception {
+    Reconciler r = reconciler();
+    Assignment plain =
+        assignment("caps-g1-r0", STATUS, RestartPolicy.Never, null, NetworkMode.NONE, null);
+    Assignment locked =
+        edited(
+            assignment("locked-g1-r0", STATUS, RestartPolicy.Never, null, NetworkMode.NONE, null),
+            null,
+            null,
+            new SecurityContext(new CapabilityChanges(null, List.of("ALL")), 1000L, 1000L, true));
+    Assignment greedy =
+        edited(
+            assignment("greedy-g1-r0", "true", RestartPolicy.Never, null, NetworkMode.NONE, null),
+            null,
+            null,
+            new SecurityContext(
+                new CapabilityChanges(List.of("SYS_ADMIN"), null), null, null, null));
+    List<ContainerReport> reports = r.reconcile(List.of(plain, locked, greedy));
+    // CHOWN DAC_OVERRIDE FOWNER FSETID KILL SETGID SETUID SETPCAP NET_BIND_SERVICE NET_RAW
+    // SYS_CHROOT MKNOD AUDIT_WRITE SETFCAP
+    String docker = mask(List.of(0, 1, 3, 4, 5, 6, 7, 8, 10, 13, 18, 27, 29, 31));
+    String out = awaitLog("caps-g1-r0", "done");
+    assertTrue(out.contains("CapInh:\t0000000000000000"), out);
+    assertTrue(out.contains("CapEff:\t" + docker), out);
+    assertTrue(out.contains("CapBnd:\t" + docker), out);
+    assertTrue(out.contains("touched=0") && out.contains("chown=0"), "root may chown: " + out);
+
+    String none = awaitLog("locked-g1-r0", "done");
+    assertTrue(none.contains("CapEff:\t0000000000000000"), none);
+    assertTrue(none.contains("CapBnd:\t0000000000000000"), none);
+    assertTrue(none.contains("\n1000\n"), "runs as 1000: " + none);
+    assertTrue(none.contains("Read-only file system") && none.contains("touched=1"), none);
+    assertTrue(none.contains("chown=1"), none);
+
+    assertEquals(ContainerState.FAILED, reports.get(2).state());
+    assertTrue(
+        reports.get(2).message().contains("CAP_SYS_ADMIN is not allowed on this node"),
+        reports.get(2).message());
   }
 
   @Test
@@ -679,6 +750,7 @@ class ReconcilerTest {
             null,
             null,
             RestartPolicy.Always,
+            null,
             null,
             null,
             null,

@@ -214,6 +214,7 @@ public final class SchedulerPass {
         spec.networkMode(),
         spec.portList(),
         spec.replicaIdentity(),
-        limits == null ? null : limits.pids());
+        limits == null ? null : limits.pids(),
+        spec.securityContext());
   }
 }

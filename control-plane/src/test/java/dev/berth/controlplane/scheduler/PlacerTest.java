@@ -30,7 +30,7 @@ class PlacerTest {
     return new StoredWorkload(
         new WorkloadSpec(
             name, "busybox", null, null, null, replicas, res, null, null, selector, null, null,
-            null),
+            null, null),
         generation);
   }
 
@@ -58,6 +58,7 @@ class PlacerTest {
             null,
             null,
             List.of(new ContainerPort("http", 80, hostPort, null)),
+            null,
             null,
             null),
         1);
@@ -171,7 +172,8 @@ class PlacerTest {
                 null,
                 null,
                 null,
-                ReplicaIdentity.UNIQUE),
+                ReplicaIdentity.UNIQUE,
+                null),
             2);
     List<NodeCapacity> nodes =
         List.of(node("a", 1000, 256, Map.of()), node("b", 1000, 4096, Map.of()));

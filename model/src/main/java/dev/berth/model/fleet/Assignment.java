@@ -25,7 +25,8 @@ public record Assignment(
     NetworkMode network,
     List<ContainerPort> ports,
     ReplicaIdentity replicaIdentity,
-    Integer pidsLimit) {
+    Integer pidsLimit,
+    SecurityContext securityContext) {
 
   /** Whether this replica must never run twice at once. */
   public boolean unique() {

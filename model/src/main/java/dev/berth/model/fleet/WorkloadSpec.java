@@ -17,7 +17,8 @@ public record WorkloadSpec(
     Map<String, String> nodeSelector,
     List<ContainerPort> ports,
     NetworkMode network,
-    ReplicaIdentity replicaIdentity) {
+    ReplicaIdentity replicaIdentity,
+    SecurityContext securityContext) {
 
   /** The replica count, 1 when not given. */
   public int replicaCount() {

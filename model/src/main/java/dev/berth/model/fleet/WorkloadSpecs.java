@@ -128,6 +128,7 @@ public final class WorkloadSpecs {
       }
     }
     checkPorts(errors, s);
+    checkSecurityContext(errors, s.securityContext());
     if (s.networkMode() == NetworkMode.HOST) {
       errors.add(
           new ValidationError(
@@ -178,6 +179,49 @@ public final class WorkloadSpecs {
   }
 
   static final int MAX_PORTS = 64;
+
+  /** More names than there are capabilities is a mistake, not a policy. */
+  static final int MAX_CAPABILITY_CHANGES = 64;
+
+  private static final Pattern CAPABILITY = Pattern.compile("(CAP_)?[A-Z][A-Z_]{1,30}");
+  private static final long MAX_ID = 4_294_967_294L; // (uid_t) -1 means "unchanged" to the kernel
+
+  private static void checkSecurityContext(List<ValidationError> errors, SecurityContext sc) {
+    if (sc == null) {
+      return;
+    }
+    if (sc.capabilities() != null) {
+      checkCapabilities(errors, "securityContext.capabilities.add", sc.capabilities().add(), false);
+      checkCapabilities(
+          errors, "securityContext.capabilities.drop", sc.capabilities().drop(), true);
+    }
+    if (sc.runAsUser() != null && (sc.runAsUser() < 0 || sc.runAsUser() > MAX_ID)) {
+      errors.add(new ValidationError("securityContext.runAsUser", "must be 0 to " + MAX_ID));
+    }
+    if (sc.runAsGroup() != null && (sc.runAsGroup() < 0 || sc.runAsGroup() > MAX_ID)) {
+      errors.add(new ValidationError("securityContext.runAsGroup", "must be 0 to " + MAX_ID));
+    }
+  }
+
+  private static void checkCapabilities(
+      List<ValidationError> errors, String at, List<String> names, boolean mayBeAll) {
+    if (names == null) {
+      return;
+    }
+    if (names.size() > MAX_CAPABILITY_CHANGES) {
+      errors.add(new ValidationError(at, "more than " + MAX_CAPABILITY_CHANGES + " names"));
+      return;
+    }
+    for (int i = 0; i < names.size(); i++) {
+      String n = names.get(i);
+      if (n == null
+          || !(mayBeAll && n.equalsIgnoreCase("ALL"))
+              && !CAPABILITY.matcher(n.toUpperCase(java.util.Locale.ROOT)).matches()) {
+        errors.add(
+            new ValidationError(at + "[" + i + "]", "\"" + n + "\" is not a capability name"));
+      }
+    }
+  }
 
   /** A pids limit below this cannot even start a shell and its child. */
   static final int MIN_PIDS = 2;

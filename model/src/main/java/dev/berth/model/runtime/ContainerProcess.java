@@ -26,6 +26,25 @@ public record ContainerProcess(
     extra = UnknownFields.copy(extra);
   }
 
+  /** The same process, run as {@code u} with capabilities {@code c}. */
+  public ContainerProcess withIdentity(User u, Capabilities c) {
+    return new ContainerProcess(
+        terminal,
+        consoleSize,
+        u,
+        args,
+        commandLine,
+        env,
+        cwd,
+        c,
+        rlimits,
+        noNewPrivileges,
+        apparmorProfile,
+        oomScoreAdj,
+        selinuxLabel,
+        extra);
+  }
+
   public ContainerProcess withEnv(List<String> e) {
     return new ContainerProcess(
         terminal,

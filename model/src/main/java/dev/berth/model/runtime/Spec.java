@@ -43,6 +43,11 @@ public record Spec(
         ociVersion, process, root, hostname, domainname, all, hooks, annotations, linux, extra);
   }
 
+  public Spec withRoot(Root r) {
+    return new Spec(
+        ociVersion, process, r, hostname, domainname, mounts, hooks, annotations, linux, extra);
+  }
+
   public Spec withLinux(Linux l) {
     return new Spec(
         ociVersion, process, root, hostname, domainname, mounts, hooks, annotations, l, extra);

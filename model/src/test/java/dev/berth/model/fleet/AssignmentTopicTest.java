@@ -32,6 +32,7 @@ class AssignmentTopicTest {
         null,
         null,
         null,
+        null,
         null);
   }
 

@@ -87,6 +87,32 @@ class WorkloadSpecsTest {
     assertTrue(
         errorOf("{\"name\":\"solo\",\"image\":\"busybox\",\"replicaIdentity\":\"twice\"}", false)
             .startsWith("replicaIdentity:"));
+    assertEquals(
+        "securityContext.capabilities.add[0]: \"net admin\" is not a capability name",
+        errorOf(
+            "{\"name\":\"web\",\"image\":\"busybox\","
+                + "\"securityContext\":{\"capabilities\":{\"add\":[\"net admin\"]}}}",
+            false));
+    assertEquals(
+        "securityContext.runAsUser: must be 0 to 4294967294",
+        errorOf(
+            "{\"name\":\"web\",\"image\":\"busybox\",\"securityContext\":{\"runAsUser\":-1}}",
+            false));
+  }
+
+  @Test
+  void aSecurityContextReadsAsKubernetesWritesIt() throws Exception {
+    WorkloadSpec s =
+        WorkloadSpecs.read(
+            ("name: web\nimage: busybox\nsecurityContext:\n  runAsUser: 1000\n"
+                    + "  readOnlyRootFilesystem: true\n"
+                    + "  capabilities: {drop: [ALL], add: [NET_BIND_SERVICE]}\n")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            true);
+    assertEquals(1000L, s.securityContext().runAsUser());
+    assertTrue(s.securityContext().readOnlyRoot());
+    assertEquals(List.of("ALL"), s.securityContext().capabilities().dropList());
+    assertEquals(List.of("CAP_NET_BIND_SERVICE"), s.securityContext().capabilities().addList());
   }
 
   @Test
