@@ -839,6 +839,10 @@ int main(int argc, char **argv) {
     return 2;
   }
   signal(SIGPIPE, SIG_IGN);
+  /* Not dumpable until the container's program is exec'd (execve makes it dumpable again): a process in
+     the container sees this one (an exec's helper joins its pid namespace) but may neither open its
+     /proc/PID/exe, this binary on the host (CVE-2019-5736), nor its fds or memory. */
+  if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) fail("prctl PR_SET_DUMPABLE", "");
   /* A session of its own, as a shim's: Ctrl-C in the terminal that started `berth up` goes to that
      terminal's foreground process group and must reach neither this monitor nor the container. */
   setsid();

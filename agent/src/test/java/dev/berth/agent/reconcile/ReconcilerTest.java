@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.agent.AgentLayout;
+import dev.berth.agent.exec.ContainerExec;
 import dev.berth.agent.images.ImageStore;
 import dev.berth.agent.images.build.BuildOptions;
 import dev.berth.agent.images.build.ImageBuilder;
@@ -66,23 +67,27 @@ class ReconcilerTest {
 
   @BeforeAll
   static void buildImage() throws Exception {
-    shared = Files.createTempDirectory("berth-reconcile-");
+    // Short names: the runtime's exec sockets live below the state directory, and a unix socket
+    // path has 107 bytes at most.
+    shared = Files.createTempDirectory("brec");
     Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxr-xr-x"));
     images = new ImageStore(shared.resolve("images"));
     Path rootfs = BusyboxRootfs.create(shared.resolve("rootfs"));
-    // A probe that tries the syscalls container escapes start with (see escape-probe.c).
-    Path probe = Path.of(ReconcilerTest.class.getResource("/probes/escape-probe.c").toURI());
-    Process gcc =
-        new ProcessBuilder(
-                "gcc",
-                "-static",
-                "-O2",
-                "-o",
-                rootfs.resolve("bin/escape-probe").toString(),
-                probe.toString())
-            .inheritIO()
-            .start();
-    assertEquals(0, gcc.waitFor(), "gcc built the probe");
+    // Probes that try what container escapes start with (see escape-probe.c, exe-probe.c).
+    for (String probe : List.of("escape-probe", "exe-probe")) {
+      Path source = Path.of(ReconcilerTest.class.getResource("/probes/" + probe + ".c").toURI());
+      Process gcc =
+          new ProcessBuilder(
+                  "gcc",
+                  "-static",
+                  "-O2",
+                  "-o",
+                  rootfs.resolve("bin/" + probe).toString(),
+                  source.toString())
+              .inheritIO()
+              .start();
+      assertEquals(0, gcc.waitFor(), "gcc built " + probe);
+    }
     new ImageBuilder(images)
         .build(rootfs, BuildOptions.of(List.of("sh")), ImageReference.parse("local/busybox:1"));
   }
@@ -95,7 +100,7 @@ class ReconcilerTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    state = Files.createTempDirectory(shared, "node-");
+    state = Files.createTempDirectory(shared, "n");
     Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rwxr-xr-x"));
     layout = new AgentLayout(state, "test-agent-" + ProcessHandle.current().pid());
     parent = layout.cgroupParent();
@@ -513,6 +518,72 @@ class ReconcilerTest {
     assertTrue(
         reports.get(2).message().contains("CAP_SYS_ADMIN is not allowed on this node"),
         reports.get(2).message());
+  }
+
+  @Test
+  void aContainerGetsNoHandleOnTheRuntimesBinaryWhileAProcessIsExecdIntoIt() throws Exception {
+    // CVE-2019-5736 began with /proc/PID/exe of runc's exec helper, opened from inside the
+    // container.
+    Assignment a =
+        assignment(
+            "exe-g1-r0",
+            "exe-probe 6; sleep 600",
+            RestartPolicy.Never,
+            null,
+            NetworkMode.NONE,
+            null);
+    assertEquals(ContainerState.RUNNING, reconciler().reconcile(List.of(a)).get(0).state());
+    ContainerExec exec = new ContainerExec(runtime);
+    long until = System.currentTimeMillis() + 4000;
+    int execs = 0;
+    while (System.currentTimeMillis() < until) {
+      assertEquals(
+          0, exec.run("exe-g1-r0", List.of("sleep", "0.05"), Duration.ofSeconds(10)).exitCode());
+      execs++;
+    }
+    String out = "";
+    for (int i = 0; i < 50 && !out.contains("opened"); i++) {
+      out = awaitLog("exe-g1-r0", "opened");
+    }
+    int seen = Integer.parseInt(out.replaceAll("(?s).*seen (\\d+).*", "$1"));
+    assertTrue(seen >= execs / 2, "the probe saw the exec'd processes (" + execs + "): " + out);
+    assertTrue(out.contains("opened 0"), "it opened the runtime's binary: " + out);
+  }
+
+  @Test
+  void fromInsideAFleetContainerTheHostsDiskCgroupsAndDescriptorsAreOutOfReach() throws Exception {
+    // The host's root disk, as a device number: a container may mknod it (CAP_MKNOD), never open
+    // it.
+    long dev = (long) Files.getAttribute(Path.of("/"), "unix:dev");
+    long major = (dev >> 8) & 0xfff;
+    long minor = (dev & 0xff) | ((dev >> 12) & 0xfff00);
+    String script =
+        "mknod /tmp/disk b "
+            + major
+            + " "
+            + minor
+            + " 2>&1; dd if=/tmp/disk of=/dev/null bs=512 count=1 2>&1; echo disk=$?;"
+            + " echo 1 > /sys/fs/cgroup/pids/pids.max 2>&1; echo cgroup=$?;"
+            + " for f in /sys/fs/cgroup/*/release_agent; do [ -e \"$f\" ] && echo x > \"$f\" 2>&1"
+            + " && echo release_agent=written; done;"
+            + " mount -t cgroup -o memory none /mnt 2>&1; echo cgmount=$?;"
+            // in a child shell: busybox runs ls inside pid 1, which would hold a saved stdout
+            + " sh -c 'ls /proc/1/fd > /tmp/fds'; echo fds $(cat /tmp/fds);"
+            + " for f in /proc/1/fd/*; do [ -d \"$f\" ] && echo leaked-dir=$f; done;"
+            + " echo done; sleep 600";
+    Assignment a =
+        assignment("reach-g1-r0", script, RestartPolicy.Never, null, NetworkMode.NONE, null);
+    assertEquals(ContainerState.RUNNING, reconciler().reconcile(List.of(a)).get(0).state());
+    String out =
+        awaitLog("reach-g1-r0", "done")
+            + Files.readString(state.resolve("bundles/reach-g1-r0/logs/stderr.log"));
+    assertTrue(out.contains("Operation not permitted") && out.contains("disk=1"), out);
+    assertTrue(out.contains("cgroup=1"), "the cgroup tree is read-only: " + out);
+    assertFalse(out.contains("release_agent=written"), out);
+    assertTrue(out.contains("cgmount=1"), "no cgroup mount (CVE-2022-0492): " + out);
+    // CVE-2024-21626: no descriptor of the runtime's (a host directory) reaches the container.
+    assertTrue(out.contains("fds 0 1 2\n"), out);
+    assertFalse(out.contains("leaked-dir"), out);
   }
 
   @Test
