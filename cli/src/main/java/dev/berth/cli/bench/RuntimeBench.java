@@ -2,6 +2,8 @@ package dev.berth.cli.bench;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.agent.security.ContainerPolicy;
+import dev.berth.agent.security.DefaultSeccomp;
 import dev.berth.model.JsonMapping;
 import dev.berth.model.runtime.DefaultSpec;
 import dev.berth.runtime.ContainerRuntime;
@@ -21,9 +23,9 @@ import picocli.CommandLine.Option;
 
 /**
  * Container lifecycles of /bin/true (create, start, wait for exit, delete) through the in-process
- * API, bin/berth-runc, runc and crun, interleaved so every variant sees the same machine state. The
- * command lines use `run`, which does create, start, wait and delete in one invocation, for all
- * alike.
+ * API, bin/berth-runc, runc and crun (the in-process API and runc also with the fleet's default
+ * seccomp filter), interleaved so every variant sees the same machine state. The command lines use
+ * `run`, which does create, start, wait and delete in one invocation, for all alike.
  */
 @Command(
     name = "runtime",
@@ -64,6 +66,18 @@ final class RuntimeBench implements Callable<Integer> {
       // them.
       ((ObjectNode) config.get("linux")).remove("resources");
       Files.writeString(bundle.resolve("config.json"), JsonMapping.write(config));
+      // The same with the syscall filter fleet containers get: what seccomp costs a lifecycle.
+      Path filtered = work.resolve("bundle-seccomp");
+      Files.createDirectories(filtered);
+      ((ObjectNode) config.get("root")).put("path", bundle.resolve("rootfs").toString());
+      ((ObjectNode) config.get("linux"))
+          .set(
+              "seccomp",
+              JsonMapping.mapper()
+                  .valueToTree(
+                      DefaultSeccomp.forContainer(
+                          ContainerPolicy.DOCKER_DEFAULT_CAPABILITIES, DefaultSeccomp.machine())));
+      Files.writeString(filtered.resolve("config.json"), JsonMapping.write(config));
 
       ContainerRuntime api = new ContainerRuntime(work.resolve("state-api"));
       Path cli =
@@ -76,6 +90,14 @@ final class RuntimeBench implements Callable<Integer> {
       runs.add(
           id -> {
             api.create(id, bundle, CreateOptions.monitored(Stdio.discard()));
+            api.start(id);
+            api.exitCode(id).get(30, TimeUnit.SECONDS);
+            api.delete(id, false);
+          });
+      all.add(new Samples("berth in-process, seccomp"));
+      runs.add(
+          id -> {
+            api.create(id, filtered, CreateOptions.monitored(Stdio.discard()));
             api.start(id);
             api.exitCode(id).get(30, TimeUnit.SECONDS);
             api.delete(id, false);
@@ -104,6 +126,20 @@ final class RuntimeBench implements Callable<Integer> {
                         "run",
                         "-b",
                         bundle.toString(),
+                        id)));
+      }
+      if (Files.isExecutable(runc)) {
+        all.add(new Samples("runc, seccomp"));
+        runs.add(
+            id ->
+                ExternalCommand.run(
+                    List.of(
+                        runc.toString(),
+                        "--root",
+                        work.resolve("state-runc").toString(),
+                        "run",
+                        "-b",
+                        filtered.toString(),
                         id)));
       }
       if (Files.isExecutable(crun)) {
