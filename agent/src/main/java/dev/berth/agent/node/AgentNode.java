@@ -102,7 +102,9 @@ public final class AgentNode {
   private static ContainerNetworks networks(AgentConfig config, NameServers nameServers)
       throws IOException {
     NetworkSettings s = config.network();
-    CniPlugins plugins = new CniPlugins(s.pluginDirs(), s.pluginTimeout());
+    CniPlugins plugins =
+        new CniPlugins(
+            s.pluginDirs(), s.pluginTimeout(), config.layout().stateDir().resolve("cni/scratch"));
     try {
       plugins.find("loopback");
       return new ContainerNetworks(

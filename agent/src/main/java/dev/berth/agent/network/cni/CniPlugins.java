@@ -26,6 +26,7 @@ public final class CniPlugins {
 
   private final List<Path> dirs;
   private final Duration timeout;
+  private final Path scratch; // null: the system's temp directory
 
   /**
    * Plugins from {@code dirs} (Debian's are in /usr/lib/cni), each call limited to {@code timeout}.
@@ -33,6 +34,23 @@ public final class CniPlugins {
   public CniPlugins(List<Path> dirs, Duration timeout) {
     this.dirs = List.copyOf(dirs);
     this.timeout = timeout;
+    this.scratch = null;
+  }
+
+  /**
+   * The same, with the plugins' output files in {@code scratch} (the agent's own directory), which
+   * this empties first: files an agent killed mid-call left there (in the instant between their
+   * creation and their unlinking) go at its next start, or with its state.
+   */
+  public CniPlugins(List<Path> dirs, Duration timeout, Path scratch) throws IOException {
+    this.dirs = List.copyOf(dirs);
+    this.timeout = timeout;
+    this.scratch = Files.createDirectories(scratch);
+    try (var left = Files.list(scratch)) {
+      for (Path f : left.toList()) {
+        Files.deleteIfExists(f);
+      }
+    }
   }
 
   /** The plugin directories, as CNI_PATH gives them to plugins that call others (IPAM). */
@@ -73,8 +91,14 @@ public final class CniPlugins {
     FileChannel outRead = null;
     FileChannel errRead = null;
     try {
-      out = Files.createTempFile("berth-cni-", ".out");
-      err = Files.createTempFile("berth-cni-", ".err");
+      out =
+          scratch == null
+              ? Files.createTempFile("berth-cni-", ".out")
+              : Files.createTempFile(scratch, "", ".out");
+      err =
+          scratch == null
+              ? Files.createTempFile("berth-cni-", ".err")
+              : Files.createTempFile(scratch, "", ".err");
       // Read through descriptors opened now, the names gone as soon as the plugin runs: an agent
       // killed while a plugin works leaves no file behind.
       outRead = FileChannel.open(out, StandardOpenOption.READ);

@@ -229,9 +229,12 @@ class CniNetworkTest {
         Files.writeString(
             work.resolve("f.conflist"),
             "{\"cniVersion\":\"1.0.0\",\"name\":\"f\",\"plugins\":[{\"type\":\"fail\"}]}");
-    CniNetwork net =
-        new CniNetwork(
-            CniConfigList.read(conf), new CniPlugins(List.of(dir), Duration.ofSeconds(5)));
+    // What an agent killed mid-call left in its scratch directory goes when the next one starts.
+    Path scratch = Files.createDirectories(work.resolve("scratch"));
+    Files.writeString(scratch.resolve("123.out"), "{");
+    CniPlugins plugins = new CniPlugins(List.of(dir), Duration.ofSeconds(5), scratch);
+    assertEquals(List.of(), listed(scratch));
+    CniNetwork net = new CniNetwork(CniConfigList.read(conf), plugins);
     CniException e =
         assertThrows(
             CniException.class,
@@ -243,5 +246,12 @@ class CniNetworkTest {
     assertTrue(
         e.getMessage().contains("error 7 (invalid network config): bad subnet (10.0.0.0/33)"),
         e.getMessage());
+    assertEquals(List.of(), listed(scratch), "the plugin's output files are gone");
+  }
+
+  private static List<Path> listed(Path dir) throws java.io.IOException {
+    try (var files = Files.list(dir)) {
+      return files.toList();
+    }
   }
 }
