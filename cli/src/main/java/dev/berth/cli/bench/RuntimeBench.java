@@ -87,74 +87,20 @@ final class RuntimeBench implements Callable<Integer> {
       List<Samples> all = new ArrayList<>();
       List<Lifecycle> runs = new ArrayList<>();
       all.add(new Samples("berth in-process API"));
-      runs.add(
-          id -> {
-            api.create(id, bundle, CreateOptions.monitored(Stdio.discard()));
-            api.start(id);
-            api.exitCode(id).get(30, TimeUnit.SECONDS);
-            api.delete(id, false);
-          });
+      runs.add(inProcess(api, bundle));
       all.add(new Samples("berth in-process, seccomp"));
-      runs.add(
-          id -> {
-            api.create(id, filtered, CreateOptions.monitored(Stdio.discard()));
-            api.start(id);
-            api.exitCode(id).get(30, TimeUnit.SECONDS);
-            api.delete(id, false);
-          });
+      runs.add(inProcess(api, filtered));
       all.add(new Samples("bin/berth-runc"));
-      runs.add(
-          id ->
-              ExternalCommand.run(
-                  List.of(
-                      cli.toString(),
-                      "--root",
-                      work.resolve("state-cli").toString(),
-                      "run",
-                      "-b",
-                      bundle.toString(),
-                      id)));
+      runs.add(runOf(cli, work.resolve("state-cli"), bundle));
       if (Files.isExecutable(runc)) {
         all.add(new Samples("runc " + version(runc)));
-        runs.add(
-            id ->
-                ExternalCommand.run(
-                    List.of(
-                        runc.toString(),
-                        "--root",
-                        work.resolve("state-runc").toString(),
-                        "run",
-                        "-b",
-                        bundle.toString(),
-                        id)));
-      }
-      if (Files.isExecutable(runc)) {
+        runs.add(runOf(runc, work.resolve("state-runc"), bundle));
         all.add(new Samples("runc, seccomp"));
-        runs.add(
-            id ->
-                ExternalCommand.run(
-                    List.of(
-                        runc.toString(),
-                        "--root",
-                        work.resolve("state-runc").toString(),
-                        "run",
-                        "-b",
-                        filtered.toString(),
-                        id)));
+        runs.add(runOf(runc, work.resolve("state-runc"), filtered));
       }
       if (Files.isExecutable(crun)) {
         all.add(new Samples("crun " + version(crun)));
-        runs.add(
-            id ->
-                ExternalCommand.run(
-                    List.of(
-                        crun.toString(),
-                        "--root",
-                        work.resolve("state-crun").toString(),
-                        "run",
-                        "-b",
-                        bundle.toString(),
-                        id)));
+        runs.add(runOf(crun, work.resolve("state-crun"), bundle));
       }
       if (hybridWithV2Controllers()) {
         System.out.println(
@@ -192,6 +138,24 @@ final class RuntimeBench implements Callable<Integer> {
     } finally {
       FileTrees.delete(work);
     }
+  }
+
+  /** create, start, wait and delete through the in-process API. */
+  private static Lifecycle inProcess(ContainerRuntime api, Path bundle) {
+    return id -> {
+      api.create(id, bundle, CreateOptions.monitored(Stdio.discard()));
+      api.start(id);
+      api.exitCode(id).get(30, TimeUnit.SECONDS);
+      api.delete(id, false);
+    };
+  }
+
+  /** `run` of a runc-compatible command line, with its own state root. */
+  private static Lifecycle runOf(Path binary, Path root, Path bundle) {
+    return id ->
+        ExternalCommand.run(
+            List.of(
+                binary.toString(), "--root", root.toString(), "run", "-b", bundle.toString(), id));
   }
 
   private static boolean hybridWithV2Controllers() {
