@@ -199,8 +199,8 @@ final class ContainerLauncher {
     annotations.put(GENERATION, Long.toString(a.generation()));
     SecurityContext sc = a.securityContext();
     User image = spec.process().user();
-    long uid = sc != null && sc.runAsUser() != null ? sc.runAsUser() : image.uid();
-    long gid = sc != null && sc.runAsGroup() != null ? sc.runAsGroup() : image.gid();
+    long uid = ContainerPolicy.id(sc == null ? null : sc.runAsUser(), image.uid(), "runAsUser");
+    long gid = ContainerPolicy.id(sc == null ? null : sc.runAsGroup(), image.gid(), "runAsGroup");
     User user = new User(uid, gid, image.umask(), image.additionalGids(), null, image.extra());
     List<String> capabilities = policy.capabilities(sc);
     // As Docker since 20.10: a non-root user holds none of them unless it gains them by exec; the

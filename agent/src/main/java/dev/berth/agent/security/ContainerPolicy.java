@@ -51,6 +51,10 @@ public record ContainerPolicy(
     if (requested == null) {
       return defaultPids;
     }
+    if (requested < 1) { // 0 would be "max" to the cgroup: no limit at all
+      throw new IllegalArgumentException(
+          "resources.limits.pids " + requested + " is not a limit (at least 1)");
+    }
     if (requested > maxPids) {
       throw new IllegalArgumentException(
           "resources.limits.pids "
@@ -61,6 +65,24 @@ public record ContainerPolicy(
     }
     return requested;
   }
+
+  /**
+   * A user or group id from a spec, checked again where it is used: the assignment came over Kafka,
+   * and -1 would leave the process with the runtime's own id (root).
+   */
+  public static long id(Long requested, long fallback, String field) {
+    if (requested == null) {
+      return fallback;
+    }
+    if (requested < 0 || requested > MAX_ID) {
+      throw new IllegalArgumentException(
+          "securityContext." + field + " " + requested + " is not 0 to " + MAX_ID);
+    }
+    return requested;
+  }
+
+  /** The largest user or group id ((uid_t) -1 means "unchanged" to the kernel). */
+  public static final long MAX_ID = 4_294_967_294L;
 
   /**
    * The capabilities of a container whose spec says {@code context} (null: nothing): the default

@@ -1,35 +1,18 @@
 package dev.berth.chaos.experiment.faults;
 
-import dev.berth.chaos.experiment.Fault;
 import dev.berth.chaos.experiment.FaultContext;
 import dev.berth.chaos.lab.Lab;
 import java.util.Optional;
 
 /** control-plane-kill: SIGKILL the leading control plane; start it again later. */
-public final class ControlPlaneKill implements Fault {
-  private final FaultContext context;
-  private final Lab.Member victim;
-  private final long durationMillis;
-
+public final class ControlPlaneKill extends LeaderFault {
   public ControlPlaneKill(FaultContext context, long durationMillis) throws InterruptedException {
-    this.context = context;
-    this.victim = context.leader();
-    this.durationMillis = durationMillis;
-  }
-
-  @Override
-  public String member() {
-    return victim.name();
+    super(context, durationMillis);
   }
 
   @Override
   public String target() {
     return victim.name() + " (leader)";
-  }
-
-  @Override
-  public long durationMillis() {
-    return durationMillis;
   }
 
   @Override

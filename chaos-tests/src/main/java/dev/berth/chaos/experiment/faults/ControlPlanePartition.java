@@ -1,6 +1,5 @@
 package dev.berth.chaos.experiment.faults;
 
-import dev.berth.chaos.experiment.Fault;
 import dev.berth.chaos.experiment.FaultContext;
 import dev.berth.chaos.lab.Lab;
 
@@ -9,31 +8,15 @@ import dev.berth.chaos.lab.Lab;
  * every agent while it still reaches Kafka: the Hazelcast cluster splits in two, and both halves
  * believe they may lead.
  */
-public final class ControlPlanePartition implements Fault {
-  private final FaultContext context;
-  private final Lab.Member victim;
-  private final long durationMillis;
-
+public final class ControlPlanePartition extends LeaderFault {
   public ControlPlanePartition(FaultContext context, long durationMillis)
       throws InterruptedException {
-    this.context = context;
-    this.victim = context.leader();
-    this.durationMillis = durationMillis;
-  }
-
-  @Override
-  public String member() {
-    return victim.name();
+    super(context, durationMillis);
   }
 
   @Override
   public String target() {
     return victim.name() + " (leader) from the other control plane and the agents";
-  }
-
-  @Override
-  public long durationMillis() {
-    return durationMillis;
   }
 
   @Override
