@@ -6,6 +6,7 @@ import dev.berth.agent.images.ResolvedImage;
 import dev.berth.agent.images.bundle.RuntimeSpecFromImage;
 import dev.berth.agent.images.registry.ImagePuller;
 import dev.berth.agent.images.registry.PullProgress;
+import dev.berth.agent.images.snapshot.SnapshotException;
 import dev.berth.agent.images.snapshot.Snapshotter;
 import dev.berth.agent.images.store.PrivateDirs;
 import dev.berth.agent.logs.ContainerLogs;
@@ -226,6 +227,15 @@ final class ContainerLauncher {
 
   private String cgroupPath(String id) {
     return layout.cgroupParent() + "/" + id;
+  }
+
+  /** Containers with a rootfs on this node, whatever the runtime and the bundles say. */
+  List<String> leftSnapshots() {
+    try {
+      return snapshots.containerIds();
+    } catch (SnapshotException e) {
+      return List.of();
+    }
   }
 
   /**

@@ -84,6 +84,12 @@ public final class Reconciler {
         removeQuietly(id);
       }
     }
+    // A rootfs still mounted without its bundle (its removal cut short): unmounted and removed.
+    for (String id : launcher.leftSnapshots()) {
+      if (!wanted.containsKey(id) && !actual.containsKey(id) && isContainerId(id)) {
+        removeQuietly(id);
+      }
+    }
     List<ContainerReport> reports = new ArrayList<>();
     for (Assignment a : wanted.values()) {
       reports.add(converge(a, actual.get(a.containerId())));

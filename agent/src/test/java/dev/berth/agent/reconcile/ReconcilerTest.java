@@ -604,6 +604,23 @@ class ReconcilerTest {
   }
 
   @Test
+  void aMountedRootfsWhoseBundleIsGoneIsUnmountedAndRemoved() throws Exception {
+    Reconciler r = reconciler();
+    r.reconcile(
+        List.of(
+            assignment(
+                "web-g1-r0", "sleep 30", RestartPolicy.Always, null, NetworkMode.NONE, null)));
+    Path rootfs = state.resolve("snapshots/containers/web-g1-r0/rootfs");
+    // a removal cut short after the container and its bundle went, the rootfs still mounted
+    runtime.delete("web-g1-r0", true);
+    FileTrees.delete(layout.bundles().resolve("web-g1-r0"));
+    assertTrue(Files.readString(Path.of("/proc/mounts")).contains(" " + rootfs + " "));
+    r.reconcile(List.of());
+    assertFalse(Files.readString(Path.of("/proc/mounts")).contains(" " + rootfs + " "));
+    assertFalse(Files.exists(rootfs.getParent()));
+  }
+
+  @Test
   void aCreateCutShortByAnAgentCrashLeavesNoCgroupBehind() throws Exception {
     // What an agent killed between the cgroup's creation and the runtime's state leaves: a bundle
     // and an empty cgroup that no state names.

@@ -25,6 +25,7 @@ class ChaosExperimentsTest {
   @Test
   void theFleetLosesNoAcknowledgedApplyAndLeavesNoOrphanUnderKillsAndPartitions() throws Exception {
     Path work = Files.createTempDirectory("bct");
+    Throwable failed = null;
     try {
       ChaosReport report =
           ChaosSession.run(
@@ -62,8 +63,19 @@ class ChaosExperimentsTest {
       try (var left = Files.list(work)) {
         assertEquals(List.of(), left.toList(), "the lab's state is gone");
       }
+    } catch (Throwable t) {
+      failed = t;
+      throw t;
     } finally {
-      dev.berth.runtime.files.FileTrees.delete(work);
+      try {
+        dev.berth.runtime.files.FileTrees.delete(work);
+      } catch (java.io.IOException e) {
+        // what went wrong first is what the report must show; a left mount only follows from it
+        if (failed == null) {
+          throw e;
+        }
+        failed.addSuppressed(e);
+      }
     }
   }
 }

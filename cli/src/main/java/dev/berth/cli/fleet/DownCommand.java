@@ -83,7 +83,7 @@ public final class DownCommand implements Callable<Integer> {
                   agent.nodeName()),
               LeaseFence.neverHeld(agent.leaseDeadline()));
       reconciler.reconcile(List.of());
-      List<String> left = leftOver(agent, runtime);
+      List<String> left = leftOver(agent, runtime, snapshots);
       if (!left.isEmpty()) {
         // the state that says what to undo stays: the next `berth down` tries again
         System.err.println(
@@ -120,9 +120,12 @@ public final class DownCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** What a removal pass left: containers the runtime still has, bundles still on disk. */
-  private static List<String> leftOver(AgentLayout agent, ContainerRuntime runtime)
-      throws java.io.IOException {
+  /**
+   * What a removal pass left: containers the runtime still has, bundles and rootfs snapshots still
+   * on disk.
+   */
+  private static List<String> leftOver(
+      AgentLayout agent, ContainerRuntime runtime, Snapshotter snapshots) throws Exception {
     List<String> left = new java.util.ArrayList<>();
     runtime.list().forEach(s -> left.add(s.id()));
     if (Files.isDirectory(agent.bundles())) {
@@ -132,6 +135,7 @@ public final class DownCommand implements Callable<Integer> {
             .forEach(left::add);
       }
     }
+    snapshots.containerIds().stream().filter(id -> !left.contains(id)).forEach(left::add);
     return left;
   }
 }

@@ -290,12 +290,32 @@ public final class Snapshotter {
     }
   }
 
+  /** Mounts stacked on one rootfs that a removal takes off before it gives up. */
+  private static final int MAX_STACKED_MOUNTS = 16;
+
+  /** The containers that have a rootfs here (mounted or not), by id. */
+  public List<String> containerIds() throws SnapshotException {
+    try (var dirs = Files.list(root.resolve("containers"))) {
+      return dirs.map(d -> d.getFileName().toString()).sorted().toList();
+    } catch (java.nio.file.NoSuchFileException e) {
+      return List.of();
+    } catch (IOException e) {
+      throw new SnapshotException(
+          "cannot list the snapshots in " + root.resolve("containers") + ": " + e.getMessage());
+    }
+  }
+
   /** Unmounts and deletes a container's rootfs and everything it wrote. */
   public void remove(String id) throws SnapshotException {
     requireId(id);
     Path dir = root.resolve("containers").resolve(id);
     try {
-      Native.unmount(dir.resolve("rootfs").toString());
+      // Every mount on it: a process killed between two steps (or anything else mounting there)
+      // can leave more than one, and the directory cannot go while one is left.
+      String rootfs = dir.resolve("rootfs").toString();
+      for (int i = 0; i < MAX_STACKED_MOUNTS && Native.unmount(rootfs); i++) {
+        // next
+      }
       FileTrees.delete(dir);
     } catch (IOException | NativeException e) {
       throw new SnapshotException(

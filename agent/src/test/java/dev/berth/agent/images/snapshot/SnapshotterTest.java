@@ -155,4 +155,20 @@ class SnapshotterTest {
     assertTrue(Files.exists(s.layerDir(diffIds.get(1))));
     assertEquals(List.of(diffIds.get(1)), s.prune(Set.of()));
   }
+
+  @Test
+  void aRootfsWithMountsStackedOnItIsStillRemovedAndListedUntilThen() throws Exception {
+    Snapshotter s = new Snapshotter(content, work.resolve("snapshots"), true);
+    Path rootfs = s.prepare("c8", layers, diffIds);
+    // what a runtime killed between two steps leaves: the rootfs bind-mounted onto itself, twice
+    dev.berth.runtime.libc.Native.mount(
+        rootfs.toString(), rootfs.toString(), null, 4096 /* MS_BIND */, null);
+    dev.berth.runtime.libc.Native.mount(
+        rootfs.toString(), rootfs.toString(), null, 4096 /* MS_BIND */, null);
+    assertEquals(List.of("c8"), s.containerIds());
+    s.remove("c8");
+    assertFalse(Files.readString(Path.of("/proc/mounts")).contains(rootfs.toString()), "unmounted");
+    assertFalse(Files.exists(rootfs));
+    assertEquals(List.of(), s.containerIds());
+  }
 }
