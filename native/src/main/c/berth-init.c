@@ -25,6 +25,8 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <sched.h>
 #include <seccomp.h>
 #include <signal.h>
@@ -34,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <poll.h>
 #include <time.h>
@@ -79,6 +82,10 @@ static unsigned long long NUM(int tag, int i) { return L[tag].n ? L[tag].items[0
 
 static int ctl = -1;
 static int root_fd = -1; /* the rootfs, while mounts are made inside it */
+/* With a user namespace of its own the container's root may not search the host directories that hold the rootfs
+   and the bundle (0700, the host's root): those are opened while the process still has the host's uid. */
+static int rootfs_src = -1, new_root = -1;
+static int *bind_src; /* per MOUNT record: its bind source, or -1 */
 
 static void say(const char *fmt, ...) {
   char buf[4096];
@@ -343,18 +350,27 @@ static int mount_target(const char *dest, unsigned long kind) {
   return fd;
 }
 
-static void do_mount(const struct record *r) {
+static void do_mount(unsigned index) {
+  const struct record *r = &L[R_MOUNT].items[index];
   const char *source = r->f[0].s, *dest = r->f[1].s, *fstype = r->f[2].s, *data = r->f[5].s;
   unsigned long flags = r->f[3].n, propagation = r->f[4].n, kind = r->f[6].n;
-  char at[64];
+  char at[64], src[64];
+  if (bind_src && bind_src[index] >= 0) {
+    fd_path(bind_src[index], src, sizeof src);
+    source = src;
+  }
   int fd = mount_target(dest, kind);
   fd_path(fd, at, sizeof at);
   if (flags & MS_BIND) {
     if (mount(source, at, NULL, flags & (MS_BIND | MS_REC), NULL) < 0) fail("mount bind", dest);
   } else if (flags & MS_REMOUNT) {
     if (mount(NULL, at, NULL, flags, data[0] ? data : NULL) < 0) fail("mount remount", dest);
-  } else {
-    if (mount(source, at, fstype, flags, data[0] ? data : NULL) < 0) fail("mount", dest);
+  } else if (mount(source, at, fstype, flags, data[0] ? data : NULL) < 0) {
+    /* As runc: sysfs is its network namespace owner's to mount; a container with a user namespace of its own in a
+       network namespace it joined gets the host's /sys bound instead (read-only, as the spec's sysfs). */
+    if (!(errno == EPERM && !strcmp(fstype, "sysfs") && (NUM(R_CLONE, 0) & CLONE_NEWUSER))) fail("mount", dest);
+    if (mount("/sys", at, NULL, MS_BIND | MS_REC, NULL) < 0) fail("mount bind /sys", dest);
+    flags = MS_BIND | (flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC));
   }
   close(fd);
   unsigned long extra = (flags & MS_BIND) ? flags & ~(MS_BIND | MS_REC) : 0;
@@ -404,12 +420,31 @@ static void write_file(const char *path, const char *value) {
   close(fd);
 }
 
+/* A net.* sysctl of a network namespace the container joins but does not make, while it makes a user namespace:
+   only the network namespace's owner (the host) may write it, so the parent writes it, still host root. */
+static int sysctl_by_parent(const char *key) {
+  unsigned long long clone = NUM(R_CLONE, 0);
+  return !strncmp(key, "net/", 4) && (clone & CLONE_NEWUSER) && !(clone & CLONE_NEWNET);
+}
+
+static void write_sysctls(int parent) {
+  for (unsigned i = 0; i < L[R_SYSCTL].n; i++) {
+    const char *key = L[R_SYSCTL].items[i].f[0].s;
+    if (sysctl_by_parent(key) != parent) continue;
+    /* Java allows only namespaced keys of plain names; O_NOFOLLOW keeps even those inside /proc/sys. */
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "/proc/sys/%s", key);
+    write_file(path, L[R_SYSCTL].items[i].f[1].s);
+  }
+}
+
 static void enter_root(void) {
   const char *rootfs = STR(R_ROOTFS);
   if (HAS(R_PIVOT)) {
     int oldroot = open("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
     if (oldroot < 0) fail("open", "/");
-    int newroot = open(rootfs, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+    int newroot = new_root >= 0 ? new_root : open(rootfs, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+    new_root = -1;
     if (newroot < 0) fail("open", rootfs);
     if (fchdir(newroot) < 0) fail("fchdir", rootfs);
     /* pivot_root(".", ".") stacks the old root on the new one; no put_old directory needed. */
@@ -591,10 +626,27 @@ static void setup_rootfs(void) {
   char line[64];
   unsigned long propagation = HAS(R_PROPAGATION) ? NUM(R_PROPAGATION, 0) : (MS_SLAVE | MS_REC);
   if (mount(NULL, "/", NULL, propagation, NULL) < 0) fail("mount propagation", "/");
-  if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0) fail("mount bind", rootfs);
-  root_fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (rootfs_src >= 0) {
+    /* The same bind as below, through the descriptor opened as the host's uid; the clone's root is the new root. */
+    new_root = (int)syscall(SYS_open_tree, rootfs_src, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+    if (new_root < 0) fail("open_tree", rootfs);
+    if (syscall(SYS_move_mount, new_root, "", rootfs_src, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+      fail("move_mount", rootfs);
+    close(rootfs_src);
+    rootfs_src = -1;
+    root_fd = dup(new_root);
+  } else {
+    if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0) fail("mount bind", rootfs);
+    root_fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  }
   if (root_fd < 0) fail("open", rootfs);
-  for (unsigned i = 0; i < L[R_MOUNT].n; i++) do_mount(&L[R_MOUNT].items[i]);
+  for (unsigned i = 0; i < L[R_MOUNT].n; i++) do_mount(i);
+  if (bind_src) {
+    for (unsigned i = 0; i < L[R_MOUNT].n; i++)
+      if (bind_src[i] >= 0) close(bind_src[i]);
+    free(bind_src);
+    bind_src = NULL;
+  }
   for (unsigned i = 0; i < L[R_MKNOD].n; i++) do_mknod(&L[R_MKNOD].items[i]);
   for (unsigned i = 0; i < L[R_BIND_NODE].n; i++) do_bind_node(&L[R_BIND_NODE].items[i]);
   for (unsigned i = 0; i < L[R_SYMLINK].n; i++) do_symlink(&L[R_SYMLINK].items[i]);
@@ -617,9 +669,8 @@ static void __attribute__((noreturn)) seccomp_fail(const char *call, const char 
   fail(call, what);
 }
 
-/* The filter of linux.seccomp, built while the process may still do anything; loaded later (seccomp_load). */
+/* The filter of linux.seccomp as libseccomp builds it. */
 static scmp_filter_ctx seccomp_filter(void) {
-  if (!HAS(R_SECCOMP)) return NULL;
   uint32_t fallback = (uint32_t)NUM(R_SECCOMP, 0);
   unsigned long long flags = NUM(R_SECCOMP, 1);
   scmp_filter_ctx ctx = seccomp_init(fallback);
@@ -670,10 +721,88 @@ static scmp_filter_ctx seccomp_filter(void) {
   return ctx;
 }
 
-static void seccomp_apply(scmp_filter_ctx ctx) {
-  int r = seccomp_load(ctx);
-  if (r < 0) seccomp_fail("seccomp_load", "linux.seccomp", r);
+/* The compiled filter, loaded just before execve; filter == NULL when linux.seccomp is absent. */
+static struct sock_fprog seccomp_prog;
+
+/* A classic BPF program from fd: whole instructions, no more than the kernel takes. */
+static int read_bpf(int fd, struct sock_fprog *prog) {
+  struct stat st;
+  if (fstat(fd, &st) < 0) return -1;
+  if (!S_ISREG(st.st_mode) || st.st_size <= 0 || st.st_size % sizeof(struct sock_filter) ||
+      st.st_size > (off_t)(BPF_MAXINSNS * sizeof(struct sock_filter))) {
+    errno = EINVAL;
+    return -1;
+  }
+  struct sock_filter *f = malloc((size_t)st.st_size);
+  if (!f) return -1;
+  size_t done = 0;
+  while (done < (size_t)st.st_size) {
+    ssize_t n = pread(fd, (char *)f + done, (size_t)st.st_size - done, (off_t)done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) { free(f); errno = n == 0 ? EIO : errno; return -1; }
+    done += (size_t)n;
+  }
+  prog->len = (unsigned short)(st.st_size / sizeof *f);
+  prog->filter = f;
+  return 0;
+}
+
+/* Writes the compiled filter where the next container with this profile finds it; a failure only costs the
+   next one a compile. Written aside and renamed, so a reader never sees half of it. */
+static void store_bpf(const char *path, const struct sock_fprog *prog) {
+  char tmp[PATH_MAX];
+  if (snprintf(tmp, sizeof tmp, "%s.%d.tmp", path, (int)getpid()) >= (int)sizeof tmp) return;
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) return;
+  size_t len = prog->len * sizeof *prog->filter, done = 0;
+  while (done < len) {
+    ssize_t n = write(fd, (const char *)prog->filter + done, len - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    done += (size_t)n;
+  }
+  if (close(fd) < 0 || done < len || rename(tmp, path) < 0) unlink(tmp);
+}
+
+/* Compiles linux.seccomp (or reads what an earlier container compiled from the same records) while this
+   process is still on the host: the cache is a host path, and compiling three architectures costs
+   milliseconds that a read does not. */
+static void seccomp_prepare(void) {
+  if (!HAS(R_SECCOMP)) return;
+  const char *cache = STR(R_SECCOMP_CACHE);
+  int cached = (NUM(R_SECCOMP, 1) & BERTH_SECCOMP_CACHED) != 0;
+  if (cached && !cache) bad_plan("SECCOMP", "rules left out without a SECCOMP_CACHE");
+  if (cache) {
+    int fd = open(cache, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd >= 0) {
+      int ok = read_bpf(fd, &seccomp_prog) == 0;
+      if (ok) futimens(fd, NULL); /* in use: the runtime prunes only filters unused for a while */
+      close(fd);
+      if (ok) return;
+    }
+    if (cached) fail("read the compiled filter", cache);
+  }
+  scmp_filter_ctx ctx = seccomp_filter();
+  int mfd = memfd_create("berth-seccomp", MFD_CLOEXEC);
+  if (mfd < 0) fail("memfd_create", "linux.seccomp");
+  int r = seccomp_export_bpf(ctx, mfd);
+  if (r < 0) seccomp_fail("seccomp_export_bpf", "linux.seccomp", r);
   seccomp_release(ctx);
+  if (read_bpf(mfd, &seccomp_prog) < 0) fail("read", "compiled linux.seccomp");
+  close(mfd);
+  if (cache) store_bpf(cache, &seccomp_prog);
+}
+
+/* What seccomp_load would do with the same program: libseccomp's filter attributes are the kernel's flags. */
+static void seccomp_apply(void) {
+  unsigned long long flags = NUM(R_SECCOMP, 1), kflags = 0;
+  if (flags & BERTH_SECCOMP_TSYNC) kflags |= SECCOMP_FILTER_FLAG_TSYNC;
+  if (flags & BERTH_SECCOMP_LOG) kflags |= SECCOMP_FILTER_FLAG_LOG;
+  if (flags & BERTH_SECCOMP_SPEC_ALLOW) kflags |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
+  if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, (unsigned)kflags, &seccomp_prog) < 0)
+    fail("seccomp SECCOMP_SET_MODE_FILTER", "linux.seccomp");
+  free(seccomp_prog.filter);
+  seccomp_prog.filter = NULL;
 }
 
 static int container_main(int is_create, int console_sock) {
@@ -686,6 +815,17 @@ static int container_main(int is_create, int console_sock) {
     fifo = open(STR(R_FIFO), O_RDWR | O_CLOEXEC);
     if (fifo < 0) fail("open", STR(R_FIFO));
   }
+  if (is_create && (NUM(R_CLONE, 0) & CLONE_NEWUSER) && HAS(R_ROOTFS)) {
+    rootfs_src = open(STR(R_ROOTFS), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (rootfs_src < 0) fail("open", STR(R_ROOTFS));
+    bind_src = malloc((L[R_MOUNT].n + 1) * sizeof *bind_src);
+    if (!bind_src) fail("malloc", "mounts");
+    for (unsigned i = 0; i < L[R_MOUNT].n; i++) {
+      const struct record *m = &L[R_MOUNT].items[i];
+      bind_src[i] = -1;
+      if ((m->f[3].n & MS_BIND) && (bind_src[i] = open(m->f[0].s, O_PATH | O_CLOEXEC)) < 0) fail("open", m->f[0].s);
+    }
+  }
   if (NUM(R_CLONE, 0) & CLONE_NEWUSER) {
     /* The maps are written now: become the namespace's root, or new files would belong to an unmapped id. */
     if (setresgid(0, 0, 0) < 0) fail("setresgid", "user namespace root");
@@ -697,12 +837,7 @@ static int container_main(int is_create, int console_sock) {
     const char *hostname = STR(R_HOSTNAME), *domainname = STR(R_DOMAINNAME);
     if (hostname && sethostname(hostname, strlen(hostname)) < 0) fail("sethostname", hostname);
     if (domainname && setdomainname(domainname, strlen(domainname)) < 0) fail("setdomainname", domainname);
-    for (unsigned i = 0; i < L[R_SYSCTL].n; i++) {
-      /* Java allows only namespaced keys of plain names; O_NOFOLLOW keeps even those inside /proc/sys. */
-      char path[PATH_MAX];
-      snprintf(path, sizeof path, "/proc/sys/%s", L[R_SYSCTL].items[i].f[0].s);
-      write_file(path, L[R_SYSCTL].items[i].f[1].s);
-    }
+    write_sysctls(0);
     setup_rootfs();
   }
   if (console_sock >= 0) setup_console(console_sock);
@@ -712,13 +847,9 @@ static int container_main(int is_create, int console_sock) {
     if (setrlimit((int)r->f[0].n, &rl) < 0) fail("setrlimit", "process.rlimits");
   }
   if (HAS(R_UMASK)) umask((mode_t)NUM(R_UMASK, 0));
-  scmp_filter_ctx filter = seccomp_filter();
   /* Without no_new_privs the kernel takes a filter only from a holder of CAP_SYS_ADMIN: load it before the
      capabilities go (the profile then has to allow what follows, as with runc). */
-  if (filter && !HAS(R_NO_NEW_PRIVS)) {
-    seccomp_apply(filter);
-    filter = NULL;
-  }
+  if (seccomp_prog.filter && !HAS(R_NO_NEW_PRIVS)) seccomp_apply();
   set_identity(cap_last);
   const char *cwd = STR(R_CWD);
   if (cwd && chdir(cwd) < 0) fail("chdir", cwd);
@@ -728,7 +859,7 @@ static int container_main(int is_create, int console_sock) {
   const char *prog = find_program(ARGS[0], progbuf, sizeof progbuf);
   if (!prog) fail("exec", ARGS[0]);
   /* As close to execve as it can be while a failure still reaches the runtime. */
-  if (filter) seccomp_apply(filter);
+  if (seccomp_prog.filter) seccomp_apply();
   say("ready");
   close(ctl);
   ctl = -1;
@@ -873,6 +1004,7 @@ int main(int argc, char **argv) {
   int is_create = !strcmp(mode, "create");
   if (is_create && (!HAS(R_ROOTFS) || !HAS(R_FIFO))) bad_plan("ROOTFS", "create needs ROOTFS and FIFO");
 
+  seccomp_prepare(); /* its cache is a host path too */
   /* The console socket is a host path: connected before an exec joins the container's mount namespace. */
   int console_sock = HAS(R_CONSOLE) ? connect_console(STR(R_CONSOLE)) : -1;
   if (HAS(R_WATCHDOG) && !HAS(R_MONITOR)) bad_plan("WATCHDOG", "needs MONITOR");
@@ -888,6 +1020,7 @@ int main(int argc, char **argv) {
     if (setns(nsfds[i], (int)L[R_JOIN].items[i].f[0].n) < 0) fail("setns", L[R_JOIN].items[i].f[1].s);
     close(nsfds[i]);
   }
+  if (is_create) write_sysctls(1); /* in the network namespace joined above */
   /* A deadline already past: the container would be killed as it starts. */
   if (watchdog_dir >= 0 && !watchdog_holds()) { errno = ETIME; fail("watchdog deadline passed", STR(R_WATCHDOG)); }
   /* fork-like clone: the child gets fresh namespaces; a new pid namespace applies to it alone. */

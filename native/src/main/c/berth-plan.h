@@ -63,18 +63,22 @@
   X(SECCOMP, 34, "nn", 1)                   \
   X(SECCOMP_ARCH, 35, "s", 32)              \
   X(SECCOMP_RULE, 36, "snnn", 16384)        \
-  X(SECCOMP_ARG, 37, "nnnn", 98304)
+  X(SECCOMP_ARG, 37, "nnnn", 98304)        \
+  X(SECCOMP_CACHE, 38, "s", 1)
 
-#define BERTH_PLAN_TAGS 38
+#define BERTH_PLAN_TAGS 39
 
 /* SECCOMP: the filter's default action (the kernel's SECCOMP_RET_* value, as libseccomp's SCMP_ACT_*) and its
  * flags (BERTH_SECCOMP_*). SECCOMP_ARCH: an architecture by libseccomp's name ("x86_64"). SECCOMP_RULE: a
  * syscall name, its action, and which SECCOMP_ARGs are its conditions (first index, count). SECCOMP_ARG: an
  * argument index, libseccomp's comparison (SCMP_CMP_*), the value and the second value (the mask of
  * MASKED_EQ). A syscall this kernel's architectures do not know is skipped, as runc does. */
+/* SECCOMP_CACHE: where the compiled filter of exactly these SECCOMP records is kept (the runtime names it by
+ * their digest): read instead of compiling when it is there, written when it is not. */
 #define BERTH_SECCOMP_TSYNC 1u
 #define BERTH_SECCOMP_LOG 2u
 #define BERTH_SECCOMP_SPEC_ALLOW 4u
+#define BERTH_SECCOMP_CACHED 8u /* no rules sent: the SECCOMP_CACHE file is the filter */
 
 /* WATCHDOG names a file holding a deadline, decimal milliseconds of CLOCK_MONOTONIC: the monitor reads it
  * every BERTH_WATCHDOG_POLL_MS and SIGKILLs the container once the deadline has passed or the file is gone

@@ -91,7 +91,8 @@ final class ContainerCreation {
                   options.noPivot(),
                   earlyHooks,
                   cgroups,
-                  cgroupPath));
+                  cgroupPath,
+                  store.seccompCache()));
       // berth-init execs and connects while the cgroup is made: the two do not depend on each
       // other.
       session = InitSession.launch(store.initSocket(id), options.stdio());

@@ -31,7 +31,9 @@ final class ContainerExecution {
       throw new ContainerException(
           "cannot exec in container \"" + id + "\": it is " + status.specName());
     }
-    InitPlan plan = ExecPlanner.plan(r.config(), r.pid(), process, options.consoleSocket());
+    InitPlan plan =
+        ExecPlanner.plan(
+            r.config(), r.pid(), process, options.consoleSocket(), store.seccompCache());
     Path socket = store.execSocket(id);
     try (InitSession session = InitSession.start(socket, plan, options.stdio())) {
       int pid = session.awaitPid();

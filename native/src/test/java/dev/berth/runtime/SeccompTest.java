@@ -59,6 +59,40 @@ class SeccompTest extends RuntimeTestSupport {
   }
 
   @Test
+  void aProfileIsCompiledOnceAndLaterContainersLoadTheSameFilterFromTheRuntimesCache()
+      throws Exception {
+    Path cache = stateRoot.resolve(".seccomp");
+    Result first = run(filtered("mkdir /tmp/d 2>&1; echo mkdir=$?", NO_MKDIR, true));
+    assertTrue(first.stdout().contains("mkdir=1"), first.stdout());
+    List<Path> files;
+    try (var l = Files.list(cache)) {
+      files = l.toList();
+    }
+    assertEquals(1, files.size(), "one compiled filter: " + files);
+    assertEquals(
+        "rwx------",
+        java.nio.file.attribute.PosixFilePermissions.toString(
+            Files.getPosixFilePermissions(cache)));
+    Object inode = Files.getAttribute(files.get(0), "unix:ino");
+    Result second = run(filtered("mkdir /tmp/d 2>&1; echo mkdir=$?; echo fine", NO_MKDIR, false));
+    assertTrue(second.stdout().contains("mkdir=1"), "the cached filter refuses too: " + second);
+    assertTrue(second.stdout().contains("fine"), second.stdout());
+    assertEquals(inode, Files.getAttribute(files.get(0), "unix:ino"), "read, not written again");
+    // another profile is another filter: rmdir allowed this time
+    String onlyMkdir =
+        NO_MKDIR.replace(
+            ",{\"names\":[\"rmdir\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":38}", "");
+    Result third = run(filtered("rmdir /tmp 2>&1; echo rmdir=$?", onlyMkdir, true));
+    assertTrue(third.stdout().contains("rmdir=1"), third.stdout());
+    assertTrue(
+        !third.stdout().contains("Function not implemented"),
+        "the kernel's answer, not the first profile's errno 38: " + third.stdout());
+    try (var l = Files.list(cache)) {
+      assertEquals(2, l.count());
+    }
+  }
+
+  @Test
   void argumentConditionsFilterOnlyTheMatchingCalls() throws Exception {
     // No setuid bit, whatever the rest of the mode: chmod's mode is argument 1, fchmodat's 2.
     String noSetuid =

@@ -43,7 +43,8 @@ public final class CreatePlanner {
       boolean noPivot,
       boolean hooksBeforePivot,
       CgroupDriver cgroups,
-      String cgroupPath) {}
+      String cgroupPath,
+      SeccompCache seccompCache) {}
 
   private CreatePlanner() {}
 
@@ -140,7 +141,7 @@ public final class CreatePlanner {
       plan.consoleSocket(r.consoleSocket());
     }
     ProcessPlanner.plan(plan, spec.process());
-    SeccompPlanner.plan(plan, linux.seccomp());
+    SeccompPlanner.plan(plan, linux.seccomp(), r.seccompCache());
     return plan;
   }
 

@@ -12,7 +12,11 @@ public final class ExecPlanner {
 
   /** A plan that joins every namespace of the container whose init process is {@code pid}. */
   public static InitPlan plan(
-      Spec container, int pid, ContainerProcess process, String consoleSocket)
+      Spec container,
+      int pid,
+      ContainerProcess process,
+      String consoleSocket,
+      SeccompCache seccompCache)
       throws ContainerException {
     InitPlan plan = new InitPlan(InitPlan.Mode.EXEC).cloneFlags(0).monitor();
     List<LinuxNamespace> namespaces =
@@ -29,7 +33,8 @@ public final class ExecPlanner {
     }
     ProcessPlanner.plan(plan, withContainerDefaults(process, container.process()));
     // As runc: an exec'd process is filtered as the container's own.
-    SeccompPlanner.plan(plan, container.linux() == null ? null : container.linux().seccomp());
+    SeccompPlanner.plan(
+        plan, container.linux() == null ? null : container.linux().seccomp(), seccompCache);
     return plan;
   }
 

@@ -86,6 +86,11 @@ public final class InitPlan {
     return put(PlanRecord.SECCOMP_RULE, syscall, action, firstArg, args);
   }
 
+  /** Where the filter compiled from these seccomp records is kept (read when it is there). */
+  public InitPlan seccompCache(Path file) throws ContainerException {
+    return put(PlanRecord.SECCOMP_CACHE, file.toString());
+  }
+
   /** A condition: argument index, libseccomp comparison, value, second value. */
   public InitPlan seccompArg(long index, long op, long value, long valueTwo)
       throws ContainerException {

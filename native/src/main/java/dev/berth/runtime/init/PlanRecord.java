@@ -43,7 +43,8 @@ public enum PlanRecord {
   SECCOMP(34, "nn", 1, "linux.seccomp"),
   SECCOMP_ARCH(35, "s", 32, "linux.seccomp.architectures"),
   SECCOMP_RULE(36, "snnn", 16384, "linux.seccomp.syscalls (names)"),
-  SECCOMP_ARG(37, "nnnn", 98304, "linux.seccomp.syscalls (args)");
+  SECCOMP_ARG(37, "nnnn", 98304, "linux.seccomp.syscalls (args)"),
+  SECCOMP_CACHE(38, "s", 1, "linux.seccomp");
 
   /** The plan's magic number, "BPL1" as a little-endian u32. */
   public static final int MAGIC = 0x314c5042;
@@ -61,6 +62,9 @@ public enum PlanRecord {
 
   public static final long SECCOMP_LOG = 2;
   public static final long SECCOMP_SPEC_ALLOW = 4;
+
+  /** The rules are left out: berth-init loads the SECCOMP_CACHE file or fails. */
+  public static final long SECCOMP_CACHED = 8;
 
   private final int tag;
   private final String schema;

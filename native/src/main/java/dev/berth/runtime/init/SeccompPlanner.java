@@ -4,6 +4,9 @@ import dev.berth.model.runtime.Seccomp;
 import dev.berth.model.runtime.SeccompArg;
 import dev.berth.model.runtime.SeccompSyscall;
 import dev.berth.runtime.ContainerException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -35,8 +38,12 @@ public final class SeccompPlanner {
 
   private SeccompPlanner() {}
 
-  /** Adds the filter of {@code seccomp} to {@code plan} (nothing when it is null). */
-  public static void plan(InitPlan plan, Seccomp seccomp) throws ContainerException {
+  /**
+   * Adds the filter of {@code seccomp} to {@code plan} (nothing when it is null), compiled once per
+   * profile into {@code cache} (null: compiled for every process).
+   */
+  public static void plan(InitPlan plan, Seccomp seccomp, SeccompCache cache)
+      throws ContainerException {
     if (seccomp == null) {
       return;
     }
@@ -49,8 +56,21 @@ public final class SeccompPlanner {
       }
       flags |= bit;
     }
-    plan.seccomp(
-        action(seccomp.defaultAction(), seccomp.defaultErrnoRet(), "defaultAction"), flags);
+    long defaultAction =
+        action(seccomp.defaultAction(), seccomp.defaultErrnoRet(), "defaultAction");
+    Path file = cache == null ? null : cache.fileFor(seccomp);
+    if (file != null && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+      // Compiled from this very profile before (it was planned, so checked, then): berth-init
+      // loads that and needs none of the rules. A file gone meanwhile fails the create, clearly.
+      for (SeccompSyscall rule :
+          seccomp.syscalls() == null ? List.<SeccompSyscall>of() : seccomp.syscalls()) {
+        action(rule.action(), rule.errnoRet(), "syscalls");
+      }
+      plan.seccomp(defaultAction, flags | PlanRecord.SECCOMP_CACHED);
+      plan.seccompCache(file);
+      return;
+    }
+    plan.seccomp(defaultAction, flags);
     for (String arch :
         seccomp.architectures() == null ? List.<String>of() : seccomp.architectures()) {
       plan.seccompArch(arch.substring("SCMP_ARCH_".length()).toLowerCase(Locale.ROOT));
@@ -74,6 +94,9 @@ public final class SeccompPlanner {
       for (String name : rule.names()) {
         plan.seccompRule(name, action, first, conditions.size());
       }
+    }
+    if (file != null) {
+      plan.seccompCache(file);
     }
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.model.JsonMapping;
 import dev.berth.runtime.ContainerException;
 import dev.berth.runtime.ContainerNotFoundException;
+import dev.berth.runtime.init.SeccompCache;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -59,6 +60,11 @@ public final class StateStore {
       throw new ContainerException(
           "invalid container id \"" + id + "\": use letters, digits, '_', '.', '+' and '-'");
     }
+  }
+
+  /** Compiled seccomp filters, by profile (a name no container id can have). */
+  public SeccompCache seccompCache() {
+    return new SeccompCache(root.resolve(".seccomp"));
   }
 
   public Path dirOf(String id) {
