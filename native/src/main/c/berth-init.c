@@ -964,6 +964,13 @@ static void record_exit(pid_t child) {
   _exit(code);
 }
 
+/* Whether the plan joins a user namespace (so an EPERM may be one that its privileges cure). */
+static int userfd_pending(unsigned njoins) {
+  for (unsigned i = 0; i < njoins; i++)
+    if ((int)L[R_JOIN].items[i].f[0].n == CLONE_NEWUSER) return 1;
+  return 0;
+}
+
 int main(int argc, char **argv) {
   if (argc != 2) {
     fprintf(stderr, "usage: berth-init <control-socket>\n(run by the Berth runtime, not by hand)\n");
@@ -1016,7 +1023,29 @@ int main(int argc, char **argv) {
     nsfds[i] = open(L[R_JOIN].items[i].f[1].s, O_RDONLY | O_CLOEXEC);
     if (nsfds[i] < 0) fail("open", L[R_JOIN].items[i].f[1].s);
   }
+  /* The user namespace (planned first) is joined last by a privileged runtime: joining it gives up the host's
+     privileges, and a namespace the host owns (a network namespace the node pinned) needs them. One that needs the
+     user namespace's privileges instead (an unprivileged runtime) is retried after it. */
+  int deferred[16], ndeferred = 0, userfd = -1;
   for (unsigned i = 0; i < njoins; i++) {
+    int type = (int)L[R_JOIN].items[i].f[0].n;
+    if (type == CLONE_NEWUSER) {
+      userfd = nsfds[i];
+      continue;
+    }
+    if (setns(nsfds[i], type) < 0) {
+      if (errno != EPERM || !userfd_pending(njoins)) fail("setns", L[R_JOIN].items[i].f[1].s);
+      deferred[ndeferred++] = (int)i;
+      continue;
+    }
+    close(nsfds[i]);
+  }
+  if (userfd >= 0) {
+    if (setns(userfd, CLONE_NEWUSER) < 0) fail("setns", "user namespace");
+    close(userfd);
+  }
+  for (int d = 0; d < ndeferred; d++) {
+    unsigned i = (unsigned)deferred[d];
     if (setns(nsfds[i], (int)L[R_JOIN].items[i].f[0].n) < 0) fail("setns", L[R_JOIN].items[i].f[1].s);
     close(nsfds[i]);
   }

@@ -16,6 +16,8 @@ import dev.berth.agent.network.NetworkAttachment;
 import dev.berth.agent.network.cni.CniException;
 import dev.berth.agent.security.ContainerPolicy;
 import dev.berth.agent.security.DefaultSeccomp;
+import dev.berth.agent.security.IdRangeAllocator;
+import dev.berth.agent.security.IdmapSupport;
 import dev.berth.model.JsonMapping;
 import dev.berth.model.concurrent.DaemonThreads;
 import dev.berth.model.fleet.Assignment;
@@ -28,6 +30,7 @@ import dev.berth.model.image.Platform;
 import dev.berth.model.network.PortMapping;
 import dev.berth.model.runtime.Capabilities;
 import dev.berth.model.runtime.Cpu;
+import dev.berth.model.runtime.Linux;
 import dev.berth.model.runtime.Memory;
 import dev.berth.model.runtime.Pids;
 import dev.berth.model.runtime.Resources;
@@ -39,6 +42,7 @@ import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.CreateOptions;
 import dev.berth.runtime.files.FileTrees;
 import dev.berth.runtime.init.Stdio;
+import dev.berth.runtime.userns.IdRange;
 import java.io.File;
 import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;
@@ -72,6 +76,8 @@ final class ContainerLauncher {
   private final ContainerNetworks networks;
   private final LeaseFence fence;
   private final ContainerPolicy policy = ContainerPolicy.DEFAULT;
+  private final IdRangeAllocator idRanges;
+  private Boolean idmap; // probed at the first container that would have a user namespace
   private final Platform platform = Platform.host();
   // Plugins run here while the container is created; idle threads go after a minute.
   private final ExecutorService attachers = DaemonThreads.cached("berth-cni-add");
@@ -93,6 +99,7 @@ final class ContainerLauncher {
     this.images = images;
     this.snapshots = snapshots;
     this.puller = puller;
+    this.idRanges = new IdRangeAllocator(layout.bundles());
   }
 
   Path bundleDir(String id) {
@@ -118,11 +125,17 @@ final class ContainerLauncher {
       // The plugins attach while the rootfs is prepared and the container created in the pinned
       // namespace: only its start waits for the network.
       adding = CompletableFuture.supplyAsync(() -> addNetwork(pinned), attachers);
+      IdRange ids =
+          policy.userNamespace(a.securityContext()) && idmapSupported()
+              ? idRanges.rangeFor(id)
+              : null;
       Path rootfs =
-          snapshots.prepare(id, image.manifest().layers(), image.config().rootfs().diffIds());
+          snapshots.prepare(id, image.manifest().layers(), image.config().rootfs().diffIds(), ids);
       Spec spec =
           customize(
-              RuntimeSpecFromImage.create(image.config(), rootfs, id, a.command(), a.args()), a);
+              RuntimeSpecFromImage.create(image.config(), rootfs, id, a.command(), a.args()),
+              a,
+              ids);
       spec = spec.withLinux(spec.linux().withNamespacePath("network", pinned.netns()));
       NameFiles names = NameFiles.in(bundle, id, networks.mayServeNames(mode(a)));
       spec = names.mountedInto(spec);
@@ -174,7 +187,7 @@ final class ContainerLauncher {
   /**
    * The assignment's env (over the image's), limits, cgroup and labels on top of the image's spec.
    */
-  private Spec customize(Spec spec, Assignment a) {
+  private Spec customize(Spec spec, Assignment a, IdRange ids) {
     List<String> env = new ArrayList<>(spec.process().env());
     if (a.env() != null) {
       for (Map.Entry<String, String> e : a.env().entrySet()) {
@@ -212,10 +225,23 @@ final class ContainerLauncher {
         sc != null && sc.readOnlyRoot()
             ? spec.withRoot(new Root(spec.root().path(), true, spec.root().extra()))
             : spec;
+    Linux linux = spec.linux();
+    if (ids != null) {
+      // Its root is an ordinary host id; its network namespace is the node's making (CNI pins it
+      // first), so binding ports below 1024 needs this sysctl there, as Docker sets by default.
+      // ping's ICMP sockets likewise (raw sockets need the host's CAP_NET_RAW there).
+      linux =
+          linux.withUserNamespace(
+              ids.hostId(),
+              ids.size(),
+              Map.of(
+                  "net.ipv4.ip_unprivileged_port_start", "0",
+                  "net.ipv4.ping_group_range", "0 2147483647"));
+    }
     return edited
         .withProcess(spec.process().withEnv(env).withIdentity(user, caps))
         .withLinux(
-            spec.linux()
+            linux
                 .withCgroupsPath(cgroupPath(a.containerId()))
                 .withResources(resources)
                 // deny by default: the syscalls ordinary programs use, as Docker's default profile
@@ -227,6 +253,14 @@ final class ContainerLauncher {
 
   private String cgroupPath(String id) {
     return layout.cgroupParent() + "/" + id;
+  }
+
+  private synchronized boolean idmapSupported() throws java.io.IOException {
+    if (idmap == null) {
+      Path layers = java.nio.file.Files.createDirectories(layout.snapshots().resolve("layers"));
+      idmap = IdmapSupport.probe(layers);
+    }
+    return idmap;
   }
 
   /** Containers with a rootfs on this node, whatever the runtime and the bundles say. */
@@ -255,6 +289,7 @@ final class ContainerLauncher {
     networks.detach(ContainerNetworks.recordIn(bundleDir(id)));
     if (!keepBundle) {
       FileTrees.delete(bundleDir(id));
+      idRanges.release(id);
     }
   }
 

@@ -9,14 +9,17 @@ import java.util.TreeSet;
 /**
  * What a node allows the containers it runs, whatever their specs ask: the number of processes
  * (pids.max), with a default for specs that set none, so that one fork bomb cannot take the node
- * (as Podman's default pids limit and the kubelet's podPidsLimit); and the capabilities: Docker's
- * default set unless the spec drops some, and only those a spec may add.
+ * (as Podman's default pids limit and the kubelet's podPidsLimit); the capabilities: Docker's
+ * default set unless the spec drops some, and only those a spec may add; and a user namespace of
+ * its own for every container, the host's ids only where the node allows them and a spec asks.
  */
 public record ContainerPolicy(
     int defaultPids,
     int maxPids,
     Set<String> defaultCapabilities,
-    Set<String> addableCapabilities) {
+    Set<String> addableCapabilities,
+    boolean userNamespaces,
+    boolean allowHostUsers) {
 
   /** Docker's default capability set (what images that switch users at start need). */
   public static final Set<String> DOCKER_DEFAULT_CAPABILITIES =
@@ -41,7 +44,22 @@ public record ContainerPolicy(
    * and nothing addable beyond them (a node that should allow more says so).
    */
   public static final ContainerPolicy DEFAULT =
-      new ContainerPolicy(2048, 32768, DOCKER_DEFAULT_CAPABILITIES, DOCKER_DEFAULT_CAPABILITIES);
+      new ContainerPolicy(
+          2048, 32768, DOCKER_DEFAULT_CAPABILITIES, DOCKER_DEFAULT_CAPABILITIES, true, false);
+
+  /**
+   * Whether a container whose spec says {@code context} gets a user namespace of its own: always on
+   * a node that gives them, unless the spec asks for the host's ids and the node allows that.
+   */
+  public boolean userNamespace(SecurityContext context) {
+    boolean hostUsers = context != null && context.wantsHostUsers();
+    if (hostUsers && !allowHostUsers) {
+      throw new IllegalArgumentException(
+          "securityContext.hostUsers: this node runs every container in a user namespace of its"
+              + " own (its policy does not allow the host's ids)");
+    }
+    return userNamespaces && !hostUsers;
+  }
 
   /**
    * The pids limit for a container whose spec asks for {@code requested} (null: none); refused

@@ -396,6 +396,48 @@ class ReconcilerTest {
     assertTrue(out.contains("getpid ok"), out);
   }
 
+  @Test
+  void eachFleetContainerIsRootInItsOwnUserNamespaceAndAnOrdinaryHostIdOutside() throws Exception {
+    String script =
+        "echo uid=$(id -u); cat /proc/self/uid_map; echo x > /etc/written && echo rootfs-writable;"
+            + " nc -l -p 80 & sleep 0.3; netstat -ltn | grep -q ':80 ' && echo bound-80;"
+            + " echo done; exec sleep 600";
+    Assignment a = assignment("userns-g1-r0", script, RestartPolicy.Never, null);
+    Assignment b =
+        assignment("userns2-g1-r0", "echo done; exec sleep 600", RestartPolicy.Never, null);
+    Reconciler r = reconciler();
+    r.reconcile(List.of(a, b))
+        .forEach(c -> assertEquals(ContainerState.RUNNING, c.state(), c.toString()));
+    String out = awaitLog("userns-g1-r0", "done");
+    assertTrue(out.contains("uid=0"), "root inside: " + out);
+    assertTrue(out.contains("rootfs-writable"), "its root owns its rootfs: " + out);
+    assertTrue(out.contains("bound-80"), "and may bind port 80: " + out);
+    String[] map =
+        out.lines()
+            .filter(l -> l.trim().startsWith("0 "))
+            .findFirst()
+            .orElseThrow()
+            .trim()
+            .split("\\s+");
+    long host = Long.parseLong(map[1]);
+    assertTrue(host >= 1L << 20, "an unprivileged range: " + out);
+    assertEquals("65536", map[2]);
+    // outside: the container's processes and the files it wrote belong to that ordinary id
+    long pid = runtime.state("userns-g1-r0").pid();
+    String status = Files.readString(Path.of("/proc/" + pid + "/status"));
+    assertTrue(status.contains("Uid:\t" + host + "\t"), status);
+    Path written = state.resolve("snapshots/containers/userns-g1-r0/upper/etc/written");
+    assertEquals(host, ((Number) Files.getAttribute(written, "unix:uid")).longValue());
+    // the image's files on disk are still root's: shared by every container, mapped, never chowned
+    awaitLog("userns2-g1-r0", "done");
+    long otherPid = runtime.state("userns2-g1-r0").pid();
+    String other = Files.readString(Path.of("/proc/" + otherPid + "/uid_map")).trim();
+    assertTrue(
+        !other.split("\\s+")[1].equals(map[1]), "another container, another range: " + other);
+    r.reconcile(List.of());
+    assertEquals(List.of(), runtime.list());
+  }
+
   private static Assignment withPids(Assignment a, int pids) {
     return edited(a, a.replicaIdentity(), pids, a.securityContext());
   }

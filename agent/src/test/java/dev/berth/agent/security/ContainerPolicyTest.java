@@ -1,6 +1,7 @@
 package dev.berth.agent.security;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,6 +36,26 @@ class ContainerPolicyTest {
     assertTrue(e.getMessage().contains("securityContext.runAsUser -1"), e.getMessage());
     assertThrows(
         IllegalArgumentException.class, () -> ContainerPolicy.id(4_294_967_295L, 0, "runAsGroup"));
+  }
+
+  @Test
+  void everyContainerGetsAUserNamespaceAndTheHostsIdsOnlyWhereTheNodeAllowsThem() {
+    SecurityContext hostUsers = new SecurityContext(null, null, null, null, true);
+    assertTrue(policy.userNamespace(null));
+    assertTrue(policy.userNamespace(new SecurityContext(null, 0L, 0L, false, false)));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> policy.userNamespace(hostUsers));
+    assertTrue(e.getMessage().contains("securityContext.hostUsers"), e.getMessage());
+    ContainerPolicy permissive =
+        new ContainerPolicy(
+            2048,
+            32768,
+            ContainerPolicy.DOCKER_DEFAULT_CAPABILITIES,
+            ContainerPolicy.DOCKER_DEFAULT_CAPABILITIES,
+            true,
+            true);
+    assertFalse(permissive.userNamespace(hostUsers));
+    assertTrue(permissive.userNamespace(null));
   }
 
   @Test

@@ -46,6 +46,40 @@ public record Linux(
     return edited(ns, cgroupsPath, resources);
   }
 
+  /**
+   * The same in a user namespace of its own whose ids 0..size-1 are host ids hostId.. (uids and
+   * gids alike), with {@code sysctl} added to its sysctls.
+   */
+  public Linux withUserNamespace(long hostId, long size, Map<String, String> moreSysctl) {
+    List<LinuxNamespace> ns = new ArrayList<>();
+    for (LinuxNamespace n : namespaces == null ? List.<LinuxNamespace>of() : namespaces) {
+      if (!"user".equals(n.type())) {
+        ns.add(n);
+      }
+    }
+    ns.add(new LinuxNamespace("user", null, null));
+    List<IdMapping> map = List.of(new IdMapping(0L, hostId, size, null));
+    Map<String, String> sysctls = new java.util.LinkedHashMap<>();
+    if (sysctl != null) {
+      sysctls.putAll(sysctl);
+    }
+    sysctls.putAll(moreSysctl);
+    return new Linux(
+        ns,
+        map,
+        map,
+        devices,
+        cgroupsPath,
+        resources,
+        rootfsPropagation,
+        seccomp,
+        sysctls,
+        maskedPaths,
+        readonlyPaths,
+        mountLabel,
+        extra);
+  }
+
   /** The same, with {@code filter} as its syscall filter. */
   public Linux withSeccomp(Seccomp filter) {
     return new Linux(

@@ -36,6 +36,12 @@ public interface LibC {
 
   int umount2(String target, int flags);
 
+  // idmapped mounts (glibc 2.36 wraps the new mount API)
+
+  int open_tree(int dfd, String path, int flags);
+
+  int mount_setattr(int dfd, String path, int flags, Pointer attr, long size);
+
   // starting and reaping children without a thread each (ChildProcess, ChildReaper)
 
   int posix_spawn(

@@ -10,9 +10,13 @@ import dev.berth.agent.images.unpack.Whiteouts;
 import dev.berth.model.image.Descriptor;
 import dev.berth.model.image.Digest;
 import dev.berth.model.image.MediaTypes;
+import dev.berth.runtime.ContainerException;
 import dev.berth.runtime.files.FileTrees;
+import dev.berth.runtime.libc.IdmappedMounts;
 import dev.berth.runtime.libc.Native;
 import dev.berth.runtime.libc.NativeException;
+import dev.berth.runtime.userns.IdRange;
+import dev.berth.runtime.userns.UserNamespaceFds;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -93,7 +97,22 @@ public final class Snapshotter {
    */
   public Path prepare(String id, List<Descriptor> layers, List<Digest> diffIds)
       throws SnapshotException {
+    return prepare(id, layers, diffIds, null);
+  }
+
+  /**
+   * As {@link #prepare(String, List, List)}, for a container whose ids 0.. are host ids {@code ids}
+   * (a user namespace of its own; null: none): its layers are idmapped mounts, so the files its
+   * root owns are its root's on the host too, and the rootfs's own top directory belongs to it;
+   * nothing is copied or chowned.
+   */
+  public Path prepare(String id, List<Descriptor> layers, List<Digest> diffIds, IdRange ids)
+      throws SnapshotException {
     requireId(id);
+    if (ids != null && !overlay) {
+      throw new SnapshotException(
+          "container " + id + ": a user namespace needs overlayfs here (idmapped layers)");
+    }
     if (layers.size() != diffIds.size()) {
       throw new SnapshotException(
           "image has "
@@ -144,11 +163,18 @@ public final class Snapshotter {
         for (CompletableFuture<Path> d : dirs) {
           lowers.add(0, join(d)); // overlay lists the top layer first
         }
+        Path upper = Files.createDirectories(dir.resolve("upper"));
+        if (ids != null) {
+          // the merged root's owner is the upper directory's: the container's root
+          Files.setAttribute(upper, "unix:uid", (int) ids.hostId());
+          Files.setAttribute(upper, "unix:gid", (int) ids.hostId());
+        }
         mountOverlay(
             rootfs,
             lowers,
-            Files.createDirectories(dir.resolve("upper")),
-            Files.createDirectories(dir.resolve("work")));
+            upper,
+            Files.createDirectories(dir.resolve("work")),
+            ids == null ? -1 : UserNamespaceFds.of(ids));
       } else {
         for (int i = 0; i < layers.size(); i++) {
           apply(layers.get(i), diffIds.get(i), rootfs);
@@ -156,7 +182,7 @@ public final class Snapshotter {
       }
       done = true;
       return rootfs;
-    } catch (IOException | NativeException e) {
+    } catch (IOException | NativeException | ContainerException e) {
       throw new SnapshotException("container " + id + ": " + e.getMessage());
     } finally {
       if (!done) {
@@ -188,13 +214,16 @@ public final class Snapshotter {
    * options stay far below the one page the kernel reads however long the state path (127 layers:
    * about 2.4 KB).
    */
-  private static void mountOverlay(Path rootfs, List<Path> lowers, Path upper, Path work)
+  private static void mountOverlay(
+      Path rootfs, List<Path> lowers, Path upper, Path work, int usernsFd)
       throws SnapshotException {
     List<Integer> fds = new ArrayList<>();
     try {
       StringBuilder data = new StringBuilder("lowerdir=");
       for (int i = 0; i < lowers.size(); i++) {
-        int fd = Native.openDirectoryPath(lowers.get(i).toString());
+        String lower = lowers.get(i).toString();
+        int fd =
+            usernsFd >= 0 ? IdmappedMounts.open(lower, usernsFd) : Native.openDirectoryPath(lower);
         fds.add(fd);
         data.append(i == 0 ? "" : ":").append("/proc/self/fd/").append(fd);
       }
