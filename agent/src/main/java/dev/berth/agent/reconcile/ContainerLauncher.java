@@ -143,6 +143,14 @@ final class ContainerLauncher {
       Path stdout = ContainerLogs.file(bundle, "stdout");
       Path stderr = ContainerLogs.file(bundle, "stderr");
       ContainerLogs.prepare(bundle);
+      if (ids != null) {
+        // Its stdout and stderr are these files: a process in it may open them again through
+        // /proc/1/fd/1 (the usual way to write to the container's log), as its root.
+        for (Path log : List.of(stdout, stderr)) {
+          Files.setAttribute(log, "unix:uid", (int) ids.hostId());
+          Files.setAttribute(log, "unix:gid", (int) ids.hostId());
+        }
+      }
       CreateOptions options =
           CreateOptions.monitored(
               new Stdio(

@@ -401,7 +401,7 @@ class ReconcilerTest {
     String script =
         "echo uid=$(id -u); cat /proc/self/uid_map; echo x > /etc/written && echo rootfs-writable;"
             + " nc -l -p 80 & sleep 0.3; netstat -ltn | grep -q ':80 ' && echo bound-80;"
-            + " echo done; exec sleep 600";
+            + " sh -c 'echo via-proc >> /proc/1/fd/1'; echo done; exec sleep 600";
     Assignment a = assignment("userns-g1-r0", script, RestartPolicy.Never, null);
     Assignment b =
         assignment("userns2-g1-r0", "echo done; exec sleep 600", RestartPolicy.Never, null);
@@ -411,6 +411,7 @@ class ReconcilerTest {
     String out = awaitLog("userns-g1-r0", "done");
     assertTrue(out.contains("uid=0"), "root inside: " + out);
     assertTrue(out.contains("rootfs-writable"), "its root owns its rootfs: " + out);
+    assertTrue(out.contains("via-proc"), "its log reopened as /proc/1/fd/1: " + out);
     assertTrue(out.contains("bound-80"), "and may bind port 80: " + out);
     String[] map =
         out.lines()

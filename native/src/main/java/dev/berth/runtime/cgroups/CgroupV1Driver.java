@@ -5,6 +5,7 @@ import dev.berth.model.runtime.DeviceRule;
 import dev.berth.model.runtime.Memory;
 import dev.berth.model.runtime.Resources;
 import dev.berth.runtime.ContainerException;
+import dev.berth.runtime.cgroups.devices.DefaultDevices;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -19,22 +20,6 @@ import java.util.Map;
  * The cgroup v1 driver: one directory per hierarchy, limits written in each controller's own files.
  */
 public final class CgroupV1Driver implements CgroupDriver {
-  /** Devices every container may use, as runc allows them after the config's own rules. */
-  static final List<String> DEFAULT_DEVICE_RULES =
-      List.of(
-          "c *:* m",
-          "b *:* m",
-          "c 1:3 rwm",
-          "c 1:5 rwm",
-          "c 1:7 rwm",
-          "c 1:8 rwm",
-          "c 1:9 rwm",
-          "c 5:0 rwm",
-          "c 5:1 rwm",
-          "c 5:2 rwm",
-          "c 136:* rwm",
-          "c 10:200 rwm");
-
   private final List<CgroupHierarchies.Hierarchy> hierarchies;
 
   public CgroupV1Driver(List<CgroupHierarchies.Hierarchy> hierarchies) {
@@ -217,31 +202,19 @@ public final class CgroupV1Driver implements CgroupDriver {
       }
       if (r.devices() != null && !r.devices().isEmpty()) {
         for (DeviceRule rule : r.devices()) {
-          String line =
-              (rule.type() == null ? "a" : rule.type())
-                  + " "
-                  + id(rule.major())
-                  + ":"
-                  + id(rule.minor())
-                  + " "
-                  + (rule.access() == null ? "rwm" : rule.access());
           write(
               "devices",
               Boolean.TRUE.equals(rule.allow()) ? "devices.allow" : "devices.deny",
-              line);
+              DefaultDevices.v1Line(rule));
         }
-        for (String line : DEFAULT_DEVICE_RULES) {
-          write("devices", "devices.allow", line);
+        for (DeviceRule rule : DefaultDevices.RULES) {
+          write("devices", "devices.allow", DefaultDevices.v1Line(rule));
         }
       }
       if (r.unified() != null && !r.unified().isEmpty()) {
         throw new ContainerException(
             "linux.resources.unified needs cgroup v2; this host runs cgroup v1");
       }
-    }
-
-    private String id(Long n) {
-      return n == null || n < 0 ? "*" : Long.toString(n);
     }
 
     @Override

@@ -1,9 +1,13 @@
 package dev.berth.runtime.cgroups;
 
 import dev.berth.model.runtime.Cpu;
+import dev.berth.model.runtime.DeviceRule;
 import dev.berth.model.runtime.Memory;
 import dev.berth.model.runtime.Resources;
 import dev.berth.runtime.ContainerException;
+import dev.berth.runtime.cgroups.devices.DefaultDevices;
+import dev.berth.runtime.cgroups.devices.DeviceFilterAttachment;
+import dev.berth.runtime.cgroups.devices.DeviceFilterProgram;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -173,7 +177,17 @@ public final class CgroupV2Driver implements CgroupDriver {
           write(e.getKey(), e.getValue());
         }
       }
-      // Device rules on v2 need an eBPF program; not written here (see docs/runtime.md).
+      if (r.devices() != null && !r.devices().isEmpty()) {
+        // v2 has no devices files: an eBPF program does what v1's devices.allow/deny do, with the
+        // devices every container may use after the config's own rules, as on v1.
+        List<DeviceRule> rules = new ArrayList<>(r.devices());
+        rules.addAll(DefaultDevices.RULES);
+        try {
+          DeviceFilterAttachment.attach(dirOf(path), DeviceFilterProgram.compile(rules));
+        } catch (IllegalArgumentException e) {
+          throw new ContainerException(e.getMessage());
+        }
+      }
     }
 
     @Override
