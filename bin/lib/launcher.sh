@@ -56,8 +56,10 @@ berth_java() {
   # The archive is only valid for the jars it was made from: remake it when any of them changed.
   local key
   key=$(ls -l --time-style=+%s "$BERTH_JAR" "$BERTH_LIB" "$BERTH_CHAOS_JAR" | sha1sum | cut -c1-40)
+  local stale=
   if [ -f "$BERTH_JSA" ] && [ "$(cat "$BERTH_JSA.key" 2>/dev/null)" != "$key" ]; then
-    rm -f "$BERTH_JSA"
+    # an ordinary user may not remake it: runs without it
+    rm -f "$BERTH_JSA" 2>/dev/null || stale=1
   fi
   if [ ! -f "$BERTH_JSA" ] && [ "$(id -u)" = 0 ] && [ -x /bin/busybox ]; then
     if java "${flags[@]}" -XX:ArchiveClassesAtExit="$BERTH_JSA" -cp "$cp" dev.berth.cli.runc.CdsTraining \
@@ -67,7 +69,7 @@ berth_java() {
       rm -f "$BERTH_JSA"
     fi
   fi
-  if [ -f "$BERTH_JSA" ]; then
+  if [ -f "$BERTH_JSA" ] && [ -z "$stale" ]; then
     flags+=(-XX:SharedArchiveFile="$BERTH_JSA")
   fi
   exec java "${flags[@]}" -cp "$cp" "$main" "$@"

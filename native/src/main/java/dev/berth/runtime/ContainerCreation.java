@@ -61,6 +61,17 @@ final class ContainerCreation {
   /** Sets the container up to the point where only the user program's exec remains. */
   State create(String id, Path bundle, CreateOptions options) throws ContainerException {
     StateStore.requireValidId(id);
+    int uid = Native.libc().geteuid();
+    if (uid != 0) {
+      // Said before anything is made: without root the first cgroup or mount fails obscurely.
+      throw new ContainerException(
+          "cannot create container \""
+              + id
+              + "\": the runtime runs as uid "
+              + uid
+              + "; containers need root for now (rootless mode, with newuidmap/newgidmap and"
+              + " delegated cgroups, is not built yet)");
+    }
     Path bundleDir = bundle.toAbsolutePath().normalize();
     Spec spec = ContainerRuntime.loadBundle(bundleDir);
     Path rootfs = rootfsOf(bundleDir, spec);

@@ -59,4 +59,36 @@ class BerthRuncLauncherIT {
     assertEquals(1, o.exit());
     assertTrue(o.err().contains("container \"nope\" does not exist"), o.err());
   }
+
+  @Test
+  void asAnOrdinaryUserRunSaysThatRootlessModeIsNotBuiltAndMakesNothing() throws Exception {
+    // the work directory is the JVM's 0700 temp dir: opened for the user only for this test
+    Files.setPosixFilePermissions(
+        work, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+    BusyboxBundle b = BusyboxBundle.create(work, "b", "echo never");
+    Process p =
+        new ProcessBuilder(
+                "su",
+                "nobody",
+                "-s",
+                "/bin/sh",
+                "-c",
+                launcher
+                    + " --root "
+                    + work.resolve("nobody-state")
+                    + " run --bundle "
+                    + b.dir()
+                    + " rl1")
+            .redirectInput(new File("/dev/null"))
+            .start();
+    String out = new String(p.getInputStream().readAllBytes());
+    String err = new String(p.getErrorStream().readAllBytes());
+    assertEquals(1, p.waitFor(), out + err);
+    assertTrue(err.contains("rootless mode") && err.contains("uid 65534"), err);
+    assertEquals("", out);
+    assertTrue(
+        !Files.exists(Path.of("/sys/fs/cgroup/cpu/berth-rl1"))
+            && !Files.exists(Path.of("/sys/fs/cgroup/pids/rl1")),
+        "no cgroup made");
+  }
 }

@@ -6,6 +6,7 @@ import dev.berth.model.runtime.Memory;
 import dev.berth.model.runtime.Resources;
 import dev.berth.runtime.ContainerException;
 import dev.berth.runtime.cgroups.devices.DefaultDevices;
+import dev.berth.runtime.files.IoFailure;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -83,7 +84,7 @@ public final class CgroupV1Driver implements CgroupDriver {
         throw new ParentRemovedException(
             "cannot create cgroup " + dir + ": its parent was removed meanwhile");
       } catch (IOException e) {
-        throw new ContainerException("cannot create cgroup " + dir + ": " + e.getMessage());
+        throw new ContainerException("cannot create cgroup " + dir + ": " + IoFailure.reason(e));
       }
       if (!created.contains(current)) {
         created.add(current);

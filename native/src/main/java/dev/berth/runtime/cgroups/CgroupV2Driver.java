@@ -8,6 +8,7 @@ import dev.berth.runtime.ContainerException;
 import dev.berth.runtime.cgroups.devices.DefaultDevices;
 import dev.berth.runtime.cgroups.devices.DeviceFilterAttachment;
 import dev.berth.runtime.cgroups.devices.DeviceFilterProgram;
+import dev.berth.runtime.files.IoFailure;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -79,7 +80,8 @@ public final class CgroupV2Driver implements CgroupDriver {
               } catch (FileAlreadyExistsException e) {
                 // made by a concurrent create
               } catch (IOException e) {
-                throw new ContainerException("cannot create cgroup " + dir + ": " + e.getMessage());
+                throw new ContainerException(
+                    "cannot create cgroup " + dir + ": " + IoFailure.reason(e));
               }
             }
             parent = dir;

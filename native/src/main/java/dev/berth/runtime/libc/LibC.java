@@ -11,6 +11,8 @@ import jnr.ffi.byref.IntByReference;
 public interface LibC {
   int kill(int pid, int signal);
 
+  int geteuid();
+
   int waitpid(int pid, @Out IntByReference status, int options);
 
   int prctl(int option, long arg2, long arg3, long arg4, long arg5);
