@@ -592,6 +592,15 @@ static void check_exec_size(void) {
   }
 }
 
+static int setgroups_denied(void) {
+  char buf[16] = "";
+  int fd = open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  return n > 0 && !strncmp(buf, "deny", 4);
+}
+
 static void set_identity(int cap_last) {
   const struct record *caps = HAS(R_CAPS) ? &L[R_CAPS].items[0] : NULL; /* bounding effective inheritable permitted ambient */
   if (caps) {
@@ -607,7 +616,9 @@ static void set_identity(int cap_last) {
     for (unsigned i = 0; i < n; i++) groups[i] = (gid_t)L[R_GROUP].items[i].f[0].n;
     gid_t gid = (gid_t)NUM(R_USER, 1);
     uid_t uid = (uid_t)NUM(R_USER, 0);
-    if (setgroups(n, groups) < 0) fail("setgroups", "process.user.additionalGids");
+    /* A rootless runtime maps its gid with setgroups denied (as runc): then only an empty list may be asked. */
+    if (setgroups(n, groups) < 0 && !(errno == EPERM && n == 0 && setgroups_denied()))
+      fail("setgroups", "process.user.additionalGids");
     if (setresgid(gid, gid, gid) < 0) fail("setresgid", "process.user.gid");
     if (setresuid(uid, uid, uid) < 0) fail("setresuid", "process.user.uid");
     free(groups);
@@ -980,7 +991,9 @@ int main(int argc, char **argv) {
   /* Not dumpable until the container's program is exec'd (execve makes it dumpable again): a process in
      the container sees this one (an exec's helper joins its pid namespace) but may neither open its
      /proc/PID/exe, this binary on the host (CVE-2019-5736), nor its fds or memory. */
-  if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) fail("prctl PR_SET_DUMPABLE", "");
+  /* (A rootless runtime keeps it dumpable: its binary is root's, which a container of an ordinary user cannot
+     write anyway, and it writes the id maps of the child through /proc, which non-dumpable would make root's.) */
+  if (geteuid() == 0 && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) fail("prctl PR_SET_DUMPABLE", "");
   /* A session of its own, as a shim's: Ctrl-C in the terminal that started `berth up` goes to that
      terminal's foreground process group and must reach neither this monitor nor the container. */
   setsid();

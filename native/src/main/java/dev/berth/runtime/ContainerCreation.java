@@ -17,6 +17,7 @@ import dev.berth.runtime.process.ChildProcess;
 import dev.berth.runtime.process.ProcessStat;
 import dev.berth.runtime.state.ContainerRecord;
 import dev.berth.runtime.state.StateStore;
+import dev.berth.runtime.userns.RootlessIdMaps;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,19 +62,19 @@ final class ContainerCreation {
   /** Sets the container up to the point where only the user program's exec remains. */
   State create(String id, Path bundle, CreateOptions options) throws ContainerException {
     StateStore.requireValidId(id);
-    int uid = Native.libc().geteuid();
-    if (uid != 0) {
-      // Said before anything is made: without root the first cgroup or mount fails obscurely.
+    boolean rootless = Native.libc().geteuid() != 0;
+    Path bundleDir = bundle.toAbsolutePath().normalize();
+    Spec spec = ContainerRuntime.loadBundle(bundleDir);
+    if (rootless && !newUserNamespace(spec)) {
+      // Said before anything is made: without one the first mount fails obscurely.
       throw new ContainerException(
           "cannot create container \""
               + id
               + "\": the runtime runs as uid "
-              + uid
-              + "; containers need root for now (rootless mode, with newuidmap/newgidmap and"
-              + " delegated cgroups, is not built yet)");
+              + Native.libc().geteuid()
+              + ", so the container needs a user namespace of its own (linux.namespaces \"user\""
+              + " with uidMappings and gidMappings, as `runc spec --rootless` writes)");
     }
-    Path bundleDir = bundle.toAbsolutePath().normalize();
-    Spec spec = ContainerRuntime.loadBundle(bundleDir);
     Path rootfs = rootfsOf(bundleDir, spec);
     Path dir = store.claim(id);
     Cgroup cgroup = null;
@@ -193,14 +194,22 @@ final class ContainerCreation {
     return clean;
   }
 
+  private static boolean newUserNamespace(Spec spec) {
+    return spec.linux() != null
+        && spec.linux().namespaces() != null
+        && spec.linux().namespaces().stream()
+            .anyMatch(n -> n.type().equals("user") && (n.path() == null || n.path().isEmpty()));
+  }
+
   private void writeIdMappings(int pid, Spec spec) throws ContainerException {
     if (spec.linux() == null || spec.linux().namespaces() == null) {
       return;
     }
-    boolean newUser =
-        spec.linux().namespaces().stream()
-            .anyMatch(n -> n.type().equals("user") && (n.path() == null || n.path().isEmpty()));
-    if (!newUser) {
+    if (!newUserNamespace(spec)) {
+      return;
+    }
+    if (Native.libc().geteuid() != 0) {
+      RootlessIdMaps.write(pid, spec.linux().uidMappings(), spec.linux().gidMappings());
       return;
     }
     writeProcFile(pid, "uid_map", mappings(spec.linux().uidMappings()));

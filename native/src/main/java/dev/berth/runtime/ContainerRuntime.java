@@ -10,6 +10,7 @@ import dev.berth.model.runtime.State;
 import dev.berth.runtime.cgroups.CgroupDriver;
 import dev.berth.runtime.cgroups.CgroupHierarchies;
 import dev.berth.runtime.cgroups.CgroupStats;
+import dev.berth.runtime.cgroups.RootlessCgroups;
 import dev.berth.runtime.hooks.HookRunner;
 import dev.berth.runtime.libc.LibC;
 import dev.berth.runtime.libc.Native;
@@ -47,8 +48,13 @@ public final class ContainerRuntime {
   private final ContainerRemoval removal;
   private final ContainerExecution execution;
 
+  /** A runtime on the host's cgroups (an ordinary user's: those it may create, else none). */
   public ContainerRuntime(Path stateRoot) {
-    this(stateRoot, CgroupHierarchies.detect());
+    this(
+        stateRoot,
+        Native.libc().geteuid() == 0
+            ? CgroupHierarchies.detect()
+            : new RootlessCgroups(CgroupHierarchies.detect()));
   }
 
   public ContainerRuntime(Path stateRoot, CgroupDriver cgroups) {

@@ -19,6 +19,11 @@ final class ContainerSignals {
 
   void signalAll(ContainerRecord r, int signal) throws ContainerException {
     Cgroup cg = cgroups.open(r.cgroupPath());
+    if (cg.detached()) {
+      // No cgroup lists its processes: the init (in a pid namespace, the others die with it).
+      Native.kill(r.pid(), signal);
+      return;
+    }
     boolean wasFrozen = cg.isFrozen();
     // Frozen, nothing in the cgroup can fork between listing and signalling.
     if (!wasFrozen) {

@@ -23,8 +23,9 @@ import picocli.CommandLine.Option;
 public final class RuncMain implements Runnable {
   @Option(
       names = "--root",
-      description = "root directory for storage of container state",
-      defaultValue = "/run/berth")
+      description =
+          "root directory for storage of container state (default /run/berth; an ordinary user's:"
+              + " $XDG_RUNTIME_DIR/berth, as runc's rootless mode)")
   Path root;
 
   @Option(names = "--log", description = "log file for errors (default: stderr only)")
@@ -64,9 +65,21 @@ public final class RuncMain implements Runnable {
           "--systemd-cgroup is not supported by berth-runc: it manages cgroups through cgroupfs");
     }
     if (runtime == null) {
-      runtime = new ContainerRuntime(root);
+      runtime = new ContainerRuntime(root != null ? root : defaultRoot());
     }
     return runtime;
+  }
+
+  private static Path defaultRoot() {
+    int uid = dev.berth.runtime.libc.Native.libc().geteuid();
+    if (uid == 0) {
+      return Path.of("/run/berth");
+    }
+    String xdg = System.getenv("XDG_RUNTIME_DIR");
+    return (xdg != null && !xdg.isEmpty()
+            ? Path.of(xdg)
+            : Path.of("/run/user", Integer.toString(uid)))
+        .resolve("berth");
   }
 
   public static void main(String[] args) {

@@ -8,6 +8,11 @@ import java.util.List;
 public interface Cgroup {
   String path();
 
+  /** Whether there is no cgroup behind it (a rootless container on a host that delegates none). */
+  default boolean detached() {
+    return false;
+  }
+
   /**
    * The ancestors of this cgroup that {@code create} made (absolute cgroup paths), for {@link
    * #destroy}.

@@ -13,6 +13,8 @@ public interface LibC {
 
   int geteuid();
 
+  int getegid();
+
   int waitpid(int pid, @Out IntByReference status, int options);
 
   int prctl(int option, long arg2, long arg3, long arg4, long arg5);
