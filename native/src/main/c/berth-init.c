@@ -690,6 +690,10 @@ static scmp_filter_ctx seccomp_filter(void) {
   /* no_new_privs is process.noNewPrivileges' to set, not libseccomp's: without it the filter is loaded while
      CAP_SYS_ADMIN is still held. */
   if ((r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0)) < 0) seccomp_fail("seccomp_attr_set", "no_new_privs", r);
+  /* A binary tree of syscall numbers rather than a list: each call walks a few instructions instead of up to
+     a thousand, and the kernel's per-syscall action cache, computed by running the filter for every syscall
+     when it is attached, is built in a fraction of the time. Slower to compile, but compiled once a profile. */
+  if ((r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2)) < 0) seccomp_fail("seccomp_attr_set", "optimize", r);
   if ((flags & BERTH_SECCOMP_TSYNC) && (r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1)) < 0)
     seccomp_fail("seccomp_attr_set", "SECCOMP_FILTER_FLAG_TSYNC", r);
   if ((flags & BERTH_SECCOMP_LOG) && (r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_LOG, 1)) < 0)
