@@ -296,8 +296,8 @@ final class ContainerLauncher {
     // Before the bundle goes: the record in it is what DEL needs; a failed DEL keeps both.
     networks.detach(ContainerNetworks.recordIn(bundleDir(id)));
     if (!keepBundle) {
-      FileTrees.delete(bundleDir(id));
       idRanges.release(id);
+      FileTrees.delete(bundleDir(id));
     }
   }
 

@@ -14,7 +14,8 @@ import java.util.stream.Stream;
  * Podman's --userns=auto and the kubelet's user namespaces do): 65536 ids, so its ids 0..65535 are
  * host ids no other container and no host user has. A container's range is kept beside its bundle
  * ({@code userns}), so an agent restart finds the ranges in use; it is free again once the bundle
- * is gone.
+ * is gone. Agents sharing a machine (a lab, a test fleet) claim ranges in one host-wide directory
+ * (a file per range, made exclusively, naming its container's bundle), so theirs never overlap.
  */
 public final class IdRangeAllocator {
   /** Ids a container sees: 0..65535, as an ordinary system's. */
@@ -28,11 +29,20 @@ public final class IdRangeAllocator {
 
   private static final String FILE = "userns";
 
+  /** Where the agents of this machine claim ranges (tmpfs: gone with the containers at reboot). */
+  public static final Path HOST_CLAIMS = Path.of("/run/berth-userns");
+
   private final Path bundles;
+  private final Path claims;
   private final Map<String, Integer> byContainer = new HashMap<>();
 
   public IdRangeAllocator(Path bundles) {
-    this.bundles = bundles;
+    this(bundles, HOST_CLAIMS);
+  }
+
+  public IdRangeAllocator(Path bundles, Path claims) {
+    this.bundles = bundles.toAbsolutePath();
+    this.claims = claims;
   }
 
   /** The range of container {@code id}: the one it has, else the lowest free one (recorded). */
@@ -42,16 +52,70 @@ public final class IdRangeAllocator {
       known = recorded(id);
     }
     if (known == null) {
-      known = lowestFree();
+      known = lowestFree(id);
       Files.writeString(bundles.resolve(id).resolve(FILE), Long.toString(hostId(known)));
+    } else {
+      claim(known, id); // ours already, or taken again after a reboot emptied the claims
     }
     byContainer.put(id, known);
     return new IdRange(hostId(known), SIZE);
   }
 
-  /** Forgets container {@code id}'s range (its bundle, which records it, is being removed). */
+  /** Gives container {@code id}'s range back, before its bundle (which records it) is removed. */
   public synchronized void release(String id) {
-    byContainer.remove(id);
+    Integer index = byContainer.remove(id);
+    if (index == null) {
+      try {
+        index = recorded(id); // given by an earlier agent process
+      } catch (IOException e) {
+        index = null;
+      }
+    }
+    if (index != null && owner(id).equals(claimant(index))) {
+      try {
+        Files.deleteIfExists(claims.resolve(Integer.toString(index)));
+      } catch (IOException e) {
+        // a stale claim: taken over once its bundle is seen gone
+      }
+    }
+  }
+
+  private String owner(String id) {
+    return bundles.resolve(id).toString();
+  }
+
+  private String claimant(int index) {
+    try {
+      return Files.readString(claims.resolve(Integer.toString(index))).trim();
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  /** Claims range {@code index} for container {@code id}; false when another container has it. */
+  private boolean claim(int index, String id) throws IOException {
+    Files.createDirectories(claims);
+    Path f = claims.resolve(Integer.toString(index));
+    String me = owner(id);
+    try {
+      Files.writeString(
+          f,
+          me,
+          java.nio.file.StandardOpenOption.CREATE_NEW,
+          java.nio.file.StandardOpenOption.WRITE);
+      return true;
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      String holder = claimant(index);
+      if (holder.equals(me)) {
+        return true;
+      }
+      if (!holder.isEmpty() && !Files.isDirectory(Path.of(holder))) {
+        // its bundle is gone (state deleted without a removal): the range is free
+        Files.writeString(f, me);
+        return true;
+      }
+      return false;
+    }
   }
 
   private static long hostId(int index) {
@@ -75,7 +139,7 @@ public final class IdRangeAllocator {
     }
   }
 
-  private int lowestFree() throws IOException {
+  private int lowestFree(String id) throws IOException {
     TreeSet<Integer> used = new TreeSet<>(byContainer.values());
     if (Files.isDirectory(bundles)) {
       try (Stream<Path> dirs = Files.list(bundles)) {
@@ -88,7 +152,7 @@ public final class IdRangeAllocator {
       }
     }
     for (int i = 0; i < MAX_RANGES; i++) {
-      if (!used.contains(i)) {
+      if (!used.contains(i) && claim(i, id)) {
         return i;
       }
     }
