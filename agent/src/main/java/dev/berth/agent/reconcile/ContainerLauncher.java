@@ -40,8 +40,10 @@ import dev.berth.model.runtime.User;
 import dev.berth.runtime.ContainerNotFoundException;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.CreateOptions;
+import dev.berth.runtime.cgroups.Cgroup;
 import dev.berth.runtime.files.FileTrees;
 import dev.berth.runtime.init.Stdio;
+import dev.berth.runtime.libc.Native;
 import dev.berth.runtime.userns.IdRange;
 import java.io.File;
 import java.io.IOException;
@@ -65,6 +67,7 @@ import java.util.concurrent.ExecutorService;
  */
 final class ContainerLauncher {
   static final String WORKLOAD = "dev.berth.workload";
+  private static final int SIGKILL = 9;
   static final String GENERATION = "dev.berth.generation";
 
   private final AgentLayout layout;
@@ -289,8 +292,14 @@ final class ContainerLauncher {
       runtime.delete(id, true);
     } catch (ContainerNotFoundException e) {
       // Not created, or already gone; an agent killed in the middle of a create can leave the
-      // container's cgroup without any state that names it: removed here (nothing when absent).
-      runtime.cgroups().open(cgroupPath(id)).destroy(List.of());
+      // container's cgroup without any state that names it, even with the container's process in
+      // it (waiting for a start that never comes): killed and removed here (nothing when absent).
+      Cgroup left = runtime.cgroups().open(cgroupPath(id));
+      for (int i = 0; i < 5000 && !left.pids().isEmpty(); i++) {
+        left.pids().forEach(pid -> Native.kill(pid, SIGKILL));
+        Thread.sleep(1);
+      }
+      left.destroy(List.of());
     }
     snapshots.remove(id);
     // Before the bundle goes: the record in it is what DEL needs; a failed DEL keeps both.

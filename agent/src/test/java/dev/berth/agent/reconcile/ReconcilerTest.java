@@ -677,6 +677,27 @@ class ReconcilerTest {
   }
 
   @Test
+  void aContainerProcessLeftByAnAgentKilledBetweenGoAndItsStateIsKilledWithItsCgroup()
+      throws Exception {
+    // What an agent SIGKILLed after berth-init's "go" and before the runtime's state leaves: the
+    // container's process in its cgroup, waiting on the exec fifo, and no state that names it.
+    Files.createDirectories(layout.bundles().resolve("web-g1-r0"));
+    var cgroup = runtime.cgroups().create(parent + "/web-g1-r0", null);
+    Process orphan = new ProcessBuilder("sleep", "600").start();
+    try {
+      cgroup.addProcess((int) orphan.pid());
+      reconciler().reconcile(List.of());
+      assertTrue(
+          orphan.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "the process is killed");
+      Path left = runtime.cgroups().containerView(parent + "/web-g1-r0").values().iterator().next();
+      assertFalse(Files.exists(left), "its cgroup is removed");
+      assertFalse(Files.exists(layout.bundles().resolve("web-g1-r0")), "and its bundle");
+    } finally {
+      orphan.destroyForcibly();
+    }
+  }
+
+  @Test
   void onFailureRestartsWithBackOffUpToItsLimit() throws Exception {
     Reconciler r = reconciler();
     Assignment failing =
