@@ -32,6 +32,11 @@ public record Resources(
         devices, memory, cpu, p, blockIO, hugepageLimits, network, rdma, unified, extra);
   }
 
+  public Resources withDevices(List<DeviceRule> rules) {
+    return new Resources(
+        rules, memory, cpu, pids, blockIO, hugepageLimits, network, rdma, unified, extra);
+  }
+
   public Resources withCpu(Cpu c) {
     return new Resources(
         devices, memory, c, pids, blockIO, hugepageLimits, network, rdma, unified, extra);

@@ -54,17 +54,7 @@ class DeviceFilterTest {
     String name = "berth-devtest-" + ProcessHandle.current().pid();
     CgroupV2Driver driver = new CgroupV2Driver(v2);
     Resources denyAll =
-        new Resources(
-            List.of(new DeviceRule(false, "a", null, null, "rwm", null)),
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null);
+        Resources.none().withDevices(List.of(new DeviceRule(false, "a", null, null, "rwm", null)));
     Cgroup cgroup = driver.create(name, denyAll);
     try {
       String inside = run("echo $$ > " + v2.resolve(name).resolve("cgroup.procs") + "; " + probe);
