@@ -645,7 +645,7 @@ static void setup_rootfs(void) {
       fail("move_mount", rootfs);
     close(rootfs_src);
     rootfs_src = -1;
-    root_fd = dup(new_root);
+    root_fd = fcntl(new_root, F_DUPFD_CLOEXEC, 0);
   } else {
     if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0) fail("mount bind", rootfs);
     root_fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);

@@ -7,6 +7,7 @@ import dev.berth.model.runtime.InvalidSpecException;
 import dev.berth.model.runtime.Spec;
 import dev.berth.model.runtime.SpecValidator;
 import dev.berth.model.runtime.State;
+import dev.berth.runtime.cgroups.Cgroup;
 import dev.berth.runtime.cgroups.CgroupDriver;
 import dev.berth.runtime.cgroups.CgroupHierarchies;
 import dev.berth.runtime.cgroups.CgroupStats;
@@ -188,6 +189,16 @@ public final class ContainerRuntime {
   /** Deletes a stopped (or created) container; a running or paused one only with {@code force}. */
   public void delete(String id, boolean force) throws ContainerException {
     removal.delete(id, force);
+  }
+
+  /**
+   * Removes a container cgroup that no state names (what a runtime user killed in the middle of a
+   * create leaves), killing the processes still in it first; nothing when it is absent.
+   */
+  public void removeOrphanCgroup(String cgroupPath) throws ContainerException {
+    Cgroup left = cgroups.open(cgroupPath);
+    ContainerSignals.waitForEmpty(left);
+    left.destroy(List.of());
   }
 
   public void pause(String id) throws ContainerException {

@@ -40,10 +40,8 @@ import dev.berth.model.runtime.User;
 import dev.berth.runtime.ContainerNotFoundException;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.CreateOptions;
-import dev.berth.runtime.cgroups.Cgroup;
 import dev.berth.runtime.files.FileTrees;
 import dev.berth.runtime.init.Stdio;
-import dev.berth.runtime.libc.Native;
 import dev.berth.runtime.userns.IdRange;
 import java.io.File;
 import java.io.IOException;
@@ -67,7 +65,6 @@ import java.util.concurrent.ExecutorService;
  */
 final class ContainerLauncher {
   static final String WORKLOAD = "dev.berth.workload";
-  private static final int SIGKILL = 9;
   static final String GENERATION = "dev.berth.generation";
 
   private final AgentLayout layout;
@@ -294,12 +291,7 @@ final class ContainerLauncher {
       // Not created, or already gone; an agent killed in the middle of a create can leave the
       // container's cgroup without any state that names it, even with the container's process in
       // it (waiting for a start that never comes): killed and removed here (nothing when absent).
-      Cgroup left = runtime.cgroups().open(cgroupPath(id));
-      for (int i = 0; i < 5000 && !left.pids().isEmpty(); i++) {
-        left.pids().forEach(pid -> Native.kill(pid, SIGKILL));
-        Thread.sleep(1);
-      }
-      left.destroy(List.of());
+      runtime.removeOrphanCgroup(cgroupPath(id));
     }
     snapshots.remove(id);
     // Before the bundle goes: the record in it is what DEL needs; a failed DEL keeps both.

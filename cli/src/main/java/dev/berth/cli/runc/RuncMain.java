@@ -2,6 +2,7 @@ package dev.berth.cli.runc;
 
 import dev.berth.model.fleet.JavaDeserialization;
 import dev.berth.runtime.ContainerRuntime;
+import dev.berth.runtime.libc.Native;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -71,7 +72,7 @@ public final class RuncMain implements Runnable {
   }
 
   private static Path defaultRoot() {
-    int uid = dev.berth.runtime.libc.Native.libc().geteuid();
+    int uid = Native.libc().geteuid();
     if (uid == 0) {
       return Path.of("/run/berth");
     }
