@@ -15,7 +15,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -49,7 +51,27 @@ final class RuntimeBench implements Callable<Integer> {
   Path crun;
 
   private interface Lifecycle {
-    void run(String id) throws Exception;
+    void run(String id, Laps laps) throws Exception;
+  }
+
+  /** Per-step durations of one variant's lifecycles (create, start, wait, delete). */
+  private static final class Laps {
+    private final Map<String, Samples> steps = new LinkedHashMap<>();
+    private boolean recording;
+    private long last;
+
+    void begin(boolean record) {
+      recording = record;
+      last = System.nanoTime();
+    }
+
+    void lap(String step) {
+      long now = System.nanoTime();
+      if (recording) {
+        steps.computeIfAbsent(step, Samples::new).add(now - last);
+      }
+      last = now;
+    }
   }
 
   @Override
@@ -86,6 +108,7 @@ final class RuntimeBench implements Callable<Integer> {
               : Path.of(System.getProperty("berth.home", "."), "bin", "berth-runc");
       List<Samples> all = new ArrayList<>();
       List<Lifecycle> runs = new ArrayList<>();
+      List<Laps> laps = new ArrayList<>();
       all.add(new Samples("berth in-process API"));
       runs.add(inProcess(api, bundle));
       all.add(new Samples("berth in-process, seccomp"));
@@ -107,6 +130,9 @@ final class RuntimeBench implements Callable<Integer> {
             "note: /sys/fs/cgroup/unified has controllers, which crun refuses; run through"
                 + " bin/bench-runtime to give every runtime the same pure-v1 view");
       }
+      for (int v = 0; v < runs.size(); v++) {
+        laps.add(new Laps());
+      }
       System.out.printf(
           "%d lifecycles of /bin/true per variant (after %d warm-up), interleaved%n",
           iterations, warmup);
@@ -114,7 +140,8 @@ final class RuntimeBench implements Callable<Integer> {
         for (int v = 0; v < runs.size(); v++) {
           int variant = (v + i) % runs.size(); // rotate who goes first
           long t0 = System.nanoTime();
-          runs.get(variant).run("bench-" + variant + "-" + i);
+          laps.get(variant).begin(i >= warmup);
+          runs.get(variant).run("bench-" + variant + "-" + i, laps.get(variant));
           long dt = System.nanoTime() - t0;
           if (i >= warmup) {
             all.get(variant).add(dt);
@@ -134,6 +161,18 @@ final class RuntimeBench implements Callable<Integer> {
             s.percentileMillis(99),
             crunMedian > 0 ? String.format("%.2fx", s.medianMillis() / crunMedian) : "-");
       }
+      System.out.printf("%n%-28s %s%n", "steps (median ms)", "");
+      for (int v = 0; v < runs.size(); v++) {
+        if (!laps.get(v).steps.isEmpty()) {
+          StringBuilder line = new StringBuilder(String.format("%-28s", all.get(v).name()));
+          laps.get(v)
+              .steps
+              .forEach(
+                  (step, samples) ->
+                      line.append(String.format(" %s %.2f", step, samples.medianMillis())));
+          System.out.println(line);
+        }
+      }
       return 0;
     } finally {
       FileTrees.delete(work);
@@ -142,17 +181,21 @@ final class RuntimeBench implements Callable<Integer> {
 
   /** create, start, wait and delete through the in-process API. */
   private static Lifecycle inProcess(ContainerRuntime api, Path bundle) {
-    return id -> {
+    return (id, laps) -> {
       api.create(id, bundle, CreateOptions.monitored(Stdio.discard()));
+      laps.lap("create");
       api.start(id);
+      laps.lap("start");
       api.exitCode(id).get(30, TimeUnit.SECONDS);
+      laps.lap("wait");
       api.delete(id, false);
+      laps.lap("delete");
     };
   }
 
   /** `run` of a runc-compatible command line, with its own state root. */
   private static Lifecycle runOf(Path binary, Path root, Path bundle) {
-    return id ->
+    return (id, laps) ->
         ExternalCommand.run(
             List.of(
                 binary.toString(), "--root", root.toString(), "run", "-b", bundle.toString(), id));

@@ -11,7 +11,10 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -79,6 +82,19 @@ public final class SeccompCache {
     }
   }
 
+  /** A profile and the berth-init it is compiled by (path, size, time, inode). */
+  private record Source(String helper, Seccomp seccomp) {}
+
+  /** Keys of the profiles used lately: hashing a profile's JSON costs more than comparing it. */
+  private static final Map<Source, String> KEYS =
+      Collections.synchronizedMap(
+          new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Source, String> eldest) {
+              return size() > 64;
+            }
+          });
+
   private static String key(Seccomp seccomp) throws IOException {
     Path helper = InitBinary.path();
     BasicFileAttributes a;
@@ -87,18 +103,29 @@ public final class SeccompCache {
     } catch (IOException e) {
       return null; // found on the PATH only: no identity to name its filters by
     }
+    String identity =
+        helper.toAbsolutePath()
+            + "\n"
+            + a.size()
+            + "\n"
+            + a.lastModifiedTime().toMillis()
+            + "\n"
+            + a.fileKey()
+            + "\n";
+    Source source = new Source(identity, seccomp);
+    String known = KEYS.get(source);
+    if (known != null) {
+      return known;
+    }
+    String key = digest(identity, seccomp);
+    KEYS.put(source, key);
+    return key;
+  }
+
+  private static String digest(String identity, Seccomp seccomp) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update(
-          (helper.toAbsolutePath()
-                  + "\n"
-                  + a.size()
-                  + "\n"
-                  + a.lastModifiedTime().toMillis()
-                  + "\n"
-                  + a.fileKey()
-                  + "\n")
-              .getBytes(StandardCharsets.UTF_8));
+      sha.update(identity.getBytes(StandardCharsets.UTF_8));
       sha.update(JsonMapping.writeCompact(seccomp).getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(sha.digest());
     } catch (NoSuchAlgorithmException e) {
