@@ -5,6 +5,7 @@ import dev.berth.agent.AgentLayout;
 import dev.berth.agent.images.registry.RegistryHost;
 import dev.berth.agent.network.NetworkSettings;
 import dev.berth.agent.node.tls.NodeTls;
+import dev.berth.agent.security.ContainerPolicy;
 import dev.berth.model.fleet.KafkaAccess;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -13,7 +14,8 @@ import java.util.Map;
 /**
  * One node agent: its name, state directory, Kafka brokers, capacity and labels, its timings, the
  * port of its node API (0: any free one), the size at which container logs rotate, and how to reach
- * registries (mirrors, credentials, plain HTTP) by registry host.
+ * registries (mirrors, credentials, plain HTTP) by registry host, and what its containers may ask
+ * for (host ids, privileged).
  */
 public record AgentConfig(
     String nodeName,
@@ -28,7 +30,40 @@ public record AgentConfig(
     long logMaxBytes,
     Map<String, RegistryHost> registries,
     NetworkSettings network,
-    NodeTls tls) {
+    NodeTls tls,
+    ContainerPolicy policy) {
+
+  /** An agent whose containers get the default policy. */
+  public AgentConfig(
+      String nodeName,
+      Path stateDir,
+      String kafkaBootstrap,
+      long cpuMillis,
+      long memoryBytes,
+      Map<String, String> labels,
+      long leaseMillis,
+      long reconcileIntervalMillis,
+      int apiPort,
+      long logMaxBytes,
+      Map<String, RegistryHost> registries,
+      NetworkSettings network,
+      NodeTls tls) {
+    this(
+        nodeName,
+        stateDir,
+        kafkaBootstrap,
+        cpuMillis,
+        memoryBytes,
+        labels,
+        leaseMillis,
+        reconcileIntervalMillis,
+        apiPort,
+        logMaxBytes,
+        registries,
+        network,
+        tls,
+        ContainerPolicy.DEFAULT);
+  }
 
   /** Kubelet's defaults: 10 MiB per file, a few files kept. */
   public static final long DEFAULT_LOG_MAX_BYTES = 10L << 20;
@@ -62,6 +97,25 @@ public record AgentConfig(
         Map.of(),
         NetworkSettings.DEFAULT,
         NodeTls.in(stateDir.resolve("pki")));
+  }
+
+  /** The same agent, its containers bounded by {@code p}. */
+  public AgentConfig withPolicy(ContainerPolicy p) {
+    return new AgentConfig(
+        nodeName,
+        stateDir,
+        kafkaBootstrap,
+        cpuMillis,
+        memoryBytes,
+        labels,
+        leaseMillis,
+        reconcileIntervalMillis,
+        apiPort,
+        logMaxBytes,
+        registries,
+        network,
+        tls,
+        p);
   }
 
   /** The same agent, reaching registries with {@code hosts} (see RegistryHostsFile). */
@@ -105,7 +159,8 @@ public record AgentConfig(
         logMaxBytes,
         hosts,
         settings,
-        files);
+        files,
+        policy);
   }
 
   /**

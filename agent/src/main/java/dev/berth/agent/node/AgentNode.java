@@ -95,7 +95,8 @@ public final class AgentNode {
             System::currentTimeMillis,
             new PulledBytes(metrics),
             networks(config, nameServers),
-            fence);
+            fence,
+            config.policy());
   }
 
   /** The node's CNI networking; a missing plugin or a broken config stops the agent here. */

@@ -16,8 +16,10 @@ import dev.berth.agent.network.NetworkAttachment;
 import dev.berth.agent.network.cni.CniException;
 import dev.berth.agent.security.ContainerPolicy;
 import dev.berth.agent.security.DefaultSeccomp;
+import dev.berth.agent.security.HostDevices;
 import dev.berth.agent.security.IdRangeAllocator;
 import dev.berth.agent.security.IdmapSupport;
+import dev.berth.agent.security.PrivilegedSpec;
 import dev.berth.model.JsonMapping;
 import dev.berth.model.concurrent.DaemonThreads;
 import dev.berth.model.fleet.Assignment;
@@ -42,6 +44,7 @@ import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.CreateOptions;
 import dev.berth.runtime.files.FileTrees;
 import dev.berth.runtime.init.Stdio;
+import dev.berth.runtime.process.CapabilityNames;
 import dev.berth.runtime.userns.IdRange;
 import java.io.File;
 import java.io.IOException;
@@ -75,7 +78,7 @@ final class ContainerLauncher {
   private final PullProgress pulls;
   private final ContainerNetworks networks;
   private final LeaseFence fence;
-  private final ContainerPolicy policy = ContainerPolicy.DEFAULT;
+  private final ContainerPolicy policy;
   private final IdRangeAllocator idRanges;
   private Boolean idmap; // probed at the first container that would have a user namespace
   private final Platform platform = Platform.host();
@@ -90,8 +93,10 @@ final class ContainerLauncher {
       ImagePuller puller,
       PullProgress pulls,
       ContainerNetworks networks,
-      LeaseFence fence) {
+      LeaseFence fence,
+      ContainerPolicy policy) {
     this.fence = fence;
+    this.policy = policy;
     this.pulls = pulls;
     this.networks = networks;
     this.layout = layout;
@@ -195,7 +200,7 @@ final class ContainerLauncher {
   /**
    * The assignment's env (over the image's), limits, cgroup and labels on top of the image's spec.
    */
-  private Spec customize(Spec spec, Assignment a, IdRange ids) {
+  private Spec customize(Spec spec, Assignment a, IdRange ids) throws java.io.IOException {
     List<String> env = new ArrayList<>(spec.process().env());
     if (a.env() != null) {
       for (Map.Entry<String, String> e : a.env().entrySet()) {
@@ -224,7 +229,9 @@ final class ContainerLauncher {
     long uid = ContainerPolicy.id(sc == null ? null : sc.runAsUser(), image.uid(), "runAsUser");
     long gid = ContainerPolicy.id(sc == null ? null : sc.runAsGroup(), image.gid(), "runAsGroup");
     User user = new User(uid, gid, image.umask(), image.additionalGids(), null, image.extra());
-    List<String> capabilities = policy.capabilities(sc);
+    boolean privileged = policy.privileged(sc);
+    List<String> capabilities =
+        privileged ? CapabilityNames.permittedHere() : policy.capabilities(sc);
     // As Docker since 20.10: a non-root user holds none of them unless it gains them by exec; the
     // inheritable set stays empty (CVE-2022-24769).
     List<String> held = uid == 0 ? capabilities : List.of();
@@ -246,17 +253,20 @@ final class ContainerLauncher {
                   "net.ipv4.ip_unprivileged_port_start", "0",
                   "net.ipv4.ping_group_range", "0 2147483647"));
     }
-    return edited
-        .withProcess(spec.process().withEnv(env).withIdentity(user, caps))
-        .withLinux(
-            linux
-                .withCgroupsPath(cgroupPath(a.containerId()))
-                .withResources(resources)
-                // deny by default: the syscalls ordinary programs use, as Docker's default profile
-                .withSeccomp(
-                    DefaultSeccomp.forContainer(
-                        Set.copyOf(capabilities), DefaultSeccomp.machine())))
-        .withAnnotations(annotations);
+    Spec out =
+        edited
+            .withProcess(spec.process().withEnv(env).withIdentity(user, caps))
+            .withLinux(
+                linux
+                    .withCgroupsPath(cgroupPath(a.containerId()))
+                    .withResources(resources)
+                    // deny by default: the syscalls ordinary programs use, as Docker's default
+                    // profile
+                    .withSeccomp(
+                        DefaultSeccomp.forContainer(
+                            Set.copyOf(capabilities), DefaultSeccomp.machine())))
+            .withAnnotations(annotations);
+    return privileged ? PrivilegedSpec.of(out, HostDevices.under(Path.of("/dev"))) : out;
   }
 
   private String cgroupPath(String id) {

@@ -6,6 +6,7 @@ import dev.berth.agent.images.registry.ImagePuller;
 import dev.berth.agent.images.registry.PullProgress;
 import dev.berth.agent.images.snapshot.Snapshotter;
 import dev.berth.agent.network.ContainerNetworks;
+import dev.berth.agent.security.ContainerPolicy;
 import dev.berth.model.fleet.Assignment;
 import dev.berth.model.fleet.AssignmentTopic;
 import dev.berth.model.fleet.ContainerReport;
@@ -58,11 +59,37 @@ public final class Reconciler {
       PullProgress pulls,
       ContainerNetworks networks,
       LeaseFence fence) {
+    this(
+        layout,
+        runtime,
+        images,
+        snapshots,
+        puller,
+        clock,
+        pulls,
+        networks,
+        fence,
+        ContainerPolicy.DEFAULT);
+  }
+
+  /** The same, with what the node's {@code policy} allows its containers. */
+  public Reconciler(
+      AgentLayout layout,
+      ContainerRuntime runtime,
+      ImageStore images,
+      Snapshotter snapshots,
+      ImagePuller puller,
+      LongSupplier clock,
+      PullProgress pulls,
+      ContainerNetworks networks,
+      LeaseFence fence,
+      ContainerPolicy policy) {
     this.layout = layout;
     this.runtime = runtime;
     this.fence = fence;
     this.launcher =
-        new ContainerLauncher(layout, runtime, images, snapshots, puller, pulls, networks, fence);
+        new ContainerLauncher(
+            layout, runtime, images, snapshots, puller, pulls, networks, fence, policy);
     this.clock = clock;
   }
 

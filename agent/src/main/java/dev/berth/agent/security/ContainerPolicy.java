@@ -10,8 +10,9 @@ import java.util.TreeSet;
  * What a node allows the containers it runs, whatever their specs ask: the number of processes
  * (pids.max), with a default for specs that set none, so that one fork bomb cannot take the node
  * (as Podman's default pids limit and the kubelet's podPidsLimit); the capabilities: Docker's
- * default set unless the spec drops some, and only those a spec may add; and a user namespace of
- * its own for every container, the host's ids only where the node allows them and a spec asks.
+ * default set unless the spec drops some, and only those a spec may add; a user namespace of its
+ * own for every container, the host's ids only where the node allows them and a spec asks; and
+ * privileged containers only where the node allows them and a spec asks.
  */
 public record ContainerPolicy(
     int defaultPids,
@@ -19,7 +20,54 @@ public record ContainerPolicy(
     Set<String> defaultCapabilities,
     Set<String> addableCapabilities,
     boolean userNamespaces,
-    boolean allowHostUsers) {
+    boolean allowHostUsers,
+    boolean allowPrivileged) {
+
+  /** A policy without privileged containers. */
+  public ContainerPolicy(
+      int defaultPids,
+      int maxPids,
+      Set<String> defaultCapabilities,
+      Set<String> addableCapabilities,
+      boolean userNamespaces,
+      boolean allowHostUsers) {
+    this(
+        defaultPids,
+        maxPids,
+        defaultCapabilities,
+        addableCapabilities,
+        userNamespaces,
+        allowHostUsers,
+        false);
+  }
+
+  /** The same policy, allowing the host's ids and privileged containers as told. */
+  public ContainerPolicy allowing(boolean hostUsers, boolean privileged) {
+    return new ContainerPolicy(
+        defaultPids,
+        maxPids,
+        defaultCapabilities,
+        addableCapabilities,
+        userNamespaces,
+        hostUsers || privileged,
+        privileged);
+  }
+
+  /**
+   * Whether a container whose spec says {@code context} is privileged; refused unless the node
+   * allows it.
+   */
+  public boolean privileged(SecurityContext context) {
+    if (context == null || !context.wantsPrivileged()) {
+      return false;
+    }
+    if (!allowPrivileged) {
+      throw new IllegalArgumentException(
+          "securityContext.privileged: this node does not run privileged containers (its policy"
+              + " does not allow them: berth agent --allow-privileged)");
+    }
+    return true;
+  }
 
   /** Docker's default capability set (what images that switch users at start need). */
   public static final Set<String> DOCKER_DEFAULT_CAPABILITIES =
@@ -52,11 +100,14 @@ public record ContainerPolicy(
    * a node that gives them, unless the spec asks for the host's ids and the node allows that.
    */
   public boolean userNamespace(SecurityContext context) {
+    if (privileged(context)) {
+      return false; // the host's capabilities, so the host's ids (as Kubernetes requires)
+    }
     boolean hostUsers = context != null && context.wantsHostUsers();
     if (hostUsers && !allowHostUsers) {
       throw new IllegalArgumentException(
           "securityContext.hostUsers: this node runs every container in a user namespace of its"
-              + " own (its policy does not allow the host's ids)");
+              + " own (its policy does not allow the host's ids: berth agent --allow-host-users)");
     }
     return userNamespaces && !hostUsers;
   }

@@ -16,6 +16,7 @@ import dev.berth.agent.images.snapshot.Snapshotter;
 import dev.berth.agent.network.ContainerNetworks;
 import dev.berth.agent.network.NetworkAttachment;
 import dev.berth.agent.network.cni.CniPlugins;
+import dev.berth.agent.security.ContainerPolicy;
 import dev.berth.model.fleet.Assignment;
 import dev.berth.model.fleet.CapabilityChanges;
 import dev.berth.model.fleet.ContainerPort;
@@ -146,6 +147,10 @@ class ReconcilerTest {
   }
 
   private Reconciler reconciler() {
+    return reconciler(ContainerPolicy.DEFAULT);
+  }
+
+  private Reconciler reconciler(ContainerPolicy policy) {
     return new Reconciler(
         layout,
         runtime,
@@ -155,7 +160,8 @@ class ReconcilerTest {
         now::get,
         PullProgress.NONE,
         networks,
-        fence);
+        fence,
+        policy);
   }
 
   private static Assignment assignment(
@@ -561,6 +567,69 @@ class ReconcilerTest {
     assertTrue(
         reports.get(2).message().contains("CAP_SYS_ADMIN is not allowed on this node"),
         reports.get(2).message());
+  }
+
+  @Test
+  void aPrivilegedContainerRunsOnlyWhereTheNodeAllowsItAndThenHasTheHostsDevicesAndEveryCapability()
+      throws Exception {
+    // A host block device this process may open (the sandbox may refuse its disk itself): a
+    // privileged container must open it too; an ordinary one has no such node.
+    String disk = null;
+    try (var nodes = Files.list(Path.of("/dev"))) {
+      for (Path n : nodes.sorted().toList()) {
+        if (disk == null
+            && !Files.isDirectory(n)
+            && !Files.isSymbolicLink(n)
+            && ((Number) Files.getAttribute(n, "unix:mode")).intValue() / 010000 == 06) {
+          try (var in = Files.newInputStream(n)) {
+            disk = n.toString();
+          } catch (java.io.IOException refused) {
+            // not this one
+          }
+        }
+      }
+    }
+    String script =
+        "grep -E '^(CapEff|Seccomp|NoNewPrivs):' /proc/self/status; cat /proc/self/uid_map;"
+            + (disk == null
+                ? ""
+                : " dd if=" + disk + " of=/dev/null bs=512 count=1 2>&1; echo disk=$?;")
+            + " mkdir -p /mnt/t && mount -t tmpfs t /mnt/t; echo mount=$?;"
+            + " grep -c ' /proc/sys ' /proc/self/mountinfo; echo done; sleep 600";
+    SecurityContext privileged = new SecurityContext(null, null, null, null, null, true);
+    Assignment refused =
+        edited(
+            assignment("priv-g1-r0", script, RestartPolicy.Never, null, NetworkMode.NONE, null),
+            null,
+            null,
+            privileged);
+    ContainerReport report = reconciler().reconcile(List.of(refused)).get(0);
+    assertEquals(ContainerState.FAILED, report.state());
+    assertTrue(
+        report.message().contains("securityContext.privileged: this node does not run privileged"),
+        report.message());
+    reconciler().reconcile(List.of());
+
+    Reconciler allowing = reconciler(ContainerPolicy.DEFAULT.allowing(false, true));
+    ContainerReport ran = allowing.reconcile(List.of(refused)).get(0);
+    assertEquals(ContainerState.RUNNING, ran.state(), ran.message());
+    String out = awaitLog("priv-g1-r0", "done");
+    String agents =
+        Files.readAllLines(Path.of("/proc/self/status")).stream()
+            .filter(l -> l.startsWith("CapPrm:"))
+            .findFirst()
+            .orElseThrow()
+            .substring("CapPrm:".length())
+            .trim();
+    assertTrue(out.contains("CapEff:\t" + agents), "every capability the agent has: " + out);
+    assertTrue(out.contains("Seccomp:\t0") && out.contains("NoNewPrivs:\t0"), out);
+    assertTrue(out.replaceAll("[ \t]+", " ").contains(" 0 0 4294967295"), "the host's ids: " + out);
+    if (disk != null) {
+      assertTrue(out.contains("disk=0"), "the host's block device " + disk + " opens: " + out);
+    }
+    assertTrue(out.contains("mount=0"), out);
+    assertTrue(out.contains("\n0\ndone"), "/proc/sys is not read-only: " + out);
+    allowing.reconcile(List.of());
   }
 
   @Test

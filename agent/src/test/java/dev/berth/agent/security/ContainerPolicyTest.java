@@ -59,6 +59,26 @@ class ContainerPolicyTest {
   }
 
   @Test
+  void aPrivilegedContainerIsRefusedUnlessTheNodeAllowsItAndThenRunsWithTheHostsIds() {
+    SecurityContext privileged = new SecurityContext(null, null, null, null, null, true);
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> policy.privileged(privileged));
+    assertTrue(e.getMessage().contains("--allow-privileged"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> policy.userNamespace(privileged));
+    assertFalse(policy.privileged(null));
+    ContainerPolicy allowing = policy.allowing(false, true);
+    assertTrue(allowing.privileged(privileged));
+    assertFalse(allowing.userNamespace(privileged), "privileged: the host's ids");
+    assertTrue(allowing.userNamespace(null), "the others keep their user namespaces");
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            policy
+                .allowing(false, false)
+                .userNamespace(new SecurityContext(null, null, null, null, true)));
+  }
+
+  @Test
   void capabilitiesAreDroppedAndAddedBackOnlyWithinPolicy() {
     assertEquals(14, policy.capabilities(null).size());
     assertEquals(

@@ -63,6 +63,8 @@ public final class AgentCommand implements Callable<Integer> {
 
   @Mixin NetworkOptions network = new NetworkOptions();
 
+  @Mixin PolicyOptions policy = new PolicyOptions();
+
   @Option(
       names = "--registry-config",
       description = "registry mirrors, credentials and plain-HTTP hosts (YAML)")
@@ -111,7 +113,8 @@ public final class AgentCommand implements Callable<Integer> {
             .withRegistries(
                 registryConfig == null ? Map.of() : RegistryHostsFile.read(registryConfig))
             .withNetwork(network.settings())
-            .withTls(tls);
+            .withTls(tls)
+            .withPolicy(policy.policy());
     AgentNode agent =
         AgentNode.start(vertx, config, client)
             .toCompletionStage()

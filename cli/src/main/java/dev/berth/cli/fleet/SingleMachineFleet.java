@@ -9,6 +9,7 @@ import dev.berth.agent.network.NetworkSettings;
 import dev.berth.agent.node.AgentConfig;
 import dev.berth.agent.node.AgentNode;
 import dev.berth.agent.node.tls.NodeTls;
+import dev.berth.agent.security.ContainerPolicy;
 import dev.berth.cli.fleetctl.ClientConfig;
 import dev.berth.controlplane.ControlPlane;
 import dev.berth.controlplane.ControlPlaneConfig;
@@ -56,7 +57,28 @@ public final class SingleMachineFleet implements AutoCloseable {
       String nodeName,
       Path examples,
       Map<String, RegistryHost> registries,
-      NetworkSettings network) {
+      NetworkSettings network,
+      ContainerPolicy policy) {
+    /** With the default container policy. */
+    public Options(
+        Path stateDir,
+        int kafkaPort,
+        int apiPort,
+        String nodeName,
+        Path examples,
+        Map<String, RegistryHost> registries,
+        NetworkSettings network) {
+      this(
+          stateDir,
+          kafkaPort,
+          apiPort,
+          nodeName,
+          examples,
+          registries,
+          network,
+          ContainerPolicy.DEFAULT);
+    }
+
     /**
      * The defaults of `berth up`: Berth's CNI config directory, Debian's plugins, bridge berth0.
      */
@@ -159,7 +181,8 @@ public final class SingleMachineFleet implements AutoCloseable {
                 0)
             .withRegistries(o.registries())
             .withNetwork(o.network())
-            .withTls(tls);
+            .withTls(tls)
+            .withPolicy(o.policy());
     AgentNode agent = await(AgentNode.start(vertx, config, hazelcast));
     progress.println(
         agent.podNetwork() == null

@@ -38,6 +38,8 @@ public final class UpCommand implements Callable<Integer> {
 
   @Mixin NetworkOptions network = new NetworkOptions();
 
+  @Mixin PolicyOptions policy = new PolicyOptions();
+
   @Option(
       names = "--examples",
       description = "workload specs to apply (default: the repository's examples/)")
@@ -56,7 +58,8 @@ public final class UpCommand implements Callable<Integer> {
                 node,
                 specs,
                 registryConfig == null ? Map.of() : RegistryHostsFile.read(registryConfig),
-                network.settings()),
+                network.settings(),
+                policy.policy()),
             System.out);
     System.out.println();
     System.out.println(

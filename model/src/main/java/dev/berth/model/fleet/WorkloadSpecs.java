@@ -201,6 +201,14 @@ public final class WorkloadSpecs {
     if (sc.runAsGroup() != null && (sc.runAsGroup() < 0 || sc.runAsGroup() > MAX_ID)) {
       errors.add(new ValidationError("securityContext.runAsGroup", "must be 0 to " + MAX_ID));
     }
+    if (sc.wantsPrivileged() && Boolean.FALSE.equals(sc.hostUsers())) {
+      // as Kubernetes: a privileged container's capabilities are the host's, so are its ids
+      errors.add(
+          new ValidationError(
+              "securityContext.privileged",
+              "a privileged container runs with the host's ids; hostUsers: false asks for a user"
+                  + " namespace"));
+    }
   }
 
   private static void checkCapabilities(

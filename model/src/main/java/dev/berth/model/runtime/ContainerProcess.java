@@ -45,6 +45,25 @@ public record ContainerProcess(
         extra);
   }
 
+  /** The same process, with no_new_privs as {@code on}. */
+  public ContainerProcess withNoNewPrivileges(boolean on) {
+    return new ContainerProcess(
+        terminal,
+        consoleSize,
+        user,
+        args,
+        commandLine,
+        env,
+        cwd,
+        capabilities,
+        rlimits,
+        on,
+        apparmorProfile,
+        oomScoreAdj,
+        selinuxLabel,
+        extra);
+  }
+
   public ContainerProcess withEnv(List<String> e) {
     return new ContainerProcess(
         terminal,

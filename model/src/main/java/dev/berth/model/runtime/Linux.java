@@ -80,6 +80,27 @@ public record Linux(
         extra);
   }
 
+  /**
+   * The same with {@code nodes} as its device nodes and no masked or read-only paths (what a
+   * privileged container gets).
+   */
+  public Linux withDevicesUnmasked(List<LinuxDevice> nodes) {
+    return new Linux(
+        namespaces,
+        uidMappings,
+        gidMappings,
+        nodes,
+        cgroupsPath,
+        resources,
+        rootfsPropagation,
+        seccomp,
+        sysctl,
+        List.of(),
+        List.of(),
+        mountLabel,
+        extra);
+  }
+
   /** The same, with {@code filter} as its syscall filter. */
   public Linux withSeccomp(Seccomp filter) {
     return new Linux(

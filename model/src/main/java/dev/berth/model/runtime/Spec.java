@@ -43,6 +43,11 @@ public record Spec(
         ociVersion, process, root, hostname, domainname, all, hooks, annotations, linux, extra);
   }
 
+  public Spec withMounts(List<Mount> m) {
+    return new Spec(
+        ociVersion, process, root, hostname, domainname, m, hooks, annotations, linux, extra);
+  }
+
   public Spec withRoot(Root r) {
     return new Spec(
         ociVersion, process, r, hostname, domainname, mounts, hooks, annotations, linux, extra);

@@ -98,6 +98,13 @@ class WorkloadSpecsTest {
         errorOf(
             "{\"name\":\"web\",\"image\":\"busybox\",\"securityContext\":{\"runAsUser\":-1}}",
             false));
+    assertTrue(
+        errorOf(
+                "{\"name\":\"web\",\"image\":\"busybox\","
+                    + "\"securityContext\":{\"privileged\":true,\"hostUsers\":false}}",
+                false)
+            .startsWith(
+                "securityContext.privileged: a privileged container runs with the host's ids"));
   }
 
   @Test
@@ -106,13 +113,15 @@ class WorkloadSpecsTest {
         WorkloadSpecs.read(
             ("name: web\nimage: busybox\nsecurityContext:\n  runAsUser: 1000\n"
                     + "  readOnlyRootFilesystem: true\n"
-                    + "  capabilities: {drop: [ALL], add: [NET_BIND_SERVICE]}\n")
+                    + "  capabilities: {drop: [ALL], add: [NET_BIND_SERVICE]}\n"
+                    + "  privileged: true\n")
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8),
             true);
     assertEquals(1000L, s.securityContext().runAsUser());
     assertTrue(s.securityContext().readOnlyRoot());
     assertEquals(List.of("ALL"), s.securityContext().capabilities().dropList());
     assertEquals(List.of("CAP_NET_BIND_SERVICE"), s.securityContext().capabilities().addList());
+    assertTrue(s.securityContext().wantsPrivileged());
   }
 
   @Test

@@ -51,6 +51,32 @@ public final class CapabilityNames {
 
   private CapabilityNames() {}
 
+  /** The names of the capabilities in {@code mask} that this table knows. */
+  public static List<String> names(long mask) {
+    List<String> out = new java.util.ArrayList<>();
+    for (int i = 0; i < ALL.size(); i++) {
+      if ((mask & (1L << i)) != 0) {
+        out.add(ALL.get(i));
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /**
+   * The capabilities this process may pass on (its permitted set): what a privileged container
+   * gets, as containerd's WithAllCurrentCapabilities, since a capability the runtime lacks (in a
+   * sandbox, say) cannot be given.
+   */
+  public static List<String> permittedHere() throws java.io.IOException {
+    for (String line :
+        java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+      if (line.startsWith("CapPrm:")) {
+        return names(Long.parseUnsignedLong(line.substring("CapPrm:".length()).trim(), 16));
+      }
+    }
+    throw new java.io.IOException("/proc/self/status has no CapPrm line");
+  }
+
   /**
    * The bit mask of the named capabilities. Names this kernel table does not know are skipped, as
    * runc warns and skips them, so that a config written for a newer kernel still runs.
