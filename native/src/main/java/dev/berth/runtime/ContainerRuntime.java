@@ -19,6 +19,7 @@ import dev.berth.runtime.libc.NativeException;
 import dev.berth.runtime.process.ChildProcess;
 import dev.berth.runtime.state.ContainerRecord;
 import dev.berth.runtime.state.StateStore;
+import dev.berth.runtime.userns.HostUserNamespace;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,11 +50,14 @@ public final class ContainerRuntime {
   private final ContainerRemoval removal;
   private final ContainerExecution execution;
 
-  /** A runtime on the host's cgroups (an ordinary user's: those it may create, else none). */
+  /**
+   * A runtime on the host's cgroups (an ordinary user's, or root's in a user namespace of its own:
+   * those it may create, else none).
+   */
   public ContainerRuntime(Path stateRoot) {
     this(
         stateRoot,
-        Native.libc().geteuid() == 0
+        Native.libc().geteuid() == 0 && HostUserNamespace.isInitial()
             ? CgroupHierarchies.detect()
             : new RootlessCgroups(CgroupHierarchies.detect()));
   }

@@ -49,6 +49,8 @@ public final class ContainerNetworks {
   private final CniConfigList loopback;
   private final String nodeName;
   private final NameServers nameServers;
+  private final NetnsPins pins;
+  private final UserModeNetwork userMode; // null: CNI only
   // Networks after the first are added on these threads while the first is added on the caller's.
   private final ExecutorService parallel = DaemonThreads.cached("berth-cni-parallel");
 
@@ -63,6 +65,29 @@ public final class ContainerNetworks {
   public ContainerNetworks(
       CniPlugins plugins, CniConfigList network, String nodeName, NameServers nameServers)
       throws CniException {
+    this(plugins, network, nodeName, nameServers, NetnsPins.host(), null);
+  }
+
+  /**
+   * For an agent in a user namespace of its own: namespaces pinned by {@code pins}, and {@code
+   * userMode} (slirp4netns) instead of {@code network} for containers on the default network.
+   */
+  public static ContainerNetworks rootless(
+      CniPlugins plugins, String nodeName, NetnsPins pins, UserModeNetwork userMode)
+      throws CniException {
+    return new ContainerNetworks(plugins, null, nodeName, NameServers.NONE, pins, userMode);
+  }
+
+  private ContainerNetworks(
+      CniPlugins plugins,
+      CniConfigList network,
+      String nodeName,
+      NameServers nameServers,
+      NetnsPins pins,
+      UserModeNetwork userMode)
+      throws CniException {
+    this.pins = pins;
+    this.userMode = userMode;
     this.nameServers = nameServers;
     this.plugins = plugins;
     this.network = network;
@@ -150,11 +175,13 @@ public final class ContainerNetworks {
     if (mode == Mode.DEFAULT && network != null) {
       configs.add(network.toJson());
     }
-    String netns = NetnsPins.path(netnsName(containerId)).toString();
-    NetworkAttachment a = new NetworkAttachment(containerId, netns, IF_NAME, configs, ports, null);
+    String netns = pins.path(netnsName(containerId)).toString();
+    // the interface says which: slirp4netns's tap0 on the default network of a rootless agent
+    String ifName = mode == Mode.DEFAULT && userMode != null ? UserModeNetwork.INTERFACE : IF_NAME;
+    NetworkAttachment a = new NetworkAttachment(containerId, netns, ifName, configs, ports, null);
     save(record, a);
     try {
-      NetnsPins.create(netnsName(containerId));
+      pins.create(netnsName(containerId));
     } catch (IOException e) {
       undo(record, a, List.of(), List.of(), e);
       throw e;
@@ -194,6 +221,14 @@ public final class ContainerNetworks {
         } else {
           failed.addSuppressed(e);
         }
+      }
+    }
+    if (failed == null && UserModeNetwork.INTERFACE.equals(a.ifName())) {
+      try {
+        userMode.attach(pinned.record(), a.netns(), a.ports());
+      } catch (IOException e) {
+        failed =
+            new CniException("user-mode network of " + a.containerId() + ": " + e.getMessage());
       }
     }
     if (failed == null) {
@@ -277,7 +312,10 @@ public final class ContainerNetworks {
       return;
     }
     CniException failed = null;
-    List<ObjectNode> configs = a.networks();
+    UserModeNetwork.detach(record);
+    String pin = Path.of(a.netns()).getFileName().toString();
+    // a rootless agent's namespace that ended with its old mount namespace: nothing to DEL
+    List<ObjectNode> configs = pins.live(pin) || userMode == null ? a.networks() : List.of();
     for (int i = configs.size() - 1; i >= 0; i--) {
       CniResult result = i < a.results().size() ? a.results().get(i) : null;
       try {
@@ -293,7 +331,7 @@ public final class ContainerNetworks {
     if (failed != null) {
       throw failed;
     }
-    NetnsPins.delete(Path.of(a.netns()).getFileName().toString());
+    pins.delete(pin);
     Files.deleteIfExists(record);
   }
 

@@ -12,8 +12,10 @@ import dev.berth.agent.images.store.PrivateDirs;
 import dev.berth.agent.logs.ContainerLogs;
 import dev.berth.agent.network.ContainerNetworks;
 import dev.berth.agent.network.NameServers;
+import dev.berth.agent.network.NetnsPins;
 import dev.berth.agent.network.NetworkSettings;
 import dev.berth.agent.network.PodNetwork;
+import dev.berth.agent.network.UserModeNetwork;
 import dev.berth.agent.network.cni.CniException;
 import dev.berth.agent.network.cni.CniPlugins;
 import dev.berth.agent.network.dns.FleetNames;
@@ -22,6 +24,7 @@ import dev.berth.agent.network.dns.ResolvConf;
 import dev.berth.agent.reconcile.LeaseFence;
 import dev.berth.agent.reconcile.Reconciler;
 import dev.berth.runtime.ContainerRuntime;
+import dev.berth.runtime.userns.HostUserNamespace;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -68,7 +71,12 @@ public final class AgentNode {
     this.config = config;
     AgentLayout layout = config.layout();
     PrivateDirs.create(layout.stateDir());
-    this.podNetwork = PodNetwork.prepare(hazelcast, config.nodeName(), config.network(), layout);
+    // An agent in a user namespace of its own (rootless) cannot make the node's bridge: its
+    // containers get user-mode networking instead, and the node takes no pod subnet.
+    this.podNetwork =
+        HostUserNamespace.isInitial()
+            ? PodNetwork.prepare(hazelcast, config.nodeName(), config.network(), layout)
+            : null;
     this.images = new ImageStore(layout.images());
     // Downloads and unpacks have pools of their own: a stalled registry cannot hold up unpacking,
     // nor the reverse.
@@ -108,6 +116,13 @@ public final class AgentNode {
             s.pluginDirs(), s.pluginTimeout(), config.layout().stateDir().resolve("cni/scratch"));
     try {
       plugins.find("loopback");
+      if (!HostUserNamespace.isInitial()) {
+        return ContainerNetworks.rootless(
+            plugins,
+            config.nodeName(),
+            NetnsPins.under(config.layout().stateDir().resolve("netns")),
+            UserModeNetwork.find());
+      }
       return new ContainerNetworks(
           plugins,
           ContainerNetworks.firstNetwork(s.confDir(), plugins),

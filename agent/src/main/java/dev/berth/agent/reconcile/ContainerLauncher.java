@@ -34,6 +34,7 @@ import dev.berth.model.runtime.Capabilities;
 import dev.berth.model.runtime.Cpu;
 import dev.berth.model.runtime.Linux;
 import dev.berth.model.runtime.Memory;
+import dev.berth.model.runtime.Mount;
 import dev.berth.model.runtime.Pids;
 import dev.berth.model.runtime.Resources;
 import dev.berth.model.runtime.Root;
@@ -45,6 +46,7 @@ import dev.berth.runtime.CreateOptions;
 import dev.berth.runtime.files.FileTrees;
 import dev.berth.runtime.init.Stdio;
 import dev.berth.runtime.process.CapabilityNames;
+import dev.berth.runtime.userns.HostUserNamespace;
 import dev.berth.runtime.userns.IdRange;
 import java.io.File;
 import java.io.IOException;
@@ -79,6 +81,11 @@ final class ContainerLauncher {
   private final ContainerNetworks networks;
   private final LeaseFence fence;
   private final ContainerPolicy policy;
+  private static final java.util.logging.Logger LOG =
+      java.util.logging.Logger.getLogger(ContainerLauncher.class.getName());
+  private static final boolean ROOTFUL = HostUserNamespace.isInitial();
+  private static final java.util.concurrent.atomic.AtomicBoolean limitsWarned =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private final IdRangeAllocator idRanges;
   private Boolean idmap; // probed at the first container that would have a user namespace
   private final Platform platform = Platform.host();
@@ -130,8 +137,10 @@ final class ContainerLauncher {
       // The plugins attach while the rootfs is prepared and the container created in the pinned
       // namespace: only its start waits for the network.
       adding = CompletableFuture.supplyAsync(() -> addNetwork(pinned), attachers);
+      // An agent in a user namespace of its own (rootless) has no host ids to give each
+      // container: they share its namespace, as Podman's rootless containers share theirs.
       IdRange ids =
-          policy.userNamespace(a.securityContext()) && idmapSupported()
+          policy.userNamespace(a.securityContext()) && ROOTFUL && idmapSupported()
               ? idRanges.rangeFor(id)
               : null;
       Path rootfs =
@@ -253,6 +262,17 @@ final class ContainerLauncher {
                   "net.ipv4.ip_unprivileged_port_start", "0",
                   "net.ipv4.ping_group_range", "0 2147483647"));
     }
+    if (!ROOTFUL) {
+      // No cgroup of the host's is delegated to a rootless agent on cgroup v1 (nor made by Berth
+      // on v2 yet): limits cannot be applied, as Podman says on such hosts, and are left out.
+      if (!limitsWarned.getAndSet(true)) {
+        LOG.warning(
+            "this agent runs in a user namespace of its own (rootless): container resource limits"
+                + " (memory, cpu, pids, devices) are not applied");
+      }
+      resources = null;
+      edited = withoutDevptsGroup(edited);
+    }
     Spec out =
         edited
             .withProcess(spec.process().withEnv(env).withIdentity(user, caps))
@@ -267,6 +287,30 @@ final class ContainerLauncher {
                             Set.copyOf(capabilities), DefaultSeccomp.machine())))
             .withAnnotations(annotations);
     return privileged ? PrivilegedSpec.of(out, HostDevices.under(Path.of("/dev"))) : out;
+  }
+
+  /**
+   * devpts' gid=5 names a group a one-id user namespace does not have (as `runc spec --rootless`).
+   */
+  private static Spec withoutDevptsGroup(Spec spec) {
+    List<Mount> mounts = new ArrayList<>();
+    for (Mount m : spec.mounts() == null ? List.<Mount>of() : spec.mounts()) {
+      if ("devpts".equals(m.type()) && m.options() != null) {
+        List<String> options = new ArrayList<>(m.options());
+        options.removeIf(o -> o.startsWith("gid="));
+        m =
+            new Mount(
+                m.destination(),
+                m.source(),
+                m.type(),
+                options,
+                m.uidMappings(),
+                m.gidMappings(),
+                m.extra());
+      }
+      mounts.add(m);
+    }
+    return spec.withMounts(mounts);
   }
 
   private String cgroupPath(String id) {

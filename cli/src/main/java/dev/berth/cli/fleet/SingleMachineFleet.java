@@ -27,6 +27,7 @@ import dev.berth.model.image.ImageReference;
 import dev.berth.model.pki.CertificateAuthority;
 import dev.berth.runtime.bundle.BusyboxRootfs;
 import dev.berth.runtime.files.FileTrees;
+import dev.berth.runtime.userns.HostUserNamespace;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
@@ -165,7 +166,11 @@ public final class SingleMachineFleet implements AutoCloseable {
             "https://127.0.0.1:" + controlPlane.apiPort(), access.caCert(), access.bootstrapToken())
         .write(o.stateDir().resolve(ClientConfig.FILE));
     progress.println(
-        "[4/5] agent " + o.nodeName() + ", network configs in " + o.network().confDir());
+        "[4/5] agent "
+            + o.nodeName()
+            + (HostUserNamespace.isInitial()
+                ? ", network configs in " + o.network().confDir()
+                : ", in a user namespace of its own"));
     Path agentState = AgentLayout.inFleet(o.stateDir(), o.nodeName()).stateDir();
     NodeTls tls = NodeTls.in(agentState.resolve("pki"));
     // the agent joins by the CA's hand: it runs in the control plane's process
@@ -185,15 +190,17 @@ public final class SingleMachineFleet implements AutoCloseable {
             .withPolicy(o.policy());
     AgentNode agent = await(AgentNode.start(vertx, config, hazelcast));
     progress.println(
-        agent.podNetwork() == null
-            ? "      its network: the operator's, from " + o.network().confDir()
-            : "      its network: bridge "
-                + agent.podNetwork().bridge()
-                + " on "
-                + agent.podNetwork().subnet()
-                + " ("
-                + agent.podNetwork().confFile()
-                + ")");
+        !HostUserNamespace.isInitial()
+            ? "      its network: user-mode, a slirp4netns per container (rootless)"
+            : agent.podNetwork() == null
+                ? "      its network: the operator's, from " + o.network().confDir()
+                : "      its network: bridge "
+                    + agent.podNetwork().bridge()
+                    + " on "
+                    + agent.podNetwork().subnet()
+                    + " ("
+                    + agent.podNetwork().confFile()
+                    + ")");
     SingleMachineFleet fleet =
         new SingleMachineFleet(o.stateDir(), broker, hazelcast, vertx, controlPlane, agent, lock);
     progress.println("[5/5] examples from " + o.examples());

@@ -1,7 +1,11 @@
 package dev.berth.cli.fleet;
 
 import dev.berth.agent.images.registry.RegistryHostsFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -18,9 +22,18 @@ import picocli.CommandLine.Option;
 public final class UpCommand implements Callable<Integer> {
   @Option(
       names = "--state-dir",
-      defaultValue = "/var/lib/berth",
-      description = "all of the fleet's state")
+      description =
+          "all of the fleet's state (default: /var/lib/berth; with --rootless"
+              + " $XDG_DATA_HOME/berth or ~/.local/share/berth)")
   Path stateDir;
+
+  @Option(
+      names = "--rootless",
+      description =
+          "run as an ordinary user: the fleet in user, mount and pid namespaces of its own (root"
+              + " there is you, with your /etc/subuid range), containers networked by slirp4netns,"
+              + " no resource limits; everything stops with it")
+  boolean rootless;
 
   @Option(names = "--kafka-port", defaultValue = "19092")
   int kafkaPort;
@@ -47,6 +60,17 @@ public final class UpCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (rootless && !RootlessNamespace.inside()) {
+      if (((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue() == 0) {
+        System.err.println("berth: --rootless is for an ordinary user; as root, run berth up");
+        return 2;
+      }
+      // again, inside namespaces of its own: the same command line, which says --rootless
+      return RootlessNamespace.run(ownCommandLine());
+    }
+    if (stateDir == null) {
+      stateDir = rootless ? userDataDir() : Path.of("/var/lib/berth");
+    }
     Path specs =
         examples != null ? examples : Path.of(System.getProperty("berth.home", "."), "examples");
     SingleMachineFleet fleet =
@@ -76,7 +100,34 @@ public final class UpCommand implements Callable<Integer> {
             + " (root only)");
     System.out.println("Try: berth get workloads   (Ctrl-C stops)");
     UntilStopped.await(
-        fleet, "stopping (containers keep running; the next `berth up` adopts them)");
+        fleet,
+        rootless
+            ? "stopping (its containers end with its namespaces; the next `berth up --rootless`"
+                + " starts them again)"
+            : "stopping (containers keep running; the next `berth up` adopts them)");
     return 0;
+  }
+
+  /** Where an ordinary user's fleet lives, as Podman's storage: the XDG data directory. */
+  private static Path userDataDir() {
+    String xdg = System.getenv("XDG_DATA_HOME");
+    if (xdg != null && xdg.startsWith("/")) {
+      return Path.of(xdg, "berth");
+    }
+    String home = System.getProperty("user.home");
+    if (home == null || home.isEmpty() || !Files.isDirectory(Path.of(home))) {
+      throw new IllegalArgumentException(
+          "--rootless: no home directory (" + home + ") to keep the fleet in; give --state-dir");
+    }
+    return Path.of(home, ".local", "share", "berth");
+  }
+
+  /** This JVM's command line, as the kernel has it. */
+  private static List<String> ownCommandLine() throws java.io.IOException {
+    String raw =
+        new String(Files.readAllBytes(Path.of("/proc/self/cmdline")), StandardCharsets.UTF_8);
+    List<String> argv = new ArrayList<>(List.of(raw.split("\0")));
+    argv.removeIf(String::isEmpty);
+    return argv;
   }
 }

@@ -10,6 +10,7 @@ import dev.berth.runtime.cgroups.CgroupDriver;
 import dev.berth.runtime.mounts.KernelFsMounts;
 import dev.berth.runtime.mounts.MountFlags;
 import dev.berth.runtime.mounts.RootfsPaths;
+import dev.berth.runtime.userns.HostUserNamespace;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -126,7 +127,8 @@ public final class CreatePlanner {
     for (int i = 0; i < mounts.size(); i++) {
       planMount(plan, r, mounts.get(i), i, newCgroupNs);
     }
-    planDevices(plan, r, linux, newUserNs, mounts);
+    // mknod is refused in a user namespace, the container's own or the one the runtime runs in
+    planDevices(plan, r, linux, newUserNs || !HostUserNamespace.isInitial(), mounts);
     if (linux.maskedPaths() != null) {
       for (String p : linux.maskedPaths()) {
         plan.maskedPath(p);
@@ -249,7 +251,7 @@ public final class CreatePlanner {
   }
 
   private static void planDevices(
-      InitPlan plan, Request r, Linux linux, boolean newUserNs, List<Mount> mounts)
+      InitPlan plan, Request r, Linux linux, boolean bindNodes, List<Mount> mounts)
       throws ContainerException {
     boolean devIsBind =
         mounts.stream()
@@ -263,7 +265,7 @@ public final class CreatePlanner {
     inRootfs(r.rootfs(), "/dev", "/dev");
     for (Object[] d : DEFAULT_DEVICES) {
       String node = "/dev/" + d[0];
-      if (newUserNs) {
+      if (bindNodes) {
         plan.bindNode(node, node); // mknod is refused inside a user namespace
       } else {
         plan.mknod(node, S_IFCHR, (Integer) d[1], (Integer) d[2], 0666, 0, 0);
@@ -282,7 +284,7 @@ public final class CreatePlanner {
         LinuxDevice d = linux.devices().get(i);
         inRootfs(r.rootfs(), d.path(), "linux.devices[" + i + "].path");
         int mode = d.fileMode() == null ? 0666 : d.fileMode();
-        if (newUserNs) {
+        if (bindNodes) {
           plan.bindNode(d.path(), d.path());
           continue;
         }

@@ -6,6 +6,7 @@ import dev.berth.runtime.files.FileTrees;
 import dev.berth.runtime.libc.Native;
 import dev.berth.runtime.libc.NativeException;
 import dev.berth.runtime.mounts.RootfsPaths;
+import dev.berth.runtime.userns.HostUserNamespace;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -397,9 +398,23 @@ public final class LayerUnpacker {
     deleteTree(victim);
   }
 
+  /**
+   * chown, as tar does. In a user namespace that lacks the id (a rootless agent with fewer ids than
+   * the image uses) the file stays root's, as Podman's ignore_chown_errors; on the host it fails.
+   */
+  private static void owner(Path target, String attribute, long id) throws IOException {
+    try {
+      Files.setAttribute(target, attribute, (int) id, LinkOption.NOFOLLOW_LINKS);
+    } catch (java.nio.file.FileSystemException e) {
+      if (HostUserNamespace.isInitial() || !"Invalid argument".equals(e.getReason())) {
+        throw e;
+      }
+    }
+  }
+
   private void metadata(TarArchiveEntry entry, Path target) throws IOException {
-    Files.setAttribute(target, "unix:uid", (int) entry.getLongUserId(), LinkOption.NOFOLLOW_LINKS);
-    Files.setAttribute(target, "unix:gid", (int) entry.getLongGroupId(), LinkOption.NOFOLLOW_LINKS);
+    owner(target, "unix:uid", entry.getLongUserId());
+    owner(target, "unix:gid", entry.getLongGroupId());
     if (!entry.isSymbolicLink()) {
       // After chown, which clears setuid and setgid bits.
       Files.setAttribute(target, "unix:mode", entry.getMode() & 07777);
