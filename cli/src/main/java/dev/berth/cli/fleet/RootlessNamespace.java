@@ -34,9 +34,11 @@ final class RootlessNamespace {
   record Range(long start, long count) {}
 
   /**
-   * Runs {@code command} inside and returns its exit status; stdout and stderr are this process's.
+   * Runs {@code command} inside, with {@code env} added to its environment, and returns its exit
+   * status; stdout and stderr are this process's.
    */
-  static int run(List<String> command) throws IOException, InterruptedException {
+  static int run(List<String> command, java.util.Map<String, String> env)
+      throws IOException, InterruptedException {
     // this process's own ids: the owner of its /proc directory
     long uid = ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
     long gid = ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:gid")).longValue();
@@ -66,6 +68,7 @@ final class RootlessNamespace {
     argv.addAll(command);
     ProcessBuilder pb = new ProcessBuilder(argv).redirectOutput(ProcessBuilder.Redirect.INHERIT);
     pb.redirectError(ProcessBuilder.Redirect.INHERIT);
+    pb.environment().putAll(env);
     pb.environment().put(INSIDE, "1");
     Process p = pb.start();
     Thread stopper = new Thread(() -> stop(p), "berth-rootless-stop");

@@ -58,6 +58,9 @@ public final class UpCommand implements Callable<Integer> {
       description = "workload specs to apply (default: the repository's examples/)")
   Path examples;
 
+  /** How the rootless fleet inside learns its state directory. */
+  private static final String STATE_DIR_ENV = "BERTH_ROOTLESS_STATE_DIR";
+
   @Override
   public Integer call() throws Exception {
     if (rootless && !RootlessNamespace.inside()) {
@@ -65,11 +68,15 @@ public final class UpCommand implements Callable<Integer> {
         System.err.println("berth: --rootless is for an ordinary user; as root, run berth up");
         return 2;
       }
-      // again, inside namespaces of its own: the same command line, which says --rootless
-      return RootlessNamespace.run(ownCommandLine());
+      // again, inside namespaces of its own: the same command line, which says --rootless; the
+      // state directory is found out here, where the user is still who they are (root inside)
+      return RootlessNamespace.run(
+          ownCommandLine(),
+          Map.of(STATE_DIR_ENV, (stateDir != null ? stateDir : userDataDir()).toString()));
     }
     if (stateDir == null) {
-      stateDir = rootless ? userDataDir() : Path.of("/var/lib/berth");
+      String given = RootlessNamespace.inside() ? System.getenv(STATE_DIR_ENV) : null;
+      stateDir = given != null ? Path.of(given) : Path.of("/var/lib/berth");
     }
     Path specs =
         examples != null ? examples : Path.of(System.getProperty("berth.home", "."), "examples");
@@ -114,7 +121,10 @@ public final class UpCommand implements Callable<Integer> {
     if (xdg != null && xdg.startsWith("/")) {
       return Path.of(xdg, "berth");
     }
-    String home = System.getProperty("user.home");
+    String home = System.getenv("HOME");
+    if (home == null || !home.startsWith("/")) {
+      home = System.getProperty("user.home");
+    }
     if (home == null || home.isEmpty() || !Files.isDirectory(Path.of(home))) {
       throw new IllegalArgumentException(
           "--rootless: no home directory (" + home + ") to keep the fleet in; give --state-dir");
