@@ -27,8 +27,8 @@ import java.util.stream.Stream;
 public final class SeccompCache {
   /**
    * Distinct profiles kept (each file is under 32 KiB); past that, those unused for {@link #IDLE}
-   * go (berth-init touches a file each time it loads it, and a create that found one reads it
-   * within milliseconds).
+   * go (berth-init touches a file when it loads one last touched over a minute ago, and a create
+   * that found one reads it within milliseconds).
    */
   static final int MAX_FILES = 256;
 
