@@ -32,7 +32,10 @@ public final class ChildJvm implements AutoCloseable {
                 "-XX:TieredStopAtLevel=1",
                 "-Xshare:auto",
                 "-Djnr.ffi.asm.enabled=false",
-                "-Djdk.lang.Process.launchMechanism=VFORK"));
+                "-Djdk.lang.Process.launchMechanism=VFORK",
+                // beside its log, in the test's own directory: a child killed with SIGKILL never
+                // removes its Vert.x file cache, which would stay in /tmp
+                "-Dvertx.cacheDirBase=" + log.toAbsolutePath().resolveSibling("vertx-cache")));
     if (System.getProperty("berth.init") != null) {
       command.add("-Dberth.init=" + System.getProperty("berth.init"));
     }

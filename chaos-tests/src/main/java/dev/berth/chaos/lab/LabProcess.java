@@ -74,6 +74,8 @@ public final class LabProcess {
             "-Xshare:auto",
             "-Djnr.ffi.asm.enabled=false",
             "-Djdk.lang.Process.launchMechanism=VFORK",
+            // in the lab's directory: a killed process never removes its Vert.x file cache
+            "-Dvertx.cacheDirBase=" + log.toAbsolutePath().resolveSibling("vertx-cache"),
             "--add-opens",
             "java.base/java.lang=ALL-UNNAMED",
             "--add-opens",

@@ -23,8 +23,11 @@ final class Browser implements AutoCloseable {
   static final Path SCREENSHOTS = Path.of("target", "dashboard-screenshots");
   private final ChromeDriver driver;
 
-  private Browser(ChromeDriver driver) {
+  private final Path tmp;
+
+  private Browser(ChromeDriver driver, Path tmp) {
     this.driver = driver;
+    this.tmp = tmp;
   }
 
   static Browser start() {
@@ -45,12 +48,22 @@ final class Browser implements AutoCloseable {
         "--disable-quic");
     // The fleet's CA is its own: the browser is told to accept it, as a user who imported it.
     options.setAcceptInsecureCerts(true);
+    // Its profile and scratch files in a directory of the test's, removed on close: what Chromium
+    // leaves in /tmp (org.chromium.Chromium.*) when it is not asked would stay there.
+    Path tmp;
+    try {
+      tmp = java.nio.file.Files.createTempDirectory("berth-browser-");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     ChromeDriverService service =
         new ChromeDriverService.Builder()
             .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile())
             .withSilent(true)
+            .withEnvironment(java.util.Map.of("TMPDIR", tmp.toString()))
             .build();
-    return new Browser(new ChromeDriver(service, options));
+    options.addArguments("--user-data-dir=" + tmp.resolve("profile"));
+    return new Browser(new ChromeDriver(service, options), tmp);
   }
 
   WebDriver driver() {
@@ -145,5 +158,6 @@ final class Browser implements AutoCloseable {
   @Override
   public void close() {
     driver.quit();
+    dev.berth.runtime.testing.BusyboxBundle.deleteTree(tmp);
   }
 }

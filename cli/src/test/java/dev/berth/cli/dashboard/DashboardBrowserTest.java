@@ -78,16 +78,24 @@ class DashboardBrowserTest {
             .build();
     // Chromium drops its connections when the machine's addresses change (ERR_NETWORK_CHANGED):
     // the browser starts once the node's bridge is up, with the example running and reported.
-    Await.until(
-        () -> {
-          try {
-            return send("GET", "/v1/containers", null, null).body().contains("\"running\"");
-          } catch (Exception e) {
-            return false;
-          }
-        },
-        "the example running in the fleet view",
-        60000);
+    java.util.concurrent.atomic.AtomicReference<String> seen =
+        new java.util.concurrent.atomic.AtomicReference<>("");
+    try {
+      Await.until(
+          () -> {
+            try {
+              seen.set(send("GET", "/v1/containers", null, null).body());
+              return seen.get().contains("\"running\"");
+            } catch (Exception e) {
+              seen.set(e.toString());
+              return false;
+            }
+          },
+          "the example running in the fleet view",
+          60000);
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; /v1/containers said: " + seen.get(), e);
+    }
     awaitSettledAddresses();
     browser = Browser.start();
     // Signed in by the link `berth dashboard` prints: the token travels in the fragment, which

@@ -56,9 +56,11 @@ public final class HeadlessChromium implements AutoCloseable {
             "--user-data-dir=" + profile,
             "--ignore-certificate-errors-spki-list=" + trustedSpki,
             "about:blank"));
+    ProcessBuilder pb = new ProcessBuilder(command);
+    // its scratch files (org.chromium.Chromium.*) in the profile, removed with it, not in /tmp
+    pb.environment().put("TMPDIR", profile.toString());
     Process p =
-        new ProcessBuilder(command)
-            .redirectInput(new File("/dev/null"))
+        pb.redirectInput(new File("/dev/null"))
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
             .redirectError(ProcessBuilder.Redirect.DISCARD)
             .start();
