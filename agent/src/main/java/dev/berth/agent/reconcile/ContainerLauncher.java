@@ -298,15 +298,7 @@ final class ContainerLauncher {
       if ("devpts".equals(m.type()) && m.options() != null) {
         List<String> options = new ArrayList<>(m.options());
         options.removeIf(o -> o.startsWith("gid="));
-        m =
-            new Mount(
-                m.destination(),
-                m.source(),
-                m.type(),
-                options,
-                m.uidMappings(),
-                m.gidMappings(),
-                m.extra());
+        m = m.withOptions(options);
       }
       mounts.add(m);
     }

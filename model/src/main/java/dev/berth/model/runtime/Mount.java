@@ -19,6 +19,11 @@ public record Mount(
     extra = UnknownFields.copy(extra);
   }
 
+  /** The same mount with {@code opts} as its options. */
+  public Mount withOptions(List<String> opts) {
+    return new Mount(destination, source, type, opts, uidMappings, gidMappings, extra);
+  }
+
   /** A read-only bind mount of the file or directory {@code source} at {@code destination}. */
   public static Mount readOnlyBind(String source, String destination) {
     return new Mount(
