@@ -36,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <net/if.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <poll.h>
@@ -823,6 +824,21 @@ static void seccomp_apply(void) {
   seccomp_prog.filter = NULL;
 }
 
+/* A new network namespace's loopback starts down: up, as runc and crun bring it (127.0.0.1 then answers). */
+static void loopback_up(void) {
+  int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (s < 0) fail("socket", "loopback");
+  struct ifreq ifr;
+  memset(&ifr, 0, sizeof ifr);
+  strcpy(ifr.ifr_name, "lo");
+  if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0) fail("ioctl SIOCGIFFLAGS", "lo");
+  if (!(ifr.ifr_flags & IFF_UP)) {
+    ifr.ifr_flags |= IFF_UP;
+    if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0) fail("ioctl SIOCSIFFLAGS", "lo");
+  }
+  close(s);
+}
+
 static int container_main(int is_create, int console_sock) {
   char line[64];
   if (read_line(ctl, line, sizeof line) < 0 || strcmp(line, "go")) { errno = ECONNABORTED; fail("read", "control socket"); }
@@ -850,6 +866,7 @@ static int container_main(int is_create, int console_sock) {
     if (setresuid(0, 0, 0) < 0) fail("setresuid", "user namespace root");
   }
   if (HAS(R_CGROUPNS) && unshare(CLONE_NEWCGROUP) < 0) fail("unshare", "cgroup namespace");
+  if (is_create && (NUM(R_CLONE, 0) & CLONE_NEWNET)) loopback_up();
   int cap_last = last_cap();
   if (is_create) {
     const char *hostname = STR(R_HOSTNAME), *domainname = STR(R_DOMAINNAME);

@@ -55,12 +55,12 @@ final class ContainerRemoval {
       Cgroup cg = cgroups.open(r.cgroupPath());
       ContainerSignals.waitForEmpty(cg);
       if (r.config().hooks() != null) {
-        try {
-          HookRunner.run(
-              "hooks.poststop",
-              r.config().hooks().poststop(),
-              states.toState(r, ContainerStatus.STOPPED));
-        } catch (ContainerException e) {
+        // the spec: a failing poststop hook is a warning, and the others still run
+        for (ContainerException e :
+            HookRunner.runAll(
+                "hooks.poststop",
+                r.config().hooks().poststop(),
+                states.toState(r, ContainerStatus.STOPPED))) {
           LOG.warning("container " + id + ": " + e.getMessage());
         }
       }

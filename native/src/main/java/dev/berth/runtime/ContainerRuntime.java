@@ -140,10 +140,10 @@ public final class ContainerRuntime {
         throw new ContainerException("cannot remove " + fifo + ": " + e.getMessage());
       }
       if (hooks != null) {
-        try {
-          HookRunner.run(
-              "hooks.poststart", hooks.poststart(), states.toState(r, ContainerStatus.RUNNING));
-        } catch (ContainerException e) {
+        // the spec: a failing poststart hook is a warning, and the others still run
+        for (ContainerException e :
+            HookRunner.runAll(
+                "hooks.poststart", hooks.poststart(), states.toState(r, ContainerStatus.RUNNING))) {
           LOG.warning("container " + id + ": " + e.getMessage());
         }
       }

@@ -145,16 +145,17 @@ public final class SpecValidator {
     }
     Linux linux = spec.linux();
     Set<String> newNamespaces = new HashSet<>();
+    Set<String> listed = new HashSet<>();
     if (linux != null) {
-      checkLinux(linux, newNamespaces);
+      checkLinux(linux, newNamespaces, listed);
     }
-    if (spec.hostname() != null && !spec.hostname().isEmpty() && !newNamespaces.contains("uts")) {
-      error("hostname", "requires a new uts namespace in linux.namespaces");
+    // As runc and crun: a uts namespace of its own, new or joined by path (the name is then set
+    // in the joined one); never the host's.
+    if (spec.hostname() != null && !spec.hostname().isEmpty() && !listed.contains("uts")) {
+      error("hostname", "requires a uts namespace in linux.namespaces (new or joined by path)");
     }
-    if (spec.domainname() != null
-        && !spec.domainname().isEmpty()
-        && !newNamespaces.contains("uts")) {
-      error("domainname", "requires a new uts namespace in linux.namespaces");
+    if (spec.domainname() != null && !spec.domainname().isEmpty() && !listed.contains("uts")) {
+      error("domainname", "requires a uts namespace in linux.namespaces (new or joined by path)");
     }
   }
 
@@ -249,8 +250,7 @@ public final class SpecValidator {
         });
   }
 
-  private void checkLinux(Linux linux, Set<String> newNamespaces) {
-    Set<String> seen = new HashSet<>();
+  private void checkLinux(Linux linux, Set<String> newNamespaces, Set<String> seen) {
     checkList(
         linux.namespaces(),
         "linux.namespaces",

@@ -72,14 +72,24 @@ class SpecValidatorTest {
   }
 
   @Test
-  void aHostnameWithoutItsOwnUtsNamespaceIsRefused() throws Exception {
+  void aHostnameNeedsAUtsNamespaceNewOrJoinedAsRuncAndCrunAccept() throws Exception {
     List<String> errors =
         errorsOf(
             "{\"ociVersion\":\"1.2.0\","
                 + MINIMAL_PROCESS
                 + ",\"root\":{\"path\":\"r\"},"
-                + "\"hostname\":\"h\",\"linux\":{\"namespaces\":[{\"type\":\"uts\",\"path\":\"/proc/1/ns/uts\"}]}}");
-    assertEquals(List.of("hostname: requires a new uts namespace in linux.namespaces"), errors);
+                + "\"hostname\":\"h\",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]}}");
+    assertEquals(
+        List.of("hostname: requires a uts namespace in linux.namespaces (new or joined by path)"),
+        errors);
+    assertEquals(
+        List.of(),
+        errorsOf(
+            "{\"ociVersion\":\"1.2.0\","
+                + MINIMAL_PROCESS
+                + ",\"root\":{\"path\":\"r\"},"
+                + "\"hostname\":\"h\",\"linux\":{\"namespaces\":[{\"type\":\"uts\",\"path\":\"/proc/1/ns/uts\"}]}}"),
+        "joined by path: set in the joined namespace");
   }
 
   @Test

@@ -27,6 +27,26 @@ public final class HookRunner {
     }
   }
 
+  /**
+   * Runs every hook of a phase whose failures the spec says only to warn of (poststart, poststop):
+   * a failing hook does not keep the rest from running. Returns the failures, in order.
+   */
+  public static List<ContainerException> runAll(String phase, List<Hook> hooks, State state) {
+    List<ContainerException> failures = new ArrayList<>();
+    if (hooks == null) {
+      return failures;
+    }
+    byte[] stdin = JsonMapping.writeCompact(state).getBytes(StandardCharsets.UTF_8);
+    for (int i = 0; i < hooks.size(); i++) {
+      try {
+        runOne(phase + "[" + i + "]", hooks.get(i), stdin);
+      } catch (ContainerException e) {
+        failures.add(e);
+      }
+    }
+    return failures;
+  }
+
   private static void runOne(String where, Hook hook, byte[] stdin) throws ContainerException {
     List<String> command = new ArrayList<>();
     command.add(hook.path());

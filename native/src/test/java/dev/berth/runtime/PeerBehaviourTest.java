@@ -1,0 +1,96 @@
+package dev.berth.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.runtime.testing.BusyboxBundle;
+import dev.berth.runtime.testing.RuntimeTestSupport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Where the runtime-spec leaves room and runc and crun agree, Berth does as they do: a new network
+ * namespace's loopback is up, a hostname may be set in a joined uts namespace, and a failing
+ * poststart or poststop hook does not keep the hooks after it from running.
+ */
+class PeerBehaviourTest extends RuntimeTestSupport {
+  @Test
+  void aNewNetworkNamespaceHasItsLoopbackUp() throws Exception {
+    Result r =
+        run(
+            bundle(
+                "cat /sys/class/net/lo/operstate /sys/class/net/lo/flags;"
+                    + " nc -l -p 7000 -e echo pong & sleep 0.2; echo ping | nc 127.0.0.1 7000"));
+    assertEquals(0, r.exitCode(), r.stderr());
+    String[] lines = r.stdout().split("\n");
+    // IFF_UP (0x1) in the flags; operstate of a loopback reads "unknown" once up
+    assertTrue((Integer.decode(lines[1].trim()) & 1) == 1, "lo is up: " + r.stdout());
+    assertTrue(r.stdout().contains("pong"), "127.0.0.1 answers: " + r.stdout() + r.stderr());
+  }
+
+  @Test
+  void aHostnameIsSetInAUtsNamespaceJoinedByPath() throws Exception {
+    String holder = newId("uts");
+    runtime.create(
+        holder, bundle("exec sleep 600").dir(), CreateOptions.monitored(capture(holder)));
+    try {
+      runtime.start(holder);
+      int pid = runtime.state(holder).pid();
+      BusyboxBundle joining =
+          bundle("hostname; sleep 600 & cat /proc/sys/kernel/hostname")
+              .edit(
+                  c -> {
+                    c.put("hostname", "joined-name");
+                    ArrayNode ns = (ArrayNode) c.path("linux").path("namespaces");
+                    for (int i = ns.size() - 1; i >= 0; i--) {
+                      if ("uts".equals(ns.get(i).path("type").asText())) {
+                        ns.remove(i);
+                      }
+                    }
+                    ns.addObject().put("type", "uts").put("path", "/proc/" + pid + "/ns/uts");
+                  });
+      Result r = run(joining);
+      assertEquals(0, r.exitCode(), r.stderr());
+      assertTrue(r.stdout().startsWith("joined-name\n"), r.stdout());
+      // the joined namespace's name changed: the first container sees it too
+      Path out = work.resolve("holder-hostname");
+      assertEquals(0, execInto(holder, execProcess(List.of("hostname")), out));
+      assertEquals("joined-name", Files.readString(out).trim());
+    } finally {
+      runtime.kill(holder, 9, false);
+      runtime.exitCode(holder).get(30, TimeUnit.SECONDS);
+      runtime.delete(holder, true);
+    }
+  }
+
+  @Test
+  void aFailingPoststartOrPoststopHookWarnsAndTheHooksAfterItStillRun() throws Exception {
+    Path log = work.resolve("after.log");
+    Path hook = work.resolve("after.sh");
+    Files.writeString(hook, "#!/bin/sh\necho \"$1\" >> " + log + "\n");
+    hook.toFile().setExecutable(true);
+    BusyboxBundle b =
+        bundle("true")
+            .edit(
+                c -> {
+                  ObjectNode hooks = c.putObject("hooks");
+                  for (String phase : List.of("poststart", "poststop")) {
+                    ArrayNode list = hooks.putArray(phase);
+                    list.addObject().put("path", "/bin/false");
+                    list.addObject()
+                        .put("path", hook.toString())
+                        .putArray("args")
+                        .add("after.sh")
+                        .add(phase);
+                  }
+                });
+    Result r = run(b);
+    assertEquals(0, r.exitCode(), r.stderr());
+    assertEquals(List.of("poststart", "poststop"), Files.readAllLines(log));
+  }
+}
