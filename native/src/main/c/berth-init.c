@@ -527,9 +527,24 @@ static int connect_console(const char *path) {
   int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (s < 0) fail("socket", path);
   struct sockaddr_un addr = {.sun_family = AF_UNIX};
-  if (strlen(path) >= sizeof addr.sun_path) { errno = ENAMETOOLONG; fail("connect", path); }
-  strcpy(addr.sun_path, path);
+  int dir = -1;
+  if (strlen(path) >= sizeof addr.sun_path) {
+    /* Past sun_path's 108 bytes: through a descriptor of its directory, /proc/self/fd/N/NAME. */
+    const char *slash = strrchr(path, '/');
+    if (!slash || slash == path || strlen(slash + 1) > NAME_MAX) { errno = ENAMETOOLONG; fail("connect", path); }
+    char parent[PATH_MAX];
+    if ((size_t)(slash - path) >= sizeof parent) { errno = ENAMETOOLONG; fail("connect", path); }
+    memcpy(parent, path, (size_t)(slash - path));
+    parent[slash - path] = 0;
+    dir = open(parent, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0) fail("open", parent);
+    snprintf(addr.sun_path, sizeof addr.sun_path, "/proc/self/fd/%d/%s", dir, slash + 1);
+    if (strlen(addr.sun_path) + 1 >= sizeof addr.sun_path) { errno = ENAMETOOLONG; fail("connect", path); }
+  } else {
+    strcpy(addr.sun_path, path);
+  }
   if (connect(s, (struct sockaddr *)&addr, sizeof addr) < 0) fail("connect", path);
+  if (dir >= 0) close(dir);
   return s;
 }
 

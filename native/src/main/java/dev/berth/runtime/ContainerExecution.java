@@ -33,7 +33,12 @@ final class ContainerExecution {
     }
     InitPlan plan =
         ExecPlanner.plan(
-            r.config(), r.pid(), process, options.consoleSocket(), store.seccompCache());
+            r.config(),
+            r.pid(),
+            process,
+            options.consoleSocket(),
+            store.seccompCache(),
+            !options.detached());
     Path socket = store.execSocket(id);
     try (InitSession session = InitSession.start(socket, plan, options.stdio())) {
       int pid = session.awaitPid();
@@ -47,6 +52,10 @@ final class ContainerExecution {
       }
       if (options.pidFile() != null) {
         PidFiles.write(options.pidFile(), pid);
+      }
+      if (options.detached()) {
+        // berth-init has left: the process is its caller's subreaper's to wait for, not ours
+        return new ExecHandle(pid, new java.util.concurrent.CompletableFuture<>());
       }
       return new ExecHandle(pid, session.helper().onExit());
     }

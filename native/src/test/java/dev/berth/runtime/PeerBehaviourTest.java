@@ -93,4 +93,60 @@ class PeerBehaviourTest extends RuntimeTestSupport {
     assertEquals(0, r.exitCode(), r.stderr());
     assertEquals(List.of("poststart", "poststop"), Files.readAllLines(log));
   }
+
+  @Test
+  void aStateRootAndIdPastTheSocketPathLimitStillCreateAndExec() throws Exception {
+    // containerd's runc root is /run/containerd/runc/<namespace>, its ids 64 hex digits
+    Path root = work.resolve("run-containerd-runc-" + "n".repeat(60));
+    ContainerRuntime deep = new ContainerRuntime(root);
+    String id = "c".repeat(64);
+    assertTrue(root.resolve(id).resolve("exec-0123456789abcdef.sock").toString().length() > 108);
+    deep.create(id, bundle("exec sleep 600").dir(), CreateOptions.monitored(capture(id)));
+    try {
+      deep.start(id);
+      ExecHandle h =
+          deep.exec(
+              id,
+              execProcess(List.of("sh", "-c", "exit 7")),
+              new ExecOptions(null, null, dev.berth.runtime.init.Stdio.discard()));
+      assertEquals(7, h.exit().get(30, TimeUnit.SECONDS));
+    } finally {
+      deep.kill(id, 9, false);
+      deep.exitCode(id).get(30, TimeUnit.SECONDS);
+      deep.delete(id, true);
+    }
+  }
+
+  @Test
+  void aDetachedExecIsLeftToTheCallersReaperNotKeptByBerthInit() throws Exception {
+    String id = newId("detach");
+    runtime.create(id, bundle("exec sleep 600").dir(), CreateOptions.monitored(capture(id)));
+    try {
+      runtime.start(id);
+      ExecHandle h =
+          runtime.exec(
+              id,
+              execProcess(List.of("sleep", "30")),
+              new ExecOptions(null, null, dev.berth.runtime.init.Stdio.discard(), true));
+      long ppid = -1;
+      for (int i = 0; i < 200; i++) {
+        String status = Files.readString(Path.of("/proc/" + h.pid() + "/status"));
+        ppid = Long.parseLong(status.replaceAll("(?s).*\nPPid:\\s*(\\d+).*", "$1"));
+        String parent = Files.readString(Path.of("/proc/" + ppid + "/cmdline"));
+        if (!parent.contains("berth-init")) {
+          break;
+        }
+        Thread.sleep(10);
+      }
+      String parent = Files.readString(Path.of("/proc/" + ppid + "/cmdline"));
+      assertTrue(
+          !parent.contains("berth-init"),
+          "berth-init left; the process is its reaper's (" + ppid + " " + parent + ")");
+      assertTrue(ProcessHandle.of(h.pid()).isPresent(), "and it runs on");
+    } finally {
+      runtime.kill(id, 9, true);
+      runtime.exitCode(id).get(30, TimeUnit.SECONDS);
+      runtime.delete(id, true);
+    }
+  }
 }

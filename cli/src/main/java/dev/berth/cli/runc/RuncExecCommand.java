@@ -61,7 +61,8 @@ final class RuncExecCommand extends ContainerCommand {
             .exec(
                 id,
                 process,
-                new ExecOptions(consoleSocket, BundleOptions.absolute(pidFile), Stdio.inherit()));
+                new ExecOptions(
+                    consoleSocket, BundleOptions.absolute(pidFile), Stdio.inherit(), detach));
     return detach ? 0 : h.exit().get();
   }
 

@@ -248,4 +248,39 @@ class RuncCommandLineTest {
       assertTrue(out.contains("30 100"), out);
     }
   }
+
+  @Test
+  void execWithATerminalReachesAConsoleSocketPastTheSocketPathLimit() throws Exception {
+    BusyboxBundle b = bundle("sleep 600");
+    assertEquals(0, runc("run", "-d", "--bundle", b.dir().toString(), "ttyx").exit());
+    // the caller's socket under a directory whose path alone passes sun_path's 108 bytes
+    Path dir = Files.createDirectories(work.resolve("console-" + "d".repeat(100)));
+    int fd = dev.berth.runtime.libc.Native.openDirectoryPath(dir.toString());
+    try (ConsoleReceiver receiver =
+        new ConsoleReceiver(Path.of("/proc/self/fd/" + fd + "/pty.sock"))) {
+      InProcessCli.Output[] exec = new InProcessCli.Output[1];
+      Thread caller =
+          new Thread(
+              () ->
+                  exec[0] =
+                      runc(
+                          "exec",
+                          "--tty",
+                          "--console-socket",
+                          dir.resolve("pty.sock").toString(),
+                          "ttyx",
+                          "sh",
+                          "-c",
+                          "tty; echo done"));
+      caller.start();
+      assertTrue(receiver.awaitFd(), "no pty master received");
+      String out = receiver.readUntil("done");
+      caller.join(10_000);
+      assertTrue(out.contains("/dev/pts/"), out);
+      assertEquals(0, exec[0].exit(), exec[0].err());
+    } finally {
+      dev.berth.runtime.libc.Native.close(fd);
+      runc("delete", "-f", "ttyx");
+    }
+  }
 }

@@ -18,7 +18,25 @@ public final class ExecPlanner {
       String consoleSocket,
       SeccompCache seccompCache)
       throws ContainerException {
-    InitPlan plan = new InitPlan(InitPlan.Mode.EXEC).cloneFlags(0).monitor();
+    return plan(container, pid, process, consoleSocket, seccompCache, true);
+  }
+
+  /**
+   * The same; with {@code monitored} false berth-init exits once the process runs, leaving it to
+   * whoever reaps the orphans of the caller (its subreaper), as runc's exec -d does.
+   */
+  public static InitPlan plan(
+      Spec container,
+      int pid,
+      ContainerProcess process,
+      String consoleSocket,
+      SeccompCache seccompCache,
+      boolean monitored)
+      throws ContainerException {
+    InitPlan plan = new InitPlan(InitPlan.Mode.EXEC).cloneFlags(0);
+    if (monitored) {
+      plan.monitor();
+    }
     List<LinuxNamespace> namespaces =
         container.linux() == null || container.linux().namespaces() == null
             ? List.of()

@@ -1,6 +1,7 @@
 package dev.berth.runtime.init;
 
 import dev.berth.runtime.ContainerException;
+import dev.berth.runtime.libc.Native;
 import dev.berth.runtime.process.ChildProcess;
 import dev.berth.runtime.process.ProcessSpawner;
 import java.io.ByteArrayOutputStream;
@@ -26,12 +27,14 @@ public final class InitSession implements AutoCloseable {
   private final Path socketPath;
   private final ServerSocketChannel server;
   private final ChildProcess helper;
+  private int dirFd; // the socket's directory, held until berth-init has connected; -1 after
   private SocketChannel channel;
 
-  private InitSession(Path socketPath, ServerSocketChannel server, ChildProcess helper) {
+  private InitSession(Path socketPath, ServerSocketChannel server, ChildProcess helper, int dirFd) {
     this.socketPath = socketPath;
     this.server = server;
     this.helper = helper;
+    this.dirFd = dirFd;
   }
 
   /** Starts berth-init with the given stdio and sends it the plan. */
@@ -53,21 +56,32 @@ public final class InitSession implements AutoCloseable {
    */
   public static InitSession launch(Path socketPath, Stdio stdio) throws ContainerException {
     ServerSocketChannel server = null;
+    int dirFd = -1;
     try {
       Files.deleteIfExists(socketPath);
+      // A socket's path is limited to 107 bytes, and a state root such as containerd's
+      // /run/containerd/runc/<namespace> with a 64-hex id passes that. The socket is named through
+      // a descriptor of its directory instead: /proc/self/fd/N/NAME here, /proc/PID/fd/N/NAME for
+      // berth-init, whatever the directory's own path.
+      dirFd = Native.openDirectoryPath(socketPath.getParent().toString());
+      String name = socketPath.getFileName().toString();
       server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-      server.bind(UnixDomainSocketAddress.of(socketPath));
+      server.bind(UnixDomainSocketAddress.of("/proc/self/fd/" + dirFd + "/" + name));
+      String forHelper = "/proc/" + ProcessHandle.current().pid() + "/fd/" + dirFd + "/" + name;
       // posix_spawn, not ProcessBuilder: a monitor lives as long as its container, and the JDK
       // would park a reaper thread for each one
       ChildProcess helper =
           ProcessSpawner.spawn(
-              List.of(InitBinary.path().toString(), socketPath.toString()),
+              List.of(InitBinary.path().toString(), forHelper),
               stdio.in(),
               stdio.out(),
               stdio.err());
-      return new InitSession(socketPath, server, helper);
+      return new InitSession(socketPath, server, helper, dirFd);
     } catch (IOException | RuntimeException e) {
       closeQuietly(server);
+      if (dirFd >= 0) {
+        Native.close(dirFd);
+      }
       deleteQuietly(socketPath);
       throw new ContainerException("cannot start " + InitBinary.path() + ": " + e.getMessage(), e);
     }
@@ -110,6 +124,14 @@ public final class InitSession implements AutoCloseable {
     }
     server.close();
     Files.deleteIfExists(socketPath);
+    closeDir();
+  }
+
+  private void closeDir() {
+    if (dirFd >= 0) {
+      Native.close(dirFd);
+      dirFd = -1;
+    }
   }
 
   public ChildProcess helper() {
@@ -196,6 +218,7 @@ public final class InitSession implements AutoCloseable {
     closeQuietly(channel);
     closeQuietly(server);
     deleteQuietly(socketPath);
+    closeDir();
   }
 
   private static void closeQuietly(AutoCloseable c) {
