@@ -648,11 +648,50 @@ static void set_identity(int cap_last) {
   }
 }
 
+/* Makes the mount that holds path private (not recursive), as runc's rootfsParentMountPrivate: the rootfs bound
+   under it is then private too, which pivot_root requires (it refuses shared mounts with EINVAL) whatever
+   rootfsPropagation made of "/", and a bind under an unbindable mount becomes possible. */
+static void parent_mount_private(const char *path) {
+  char real[PATH_MAX];
+  if (!realpath(path, real)) fail("realpath", path);
+  FILE *f = fopen("/proc/self/mountinfo", "re");
+  if (!f) fail("open", "/proc/self/mountinfo");
+  char *line = NULL, best[PATH_MAX] = "/";
+  size_t cap = 0, best_len = 1;
+  while (getline(&line, &cap, f) > 0) {
+    /* id parent major:minor root mountpoint ...: the fifth field, octal escapes undone */
+    char *p = line;
+    for (int field = 0; field < 4 && p; field++) p = strchr(p, ' ') ? strchr(p, ' ') + 1 : NULL;
+    if (!p) continue;
+    char point[PATH_MAX];
+    size_t n = 0;
+    for (; *p && *p != ' ' && n + 1 < sizeof point; p++) {
+      if (p[0] == '\\' && p[1] >= '0' && p[1] <= '3' && p[2] && p[3]) {
+        point[n++] = (char)(((p[1] - '0') << 6) | ((p[2] - '0') << 3) | (p[3] - '0'));
+        p += 3;
+      } else {
+        point[n++] = *p;
+      }
+    }
+    point[n] = 0;
+    size_t len = strlen(point);
+    int under = !strcmp(point, "/") || (!strncmp(real, point, len) && (real[len] == '/' || real[len] == 0));
+    if (under && len >= best_len) {
+      strcpy(best, point);
+      best_len = len;
+    }
+  }
+  free(line);
+  fclose(f);
+  if (mount(NULL, best, NULL, MS_PRIVATE, NULL) < 0) fail("mount private", best);
+}
+
 static void setup_rootfs(void) {
   const char *rootfs = STR(R_ROOTFS);
   char line[64];
   unsigned long propagation = HAS(R_PROPAGATION) ? NUM(R_PROPAGATION, 0) : (MS_SLAVE | MS_REC);
   if (mount(NULL, "/", NULL, propagation, NULL) < 0) fail("mount propagation", "/");
+  parent_mount_private(rootfs);
   if (rootfs_src >= 0) {
     /* The same bind as below, through the descriptor opened as the host's uid; the clone's root is the new root. */
     new_root = (int)syscall(SYS_open_tree, rootfs_src, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
@@ -685,6 +724,9 @@ static void setup_rootfs(void) {
     if (read_line(ctl, line, sizeof line) < 0 || strcmp(line, "resume")) { errno = ECONNABORTED; fail("read", "control socket"); }
   }
   enter_root();
+  /* As runc: the propagation asked for is the new root's too, set once it is "/" (set before, on the bind, a
+     shared one would have made pivot_root fail); private is what the bind already is. */
+  if (!(propagation & MS_PRIVATE) && mount(NULL, "/", NULL, propagation, NULL) < 0) fail("mount propagation", "/ (new root)");
   for (unsigned i = 0; i < L[R_MASK].n; i++) mask_path(L[R_MASK].items[i].f[0].s);
   for (unsigned i = 0; i < L[R_READONLY].n; i++) readonly_path(L[R_READONLY].items[i].f[0].s);
   if (HAS(R_ROOT_READONLY) && mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | locked_flags("/"), NULL) < 0)

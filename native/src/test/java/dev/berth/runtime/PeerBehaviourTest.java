@@ -149,4 +149,41 @@ class PeerBehaviourTest extends RuntimeTestSupport {
       runtime.delete(id, true);
     }
   }
+
+  @Test
+  void everyRootfsPropagationRunsAndTheNewRootIsSharedOrUnbindableWhenAskedAsWithRunc()
+      throws Exception {
+    // optional field 7 of / in mountinfo: shared:N, unbindable, or none. The rootfs is bound
+    // under a parent made private (pivot_root refuses shared mounts), so slave comes out private
+    // there, as with runc: either way nothing mounted on the host reaches the container.
+    String[][] cases = {
+      {"shared", "shared:"},
+      {"rshared", "shared:"},
+      {"slave", "private"},
+      {"rslave", "private"},
+      {"private", "private"},
+      {"rprivate", "private"},
+      {"unbindable", "unbindable"},
+    };
+    // (runbindable makes the host's cgroup directories unbindable too: runc 1.1.5 and Berth both
+    // fail its binds with EINVAL)
+    for (String[] c : cases) {
+      BusyboxBundle b =
+          bundle("awk '$5 == \"/\" {print $7}' /proc/self/mountinfo | head -1")
+              .edit(l -> ((ObjectNode) l.path("linux")).put("rootfsPropagation", c[0]));
+      Result r;
+      try {
+        r = run(b);
+      } catch (ContainerException e) {
+        throw new AssertionError(c[0] + ": " + e.getMessage(), e);
+      }
+      assertEquals(0, r.exitCode(), c[0] + ": " + r.stderr());
+      String tag = r.stdout().trim();
+      if (c[1].equals("private")) {
+        assertTrue(!tag.startsWith("shared:") && !tag.equals("unbindable"), c[0] + ": " + tag);
+      } else {
+        assertTrue(tag.startsWith(c[1]), c[0] + ": the new root is " + tag);
+      }
+    }
+  }
 }
