@@ -930,7 +930,7 @@ static int container_main(int is_create, int console_sock) {
     if (hostname && sethostname(hostname, strlen(hostname)) < 0) fail("sethostname", hostname);
     if (domainname && setdomainname(domainname, strlen(domainname)) < 0) fail("setdomainname", domainname);
     write_sysctls(0);
-    setup_rootfs();
+    if (HAS(R_ROOTFS)) setup_rootfs();
   }
   if (console_sock >= 0) setup_console(console_sock);
   for (unsigned i = 0; i < L[R_RLIMIT].n; i++) {
@@ -1103,7 +1103,8 @@ int main(int argc, char **argv) {
   const char *mode = STR(R_MODE);
   if (!mode || !L[R_ARG].n) bad_plan("MODE", "mode and at least one ARG are required");
   int is_create = !strcmp(mode, "create");
-  if (is_create && (!HAS(R_ROOTFS) || !HAS(R_FIFO))) bad_plan("ROOTFS", "create needs ROOTFS and FIFO");
+  /* A create without ROOTFS has no mount namespace of its own: it stays in the runtime's root, as runc's. */
+  if (is_create && !HAS(R_FIFO)) bad_plan("FIFO", "create needs FIFO");
 
   seccomp_prepare(); /* its cache is a host path too */
   /* The console socket is a host path: connected before an exec joins the container's mount namespace. */

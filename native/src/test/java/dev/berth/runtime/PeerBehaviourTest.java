@@ -186,4 +186,26 @@ class PeerBehaviourTest extends RuntimeTestSupport {
       }
     }
   }
+
+  @Test
+  void withoutAMountNamespaceTheProcessStaysInTheRuntimesRootAsWithRunc() throws Exception {
+    Path marker = Files.writeString(work.resolve("host-marker"), "seen from the host's root\n");
+    BusyboxBundle b =
+        bundle("cat " + marker + "; echo pid=$$")
+            .edit(
+                c -> {
+                  ArrayNode ns = (ArrayNode) c.path("linux").path("namespaces");
+                  for (int i = ns.size() - 1; i >= 0; i--) {
+                    if ("mount".equals(ns.get(i).path("type").asText())) {
+                      ns.remove(i);
+                    }
+                  }
+                  // the host's sh: the rootfs is not entered
+                  ((ArrayNode) c.path("process").path("args")).set(0, "/bin/sh");
+                });
+    Result r = run(b);
+    assertEquals(0, r.exitCode(), r.stderr());
+    assertTrue(r.stdout().contains("seen from the host's root"), r.stdout());
+    assertTrue(r.stdout().contains("pid=1"), "its own pid namespace still: " + r.stdout());
+  }
 }

@@ -88,9 +88,6 @@ public final class CreatePlanner {
         }
       }
     }
-    if (!hasMountNs) {
-      throw new ContainerException("linux.namespaces: a mount namespace is required");
-    }
     plan.cloneFlags(cloneFlags);
     if (newCgroupNs) {
       plan.cgroupNamespace();
@@ -104,13 +101,9 @@ public final class CreatePlanner {
     if (r.hooksBeforePivot()) {
       plan.hookPoint();
     }
-    plan.fifo(r.fifo()).rootfs(r.rootfs());
-    plan.rootPropagation(MountFlags.rootPropagation(linux.rootfsPropagation()));
-    if (!r.noPivot()) {
-      plan.pivotRoot();
-    }
-    if (spec.root() != null && Boolean.TRUE.equals(spec.root().readonly())) {
-      plan.rootReadonly();
+    plan.fifo(r.fifo());
+    if (hasMountNs) {
+      planRootfs(plan, r, spec, linux, newUserNs, newCgroupNs);
     }
     if (spec.hostname() != null && !spec.hostname().isEmpty()) {
       plan.hostname(spec.hostname());
@@ -122,6 +115,31 @@ public final class CreatePlanner {
       for (Map.Entry<String, String> e : linux.sysctl().entrySet()) {
         plan.sysctl(e.getKey().replace('.', '/'), e.getValue());
       }
+    }
+    if (r.consoleSocket() != null) {
+      plan.consoleSocket(r.consoleSocket());
+    }
+    ProcessPlanner.plan(plan, spec.process());
+    SeccompPlanner.plan(plan, linux.seccomp(), r.seccompCache());
+    return plan;
+  }
+
+  /**
+   * The root file system: the rootfs with its mounts, devices, masked and read-only paths, entered
+   * by pivot_root. Only in a mount namespace of the container's own: without one, as the spec says
+   * of a namespace that is not listed and as runc does, the process stays in the runtime's mount
+   * namespace and root, and none of this is done (it would change the host).
+   */
+  private static void planRootfs(
+      InitPlan plan, Request r, Spec spec, Linux linux, boolean newUserNs, boolean newCgroupNs)
+      throws ContainerException {
+    plan.rootfs(r.rootfs());
+    plan.rootPropagation(MountFlags.rootPropagation(linux.rootfsPropagation()));
+    if (!r.noPivot()) {
+      plan.pivotRoot();
+    }
+    if (spec.root() != null && Boolean.TRUE.equals(spec.root().readonly())) {
+      plan.rootReadonly();
     }
     List<Mount> mounts = spec.mounts() == null ? List.of() : spec.mounts();
     for (int i = 0; i < mounts.size(); i++) {
@@ -139,12 +157,6 @@ public final class CreatePlanner {
         plan.readonlyPath(p);
       }
     }
-    if (r.consoleSocket() != null) {
-      plan.consoleSocket(r.consoleSocket());
-    }
-    ProcessPlanner.plan(plan, spec.process());
-    SeccompPlanner.plan(plan, linux.seccomp(), r.seccompCache());
-    return plan;
   }
 
   private static Linux emptyLinux() {
