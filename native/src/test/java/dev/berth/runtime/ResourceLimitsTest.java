@@ -113,4 +113,54 @@ class ResourceLimitsTest extends RuntimeTestSupport {
     assertTrue(stats.pids().current() >= 1);
     runtime.delete(id, true);
   }
+
+  @Test
+  void blockIoThrottlesAndKernelTcpMemoryApplyOnV1AndWhatThisHostLacksIsRefusedByName()
+      throws Exception {
+    // the root disk's device numbers; this host's blkio has throttling but no weights (no CFQ or
+    // BFQ), and no hugetlb or net_cls controller mounted
+    long rootDev = (long) java.nio.file.Files.getAttribute(java.nio.file.Path.of("/"), "unix:dev");
+    long major = (rootDev >> 8) & 0xfff;
+    long minor = (rootDev & 0xff) | ((rootDev >> 12) & 0xfff00);
+    Result r =
+        run(
+            bundle(
+                    "cat /sys/fs/cgroup/blkio/blkio.throttle.read_bps_device"
+                        + " /sys/fs/cgroup/memory/memory.kmem.tcp.limit_in_bytes")
+                .edit(
+                    c -> {
+                      ObjectNode res = resources(c);
+                      res.putObject("blockIO")
+                          .putArray("throttleReadBpsDevice")
+                          .addObject()
+                          .put("major", major)
+                          .put("minor", minor)
+                          .put("rate", 1048576);
+                      res.putObject("memory").put("kernelTCP", 8L << 20);
+                    }));
+    assertEquals(0, r.exitCode(), r.stderr());
+    assertEquals(major + ":" + minor + " 1048576\n8388608\n", r.stdout());
+
+    record Refused(String json, String message) {}
+    for (Refused refused :
+        java.util.List.of(
+            new Refused(
+                "{\"blockIO\":{\"weight\":500}}",
+                "linux.resources.blockIO.weight: this host's cgroup v1 has no blkio.bfq.weight"),
+            new Refused(
+                "{\"hugepageLimits\":[{\"pageSize\":\"2MB\",\"limit\":2097152}]}",
+                "linux.resources.hugepageLimits: this host's cgroup v1 has no"
+                    + " hugetlb.2MB.limit_in_bytes"),
+            new Refused(
+                "{\"network\":{\"classID\":1048577}}",
+                "linux.resources.network.classID: this host's cgroup v1 has no net_cls.classid"))) {
+      var limits = dev.berth.model.JsonMapping.mapper().readTree(refused.json());
+      var b =
+          bundle("echo never").edit(c -> ((ObjectNode) c.get("linux")).set("resources", limits));
+      ContainerException e =
+          org.junit.jupiter.api.Assertions.assertThrows(ContainerException.class, () -> run(b));
+      assertTrue(e.getMessage().contains(refused.message()), e.getMessage());
+      assertEquals(java.util.List.of(), runtime.list(), "nothing left of " + refused.json());
+    }
+  }
 }

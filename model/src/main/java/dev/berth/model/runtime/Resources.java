@@ -12,10 +12,10 @@ public record Resources(
     Memory memory,
     Cpu cpu,
     Pids pids,
-    Object blockIO,
-    Object hugepageLimits,
-    Object network,
-    Object rdma,
+    BlockIO blockIO,
+    List<HugepageLimit> hugepageLimits,
+    NetworkResources network,
+    Map<String, RdmaLimit> rdma,
     Map<String, String> unified,
     @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
   public Resources {

@@ -216,6 +216,26 @@ public final class CgroupV1Driver implements CgroupDriver {
         throw new ContainerException(
             "linux.resources.unified needs cgroup v2; this host runs cgroup v1");
       }
+      LessCommonLimits.applyV1(
+          r,
+          new LessCommonLimits.Target() {
+            @Override
+            public boolean has(String controller, String file) {
+              Path dir = controllerDir(controller, path);
+              return dir != null && Files.exists(dir.resolve(file));
+            }
+
+            @Override
+            public void write(String controller, String file, String value)
+                throws ContainerException {
+              V1Cgroup.this.write(controller, file, value);
+            }
+
+            @Override
+            public String version() {
+              return "cgroup v1";
+            }
+          });
     }
 
     @Override

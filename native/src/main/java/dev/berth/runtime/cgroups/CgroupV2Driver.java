@@ -24,7 +24,8 @@ import java.util.stream.Collectors;
  * does.
  */
 public final class CgroupV2Driver implements CgroupDriver {
-  private static final List<String> WANTED = List.of("cpuset", "cpu", "io", "memory", "pids");
+  private static final List<String> WANTED =
+      List.of("cpuset", "cpu", "io", "memory", "pids", "hugetlb", "rdma");
   private final Path root;
   private final boolean fakeTree;
 
@@ -179,6 +180,27 @@ public final class CgroupV2Driver implements CgroupDriver {
           write(e.getKey(), e.getValue());
         }
       }
+      LessCommonLimits.applyV2(
+          r,
+          new LessCommonLimits.Target() {
+            @Override
+            public boolean has(String controller, String file) {
+              // a fake tree's directories are plain ones: its root lists the files it has
+              return Files.exists(dirOf(path).resolve(file))
+                  || (fakeTree && Files.exists(root.resolve(file)));
+            }
+
+            @Override
+            public void write(String controller, String file, String value)
+                throws ContainerException {
+              V2Cgroup.this.write(file, value);
+            }
+
+            @Override
+            public String version() {
+              return "cgroup v2";
+            }
+          });
       if (r.devices() != null && !r.devices().isEmpty()) {
         // v2 has no devices files: an eBPF program does what v1's devices.allow/deny do, with the
         // devices every container may use after the config's own rules, as on v1.

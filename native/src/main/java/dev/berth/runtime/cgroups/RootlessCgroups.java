@@ -69,9 +69,9 @@ public final class RootlessCgroups implements CgroupDriver {
             && r.cpu() == null
             && r.pids() == null
             && r.blockIO() == null
-            && r.hugepageLimits() == null
+            && (r.hugepageLimits() == null || r.hugepageLimits().isEmpty())
             && r.network() == null
-            && r.rdma() == null
+            && (r.rdma() == null || r.rdma().isEmpty())
             && (r.unified() == null || r.unified().isEmpty()));
   }
 

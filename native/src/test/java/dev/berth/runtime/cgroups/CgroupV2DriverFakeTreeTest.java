@@ -4,10 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.model.runtime.BlockIO;
 import dev.berth.model.runtime.Cpu;
+import dev.berth.model.runtime.HugepageLimit;
 import dev.berth.model.runtime.Memory;
+import dev.berth.model.runtime.NetworkResources;
 import dev.berth.model.runtime.Pids;
 import dev.berth.model.runtime.Resources;
+import dev.berth.model.runtime.ThrottleDevice;
+import dev.berth.model.runtime.WeightDevice;
 import dev.berth.runtime.ContainerException;
 import dev.berth.testing.FakeCgroupV2Tree;
 import java.nio.file.Files;
@@ -58,11 +63,101 @@ class CgroupV2DriverFakeTreeTest {
     assertEquals("100", Files.readString(dir.resolve("pids.max")));
     assertEquals("50", Files.readString(dir.resolve("io.weight")));
     assertEquals(
-        "+cpuset +cpu +io +memory +pids", Files.readString(root.resolve("cgroup.subtree_control")));
+        "+cpuset +cpu +io +memory +pids +hugetlb +rdma",
+        Files.readString(root.resolve("cgroup.subtree_control")));
     assertEquals(
-        "+cpuset +cpu +io +memory +pids",
+        "+cpuset +cpu +io +memory +pids +hugetlb +rdma",
         Files.readString(root.resolve("berth/cgroup.subtree_control")));
     assertEquals(List.of("/berth"), cg.createdAncestors());
+  }
+
+  @Test
+  void blockIoAndHugepagesAreWrittenWhereTheTreeHasThemAndTheRestIsRefusedByName()
+      throws Exception {
+    // this fake host has io (no BFQ) and 2MB huge pages, as its root's files say
+    for (String f : List.of("io.weight", "io.max", "hugetlb.2MB.max")) {
+      Files.writeString(root.resolve(f), "");
+    }
+    BlockIO io =
+        new BlockIO(
+            500,
+            null,
+            List.of(new WeightDevice(8L, 0L, 200, null, null)),
+            List.of(new ThrottleDevice(8L, 0L, 1048576L, null)),
+            null,
+            null,
+            List.of(new ThrottleDevice(8L, 16L, 100L, null)),
+            null);
+    driver.create(
+        "/io1",
+        new Resources(
+            null,
+            null,
+            null,
+            null,
+            io,
+            List.of(new HugepageLimit("2MB", 4194304L, null)),
+            null,
+            null,
+            null,
+            null));
+    Path dir = root.resolve("io1");
+    assertEquals(
+        "8:0 1920", Files.readString(dir.resolve("io.weight")), "runc's 10..1000 to 1..10000");
+    assertEquals("8:16 wiops=100", Files.readString(dir.resolve("io.max")), "the last io.max line");
+    assertEquals("4194304", Files.readString(dir.resolve("hugetlb.2MB.max")));
+
+    ContainerException net =
+        Assertions.assertThrows(
+            ContainerException.class,
+            () ->
+                driver.create(
+                    "/net1",
+                    new Resources(
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        new NetworkResources(1048577L, null, null),
+                        null,
+                        null,
+                        null)));
+    assertTrue(
+        net.getMessage().startsWith("linux.resources.network: cgroup v2 has no net_cls"),
+        net.getMessage());
+    ContainerException huge =
+        Assertions.assertThrows(
+            ContainerException.class,
+            () ->
+                driver.create(
+                    "/huge1",
+                    new Resources(
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        List.of(new HugepageLimit("1GB", 1L << 30, null)),
+                        null,
+                        null,
+                        null,
+                        null)));
+    assertTrue(
+        huge.getMessage()
+            .startsWith(
+                "linux.resources.hugepageLimits: this host's cgroup v2 has no hugetlb.1GB.max"),
+        huge.getMessage());
+    Memory tcp = new Memory(null, null, null, null, 1L << 20, null, null, null, null, null);
+    ContainerException kernelTcp =
+        Assertions.assertThrows(
+            ContainerException.class,
+            () -> driver.create("/tcp1", resources(tcp, null, null, null)));
+    assertTrue(
+        kernelTcp.getMessage().startsWith("linux.resources.memory.kernelTCP"),
+        kernelTcp.getMessage());
+    assertFalse(Files.exists(root.resolve("net1")), "a refused config leaves no cgroup");
   }
 
   @Test
