@@ -4,6 +4,8 @@ import dev.berth.model.JsonMapping;
 import dev.berth.model.runtime.ContainerProcess;
 import dev.berth.model.runtime.Hooks;
 import dev.berth.model.runtime.InvalidSpecException;
+import dev.berth.model.runtime.Linux;
+import dev.berth.model.runtime.Resources;
 import dev.berth.model.runtime.Spec;
 import dev.berth.model.runtime.SpecValidator;
 import dev.berth.model.runtime.State;
@@ -214,6 +216,28 @@ public final class ContainerRuntime {
             "cannot pause container \"" + id + "\": it is " + status.specName());
       }
       cgroups.open(r.cgroupPath()).freeze();
+    }
+  }
+
+  /**
+   * Changes a created, running or paused container's limits, as `runc update`: what {@code changes}
+   * sets is written to its cgroup and kept in its state; the rest stays as it was.
+   */
+  public void update(String id, Resources changes) throws ContainerException {
+    try (StateStore.Held lock = store.lock(id)) {
+      ContainerRecord r = store.read(id);
+      ContainerStatus status = states.statusOf(r);
+      if (status == ContainerStatus.STOPPED) {
+        throw new ContainerException("cannot update container \"" + id + "\": it is stopped");
+      }
+      cgroups.open(r.cgroupPath()).apply(changes);
+      Linux linux = r.config().linux();
+      Resources before =
+          linux == null || linux.resources() == null ? Resources.none() : linux.resources();
+      if (linux != null) {
+        store.write(
+            r.withConfig(r.config().withLinux(linux.withResources(before.updatedWith(changes)))));
+      }
     }
   }
 

@@ -112,6 +112,7 @@ public final class RuncMain implements Runnable {
     m.put("ps", PsCommand::new);
     m.put("pause", PauseCommand::new);
     m.put("resume", ResumeCommand::new);
+    m.put("update", UpdateCommand::new);
     m.put("events", EventsCommand::new);
     m.put("spec", SpecCommand::new);
     m.put("features", FeaturesCommand::new);

@@ -283,4 +283,37 @@ class RuncCommandLineTest {
       runc("delete", "-f", "ttyx");
     }
   }
+
+  @Test
+  void updateChangesARunningContainersLimitsFromFlagsAndAResourcesFile() throws Exception {
+    BusyboxBundle b = bundle("sleep 600");
+    assertEquals(0, runc("run", "-d", "--bundle", b.dir().toString(), "upd").exit());
+    try {
+      assertEquals(0, runc("update", "--memory", "64m", "--pids-limit", "33", "upd").exit());
+      assertEquals(
+          "67108864",
+          Files.readString(Path.of("/sys/fs/cgroup/memory/berth-upd/memory.limit_in_bytes"))
+              .trim());
+      assertEquals(
+          "33", Files.readString(Path.of("/sys/fs/cgroup/pids/berth-upd/pids.max")).trim());
+      Path file =
+          Files.writeString(
+              work.resolve("res.json"), "{\"cpu\":{\"quota\":50000,\"period\":100000}}");
+      assertEquals(0, runc("update", "--resources", file.toString(), "upd").exit());
+      assertEquals(
+          "50000",
+          Files.readString(Path.of("/sys/fs/cgroup/cpu/berth-upd/cpu.cfs_quota_us")).trim());
+      InProcessCli.Output bad = runc("update", "--memory", "lots", "upd");
+      assertEquals(1, bad.exit());
+      assertTrue(bad.err().contains("--memory: \"lots\" is not a size"), bad.err());
+      assertEquals(
+          "67108864",
+          Files.readString(Path.of("/sys/fs/cgroup/memory/berth-upd/memory.limit_in_bytes")).trim(),
+          "a refused update changes nothing");
+    } finally {
+      runc("delete", "-f", "upd");
+    }
+    InProcessCli.Output gone = runc("update", "--memory", "64m", "upd");
+    assertEquals(1, gone.exit());
+  }
 }

@@ -28,4 +28,22 @@ public record Cpu(
   public static Cpu millicores(long millicores) {
     return new Cpu(null, millicores * 100, null, 100_000L, null, null, null, null, null, null);
   }
+
+  /** These limits with what {@code c} sets instead (an update: what it leaves null stays). */
+  public Cpu updatedWith(Cpu c) {
+    if (c == null) {
+      return this;
+    }
+    return new Cpu(
+        c.shares != null ? c.shares : shares,
+        c.quota != null ? c.quota : quota,
+        c.burst != null ? c.burst : burst,
+        c.period != null ? c.period : period,
+        c.realtimeRuntime != null ? c.realtimeRuntime : realtimeRuntime,
+        c.realtimePeriod != null ? c.realtimePeriod : realtimePeriod,
+        c.cpus != null ? c.cpus : cpus,
+        c.mems != null ? c.mems : mems,
+        c.idle != null ? c.idle : idle,
+        extra);
+  }
 }

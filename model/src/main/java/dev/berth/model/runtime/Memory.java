@@ -25,4 +25,22 @@ public record Memory(
   public static Memory limitWithoutSwap(long bytes) {
     return new Memory(bytes, null, bytes, null, null, null, null, null, null, null);
   }
+
+  /** These limits with what {@code c} sets instead (an update: what it leaves null stays). */
+  public Memory updatedWith(Memory c) {
+    if (c == null) {
+      return this;
+    }
+    return new Memory(
+        c.limit != null ? c.limit : limit,
+        c.reservation != null ? c.reservation : reservation,
+        c.swap != null ? c.swap : swap,
+        c.kernel != null ? c.kernel : kernel,
+        c.kernelTCP != null ? c.kernelTCP : kernelTCP,
+        c.swappiness != null ? c.swappiness : swappiness,
+        c.disableOOMKiller != null ? c.disableOOMKiller : disableOOMKiller,
+        c.useHierarchy != null ? c.useHierarchy : useHierarchy,
+        c.checkBeforeUpdate != null ? c.checkBeforeUpdate : checkBeforeUpdate,
+        extra);
+  }
 }

@@ -46,4 +46,29 @@ public record Resources(
   public static Resources none() {
     return new Resources(null, null, null, null, null, null, null, null, null, null);
   }
+
+  /**
+   * These resources as `runc update` leaves them after {@code c}: each limit {@code c} sets
+   * replaces this one's, the rest stay (devices are not updated, as with runc).
+   */
+  public Resources updatedWith(Resources c) {
+    java.util.Map<String, String> u = new java.util.LinkedHashMap<>();
+    if (unified != null) {
+      u.putAll(unified);
+    }
+    if (c.unified != null) {
+      u.putAll(c.unified);
+    }
+    return new Resources(
+        devices,
+        memory == null ? c.memory : memory.updatedWith(c.memory),
+        cpu == null ? c.cpu : cpu.updatedWith(c.cpu),
+        c.pids != null ? c.pids : pids,
+        c.blockIO != null ? c.blockIO : blockIO,
+        c.hugepageLimits != null ? c.hugepageLimits : hugepageLimits,
+        c.network != null ? c.network : network,
+        c.rdma != null ? c.rdma : rdma,
+        u.isEmpty() ? null : u,
+        extra);
+  }
 }

@@ -16,4 +16,20 @@ public record ContainerRecord(
     String cgroupPath,
     List<String> createdCgroupAncestors,
     boolean monitored,
-    Spec config) {}
+    Spec config) {
+
+  /** The same record with {@code c} as the container's config. */
+  public ContainerRecord withConfig(Spec c) {
+    return new ContainerRecord(
+        id,
+        pid,
+        pidStartTime,
+        bundle,
+        rootfs,
+        created,
+        cgroupPath,
+        createdCgroupAncestors,
+        monitored,
+        c);
+  }
+}
