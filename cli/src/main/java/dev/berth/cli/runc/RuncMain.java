@@ -3,6 +3,7 @@ package dev.berth.cli.runc;
 import dev.berth.model.fleet.JavaDeserialization;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.libc.Native;
+import dev.berth.runtime.process.ReaperThread;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -84,7 +85,15 @@ public final class RuncMain implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(execute(args));
+    int status = execute(args);
+    if (!ReaperThread.started()) {
+      System.exit(status);
+    }
+    System.out.flush();
+    System.err.flush();
+    // The command is done; HotSpot's own exit would wait up to 300 ms for the child reaper's
+    // thread, blocked in epoll_wait, before it let the process go.
+    Native.exitNow(status);
   }
 
   /**

@@ -11,6 +11,8 @@ import jnr.ffi.byref.IntByReference;
 public interface LibC {
   int kill(int pid, int signal);
 
+  void _exit(int status);
+
   int geteuid();
 
   int getegid();

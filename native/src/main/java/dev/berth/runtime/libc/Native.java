@@ -136,6 +136,16 @@ public final class Native {
     return fd;
   }
 
+  /**
+   * Ends this process now with {@code status}, as a C program's _exit: no shutdown hooks, and no
+   * wait. A short-lived command whose work is done uses it because HotSpot's exit waits up to 300
+   * ms for threads blocked in native calls (the child reaper's waitpid) before it lets the process
+   * go.
+   */
+  public static void exitNow(int status) {
+    LIBC._exit(status);
+  }
+
   public static void close(int fd) {
     LIBC.close(fd);
   }

@@ -47,6 +47,7 @@ final class ChildReaper implements Runnable {
     Thread t = new Thread(this, "berth-child-reaper");
     t.setDaemon(true);
     t.start();
+    ReaperThread.started = true;
   }
 
   /** Starts waiting for {@code child}; it may have exited already (its pidfd is then readable). */
