@@ -24,6 +24,48 @@ berth_build_if_needed() {
   fi
 }
 
+# A JDK with the AOT cache (JEP 483 and 514: -XX:AOTCacheOutput, JDK 25 and later) if the machine has one,
+# as its second JDK: classes loaded and linked ahead of time for the one-shot commands. Found by the release
+# file each JDK carries (running java -version would cost what the cache saves).
+berth_aot_java() {
+  local release v
+  for release in /usr/lib/jvm/*/release; do
+    v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$release" 2>/dev/null)
+    if [ -n "$v" ] && [ "$v" -ge 25 ] && [ -x "${release%/release}/bin/java" ]; then
+      echo "${release%/release}/bin/java"
+      return 0
+    fi
+  done
+  return 1
+}
+
+# berth_aot_exec MAIN ARGS...: runs a one-shot command on that JDK with its AOT cache (made on first use by the
+# same training run as the class archive); returns only when there is no such JDK or cache.
+berth_aot_exec() {
+  local main="$1" java cp="$BERTH_JAR:$BERTH_LIB/*:$BERTH_CHAOS_JAR"
+  shift
+  [ -z "${BERTH_NO_AOT:-}" ] && java=$(berth_aot_java) || return 0
+  local aot="$BERTH_HOME/cli/target/berth-$(basename "${java%/bin/java}").aot"
+  # the cache holds what the same flags load: they must match at use (native access, unsafe, compilers)
+  local flags=(-Xlog:disable -Xlog:all=error:stderr -XX:-UsePerfData -Djnr.ffi.asm.enabled=false
+    --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow
+    -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Dberth.init="$BERTH_INIT" -Dberth.home="$BERTH_HOME")
+  local key
+  key=$(ls -l --time-style=+%s "$BERTH_JAR" "$BERTH_LIB" "$BERTH_CHAOS_JAR" "$java" | sha1sum | cut -c1-40)
+  if [ -f "$aot" ] && [ "$(cat "$aot.key" 2>/dev/null)" != "$key" ]; then
+    rm -f "$aot" 2>/dev/null || return 0
+  fi
+  if [ ! -f "$aot" ] && [ "$(id -u)" = 0 ] && [ -x /bin/busybox ]; then
+    if "$java" "${flags[@]}" -XX:AOTCacheOutput="$aot" -cp "$cp" dev.berth.cli.runc.CdsTraining >/dev/null 2>&1; then
+      echo "$key" > "$aot.key"
+    else
+      rm -f "$aot"
+    fi
+  fi
+  [ -f "$aot" ] || return 0
+  exec "$java" "${flags[@]}" -XX:AOTCache="$aot" -cp "$cp" "$main" "$@"
+}
+
 # berth_java short|long MAIN ARGS...: "short" for one-shot commands (berth-runc), "long" for those that run
 # for a while (berth up, bench, image transfers), which need the optimising compiler.
 berth_java() {
@@ -37,6 +79,7 @@ berth_java() {
   local flags=(-Xlog:disable -Xlog:all=error:stderr -XX:-UsePerfData -Xshare:auto -Djdk.lang.Process.launchMechanism=VFORK -Djnr.ffi.asm.enabled=false
     -Dberth.init="$BERTH_INIT" -Dberth.home="$BERTH_HOME")
   if [ "$kind" = short ]; then
+    berth_aot_exec "$main" "$@" # no return where a JDK 25 and its cache are there
     flags+=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC) # C1 only: a run is over before C2 would pay off
   else
     # A heap bound from the machine: an eighth of its memory, between 512 MiB and 4 GiB (the JVM's own
