@@ -101,6 +101,13 @@ final class RuntimeBench implements Callable<Integer> {
                           ContainerPolicy.DOCKER_DEFAULT_CAPABILITIES, DefaultSeccomp.machine())));
       Files.writeString(filtered.resolve("config.json"), JsonMapping.write(config));
 
+      // For the per-command phase: a container that lives until it is killed.
+      Path sleeping = work.resolve("bundle-sleep");
+      Files.createDirectories(sleeping);
+      ((ObjectNode) config.get("linux")).remove("seccomp");
+      ((ArrayNode) ((ObjectNode) config.get("process")).putArray("args")).add("sleep").add("600");
+      Files.writeString(sleeping.resolve("config.json"), JsonMapping.write(config));
+
       ContainerRuntime api = new ContainerRuntime(work.resolve("state-api"));
       Path cli =
           berthRunc != null
@@ -161,6 +168,7 @@ final class RuntimeBench implements Callable<Integer> {
             s.percentileMillis(99),
             crunMedian > 0 ? String.format("%.2fx", s.medianMillis() / crunMedian) : "-");
       }
+      commandSteps(cli, runc, crun, work, sleeping);
       System.out.printf("%n%-28s %s%n", "steps (median ms)", "");
       for (int v = 0; v < runs.size(); v++) {
         if (!laps.get(v).steps.isEmpty()) {
@@ -191,6 +199,59 @@ final class RuntimeBench implements Callable<Integer> {
       api.delete(id, false);
       laps.lap("delete");
     };
+  }
+
+  /**
+   * Each command the validation suite and the clients call, timed alone (create, start, state,
+   * kill, delete), for berth-runc and the peers alike, on a container that runs until killed.
+   */
+  private void commandSteps(Path cli, Path runc, Path crun, Path work, Path bundle)
+      throws Exception {
+    List<String> names = new ArrayList<>(List.of("bin/berth-runc"));
+    List<Path> binaries = new ArrayList<>(List.of(cli));
+    for (Path peer : List.of(runc, crun)) {
+      if (Files.isExecutable(peer)) {
+        names.add(peer.getFileName().toString());
+        binaries.add(peer);
+      }
+    }
+    int rounds = Math.max(5, iterations / 5);
+    List<Laps> laps = new ArrayList<>();
+    for (int v = 0; v < binaries.size(); v++) {
+      laps.add(new Laps());
+    }
+    for (int i = 0; i < rounds + 1; i++) {
+      for (int v = 0; v < binaries.size(); v++) {
+        String root = work.resolve("cmd-state-" + v).toString();
+        String b = binaries.get(v).toString();
+        String id = "cmd-" + v + "-" + i;
+        Laps l = laps.get(v);
+        l.begin(i > 0); // the first round warms up
+        ExternalCommand.run(List.of(b, "--root", root, "create", "-b", bundle.toString(), id));
+        l.lap("create");
+        ExternalCommand.run(List.of(b, "--root", root, "start", id));
+        l.lap("start");
+        ExternalCommand.run(List.of(b, "--root", root, "state", id));
+        l.lap("state");
+        ExternalCommand.run(List.of(b, "--root", root, "kill", id, "KILL"));
+        l.lap("kill");
+        Thread.sleep(50); // stopped before delete (not timed)
+        l.begin(i > 0);
+        ExternalCommand.run(List.of(b, "--root", root, "delete", "--force", id));
+        l.lap("delete");
+      }
+    }
+    System.out.printf(
+        "%n%s (median ms, %d rounds)%n", "each command alone, a container killed between", rounds);
+    for (int v = 0; v < binaries.size(); v++) {
+      StringBuilder line = new StringBuilder(String.format("%-28s", names.get(v)));
+      laps.get(v)
+          .steps
+          .forEach(
+              (step, samples) ->
+                  line.append(String.format(" %s %.1f", step, samples.medianMillis())));
+      System.out.println(line);
+    }
   }
 
   /** `run` of a runc-compatible command line, with its own state root. */
