@@ -59,7 +59,7 @@ public final class ContainerRuntime {
   public ContainerRuntime(Path stateRoot) {
     this(
         stateRoot,
-        Native.libc().geteuid() == 0 && HostUserNamespace.isInitial()
+        HostUserNamespace.effectiveUid() == 0 && HostUserNamespace.isInitial()
             ? CgroupHierarchies.detect()
             : new RootlessCgroups(CgroupHierarchies.detect()));
   }
