@@ -652,8 +652,17 @@ static void set_identity(int cap_last) {
    under it is then private too, which pivot_root requires (it refuses shared mounts with EINVAL) whatever
    rootfsPropagation made of "/", and a bind under an unbindable mount becomes possible. */
 static void parent_mount_private(const char *path) {
-  char real[PATH_MAX];
-  if (!realpath(path, real)) fail("realpath", path);
+  char real[PATH_MAX], via_fd[64];
+  if (rootfs_src >= 0) {
+    /* The namespace's root may not traverse the host's 0700 directories: the descriptor opened before it
+       became that root names the rootfs instead. */
+    fd_path(rootfs_src, via_fd, sizeof via_fd);
+    ssize_t n = readlink(via_fd, real, sizeof real - 1);
+    if (n < 0) fail("readlink", path);
+    real[n] = 0;
+  } else if (!realpath(path, real)) {
+    fail("realpath", path);
+  }
   FILE *f = fopen("/proc/self/mountinfo", "re");
   if (!f) fail("open", "/proc/self/mountinfo");
   char *line = NULL, best[PATH_MAX] = "/";
@@ -683,7 +692,13 @@ static void parent_mount_private(const char *path) {
   }
   free(line);
   fclose(f);
-  if (mount(NULL, best, NULL, MS_PRIVATE, NULL) < 0) fail("mount private", best);
+  const char *target = best;
+  if (rootfs_src >= 0 && !strcmp(best, real)) target = via_fd; /* the rootfs is that mount: by its descriptor */
+  if (mount(NULL, target, NULL, MS_PRIVATE, NULL) < 0) {
+    /* an ancestor the namespace's root cannot reach: its clone below is what pivot_root sees */
+    if (errno == EACCES && rootfs_src >= 0) return;
+    fail("mount private", best);
+  }
 }
 
 static void setup_rootfs(void) {
