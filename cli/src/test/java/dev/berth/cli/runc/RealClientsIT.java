@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.runtime.bundle.BusyboxRootfs;
 import dev.berth.runtime.files.FileTrees;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -147,20 +146,8 @@ class RealClientsIT {
       // a terminal for -t, as a user's: script(1) gives the client a pty
       cmd = List.of("script", "-qec", String.join(" ", argv), "/dev/null");
     }
-    Path out = work.resolve("out-" + next);
-    Path err = work.resolve("err-" + next++);
-    Process p =
-        new ProcessBuilder(cmd)
-            .redirectInput(new File("/dev/null"))
-            .redirectOutput(out.toFile())
-            .redirectError(err.toFile())
-            .start();
-    if (!p.waitFor(120, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError(argv + " did not end in 120 s");
-    }
-    return new Outcome(
-        p.exitValue(), Files.readString(out).replace("\r", ""), Files.readString(err));
+    CommandOutcome o = CommandOutcome.run(cmd, work, 120);
+    return new Outcome(o.exit(), o.out().replace("\r", ""), o.err());
   }
 
   private static Outcome podman(Path runtime, boolean pty, String... args) throws Exception {

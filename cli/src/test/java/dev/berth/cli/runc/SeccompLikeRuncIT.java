@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.agent.security.DefaultSeccomp;
 import dev.berth.model.JsonMapping;
 import dev.berth.runtime.testing.BusyboxBundle;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -61,28 +60,14 @@ class SeccompLikeRuncIT {
     BusyboxBundle.deleteTree(work);
   }
 
-  /**
-   * Stdout and stderr apart: runc copies them through two pipes, so their interleaving is not kept.
-   */
-  private record Outcome(int exit, String out, String err) {}
-
-  private static Outcome run(List<String> cmd) throws Exception {
-    Path out = work.resolve("out-" + next);
-    Path err = work.resolve("err-" + next++);
-    Process p =
-        new ProcessBuilder(cmd)
-            .redirectInput(new File("/dev/null"))
-            .redirectOutput(out.toFile())
-            .redirectError(err.toFile())
-            .start();
-    int exit = p.waitFor();
-    return new Outcome(exit, Files.readString(out), Files.readString(err));
+  private static CommandOutcome run(List<String> cmd) throws Exception {
+    return CommandOutcome.run(cmd, work, 120);
   }
 
   /** Runs the script under the filter with runc and with berth-runc; returns {runc, berth}. */
-  private static Outcome[] both(String script, String seccomp) throws Exception {
+  private static CommandOutcome[] both(String script, String seccomp) throws Exception {
     JsonNode filter = JsonMapping.mapper().readTree(seccomp);
-    Outcome[] outcomes = new Outcome[2];
+    CommandOutcome[] outcomes = new CommandOutcome[2];
     int i = 0;
     for (Path runtime : List.of(RUNC, LAUNCHER)) {
       String name = "s" + next++;
@@ -102,7 +87,7 @@ class SeccompLikeRuncIT {
     return outcomes;
   }
 
-  private static void assertSame(Outcome[] o) {
+  private static void assertSame(CommandOutcome[] o) {
     assertEquals(o[0].exit(), o[1].exit(), "exit status: runc " + o[0] + " berth " + o[1]);
     assertEquals(o[0].out(), o[1].out(), "what the container printed");
     assertEquals(o[0].err(), o[1].err(), "what the container printed on stderr");
@@ -110,7 +95,7 @@ class SeccompLikeRuncIT {
 
   @Test
   void theValidationSuitesCaseGetcwdRefusedUnderDefaultAllowIsSeenAlike() throws Exception {
-    Outcome[] o =
+    CommandOutcome[] o =
         both(
             "cd /tmp; busybox pwd; echo pwd=$?; echo fine",
             "{\"defaultAction\":\"SCMP_ACT_ALLOW\","
@@ -148,7 +133,7 @@ class SeccompLikeRuncIT {
       {"busybox uname -s; echo uname=$?", "{\"defaultAction\":\"SCMP_ACT_LOG\",\"syscalls\":[]}"},
     };
     for (String[] c : cases) {
-      Outcome[] o = both(c[0], c[1]);
+      CommandOutcome[] o = both(c[0], c[1]);
       assertSame(o);
     }
   }
@@ -157,7 +142,7 @@ class SeccompLikeRuncIT {
   void argumentConditionsAndUnknownSyscallNamesAreTreatedAlike() throws Exception {
     // kill(pid, SIGUSR1) refused, any other signal allowed; a name libseccomp does not know is
     // skipped by both runtimes rather than failing the container
-    Outcome[] o =
+    CommandOutcome[] o =
         both(
             "trap 'echo got-usr2' USR2; kill -USR1 $$; echo usr1=$?; kill -USR2 $$; echo usr2=$?",
             "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":["
@@ -182,7 +167,7 @@ class SeccompLikeRuncIT {
             DefaultSeccomp.forContainer(
                 Set.of("CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"),
                 DefaultSeccomp.machine()));
-    Outcome[] o =
+    CommandOutcome[] o =
         both(
             "busybox unshare -U true; echo unshare=$?; mkdir -p /mnt/t; busybox mount -t tmpfs t /mnt/t; echo mount=$?;"
                 + " busybox nsenter -t 1 -m true; echo nsenter=$?; echo ok > /tmp/f && cat /tmp/f;"
@@ -194,7 +179,8 @@ class SeccompLikeRuncIT {
 
   @Test
   void aFilterNeitherRuntimeCanLoadIsRefusedByBoth() throws Exception {
-    Outcome[] o = both("echo never", "{\"defaultAction\":\"SCMP_ACT_BOGUS\",\"syscalls\":[]}");
+    CommandOutcome[] o =
+        both("echo never", "{\"defaultAction\":\"SCMP_ACT_BOGUS\",\"syscalls\":[]}");
     assertNotEquals(0, o[0].exit(), o[0].err());
     assertNotEquals(0, o[1].exit(), o[1].err());
     assertTrue(!o[1].out().contains("never"), o[1].out());
