@@ -195,7 +195,9 @@ class RealClientsIT {
     try {
       Outcome exec = podman(runtime, false, "exec", name, "sh", "-c", "echo in-exec; exit 5");
       seen.put("exec", exec.exit() + " " + exec.out());
-      Outcome tty = podman(runtime, true, "exec", "-t", name, "sh", "-c", "'tty; exit 4'");
+      // (a moment before the exit: a client copies the pty's last output after it sees the exit)
+      Outcome tty =
+          podman(runtime, true, "exec", "-t", name, "sh", "-c", "'tty; sleep 0.5; exit 4'");
       seen.put("exec -t", tty.exit() + " " + tty.out().replaceAll("/dev/pts/\\d+", "/dev/pts/N"));
       podman(runtime, false, "pause", name);
       seen.put("paused", podman(runtime, false, "inspect", "-f", "{{.State.Status}}", name).out());
@@ -267,7 +269,7 @@ class RealClientsIT {
                   id,
                   "sh",
                   "-c",
-                  "'tty; exit 4'"),
+                  "'tty; sleep 0.5; exit 4'"),
               true);
       seen.put(
           "exec -t",
