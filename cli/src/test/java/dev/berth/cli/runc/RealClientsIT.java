@@ -36,6 +36,8 @@ class RealClientsIT {
   private static final List<Path> OUTSIDE =
       List.of(
           Path.of("/run/containerd"),
+          // podman calls the runtime without --root: berth-runc's default state root
+          Path.of("/run/berth"),
           Path.of("/run/containers"),
           Path.of("/run/libpod"),
           Path.of("/var/lib/containers"),
