@@ -72,7 +72,7 @@ final class LessCommonLimits {
       throttleV1(t, io.throttleWriteIOPSDevice(), "write_iops_device", "throttleWriteIOPSDevice");
     }
     for (HugepageLimit h : list(r.hugepageLimits())) {
-      String file = "hugetlb." + h.pageSize() + ".limit_in_bytes";
+      String file = "hugetlb." + pageSize(h) + ".limit_in_bytes";
       need(t, "hugetlb", file, "linux.resources.hugepageLimits", "the hugetlb controller");
       t.write("hugetlb", file, Long.toString(h.limit()));
     }
@@ -83,7 +83,10 @@ final class LessCommonLimits {
       }
       for (NetworkPriority p : list(r.network().priorities())) {
         need(t, "net_prio", "net_prio.ifpriomap", "linux.resources.network.priorities", "net_prio");
-        t.write("net_prio", "net_prio.ifpriomap", p.name() + " " + p.priority());
+        t.write(
+            "net_prio",
+            "net_prio.ifpriomap",
+            word(p.name(), "network.priorities") + " " + p.priority());
       }
     }
     rdma(r.rdma(), t, "rdma");
@@ -134,7 +137,7 @@ final class LessCommonLimits {
       throttleV2(t, io.throttleWriteIOPSDevice(), "wiops", "throttleWriteIOPSDevice");
     }
     for (HugepageLimit h : list(r.hugepageLimits())) {
-      String file = "hugetlb." + h.pageSize() + ".max";
+      String file = "hugetlb." + pageSize(h) + ".max";
       need(t, "hugetlb", file, "linux.resources.hugepageLimits", "the hugetlb controller");
       t.write("hugetlb", file, Long.toString(h.limit()));
     }
@@ -182,7 +185,7 @@ final class LessCommonLimits {
     }
     for (Map.Entry<String, RdmaLimit> e : rdma.entrySet()) {
       need(t, controller, "rdma.max", "linux.resources.rdma", "the rdma controller");
-      StringBuilder line = new StringBuilder(e.getKey());
+      StringBuilder line = new StringBuilder(word(e.getKey(), "rdma"));
       if (e.getValue().hcaHandles() != null) {
         line.append(" hca_handle=").append(e.getValue().hcaHandles());
       }
@@ -191,6 +194,31 @@ final class LessCommonLimits {
       }
       t.write(controller, "rdma.max", line.toString());
     }
+  }
+
+  private static final java.util.regex.Pattern PAGE_SIZE =
+      java.util.regex.Pattern.compile("[0-9]{1,4}[KMGTP]?B");
+  private static final java.util.regex.Pattern WORD =
+      java.util.regex.Pattern.compile("[A-Za-z0-9_.:@-]{1,64}");
+
+  /** A page size names a file: "2MB", "1GB", never a path. */
+  private static String pageSize(HugepageLimit h) throws ContainerException {
+    if (h.pageSize() == null || !PAGE_SIZE.matcher(h.pageSize()).matches()) {
+      throw new ContainerException(
+          "linux.resources.hugepageLimits: pageSize \""
+              + h.pageSize()
+              + "\" is not a size such as 2MB");
+    }
+    return h.pageSize();
+  }
+
+  /** A device or interface name written into a cgroup file: one word, no line breaks. */
+  private static String word(String name, String field) throws ContainerException {
+    if (name == null || !WORD.matcher(name).matches()) {
+      throw new ContainerException(
+          "linux.resources." + field + ": \"" + name + "\" is not a device or interface name");
+    }
+    return name;
   }
 
   private static void need(Target t, String controller, String file, String field, String what)

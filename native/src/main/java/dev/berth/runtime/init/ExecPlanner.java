@@ -10,20 +10,10 @@ import java.util.List;
 public final class ExecPlanner {
   private ExecPlanner() {}
 
-  /** A plan that joins every namespace of the container whose init process is {@code pid}. */
-  public static InitPlan plan(
-      Spec container,
-      int pid,
-      ContainerProcess process,
-      String consoleSocket,
-      SeccompCache seccompCache)
-      throws ContainerException {
-    return plan(container, pid, process, consoleSocket, seccompCache, true);
-  }
-
   /**
-   * The same; with {@code monitored} false berth-init exits once the process runs, leaving it to
-   * whoever reaps the orphans of the caller (its subreaper), as runc's exec -d does.
+   * A plan that joins every namespace of the container whose init process is {@code pid}; with
+   * {@code monitored} false berth-init exits once the process runs, leaving it to whoever reaps the
+   * orphans of the caller (its subreaper), as runc's exec -d does.
    */
   public static InitPlan plan(
       Spec container,

@@ -158,6 +158,27 @@ class CgroupV2DriverFakeTreeTest {
         kernelTcp.getMessage().startsWith("linux.resources.memory.kernelTCP"),
         kernelTcp.getMessage());
     assertFalse(Files.exists(root.resolve("net1")), "a refused config leaves no cgroup");
+    // a page size names a file: one that would name a path elsewhere is refused, nothing written
+    Files.writeString(root.resolve("escape"), "");
+    ContainerException path =
+        Assertions.assertThrows(
+            ContainerException.class,
+            () ->
+                driver.create(
+                    "/huge2",
+                    new Resources(
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        List.of(new HugepageLimit("x/../../escape", 1L, null)),
+                        null,
+                        null,
+                        null,
+                        null)));
+    assertTrue(path.getMessage().contains("is not a size such as 2MB"), path.getMessage());
+    assertEquals("", Files.readString(root.resolve("escape")));
   }
 
   @Test
