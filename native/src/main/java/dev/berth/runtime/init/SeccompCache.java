@@ -44,21 +44,56 @@ public final class SeccompCache {
     return dir;
   }
 
-  /** The file for {@code seccomp}'s compiled filter; null when none can be kept. */
-  Path fileFor(Seccomp seccomp) {
+  /** Where a profile's filter is kept, and whether it is there already (compiled before). */
+  record Entry(Path file, boolean compiled) {}
+
+  /** The entry for {@code seccomp}'s compiled filter; null when none can be kept. */
+  Entry entryFor(Seccomp seccomp) {
     try {
       String key = key(seccomp);
       if (key == null) {
         return null;
       }
       Path file = dir.resolve(key + ".bpf");
-      if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+      try {
+        // One stat answers both: is it there, and is it a plain file (not a link planted there).
+        if (Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+            .isRegularFile()) {
+          return new Entry(file, true);
+        }
+      } catch (java.nio.file.NoSuchFileException e) {
         prepareDir();
       }
-      return file;
+      return new Entry(file, false);
     } catch (IOException e) {
       return null; // berth-init compiles it every time: slower, as safe
     }
+  }
+
+  /**
+   * The runtime's copy of {@code seccomp} (JSON, 0600), written the first time it is asked for;
+   * null when none can be kept. Containers hard-link it beside their state, so a copy pruned here
+   * stays theirs.
+   */
+  public Path profileFile(Seccomp seccomp) throws IOException {
+    String key = key(seccomp);
+    if (key == null) {
+      return null;
+    }
+    Path file = dir.resolve(key + ".json");
+    if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+      return file;
+    }
+    prepareDir();
+    // Written aside and renamed: a concurrent create links either nothing or the whole file.
+    Path tmp = Files.createTempFile(dir, key, ".tmp");
+    try {
+      Files.write(tmp, JsonMapping.writeCompact(seccomp).getBytes(StandardCharsets.UTF_8));
+      Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+    return file;
   }
 
   private void prepareDir() throws IOException {

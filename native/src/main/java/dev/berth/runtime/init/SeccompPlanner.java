@@ -4,8 +4,6 @@ import dev.berth.model.runtime.Seccomp;
 import dev.berth.model.runtime.SeccompArg;
 import dev.berth.model.runtime.SeccompSyscall;
 import dev.berth.runtime.ContainerException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -58,8 +56,9 @@ public final class SeccompPlanner {
     }
     long defaultAction =
         action(seccomp.defaultAction(), seccomp.defaultErrnoRet(), "defaultAction");
-    Path file = cache == null ? null : cache.fileFor(seccomp);
-    if (file != null && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+    SeccompCache.Entry entry = cache == null ? null : cache.entryFor(seccomp);
+    Path file = entry == null ? null : entry.file();
+    if (entry != null && entry.compiled()) {
       // Compiled from this very profile before (it was planned, so checked, then): berth-init
       // loads that and needs none of the rules. A file gone meanwhile fails the create, clearly.
       for (SeccompSyscall rule :
