@@ -25,7 +25,7 @@ final class ContainerExecution {
   /** Runs another process inside a running container: all its namespaces, its cgroup. */
   ExecHandle exec(String id, ContainerProcess process, ExecOptions options)
       throws ContainerException {
-    ContainerRecord r = store.read(id);
+    ContainerRecord r = store.readComplete(id);
     ContainerStatus status = states.statusOf(r);
     if (status != ContainerStatus.RUNNING && status != ContainerStatus.CREATED) {
       throw new ContainerException(

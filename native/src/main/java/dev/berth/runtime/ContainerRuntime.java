@@ -169,8 +169,9 @@ public final class ContainerRuntime {
     return out;
   }
 
+  /** A container's state record with its whole config (the seccomp profile included). */
   public ContainerRecord record(String id) throws ContainerException {
-    return store.read(id);
+    return store.readComplete(id);
   }
 
   /**

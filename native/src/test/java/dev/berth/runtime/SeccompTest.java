@@ -64,10 +64,7 @@ class SeccompTest extends RuntimeTestSupport {
     Path cache = stateRoot.resolve(".seccomp");
     Result first = run(filtered("mkdir /tmp/d 2>&1; echo mkdir=$?", NO_MKDIR, true));
     assertTrue(first.stdout().contains("mkdir=1"), first.stdout());
-    List<Path> files;
-    try (var l = Files.list(cache)) {
-      files = l.toList();
-    }
+    List<Path> files = compiledFilters(cache);
     assertEquals(1, files.size(), "one compiled filter: " + files);
     assertEquals(
         "rwx------",
@@ -87,8 +84,12 @@ class SeccompTest extends RuntimeTestSupport {
     assertTrue(
         !third.stdout().contains("Function not implemented"),
         "the kernel's answer, not the first profile's errno 38: " + third.stdout());
+    assertEquals(2, compiledFilters(cache).size());
+  }
+
+  private static List<Path> compiledFilters(Path cache) throws Exception {
     try (var l = Files.list(cache)) {
-      assertEquals(2, l.count());
+      return l.filter(f -> f.toString().endsWith(".bpf")).toList();
     }
   }
 
@@ -119,6 +120,13 @@ class SeccompTest extends RuntimeTestSupport {
     runtime.create(
         id, filtered("sleep 60", NO_MKDIR, true).dir(), CreateOptions.monitored(capture(id)));
     runtime.start(id);
+    // The runtime's copies of profiles and filters can be pruned while a container runs: its exec
+    // is filtered all the same (the container keeps its own link to the profile).
+    try (var l = Files.list(stateRoot.resolve(".seccomp"))) {
+      for (Path f : l.toList()) {
+        Files.delete(f);
+      }
+    }
     Path out = work.resolve("exec.out");
     assertEquals(
         0, execInto(id, execProcess(List.of("sh", "-c", "mkdir /tmp/e 2>&1; echo mkdir=$?")), out));

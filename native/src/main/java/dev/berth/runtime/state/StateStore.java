@@ -2,6 +2,8 @@ package dev.berth.runtime.state;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.model.JsonMapping;
+import dev.berth.model.runtime.Linux;
+import dev.berth.model.runtime.Seccomp;
 import dev.berth.runtime.ContainerException;
 import dev.berth.runtime.ContainerNotFoundException;
 import dev.berth.runtime.init.SeccompCache;
@@ -43,6 +45,9 @@ public final class StateStore {
 
   private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FILE =
       PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+
+  /** A container's seccomp profile, beside its state.json (see {@link #write}). */
+  static final String SECCOMP_FILE = "seccomp.json";
 
   private final Path root;
   private final ConcurrentHashMap<String, ReentrantLock> localLocks = new ConcurrentHashMap<>();
@@ -148,13 +153,20 @@ public final class StateStore {
     }
   }
 
+  /**
+   * Writes a container's record. A seccomp profile (Docker's is 6 KB, every fleet container has
+   * one) is kept apart: the runtime's copy of that profile, written once, is hard-linked into the
+   * container's directory as {@value #SECCOMP_FILE}, so state.json stays small for the start, kill,
+   * state and delete that read it and never need the filter; {@link #readComplete} puts it back.
+   */
   public void write(ContainerRecord record) throws ContainerException {
     Path dir = dirOf(record.id());
     Path tmp = dir.resolve("state.json.tmp");
     try {
+      ContainerRecord written = withSeccompApart(dir, record);
       // 0600 as runc: the record holds the container's whole config, its env (secrets) included.
       Files.deleteIfExists(tmp);
-      Files.write(Files.createFile(tmp, PRIVATE_FILE), JSON.writeValueAsBytes(record));
+      Files.write(Files.createFile(tmp, PRIVATE_FILE), JSON.writeValueAsBytes(written));
       Files.move(
           tmp,
           dir.resolve("state.json"),
@@ -166,6 +178,28 @@ public final class StateStore {
     }
   }
 
+  /** The record to write: without its seccomp profile where that is linked in beside it. */
+  private ContainerRecord withSeccompApart(Path dir, ContainerRecord record) throws IOException {
+    Linux linux = record.config() == null ? null : record.config().linux();
+    if (linux == null || linux.seccomp() == null) {
+      return record;
+    }
+    Path shared = seccompCache().profileFile(linux.seccomp());
+    if (shared == null) {
+      return record; // no cache to share from: the profile stays in state.json
+    }
+    Path link = dir.resolve(SECCOMP_FILE);
+    Files.deleteIfExists(link);
+    try {
+      Files.createLink(link, shared);
+    } catch (NoSuchFileException e) {
+      // pruned between the two calls: kept whole in the record instead
+      return record;
+    }
+    return record.withConfig(record.config().withLinux(linux.withSeccomp(null)));
+  }
+
+  /** A container's record; its config lacks the seccomp profile where that is kept apart. */
   public ContainerRecord read(String id) throws ContainerException {
     requireValidId(id);
     Path file = dirOf(id).resolve("state.json");
@@ -179,6 +213,25 @@ public final class StateStore {
       }
       throw new ContainerException(
           "cannot read state of \"" + id + "\" from " + file + ": " + e.getMessage());
+    }
+  }
+
+  /** A container's whole record: its config with the seccomp profile, for an exec into it. */
+  public ContainerRecord readComplete(String id) throws ContainerException {
+    ContainerRecord r = read(id);
+    Linux linux = r.config() == null ? null : r.config().linux();
+    if (linux == null || linux.seccomp() != null) {
+      return r;
+    }
+    Path file = dirOf(id).resolve(SECCOMP_FILE);
+    try {
+      Seccomp seccomp = JSON.readValue(file.toFile(), Seccomp.class);
+      return r.withConfig(r.config().withLinux(linux.withSeccomp(seccomp)));
+    } catch (NoSuchFileException | FileNotFoundException e) {
+      return r; // the container has no filter
+    } catch (IOException e) {
+      throw new ContainerException(
+          "cannot read the seccomp profile of \"" + id + "\" from " + file + ": " + e.getMessage());
     }
   }
 
