@@ -14,38 +14,26 @@ import dev.berth.agent.network.ContainerNetworks;
 import dev.berth.agent.network.NameFiles;
 import dev.berth.agent.network.NetworkAttachment;
 import dev.berth.agent.network.cni.CniException;
+import dev.berth.agent.security.ContainerDefaults;
 import dev.berth.agent.security.ContainerPolicy;
-import dev.berth.agent.security.DefaultSeccomp;
-import dev.berth.agent.security.HostDevices;
+import dev.berth.agent.security.ContainerSettings;
 import dev.berth.agent.security.IdRangeAllocator;
 import dev.berth.agent.security.IdmapSupport;
-import dev.berth.agent.security.PrivilegedSpec;
 import dev.berth.model.JsonMapping;
 import dev.berth.model.concurrent.DaemonThreads;
 import dev.berth.model.fleet.Assignment;
 import dev.berth.model.fleet.AssignmentTopic;
 import dev.berth.model.fleet.ContainerPort;
 import dev.berth.model.fleet.NetworkMode;
-import dev.berth.model.fleet.SecurityContext;
 import dev.berth.model.image.ImageReference;
 import dev.berth.model.image.Platform;
 import dev.berth.model.network.PortMapping;
-import dev.berth.model.runtime.Capabilities;
-import dev.berth.model.runtime.Cpu;
-import dev.berth.model.runtime.Linux;
-import dev.berth.model.runtime.Memory;
-import dev.berth.model.runtime.Mount;
-import dev.berth.model.runtime.Pids;
-import dev.berth.model.runtime.Resources;
-import dev.berth.model.runtime.Root;
 import dev.berth.model.runtime.Spec;
-import dev.berth.model.runtime.User;
 import dev.berth.runtime.ContainerNotFoundException;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.CreateOptions;
 import dev.berth.runtime.files.FileTrees;
 import dev.berth.runtime.init.Stdio;
-import dev.berth.runtime.process.CapabilityNames;
 import dev.berth.runtime.userns.HostUserNamespace;
 import dev.berth.runtime.userns.IdRange;
 import java.io.File;
@@ -53,12 +41,10 @@ import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -81,11 +67,7 @@ final class ContainerLauncher {
   private final ContainerNetworks networks;
   private final LeaseFence fence;
   private final ContainerPolicy policy;
-  private static final java.util.logging.Logger LOG =
-      java.util.logging.Logger.getLogger(ContainerLauncher.class.getName());
   private static final boolean ROOTFUL = HostUserNamespace.isInitial();
-  private static final java.util.concurrent.atomic.AtomicBoolean limitsWarned =
-      new java.util.concurrent.atomic.AtomicBoolean();
   private final IdRangeAllocator idRanges;
   private Boolean idmap; // probed at the first container that would have a user namespace
   private final Platform platform = Platform.host();
@@ -206,103 +188,23 @@ final class ContainerLauncher {
     }
   }
 
-  /**
-   * The assignment's env (over the image's), limits, cgroup and labels on top of the image's spec.
-   */
-  private Spec customize(Spec spec, Assignment a, IdRange ids) throws java.io.IOException {
-    List<String> env = new ArrayList<>(spec.process().env());
-    if (a.env() != null) {
-      for (Map.Entry<String, String> e : a.env().entrySet()) {
-        env.removeIf(kv -> kv.startsWith(e.getKey() + "="));
-        env.add(e.getKey() + "=" + e.getValue());
-      }
-    }
-    Resources resources =
-        spec.linux().resources() == null ? Resources.none() : spec.linux().resources();
-    if (a.memoryLimitBytes() != null) {
-      resources = resources.withMemory(Memory.limitWithoutSwap(a.memoryLimitBytes()));
-    }
-    if (a.cpuLimitMillis() != null) {
-      resources = resources.withCpu(Cpu.millicores(a.cpuLimitMillis()));
-    }
-    // Always a pids limit: without one a fork bomb in any container takes the node.
-    resources = resources.withPids(new Pids((long) policy.pids(a.pidsLimit()), null));
+  /** The assignment's env, limits, security context and labels on top of the image's spec. */
+  private Spec customize(Spec spec, Assignment a, IdRange ids) throws IOException {
     Map<String, String> annotations = new LinkedHashMap<>();
-    if (spec.annotations() != null) {
-      annotations.putAll(spec.annotations());
-    }
     annotations.put(WORKLOAD, a.workload());
     annotations.put(GENERATION, Long.toString(a.generation()));
-    SecurityContext sc = a.securityContext();
-    User image = spec.process().user();
-    long uid = ContainerPolicy.id(sc == null ? null : sc.runAsUser(), image.uid(), "runAsUser");
-    long gid = ContainerPolicy.id(sc == null ? null : sc.runAsGroup(), image.gid(), "runAsGroup");
-    User user = new User(uid, gid, image.umask(), image.additionalGids(), null, image.extra());
-    boolean privileged = policy.privileged(sc);
-    List<String> capabilities =
-        privileged ? CapabilityNames.permittedHere() : policy.capabilities(sc);
-    // As Docker since 20.10: a non-root user holds none of them unless it gains them by exec; the
-    // inheritable set stays empty (CVE-2022-24769).
-    List<String> held = uid == 0 ? capabilities : List.of();
-    Capabilities caps = new Capabilities(capabilities, held, List.of(), held, List.of(), null);
-    Spec edited =
-        sc != null && sc.readOnlyRoot()
-            ? spec.withRoot(new Root(spec.root().path(), true, spec.root().extra()))
-            : spec;
-    Linux linux = spec.linux();
-    if (ids != null) {
-      // Its root is an ordinary host id; its network namespace is the node's making (CNI pins it
-      // first), so binding ports below 1024 needs this sysctl there, as Docker sets by default.
-      // ping's ICMP sockets likewise (raw sockets need the host's CAP_NET_RAW there).
-      linux =
-          linux.withUserNamespace(
-              ids.hostId(),
-              ids.size(),
-              Map.of(
-                  "net.ipv4.ip_unprivileged_port_start", "0",
-                  "net.ipv4.ping_group_range", "0 2147483647"));
-    }
-    if (!ROOTFUL) {
-      // No cgroup of the host's is delegated to a rootless agent on cgroup v1 (nor made by Berth
-      // on v2 yet): limits cannot be applied, as Podman says on such hosts, and are left out.
-      if (!limitsWarned.getAndSet(true)) {
-        LOG.warning(
-            "this agent runs in a user namespace of its own (rootless): container resource limits"
-                + " (memory, cpu, pids, devices) are not applied");
-      }
-      resources = null;
-      edited = withoutDevptsGroup(edited);
-    }
-    Spec out =
-        edited
-            .withProcess(spec.process().withEnv(env).withIdentity(user, caps))
-            .withLinux(
-                linux
-                    .withCgroupsPath(cgroupPath(a.containerId()))
-                    .withResources(resources)
-                    // deny by default: the syscalls ordinary programs use, as Docker's default
-                    // profile
-                    .withSeccomp(
-                        DefaultSeccomp.forContainer(
-                            Set.copyOf(capabilities), DefaultSeccomp.machine())))
-            .withAnnotations(annotations);
-    return privileged ? PrivilegedSpec.of(out, HostDevices.under(Path.of("/dev"))) : out;
-  }
-
-  /**
-   * devpts' gid=5 names a group a one-id user namespace does not have (as `runc spec --rootless`).
-   */
-  private static Spec withoutDevptsGroup(Spec spec) {
-    List<Mount> mounts = new ArrayList<>();
-    for (Mount m : spec.mounts() == null ? List.<Mount>of() : spec.mounts()) {
-      if ("devpts".equals(m.type()) && m.options() != null) {
-        List<String> options = new ArrayList<>(m.options());
-        options.removeIf(o -> o.startsWith("gid="));
-        m = m.withOptions(options);
-      }
-      mounts.add(m);
-    }
-    return spec.withMounts(mounts);
+    return ContainerDefaults.apply(
+        spec,
+        new ContainerSettings(
+            cgroupPath(a.containerId()),
+            a.env(),
+            a.memoryLimitBytes(),
+            a.cpuLimitMillis(),
+            a.pidsLimit(),
+            a.securityContext(),
+            annotations),
+        policy,
+        ids);
   }
 
   private String cgroupPath(String id) {
