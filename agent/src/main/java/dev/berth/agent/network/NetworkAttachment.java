@@ -9,7 +9,7 @@ import java.util.List;
  * What a container's network is attached with, recorded before ADD and completed after it, so that
  * DEL runs with exactly what ADD used (the network's config list as it was, the namespace, the
  * ports) also after an agent crash or a config change; {@code result} is null while ADD has not
- * finished.
+ * finished, and one of its results is null for a network whose failed ADD could not be undone.
  */
 public record NetworkAttachment(
     String containerId,
@@ -21,7 +21,11 @@ public record NetworkAttachment(
   public NetworkAttachment {
     networks = List.copyOf(networks);
     ports = List.copyOf(ports);
-    results = results == null ? List.of() : List.copyOf(results);
+    // a null result: a network whose ADD failed and whose own undo failed too (DEL it again)
+    results =
+        results == null
+            ? List.of()
+            : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(results));
   }
 
   /**
@@ -35,7 +39,7 @@ public record NetworkAttachment(
 
   /** The gateway of the container's address on its main network (the bridge), if it has one. */
   public String gateway() {
-    if (results.isEmpty()) {
+    if (results.isEmpty() || results.get(results.size() - 1) == null) {
       return null;
     }
     return results
@@ -47,7 +51,7 @@ public record NetworkAttachment(
 
   /** The container's address on its main network (the last one attached), if it has one yet. */
   public String ip() {
-    if (results.isEmpty()) {
+    if (results.isEmpty() || results.get(results.size() - 1) == null) {
       return null;
     }
     return results.get(results.size() - 1).containerIp(ifName).map(CniResult.Ip::host).orElse(null);
