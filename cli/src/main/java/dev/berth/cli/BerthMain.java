@@ -17,8 +17,14 @@ import dev.berth.cli.fleetctl.GitOpsCommand;
 import dev.berth.cli.fleetctl.LogsCommand;
 import dev.berth.cli.fleetctl.TokenCommand;
 import dev.berth.cli.image.ImageCommand;
+import dev.berth.cli.local.PsCommand;
+import dev.berth.cli.local.RmCommand;
+import dev.berth.cli.local.RunCommand;
+import dev.berth.cli.local.StopCommand;
 import dev.berth.embedded.JdkAddressResolver;
 import dev.berth.model.fleet.JavaDeserialization;
+import dev.berth.runtime.libc.Native;
+import dev.berth.runtime.process.ReaperThread;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -48,6 +54,10 @@ import picocli.CommandLine.Command;
       TokenCommand.class,
       DemoCommand.class,
       ImageCommand.class,
+      RunCommand.class,
+      PsCommand.class,
+      StopCommand.class,
+      RmCommand.class,
       BenchCommand.class,
       RuntimeCommand.class
     })
@@ -57,8 +67,19 @@ public final class BerthMain implements Runnable {
     new CommandLine(this).usage(System.out);
   }
 
+  /** The one-shot local commands, which end with their container's monitor still running. */
+  private static final java.util.Set<String> LOCAL_COMMANDS =
+      java.util.Set.of("run", "exec", "ps", "stop", "rm", "logs");
+
   public static void main(String[] args) {
-    System.exit(execute(args));
+    int status = execute(args);
+    if (args.length > 0 && LOCAL_COMMANDS.contains(args[0]) && ReaperThread.started()) {
+      System.out.flush();
+      System.err.flush();
+      // As berth-runc: HotSpot's exit would wait up to 300 ms for the child reaper's thread.
+      Native.exitNow(status);
+    }
+    System.exit(status);
   }
 
   /**
@@ -72,6 +93,9 @@ public final class BerthMain implements Runnable {
     for (CommandExtension e : java.util.ServiceLoader.load(CommandExtension.class)) {
       cl.addSubcommand(e.command());
     }
+    // What follows the image (run) or the container (exec) is the command's, its dashes included.
+    cl.getSubcommands().get("run").setStopAtPositional(true);
+    cl.getSubcommands().get("exec").setStopAtPositional(true);
     cl.setExecutionExceptionHandler(
         (e, line, parsed) -> {
           System.err.println("berth: " + (e.getMessage() == null ? e.toString() : e.getMessage()));

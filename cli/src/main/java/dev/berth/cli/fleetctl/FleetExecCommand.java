@@ -1,6 +1,9 @@
 package dev.berth.cli.fleetctl;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.cli.local.LocalExec;
+import dev.berth.cli.local.LocalOptions;
+import dev.berth.cli.local.RunCommand;
 import dev.berth.model.JsonMapping;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -8,11 +11,13 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * `berth exec CONTAINER|WORKLOAD -- COMMAND...`: runs a command in a container and exits with its
- * code.
+ * `berth exec [-i] [-t] CONTAINER|WORKLOAD [--] COMMAND...`: runs a command in a container and
+ * exits with its code. A local container (`berth run`) of that name or id is meant first; otherwise
+ * the fleet's, through the control plane.
  */
 @Command(
     name = "exec",
@@ -24,10 +29,35 @@ public final class FleetExecCommand implements Callable<Integer> {
   @Parameters(index = "1..*", arity = "1..*", paramLabel = "COMMAND")
   List<String> command;
 
+  @Option(
+      names = {"-i", "--interactive"},
+      description = "this command's stdin to it (local containers)")
+  boolean interactive;
+
+  @Option(
+      names = {"-t", "--tty"},
+      description = "a terminal (local containers)")
+  boolean tty;
+
   @Mixin ApiOptions api = new ApiOptions();
+
+  @Mixin LocalOptions local = new LocalOptions();
 
   @Override
   public Integer call() throws Exception {
+    List<String> command = RunCommand.argsAfterDashes(this.command);
+    if (command.isEmpty()) {
+      throw new IllegalArgumentException("a command to run is required");
+    }
+    var here = local.openIfPresent();
+    var container = here.flatMap(l -> l.find(name));
+    if (container.isPresent()) {
+      return LocalExec.run(here.get(), container.get(), command, interactive, tty);
+    }
+    if (interactive || tty) {
+      throw new IllegalArgumentException(
+          "-i and -t are for local containers; no local container \"" + name + "\"");
+    }
     ApiClient client = api.client();
     String id = client.resolveContainer(name);
     ObjectNode body = JsonMapping.mapper().createObjectNode();

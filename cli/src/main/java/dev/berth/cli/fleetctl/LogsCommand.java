@@ -1,5 +1,7 @@
 package dev.berth.cli.fleetctl;
 
+import dev.berth.cli.local.LocalLogs;
+import dev.berth.cli.local.LocalOptions;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
@@ -9,8 +11,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * `berth logs [-f] CONTAINER|WORKLOAD`: a container's output, through the control plane from its
- * node.
+ * `berth logs [-f] CONTAINER|WORKLOAD`: a container's output: a local container's (`berth run`) of
+ * that name or id from its files, otherwise a fleet container's through the control plane.
  */
 @Command(
     name = "logs",
@@ -35,8 +37,19 @@ public final class LogsCommand implements Callable<Integer> {
 
   @Mixin ApiOptions api = new ApiOptions();
 
+  @Mixin LocalOptions local = new LocalOptions();
+
   @Override
   public Integer call() throws Exception {
+    if (tail < 0) {
+      throw new IllegalArgumentException("--tail: 0 (all) or more lines");
+    }
+    var here = local.openIfPresent();
+    var container = here.flatMap(l -> l.find(name));
+    if (container.isPresent()) {
+      LocalLogs.print(here.get(), container.get(), tail, follow, stream);
+      return 0;
+    }
     ApiClient client = api.client();
     String id = client.resolveContainer(name);
     client.stream(

@@ -26,6 +26,25 @@ public record ContainerProcess(
     extra = UnknownFields.copy(extra);
   }
 
+  /** The same process, with or without a terminal as its stdio. */
+  public ContainerProcess withTerminal(boolean on) {
+    return new ContainerProcess(
+        on,
+        consoleSize,
+        user,
+        args,
+        commandLine,
+        env,
+        cwd,
+        capabilities,
+        rlimits,
+        noNewPrivileges,
+        apparmorProfile,
+        oomScoreAdj,
+        selinuxLabel,
+        extra);
+  }
+
   /** The same process, run as {@code u} with capabilities {@code c}. */
   public ContainerProcess withIdentity(User u, Capabilities c) {
     return new ContainerProcess(

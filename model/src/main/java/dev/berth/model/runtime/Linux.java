@@ -46,6 +46,17 @@ public record Linux(
     return edited(ns, cgroupsPath, resources);
   }
 
+  /** The same without a namespace of {@code type}: the container shares the runtime's. */
+  public Linux withoutNamespace(String type) {
+    List<LinuxNamespace> ns = new ArrayList<>();
+    for (LinuxNamespace n : namespaces == null ? List.<LinuxNamespace>of() : namespaces) {
+      if (!type.equals(n.type())) {
+        ns.add(n);
+      }
+    }
+    return edited(ns, cgroupsPath, resources);
+  }
+
   /**
    * The same in a user namespace of its own whose ids 0..size-1 are host ids hostId.. (uids and
    * gids alike), with {@code sysctl} added to its sysctls.

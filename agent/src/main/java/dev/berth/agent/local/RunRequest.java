@@ -1,0 +1,18 @@
+package dev.berth.agent.local;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What `berth run` asks for: the image, a command replacing its Cmd (empty: the image's), env over
+ * the image's, a name (null: the short id), whether the container is removed once it exits, whether
+ * its stdio is a terminal, and its network.
+ */
+public record RunRequest(
+    String image,
+    List<String> command,
+    Map<String, String> env,
+    String name,
+    boolean autoRemove,
+    boolean terminal,
+    LocalNetwork network) {}
