@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
       NetworkBench.class,
       SchedulerBench.class,
       DashboardBench.class,
-      GitOpsBench.class
+      GitOpsBench.class,
+      LocalRunBench.class
     })
 public final class BenchCommand implements Runnable {
   @Override

@@ -76,6 +76,24 @@ final class PodmanPeer implements AutoCloseable {
     }
   }
 
+  /** `podman run --rm` of {@code argv} on {@code network} (bridge, none), in the foreground. */
+  void runRemoved(String network, String... argv) throws Exception {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "run",
+                "--rm",
+                "--network",
+                network,
+                "--ulimit",
+                "nofile=1024:1024",
+                "--ulimit",
+                "nproc=1024:1024",
+                image));
+    args.addAll(List.of(argv));
+    ExternalCommand.run(command(args.toArray(String[]::new)));
+  }
+
   @Override
   public void close() throws Exception {
     ExternalCommand.run(command("rmi", "-f", image));

@@ -20,6 +20,7 @@ import picocli.CommandLine.Parameters;
  * the fleet's, through the control plane.
  */
 @Command(
+    mixinStandardHelpOptions = true,
     name = "exec",
     description = "run a command in a container (a workload name picks its first running replica)")
 public final class FleetExecCommand implements Callable<Integer> {

@@ -15,6 +15,7 @@ import picocli.CommandLine.Parameters;
  * that name or id from its files, otherwise a fleet container's through the control plane.
  */
 @Command(
+    mixinStandardHelpOptions = true,
     name = "logs",
     description = "print a container's logs (a workload name picks its first running replica)")
 public final class LogsCommand implements Callable<Integer> {

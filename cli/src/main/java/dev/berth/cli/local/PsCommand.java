@@ -9,7 +9,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** `berth ps [-a] [-q]`: the local containers, as `podman ps`. */
-@Command(name = "ps", description = "list the containers run on this machine with berth run")
+@Command(
+    mixinStandardHelpOptions = true,
+    name = "ps",
+    description = "list the containers run on this machine with berth run")
 public final class PsCommand implements Callable<Integer> {
   @Option(
       names = {"-a", "--all"},

@@ -9,7 +9,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** `berth rm [-f] NAME...`: removes local containers with their rootfs, network and logs. */
-@Command(name = "rm", description = "remove local containers (-f: running ones too, killed)")
+@Command(
+    mixinStandardHelpOptions = true,
+    name = "rm",
+    description = "remove local containers (-f: running ones too, killed)")
 public final class RmCommand implements Callable<Integer> {
   @Option(
       names = {"-f", "--force"},

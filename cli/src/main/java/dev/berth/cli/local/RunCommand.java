@@ -40,6 +40,7 @@ import sun.misc.Signal;
  * exits with its status.
  */
 @Command(
+    mixinStandardHelpOptions = true,
     name = "run",
     description = "run a container from an image on this machine (no fleet needed)",
     sortOptions = false)

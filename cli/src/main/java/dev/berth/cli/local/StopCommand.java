@@ -10,7 +10,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** `berth stop [-t SECONDS] NAME...`: the stop signal, then SIGKILL after the grace period. */
-@Command(name = "stop", description = "stop local containers (their stop signal, then SIGKILL)")
+@Command(
+    mixinStandardHelpOptions = true,
+    name = "stop",
+    description = "stop local containers (their stop signal, then SIGKILL)")
 public final class StopCommand implements Callable<Integer> {
   @Option(
       names = {"-t", "--time"},
