@@ -47,6 +47,11 @@ public final class FleetExecCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     List<String> command = RunCommand.argsAfterDashes(this.command);
+    if (!command.isEmpty() && command.get(0).startsWith("-") && command.contains("--")) {
+      // Everything after the container is the command's, as with docker exec.
+      throw new IllegalArgumentException(
+          "options go before the container: berth exec [OPTIONS] CONTAINER [--] COMMAND...");
+    }
     if (command.isEmpty()) {
       throw new IllegalArgumentException("a command to run is required");
     }

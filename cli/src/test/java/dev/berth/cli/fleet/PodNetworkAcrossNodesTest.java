@@ -143,7 +143,7 @@ class PodNetworkAcrossNodesTest {
               .orElseThrow());
       var again =
           BerthCli.run(
-              "exec", "client", "--config", server, "--", "wget", "-qO-", "http://site:8080/i");
+              "exec", "--config", server, "client", "--", "wget", "-qO-", "http://site:8080/i");
       assertEquals("page-from-a\n", again.out(), again.err());
 
       // b goes for good: once its lease is out, deleting the node frees its subnet.

@@ -73,7 +73,7 @@ class SingleMachineFleetTest {
   /** Runs a command in the client workload's container. */
   private static InProcessCli.Output exec(String server, String... command) {
     List<String> args =
-        new java.util.ArrayList<>(List.of("exec", "client", "--config", server, "--"));
+        new java.util.ArrayList<>(List.of("exec", "--config", server, "client", "--"));
     args.addAll(List.of(command));
     return BerthCli.run(args.toArray(String[]::new));
   }
@@ -153,9 +153,9 @@ class SingleMachineFleetTest {
       var exec =
           BerthCli.run(
               "exec",
-              "web",
               "--config",
               server,
+              "web",
               "--",
               "sh",
               "-c",
