@@ -1,5 +1,8 @@
 # Shared by bin/berth and bin/berth-runc: find the build (build it on first use) and start the JVM lean.
-BERTH_HOME="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
+berth_self="${BASH_SOURCE[0]}"
+[ -L "$berth_self" ] && berth_self="$(readlink -f "$berth_self")"
+case "$berth_self" in */*) ;; *) berth_self="./$berth_self" ;; esac
+BERTH_HOME="$(cd "${berth_self%/*}/../.." && pwd)"
 BERTH_LIB="$BERTH_HOME/cli/target/lib"
 BERTH_JAR="$BERTH_HOME/cli/target/berth-cli-0.1.0-SNAPSHOT.jar"
 BERTH_INIT="$BERTH_HOME/native/target/berth-init"
@@ -26,11 +29,15 @@ berth_build_if_needed() {
 
 # A JDK with the AOT cache (JEP 483 and 514: -XX:AOTCacheOutput, JDK 25 and later) if the machine has one,
 # as its second JDK: classes loaded and linked ahead of time for the one-shot commands. Found by the release
-# file each JDK carries (running java -version would cost what the cache saves).
+# file each JDK carries (running java -version would cost what the cache saves), read with bash alone.
 berth_aot_java() {
-  local release v
+  local release line v
   for release in /usr/lib/jvm/*/release; do
-    v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$release" 2>/dev/null)
+    [ -f "$release" ] || continue
+    v=
+    while IFS= read -r line; do
+      case "$line" in JAVA_VERSION=\"*) v="${line#JAVA_VERSION=\"}"; v="${v%%[!0-9]*}"; break ;; esac
+    done < "$release"
     if [ -n "$v" ] && [ "$v" -ge 25 ] && [ -x "${release%/release}/bin/java" ]; then
       echo "${release%/release}/bin/java"
       return 0
@@ -39,27 +46,74 @@ berth_aot_java() {
   return 1
 }
 
+# berth_classpath MAIN: the class path for MAIN. berth-runc's (RuncMain) is the runtime's own jars only, as
+# the native module lists them (target/runtime-classpath.txt), found in cli/target/lib: a JVM that has 110
+# jars to check against its class archive starts ~50 ms later. Everything else gets all the jars.
+berth_classpath() {
+  local list="$BERTH_HOME/native/target/runtime-classpath.txt" entries cp jar
+  if [ "$1" = dev.berth.cli.runc.RuncMain ] && [ -f "$list" ]; then
+    IFS= read -r entries < "$list" || true
+    cp="$BERTH_JAR:$BERTH_LIB/berth-native-0.1.0-SNAPSHOT.jar"
+    for jar in "$BERTH_LIB"/picocli-*.jar; do cp="$cp:$jar"; done
+    IFS=: read -r -a entries <<< "$entries"
+    for jar in "${entries[@]}"; do
+      jar="$BERTH_LIB/${jar#lib/}"
+      if [ ! -f "$jar" ]; then # not the jars this build copied: all of them, then
+        echo "$BERTH_JAR:$BERTH_LIB/*:$BERTH_CHAOS_JAR"
+        return 0
+      fi
+      cp="$cp:$jar"
+    done
+    echo "$cp"
+  else
+    echo "$BERTH_JAR:$BERTH_LIB/*:$BERTH_CHAOS_JAR"
+  fi
+}
+
+# berth_stale FILE CP [MORE...]: whether FILE (a class archive or AOT cache) is missing or older than a jar of
+# CP (a wildcard entry: each jar in it, and the directory for a jar removed) or than MORE. Tests only, no
+# processes.
+berth_stale() {
+  local file="$1" cp="$2" entry jar
+  shift 2
+  [ -f "$file" ] || return 0
+  local IFS=:
+  for entry in $cp "$@"; do
+    if [ "${entry%/\*}" != "$entry" ]; then
+      [ "${entry%/\*}" -nt "$file" ] && return 0
+      for jar in "${entry%/\*}"/*.jar; do [ "$jar" -nt "$file" ] && return 0; done
+    elif [ "$entry" -nt "$file" ]; then
+      return 0
+    fi
+  done
+  return 1
+}
+
+# berth_training MAIN: the training run for MAIN's archive: berth-runc's lifecycle, or that and the local
+# commands for berth.
+berth_training() {
+  if [ "$1" = dev.berth.cli.runc.RuncMain ]; then echo dev.berth.cli.runc.RuncTraining; else echo dev.berth.cli.runc.CdsTraining; fi
+}
+
 # berth_aot_exec MAIN ARGS...: runs a one-shot command on that JDK with its AOT cache (made on first use by the
-# same training run as the class archive); returns only when there is no such JDK or cache.
+# training run, as root); returns only when there is no such JDK or cache.
 berth_aot_exec() {
-  local main="$1" java cp="$BERTH_JAR:$BERTH_LIB/*:$BERTH_CHAOS_JAR"
+  local main="$1" java cp name
   shift
   [ -z "${BERTH_NO_AOT:-}" ] && java=$(berth_aot_java) || return 0
-  local aot="$BERTH_HOME/cli/target/berth-$(basename "${java%/bin/java}").aot"
+  cp=$(berth_classpath "$main")
+  name=berth; [ "$main" = dev.berth.cli.runc.RuncMain ] && name=berth-runc
+  local jdk="${java%/bin/java}"
+  local aot="$BERTH_HOME/cli/target/$name-${jdk##*/}.aot"
   # the cache holds what the same flags load: they must match at use (native access, unsafe, compilers)
   local flags=(-Xlog:disable -Xlog:all=error:stderr -XX:-UsePerfData -Djnr.ffi.asm.enabled=false
     --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow
     -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Dberth.init="$BERTH_INIT" -Dberth.home="$BERTH_HOME")
-  local key
-  key=$(ls -l --time-style=+%s "$BERTH_JAR" "$BERTH_LIB" "$BERTH_CHAOS_JAR" "$java" | sha1sum | cut -c1-40)
-  if [ -f "$aot" ] && [ "$(cat "$aot.key" 2>/dev/null)" != "$key" ]; then
+  if berth_stale "$aot" "$cp" "$java"; then
     rm -f "$aot" 2>/dev/null || return 0
-  fi
-  if [ ! -f "$aot" ] && [ "$(id -u)" = 0 ] && [ -x /bin/busybox ]; then
-    if "$java" "${flags[@]}" -XX:AOTCacheOutput="$aot" -cp "$cp" dev.berth.cli.runc.CdsTraining >/dev/null 2>&1; then
-      echo "$key" > "$aot.key"
-    else
-      rm -f "$aot"
+    if [ "$EUID" = 0 ] && [ -x /bin/busybox ]; then
+      "$java" "${flags[@]}" -XX:AOTCacheOutput="$aot" -cp "$cp" "$(berth_training "$main")" >/dev/null 2>&1 ||
+        rm -f "$aot"
     fi
   fi
   [ -f "$aot" ] || return 0
@@ -72,7 +126,8 @@ berth_java() {
   local kind="$1" main="$2"
   shift 2
   berth_build_if_needed
-  local cp="$BERTH_JAR:$BERTH_LIB/*:$BERTH_CHAOS_JAR"
+  local cp
+  cp=$(berth_classpath "$main")
   # Class data sharing for the start-up path, and jnr-ffi's reflection loader (generating bindings with
   # ASM at every start costs more than the calls).
   # JVM messages go to stderr, errors only: stdout is the command's (runc's state JSON, for one).
@@ -96,24 +151,18 @@ berth_java() {
       --add-opens java.management/sun.management=ALL-UNNAMED
       --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED)
   fi
-  # The archive is only valid for the jars it was made from: remake it when any of them changed.
-  local key
-  key=$(ls -l --time-style=+%s "$BERTH_JAR" "$BERTH_LIB" "$BERTH_CHAOS_JAR" | sha1sum | cut -c1-40)
-  local stale=
-  if [ -f "$BERTH_JSA" ] && [ "$(cat "$BERTH_JSA.key" 2>/dev/null)" != "$key" ]; then
-    # an ordinary user may not remake it: runs without it
-    rm -f "$BERTH_JSA" 2>/dev/null || stale=1
-  fi
-  if [ ! -f "$BERTH_JSA" ] && [ "$(id -u)" = 0 ] && [ -x /bin/busybox ]; then
-    if java "${flags[@]}" -XX:ArchiveClassesAtExit="$BERTH_JSA" -cp "$cp" dev.berth.cli.runc.CdsTraining \
-      >/dev/null 2>&1; then
-      echo "$key" > "$BERTH_JSA.key"
-    else
-      rm -f "$BERTH_JSA"
+  # The archive is only valid for the jars it was made from: remade when any of them changed (by root; an
+  # ordinary user runs without it).
+  local jsa="$BERTH_JSA"
+  [ "$main" = dev.berth.cli.runc.RuncMain ] && jsa="$BERTH_HOME/cli/target/berth-runc-cds.jsa"
+  if berth_stale "$jsa" "$cp"; then
+    if rm -f "$jsa" 2>/dev/null && [ "$EUID" = 0 ] && [ -x /bin/busybox ]; then
+      java "${flags[@]}" -XX:ArchiveClassesAtExit="$jsa" -cp "$cp" "$(berth_training "$main")" >/dev/null 2>&1 ||
+        rm -f "$jsa"
     fi
   fi
-  if [ -f "$BERTH_JSA" ] && [ -z "$stale" ]; then
-    flags+=(-XX:SharedArchiveFile="$BERTH_JSA")
+  if [ -f "$jsa" ] && ! berth_stale "$jsa" "$cp"; then
+    flags+=(-XX:SharedArchiveFile="$jsa")
   fi
   exec java "${flags[@]}" -cp "$cp" "$main" "$@"
 }
