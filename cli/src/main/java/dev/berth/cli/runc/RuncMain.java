@@ -62,18 +62,23 @@ public final class RuncMain implements Runnable {
   }
 
   ContainerRuntime runtime() throws RuncException {
-    if (systemdCgroup) {
-      throw new RuncException(
-          "--systemd-cgroup is not supported by berth-runc: it manages cgroups through cgroupfs");
-    }
     if (runtime == null) {
-      runtime = new ContainerRuntime(root != null ? root : defaultRoot());
+      runtime = runtimeAt(root, systemdCgroup);
     }
     return runtime;
   }
 
+  /** The runtime with its state under {@code root} (null: the default for this user). */
+  static ContainerRuntime runtimeAt(Path root, boolean systemdCgroup) throws RuncException {
+    if (systemdCgroup) {
+      throw new RuncException(
+          "--systemd-cgroup is not supported by berth-runc: it manages cgroups through cgroupfs");
+    }
+    return new ContainerRuntime(root != null ? root : defaultRoot());
+  }
+
   private static Path defaultRoot() {
-    int uid = Native.libc().geteuid();
+    int uid = effectiveUid();
     if (uid == 0) {
       return Path.of("/run/berth");
     }
@@ -82,6 +87,18 @@ public final class RuncMain implements Runnable {
             ? Path.of(xdg)
             : Path.of("/run/user", Integer.toString(uid)))
         .resolve("berth");
+  }
+
+  /**
+   * This process's effective uid, without binding libc: /proc/self belongs to it (state and list
+   * need no other native call).
+   */
+  private static int effectiveUid() {
+    try {
+      return (Integer) java.nio.file.Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+    } catch (java.io.IOException | RuntimeException e) {
+      return Native.libc().geteuid();
+    }
   }
 
   public static void main(String[] args) {
@@ -150,6 +167,10 @@ public final class RuncMain implements Runnable {
    * call).
    */
   public static int execute(String... args) {
+    Integer fast = RuncFastPath.run(args);
+    if (fast != null) {
+      return fast;
+    }
     JavaDeserialization.refuse();
     RuncMain main = new RuncMain();
     CommandLine cl = new CommandLine(main);

@@ -316,4 +316,55 @@ class RuncCommandLineTest {
     InProcessCli.Output gone = runc("update", "--memory", "64m", "upd");
     assertEquals(1, gone.exit());
   }
+
+  @Test
+  void theHotCommandsTakeRuncsFlagFormsAndAnythingElseStillGetsPicocliErrors() throws Exception {
+    // create, start, state, kill and delete are parsed by hand (RuncFastPath): each flag form runc
+    // accepts, the same results as through picocli.
+    BusyboxBundle b = bundle("trap 'exit 0' TERM; sleep 30 & wait");
+    Path pidFile = work.resolve("fast.pid");
+    Path log = work.resolve("runc.log");
+    InProcessCli.Output created =
+        InProcessCli.run(
+            RuncMain::execute,
+            "--root=" + root,
+            "--log",
+            log.toString(),
+            "--log-format=json",
+            "--debug",
+            "create",
+            "--bundle=" + b.dir(),
+            "--pid-file",
+            pidFile.toString(),
+            "--no-new-keyring",
+            "f1");
+    assertEquals(0, created.exit(), created.err());
+    assertTrue(Files.readString(pidFile).matches("\\d+"), "pid file written");
+    assertEquals(0, runc("start", "f1").exit());
+    assertEquals(0, runc("kill", "--all", "f1", "TERM").exit());
+    assertEquals(0, runc("delete", "--force", "f1").exit());
+    assertEquals(0, runc("delete", "-f", "f1").exit(), "--force: a container already gone is fine");
+    InProcessCli.Output missing =
+        InProcessCli.run(
+            RuncMain::execute,
+            "--root",
+            root,
+            "--log",
+            log.toString(),
+            "--log-format",
+            "json",
+            "state",
+            "f1");
+    assertEquals(1, missing.exit());
+    assertTrue(missing.err().contains("container \"f1\" does not exist"), missing.err());
+    JsonNode line = JsonMapping.mapper().readTree(Files.readAllLines(log).get(0));
+    assertEquals("error", line.get("level").asText());
+    assertTrue(line.get("msg").asText().contains("does not exist"), line.toString());
+    // not plain: picocli's usage errors, exit 2, as before
+    assertEquals(2, runc("kill").exit());
+    assertEquals(2, runc("state", "a", "b").exit());
+    assertEquals(2, runc("delete", "--frobnicate", "x").exit());
+    assertEquals(1, runc("kill", "f1", "SIGNOPE").exit());
+    assertEquals(1, runc("--systemd-cgroup", "state", "x").exit());
+  }
 }
