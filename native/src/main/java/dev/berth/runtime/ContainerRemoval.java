@@ -36,7 +36,7 @@ final class ContainerRemoval {
   /** Deletes a stopped (or created) container; a running or paused one only with {@code force}. */
   void delete(String id, boolean force) throws ContainerException {
     try (StateStore.Held lock = store.lock(id)) {
-      ContainerRecord r = store.read(id);
+      ContainerRecord r = store.readForLifecycle(id);
       ContainerStatus status = states.statusOf(r);
       if (status == ContainerStatus.RUNNING || status == ContainerStatus.PAUSED) {
         if (!force) {

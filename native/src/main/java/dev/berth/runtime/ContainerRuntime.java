@@ -104,7 +104,7 @@ public final class ContainerRuntime {
   /** Runs the user program of a created container. */
   public void start(String id) throws ContainerException {
     try (StateStore.Held lock = store.lock(id)) {
-      ContainerRecord r = store.read(id);
+      ContainerRecord r = store.readForLifecycle(id);
       ContainerStatus status = states.statusOf(r);
       if (status != ContainerStatus.CREATED) {
         throw new ContainerException(
@@ -153,7 +153,7 @@ public final class ContainerRuntime {
   }
 
   public State state(String id) throws ContainerException {
-    ContainerRecord r = store.read(id);
+    ContainerRecord r = store.readForLifecycle(id);
     return states.toState(r, states.statusOf(r));
   }
 
@@ -180,7 +180,7 @@ public final class ContainerRuntime {
    */
   public void kill(String id, int signal, boolean all) throws ContainerException {
     try (StateStore.Held lock = store.lock(id)) {
-      ContainerRecord r = store.read(id);
+      ContainerRecord r = store.readForLifecycle(id);
       ContainerStatus status = states.statusOf(r);
       if (status == ContainerStatus.STOPPED && !all) {
         throw new ContainerException("cannot kill container \"" + id + "\": it is not running");
@@ -210,7 +210,7 @@ public final class ContainerRuntime {
 
   public void pause(String id) throws ContainerException {
     try (StateStore.Held lock = store.lock(id)) {
-      ContainerRecord r = store.read(id);
+      ContainerRecord r = store.readForLifecycle(id);
       ContainerStatus status = states.statusOf(r);
       if (status != ContainerStatus.RUNNING && status != ContainerStatus.CREATED) {
         throw new ContainerException(
@@ -244,7 +244,7 @@ public final class ContainerRuntime {
 
   public void resume(String id) throws ContainerException {
     try (StateStore.Held lock = store.lock(id)) {
-      ContainerRecord r = store.read(id);
+      ContainerRecord r = store.readForLifecycle(id);
       if (states.statusOf(r) != ContainerStatus.PAUSED) {
         throw new ContainerException("cannot resume container \"" + id + "\": it is not paused");
       }
@@ -254,12 +254,12 @@ public final class ContainerRuntime {
 
   /** Host pids of every process in the container. */
   public List<Integer> ps(String id) throws ContainerException {
-    ContainerRecord r = store.read(id);
+    ContainerRecord r = store.readForLifecycle(id);
     return cgroups.open(r.cgroupPath()).pids();
   }
 
   public CgroupStats stats(String id) throws ContainerException {
-    ContainerRecord r = store.read(id);
+    ContainerRecord r = store.readForLifecycle(id);
     return cgroups.open(r.cgroupPath()).stats();
   }
 
@@ -273,7 +273,7 @@ public final class ContainerRuntime {
     if (monitor != null) {
       return monitor.onExit();
     }
-    ContainerRecord r = store.read(id);
+    ContainerRecord r = store.readForLifecycle(id);
     return recordedExit(r.id())
         .map(CompletableFuture::completedFuture)
         .orElseGet(

@@ -1,6 +1,5 @@
 package dev.berth.cli.runc;
 
-import dev.berth.model.JsonMapping;
 import dev.berth.model.fleet.JavaDeserialization;
 import dev.berth.runtime.ContainerNotFoundException;
 import dev.berth.runtime.ContainerRuntime;
@@ -89,7 +88,7 @@ final class RuncFastPath {
       String id = f.id;
       return switch (name) {
         case "state" ->
-            f.extra == null ? rt -> System.out.println(JsonMapping.write(rt.state(id))) : null;
+            f.extra == null ? rt -> System.out.println(StateOutput.of(rt.state(id))) : null;
         case "start" -> f.extra == null ? rt -> rt.start(id) : null;
         case "kill" -> {
           String signal = f.extra == null ? "SIGTERM" : f.extra;

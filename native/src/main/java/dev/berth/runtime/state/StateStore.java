@@ -1,6 +1,5 @@
 package dev.berth.runtime.state;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.model.JsonMapping;
 import dev.berth.model.runtime.Linux;
 import dev.berth.model.runtime.Seccomp;
@@ -37,7 +36,6 @@ import java.util.stream.Stream;
  */
 public final class StateStore {
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.+-]{0,1023}");
-  private static final ObjectMapper JSON = JsonMapping.mapper();
 
   /** 0700 and 0600, as runc keeps its state: only root may read a container's config and env. */
   private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_DIR =
@@ -166,7 +164,8 @@ public final class StateStore {
       ContainerRecord written = withSeccompApart(dir, record);
       // 0600 as runc: the record holds the container's whole config, its env (secrets) included.
       Files.deleteIfExists(tmp);
-      Files.write(Files.createFile(tmp, PRIVATE_FILE), JSON.writeValueAsBytes(written));
+      Files.write(
+          Files.createFile(tmp, PRIVATE_FILE), JsonMapping.mapper().writeValueAsBytes(written));
       Files.move(
           tmp,
           dir.resolve("state.json"),
@@ -204,7 +203,29 @@ public final class StateStore {
     requireValidId(id);
     Path file = dirOf(id).resolve("state.json");
     try {
-      return JSON.readValue(file.toFile(), ContainerRecord.class);
+      return JsonMapping.mapper().readValue(file.toFile(), ContainerRecord.class);
+    } catch (NoSuchFileException | FileNotFoundException e) {
+      throw new ContainerNotFoundException(id);
+    } catch (IOException e) {
+      if (!Files.exists(file)) {
+        throw new ContainerNotFoundException(id);
+      }
+      throw new ContainerException(
+          "cannot read state of \"" + id + "\" from " + file + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * A container's record for start, state, kill and delete: of its config only the version and
+   * annotations, unless it has hooks (then all but the seccomp profile, as {@link #read}). Cheaper
+   * to parse than the whole config by far, which one-shot commands feel.
+   */
+  public ContainerRecord readForLifecycle(String id) throws ContainerException {
+    requireValidId(id);
+    Path file = dirOf(id).resolve("state.json");
+    try {
+      ContainerRecord lean = LifecycleRecordReader.read(file);
+      return lean != null ? lean : read(id);
     } catch (NoSuchFileException | FileNotFoundException e) {
       throw new ContainerNotFoundException(id);
     } catch (IOException e) {
@@ -225,7 +246,7 @@ public final class StateStore {
     }
     Path file = dirOf(id).resolve(SECCOMP_FILE);
     try {
-      Seccomp seccomp = JSON.readValue(file.toFile(), Seccomp.class);
+      Seccomp seccomp = JsonMapping.mapper().readValue(file.toFile(), Seccomp.class);
       return r.withConfig(r.config().withLinux(linux.withSeccomp(seccomp)));
     } catch (NoSuchFileException | FileNotFoundException e) {
       return r; // the container has no filter
