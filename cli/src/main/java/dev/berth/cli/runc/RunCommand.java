@@ -1,7 +1,9 @@
 package dev.berth.cli.runc;
 
 import dev.berth.runtime.ContainerRuntime;
+import dev.berth.runtime.CreateOptions;
 import dev.berth.runtime.libc.Native;
+import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,11 +27,22 @@ final class RunCommand extends ContainerCommand {
 
   @Override
   public Integer call() throws Exception {
-    ContainerRuntime runtime = main.runtime();
+    return run(main.runtime(), id, bundle.bundle, bundle.createOptions(), detach, keep);
+  }
+
+  /** The command's work, for picocli's path and the hand-parsed one alike; the exit status. */
+  static int run(
+      ContainerRuntime runtime,
+      String id,
+      Path bundle,
+      CreateOptions options,
+      boolean detach,
+      boolean keep)
+      throws Exception {
     if (!detach) {
       Native.becomeSubreaper(); // the container is re-parented to us, so we can wait for it
     }
-    int pid = runtime.create(id, bundle.bundle, bundle.createOptions()).pid();
+    int pid = runtime.create(id, bundle, options).pid();
     try {
       runtime.start(id);
     } catch (Exception e) {

@@ -9,7 +9,7 @@ import dev.berth.runtime.process.Signals;
 import java.nio.file.Path;
 
 /**
- * runc's hot commands (create, start, state, kill, delete), parsed by hand from runc's fixed flags:
+ * runc's hot commands (create, run, start, state, kill, delete), parsed by hand from runc's flags:
  * containerd and podman call them for every container, and picocli's model costs more than the
  * work. Any other command line, or one of these with a flag it does not know (help, version, a
  * typo), goes to picocli ({@link RuncMain#execute}), which also gives the errors.
@@ -35,8 +35,7 @@ final class RuncFastPath {
     }
     JavaDeserialization.refuse();
     try {
-      c.run(RuncMain.runtimeAt(p.root, p.systemdCgroup));
-      return 0;
+      return c.run(RuncMain.runtimeAt(p.root, p.systemdCgroup));
     } catch (Exception e) {
       return ErrorReporter.report(e, p.log, p.logFormat);
     }
@@ -77,7 +76,8 @@ final class RuncFastPath {
 
   /** One parsed command: what it does with the runtime. */
   private interface Command {
-    void run(ContainerRuntime runtime) throws Exception;
+    /** Does it; the exit status. */
+    int run(ContainerRuntime runtime) throws Exception;
 
     /** {@code name}'s flags and arguments from {@code args[from..]}, or null if not plain. */
     static Command parse(String name, String[] args, int from) {
@@ -88,36 +88,38 @@ final class RuncFastPath {
       String id = f.id;
       return switch (name) {
         case "state" ->
-            f.extra == null ? rt -> System.out.println(StateOutput.of(rt.state(id))) : null;
-        case "start" -> f.extra == null ? rt -> rt.start(id) : null;
+            f.extra == null ? done(rt -> System.out.println(StateOutput.of(rt.state(id)))) : null;
+        case "start" -> f.extra == null ? done(rt -> rt.start(id)) : null;
         case "kill" -> {
           String signal = f.extra == null ? "SIGTERM" : f.extra;
           boolean all = f.all;
-          yield rt -> {
-            int number;
-            try {
-              number = Signals.parse(signal);
-            } catch (IllegalArgumentException e) {
-              throw new RuncException(e.getMessage());
-            }
-            rt.kill(id, number, all);
-          };
+          yield done(
+              rt -> {
+                int number;
+                try {
+                  number = Signals.parse(signal);
+                } catch (IllegalArgumentException e) {
+                  throw new RuncException(e.getMessage());
+                }
+                rt.kill(id, number, all);
+              });
         }
         case "delete" -> {
           boolean force = f.force;
           yield f.extra != null
               ? null
-              : rt -> {
-                try {
-                  rt.delete(id, force);
-                } catch (ContainerNotFoundException e) {
-                  if (!force) {
-                    throw e; // as runc: with --force a container already gone is no error
-                  }
-                }
-              };
+              : done(
+                  rt -> {
+                    try {
+                      rt.delete(id, force);
+                    } catch (ContainerNotFoundException e) {
+                      if (!force) {
+                        throw e; // as runc: with --force a container already gone is no error
+                      }
+                    }
+                  });
         }
-        case "create" -> {
+        case "create", "run" -> {
           if (f.extra != null) {
             yield null;
           }
@@ -131,16 +133,35 @@ final class RuncFastPath {
                   null);
           Path bundle = Path.of(f.bundle == null ? "." : f.bundle);
           int preserve = f.preserveFds;
+          boolean run = name.equals("run");
+          boolean detach = f.detach;
+          boolean keep = f.keep;
           yield rt -> {
             if (preserve > 0) {
               throw new RuncException("--preserve-fds is not supported by berth-runc");
             }
+            if (run) {
+              return RunCommand.run(rt, id, bundle, options, detach, keep);
+            }
             rt.create(id, bundle, options);
+            return 0;
           };
         }
         default -> null;
       };
     }
+  }
+
+  /** A command that exits 0 when it does not throw. */
+  private interface Action {
+    void run(ContainerRuntime runtime) throws Exception;
+  }
+
+  private static Command done(Action a) {
+    return rt -> {
+      a.run(rt);
+      return 0;
+    };
   }
 
   /** A hot command's flags (before the id, as runc has them), its id and one more argument. */
@@ -150,6 +171,8 @@ final class RuncFastPath {
     boolean all;
     boolean force;
     boolean noPivot;
+    boolean detach;
+    boolean keep;
     String bundle;
     String pidFile;
     String consoleSocket;
@@ -163,8 +186,9 @@ final class RuncFastPath {
         int eq = a.indexOf('=');
         String name = a.startsWith("--") && eq > 0 ? a.substring(0, eq) : a;
         String value = a.startsWith("--") && eq > 0 ? a.substring(eq + 1) : null;
+        boolean bundled = command.equals("create") || command.equals("run");
         boolean valued =
-            command.equals("create")
+            bundled
                 && switch (name) {
                   case "-b", "--bundle", "--pid-file", "--console-socket", "--preserve-fds" -> true;
                   default -> false;
@@ -175,7 +199,7 @@ final class RuncFastPath {
           }
           value = args[i];
         }
-        switch (command + " " + name) {
+        switch ((bundled ? "create" : command) + " " + name) {
           case "kill -a", "kill --all" -> f.all = true;
           case "delete -f", "delete --force" -> f.force = true;
           case "create -b", "create --bundle" -> f.bundle = value;
@@ -183,6 +207,18 @@ final class RuncFastPath {
           case "create --console-socket" -> f.consoleSocket = value;
           case "create --no-pivot" -> f.noPivot = true;
           case "create --no-new-keyring" -> {}
+          case "create -d", "create --detach" -> {
+            if (!command.equals("run")) {
+              return null;
+            }
+            f.detach = true;
+          }
+          case "create --keep" -> {
+            if (!command.equals("run")) {
+              return null;
+            }
+            f.keep = true;
+          }
           case "create --preserve-fds" -> {
             try {
               f.preserveFds = Integer.parseInt(value);
