@@ -200,19 +200,8 @@ public final class StateStore {
 
   /** A container's record; its config lacks the seccomp profile where that is kept apart. */
   public ContainerRecord read(String id) throws ContainerException {
-    requireValidId(id);
-    Path file = dirOf(id).resolve("state.json");
-    try {
-      return JsonMapping.mapper().readValue(file.toFile(), ContainerRecord.class);
-    } catch (NoSuchFileException | FileNotFoundException e) {
-      throw new ContainerNotFoundException(id);
-    } catch (IOException e) {
-      if (!Files.exists(file)) {
-        throw new ContainerNotFoundException(id);
-      }
-      throw new ContainerException(
-          "cannot read state of \"" + id + "\" from " + file + ": " + e.getMessage());
-    }
+    return readWith(
+        id, file -> JsonMapping.mapper().readValue(file.toFile(), ContainerRecord.class));
   }
 
   /**
@@ -221,11 +210,26 @@ public final class StateStore {
    * to parse than the whole config by far, which one-shot commands feel.
    */
   public ContainerRecord readForLifecycle(String id) throws ContainerException {
+    return readWith(
+        id,
+        file -> {
+          ContainerRecord lean = LifecycleRecordReader.read(file);
+          return lean != null
+              ? lean
+              : JsonMapping.mapper().readValue(file.toFile(), ContainerRecord.class);
+        });
+  }
+
+  private interface RecordReader {
+    ContainerRecord read(Path stateJson) throws IOException;
+  }
+
+  /** {@code id}'s state.json through {@code reader}; gone or unreadable, said so by name. */
+  private ContainerRecord readWith(String id, RecordReader reader) throws ContainerException {
     requireValidId(id);
     Path file = dirOf(id).resolve("state.json");
     try {
-      ContainerRecord lean = LifecycleRecordReader.read(file);
-      return lean != null ? lean : read(id);
+      return reader.read(file);
     } catch (NoSuchFileException | FileNotFoundException e) {
       throw new ContainerNotFoundException(id);
     } catch (IOException e) {
