@@ -80,9 +80,14 @@ public final class DefaultNetwork {
             .formatted(NAME, bridge, ipamDir, subnet);
     Path file = confDir.resolve(FILE);
     if (!Files.exists(file) || !Files.readString(file).equals(json)) {
-      Path tmp = confDir.resolve(FILE + ".tmp");
-      Files.writeString(tmp, json);
-      Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      // A temp file of its own: two `berth run`s may write the same network at once.
+      Path tmp = Files.createTempFile(confDir, FILE, ".tmp");
+      try {
+        Files.writeString(tmp, json);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
     }
     return file;
   }
