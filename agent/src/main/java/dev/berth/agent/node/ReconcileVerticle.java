@@ -18,6 +18,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * consumer's changes and sends each pass's reports on.
  */
 public final class ReconcileVerticle extends AbstractVerticle {
+  private static final java.util.logging.Logger LOG =
+      java.util.logging.Logger.getLogger(ReconcileVerticle.class.getName());
+
+  /** A pass longer than this is said in the log, with how many containers it covered. */
+  private static final long SLOW_PASS_NANOS = 10_000_000_000L;
+
   private final AgentConfig config;
   private final Reconciler reconciler;
   private final MeterRegistry metrics;
@@ -72,7 +78,20 @@ public final class ReconcileVerticle extends AbstractVerticle {
     Timer.Sample sample = Timer.start(metrics);
     return worker
         .<List<ContainerReport>>executeBlocking(() -> reconciler.reconcile(wanted), true)
-        .onComplete(r -> sample.stop(metrics.timer("berth_agent_reconcile_seconds")))
+        .onComplete(
+            r -> {
+              long nanos = sample.stop(metrics.timer("berth_agent_reconcile_seconds"));
+              if (nanos > SLOW_PASS_NANOS) {
+                LOG.warning(
+                    "node "
+                        + config.nodeName()
+                        + ": a reconcile pass over "
+                        + wanted.size()
+                        + " desired containers took "
+                        + nanos / 1_000_000
+                        + " ms");
+              }
+            })
         .onSuccess(
             reports ->
                 vertx

@@ -285,12 +285,27 @@ public final class Reconciler {
   }
 
   private void removeQuietly(String id) {
+    long started = System.nanoTime();
     try {
       launcher.remove(id, false);
       notBefore.remove(id);
       adopted.remove(id);
+      // One line per removal, as kubelet says it kills a pod: what a fleet's convergence is read
+      // from when it is slow.
+      LOG.info(
+          "container "
+              + id
+              + ": not desired, removed in "
+              + (System.nanoTime() - started) / 1_000_000
+              + " ms");
     } catch (Exception e) {
-      LOG.warning("container " + id + ": cannot remove: " + e.getMessage());
+      LOG.warning(
+          "container "
+              + id
+              + ": cannot remove (after "
+              + (System.nanoTime() - started) / 1_000_000
+              + " ms): "
+              + e.getMessage());
     }
   }
 

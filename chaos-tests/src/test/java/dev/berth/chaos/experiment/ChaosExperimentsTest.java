@@ -65,6 +65,7 @@ class ChaosExperimentsTest {
       }
     } catch (Throwable t) {
       failed = t;
+      printAgentLogs(work);
       throw t;
     } finally {
       try {
@@ -76,6 +77,26 @@ class ChaosExperimentsTest {
         }
         failed.addSuppressed(e);
       }
+    }
+  }
+
+  /**
+   * What the agents said (their removals, slow passes, failures), for a run that failed: the lab's
+   * logs go with its directory. The Kafka client's reconnect warnings are left out.
+   */
+  private static void printAgentLogs(Path work) {
+    try (var logs =
+        Files.find(work, 4, (p, a) -> p.getFileName().toString().matches("a\\d+\\.log"))) {
+      for (Path log : logs.sorted().toList()) {
+        List<String> lines =
+            Files.readAllLines(log).stream()
+                .filter(l -> !l.contains("NetworkClient") && !l.contains("Hazelcast is starting"))
+                .toList();
+        System.out.println("--- " + log.getFileName() + " (last 60 of " + lines.size() + " lines)");
+        lines.subList(Math.max(0, lines.size() - 60), lines.size()).forEach(System.out::println);
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      System.out.println("no agent logs: " + e);
     }
   }
 }
