@@ -34,7 +34,16 @@ public final class LocalOptions {
 
   /** The local containers (their directories made if missing). */
   public LocalContainers open() throws IOException {
-    return LocalContainers.open(layout());
+    try {
+      return LocalContainers.open(layout());
+    } catch (java.nio.file.AccessDeniedException e) {
+      throw new IOException(
+          "cannot use "
+              + e.getFile()
+              + ": permission denied (local containers are root's, as Podman's rootful ones: run"
+              + " this as root)",
+          e);
+    }
   }
 
   /** The local containers if there are any here this user may see; empty otherwise. */
