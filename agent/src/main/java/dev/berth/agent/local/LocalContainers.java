@@ -122,7 +122,8 @@ public final class LocalContainers {
             request.command(),
             Instant.now().toString(),
             request.autoRemove(),
-            request.network());
+            request.network(),
+            request.ports());
     Path dir = PrivateDirs.create(layout.container(id));
     CompletableFuture<NetworkAttachment> adding = null;
     try {
@@ -152,7 +153,10 @@ public final class LocalContainers {
           ContainerNetworks networks = bridge();
           ContainerNetworks.Pinned pinned =
               networks.pin(
-                  id, ContainerNetworks.recordIn(dir), ContainerNetworks.Mode.DEFAULT, List.of());
+                  id,
+                  ContainerNetworks.recordIn(dir),
+                  ContainerNetworks.Mode.DEFAULT,
+                  request.ports());
           // The plugins attach while the container is created in the pinned namespace.
           adding = CompletableFuture.supplyAsync(() -> add(networks, pinned));
           spec = spec.withLinux(spec.linux().withNamespacePath("network", pinned.netns()));

@@ -1,5 +1,6 @@
 package dev.berth.agent.local;
 
+import dev.berth.model.network.PortMapping;
 import java.util.List;
 import java.util.Map;
 
@@ -15,4 +16,14 @@ public record RunRequest(
     String name,
     boolean autoRemove,
     boolean terminal,
-    LocalNetwork network) {}
+    LocalNetwork network,
+    List<PortMapping> ports) {
+  public RunRequest {
+    ports = ports == null ? List.of() : List.copyOf(ports);
+    if (!ports.isEmpty() && network != LocalNetwork.BRIDGE) {
+      throw new IllegalArgumentException(
+          "-p publishes ports of a container on the bridge, not with --network "
+              + network.name().toLowerCase(java.util.Locale.ROOT));
+    }
+  }
+}

@@ -31,8 +31,8 @@ public final class PsCommand implements Callable<Integer> {
     var present = local.openIfPresent();
     if (!quiet) {
       System.out.printf(
-          "%-12s  %-24s  %-24s  %-14s  %-18s  %s%n",
-          "CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "NAMES");
+          "%-12s  %-24s  %-24s  %-14s  %-18s  %-24s  %s%n",
+          "CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES");
     }
     if (present.isEmpty()) {
       return 0;
@@ -50,12 +50,13 @@ public final class PsCommand implements Callable<Integer> {
       String command =
           c.command() == null || c.command().isEmpty() ? "" : String.join(" ", c.command());
       System.out.printf(
-          "%-12s  %-24s  %-24s  %-14s  %-18s  %s%n",
+          "%-12s  %-24s  %-24s  %-14s  %-18s  %-24s  %s%n",
           c.shortId(),
           cut(c.image(), 24),
           cut("\"" + command + "\"", 24),
           ago(Instant.parse(c.created())),
           status(l),
+          c.portsText(),
           c.name());
     }
     return 0;

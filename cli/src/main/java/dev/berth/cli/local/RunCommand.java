@@ -34,10 +34,10 @@ import picocli.CommandLine.Parameters;
 import sun.misc.Signal;
 
 /**
- * `berth run [--rm] [-d] [-it] [-e K=V] [--name N] [--network M] IMAGE [CMD...]`: a container from
- * a stored image on this machine, without a fleet, as `podman run`. In the foreground it prints the
- * container's output as it comes (also kept in its logs), forwards INT, TERM and HUP to it and
- * exits with its status.
+ * `berth run [--rm] [-d] [-it] [-e K=V] [-p ...] [--name N] [--network M] IMAGE [CMD...]`: a
+ * container from a stored image on this machine, without a fleet, as `podman run`. In the
+ * foreground it prints the container's output as it comes (also kept in its logs), forwards INT,
+ * TERM and HUP to it and exits with its status.
  */
 @Command(
     mixinStandardHelpOptions = true,
@@ -68,6 +68,12 @@ public final class RunCommand implements Callable<Integer> {
       paramLabel = "K=V",
       description = "set an environment variable (K alone: this command's value)")
   List<String> env = new ArrayList<>();
+
+  @Option(
+      names = {"-p", "--publish"},
+      paramLabel = "[IP:]HOST:CONTAINER[/PROTO]",
+      description = "publish a container port on the host (every address unless IP is given)")
+  List<String> publish = new ArrayList<>();
 
   @Option(names = "--name", description = "the container's name (default: its short id)")
   String name;
@@ -106,7 +112,8 @@ public final class RunCommand implements Callable<Integer> {
             name,
             remove,
             tty,
-            LocalNetwork.parse(network));
+            LocalNetwork.parse(network),
+            PublishedPorts.parse(publish));
     LocalContainers containers = local.open();
     ResolvedImage resolved = imageOf(containers, ImageReference.parse(image));
     if (tty) {

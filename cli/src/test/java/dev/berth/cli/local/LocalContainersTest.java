@@ -74,7 +74,7 @@ class LocalContainersTest {
     while (i < rest.length && rest[i].startsWith("-")) {
       args.add(rest[i++]);
       if (i < rest.length
-          && List.of("--name", "-e", "--network", "-t", "--tail").contains(rest[i - 1])) {
+          && List.of("--name", "-e", "--network", "-t", "--tail", "-p").contains(rest[i - 1])) {
         args.add(rest[i++]);
       }
     }
@@ -202,6 +202,41 @@ class LocalContainersTest {
   }
 
   @Test
+  void aPublishedPortAnswersOnTheHostUntilTheContainerIsRemoved() throws Exception {
+    int port;
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    InProcessCli.Output run =
+        berth(
+            "run",
+            "-d",
+            "--name",
+            "web",
+            "-p",
+            "127.0.0.1:" + port + ":8080",
+            IMAGE,
+            "sh",
+            "-c",
+            "mkdir -p /www && echo hello-from-web > /www/index.html && exec httpd -f -p 8080 -h /www");
+    assertEquals(0, run.exit(), run.err());
+    try {
+      assertEquals(
+          "hello-from-web\n", dev.berth.testing.HttpGet.retrying("http://127.0.0.1:" + port + "/"));
+      assertTrue(berth("ps").out().contains("127.0.0.1:" + port + "->8080/tcp"), berth("ps").out());
+    } finally {
+      assertEquals(0, berth("rm", "-f", "web").exit());
+    }
+    try (java.net.Socket s = new java.net.Socket()) {
+      s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 2000);
+      org.junit.jupiter.api.Assertions.fail("the port still answers after rm");
+    } catch (java.io.IOException expected) {
+      // refused: the mapping went with the container
+    }
+  }
+
+  @Test
   void namesAreOneContainersAndBadInputIsRefusedChangingNothing() throws Exception {
     InProcessCli.Output first =
         berth("run", "-d", "--name", "one", "--network", "none", IMAGE, "sleep", "30");
@@ -216,6 +251,10 @@ class LocalContainersTest {
             {"run", "--network", "sideways", IMAGE, "true"},
             {"run", "-e", "=x", "--network", "none", IMAGE, "true"},
             {"run", "--network", "none", "local/no-such:1", "true"},
+            {"run", "-p", "70000:80", IMAGE, "true"},
+            {"run", "-p", "8080", IMAGE, "true"},
+            {"run", "-p", "300.1.1.1:8080:80", IMAGE, "true"},
+            {"run", "-p", "8080:80", "--network", "host", IMAGE, "true"},
           }) {
         InProcessCli.Output o = berth(bad[0], java.util.Arrays.copyOfRange(bad, 1, bad.length));
         assertNotEquals(0, o.exit(), String.join(" ", bad));
