@@ -21,8 +21,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * record is the only work on the loop.
  */
 public final class AssignmentConsumerVerticle extends AbstractVerticle {
-  private static final java.util.logging.Logger LOG =
-      java.util.logging.Logger.getLogger(AssignmentConsumerVerticle.class.getName());
   private UnreadableRecords unreadable;
   private final AgentConfig config;
   private KafkaConsumer<String, byte[]> consumer;
@@ -44,9 +42,6 @@ public final class AssignmentConsumerVerticle extends AbstractVerticle {
     // no consumer group: the node may read its topic and nothing else, and commits nothing
     consumer = KafkaConsumer.create(vertx, KafkaClientConfig.assignedConsumer(config.kafka()));
     consumer.handler(r -> handle(r.key(), r.value(), r.partition(), r.offset()));
-    // The client polls on after a failed poll; said here, as it would otherwise pass unseen.
-    consumer.exceptionHandler(
-        e -> LOG.warning("node " + config.nodeName() + ": reading its assignments: " + e));
     TopicPartition mine = new TopicPartition(AssignmentTopic.topicOf(config.nodeName()), 0);
     vertx
         .executeBlocking(this::readToEnd, false)
