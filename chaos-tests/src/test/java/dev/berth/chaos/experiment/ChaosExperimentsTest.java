@@ -29,7 +29,9 @@ class ChaosExperimentsTest {
     try {
       ChaosReport report =
           ChaosSession.run(
-              new LabConfig(3, 3000, work, false),
+              // kept: the lab's logs are printed when the run fails; the finally deletes it (a
+              // mount left behind fails that delete)
+              new LabConfig(3, 3000, work, true),
               List.of(
                   "agent-kill",
                   "control-plane-partition",
@@ -60,9 +62,6 @@ class ChaosExperimentsTest {
             pins.noneMatch(p -> p.getFileName().toString().startsWith("bc" + tag + "-")),
             "the lab's namespaces are gone");
       }
-      try (var left = Files.list(work)) {
-        assertEquals(List.of(), left.toList(), "the lab's state is gone");
-      }
     } catch (Throwable t) {
       failed = t;
       printAgentLogs(work);
@@ -81,12 +80,12 @@ class ChaosExperimentsTest {
   }
 
   /**
-   * What the agents said (their removals, slow passes, failures), for a run that failed: the lab's
-   * logs go with its directory. The Kafka client's reconnect warnings are left out.
+   * What the agents and control planes said (removals, slow passes, failures), for a run that
+   * failed. The Kafka client's reconnect warnings are left out.
    */
   private static void printAgentLogs(Path work) {
     try (var logs =
-        Files.find(work, 4, (p, a) -> p.getFileName().toString().matches("a\\d+\\.log"))) {
+        Files.find(work, 4, (p, a) -> p.getFileName().toString().matches("(a|cp)\\d+\\.log"))) {
       for (Path log : logs.sorted().toList()) {
         List<String> lines =
             Files.readAllLines(log).stream()
