@@ -145,8 +145,11 @@ class RealClientsIT {
   private static Outcome run(List<String> argv, boolean underPty) throws Exception {
     List<String> cmd = new ArrayList<>(argv);
     if (underPty) {
-      // a terminal for -t, as a user's: script(1) gives the client a pty
-      cmd = List.of("script", "-qec", String.join(" ", argv), "/dev/null");
+      // A terminal for -t, as a user's: script(1) gives the client a pty. Its input stays open
+      // for 2 s, as a user's terminal does: at EOF the clients close the process's stdin, and ctr
+      // (with runc as with berth-runc) then stopped copying what the process printed later.
+      cmd =
+          List.of("sh", "-c", "sleep 2 | script -qec \"" + String.join(" ", argv) + "\" /dev/null");
     }
     CommandOutcome o = CommandOutcome.run(cmd, work, 120);
     return new Outcome(o.exit(), o.out().replace("\r", ""), o.err());
@@ -199,7 +202,8 @@ class RealClientsIT {
       seen.put("exec", exec.exit() + " " + exec.out());
       // (a moment before the exit: a client copies the pty's last output after it sees the exit)
       Outcome tty =
-          podman(runtime, true, "exec", "-t", name, "sh", "-c", "'tty; sleep 0.5; exit 4'");
+          podman(
+              runtime, true, "exec", "-t", name, "sh", "-c", "'sleep 0.5; tty; sleep 0.5; exit 4'");
       seen.put("exec -t", tty.exit() + " " + tty.out().replaceAll("/dev/pts/\\d+", "/dev/pts/N"));
       podman(runtime, false, "pause", name);
       seen.put("paused", podman(runtime, false, "inspect", "-f", "{{.State.Status}}", name).out());
@@ -271,7 +275,7 @@ class RealClientsIT {
                   id,
                   "sh",
                   "-c",
-                  "'tty; sleep 0.5; exit 4'"),
+                  "'sleep 0.5; tty; sleep 0.5; exit 4'"),
               true);
       seen.put(
           "exec -t",
