@@ -4,6 +4,7 @@ import dev.berth.model.fleet.JavaDeserialization;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.libc.Native;
 import dev.berth.runtime.process.ReaperThread;
+import dev.berth.runtime.userns.HostUserNamespace;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -78,27 +79,13 @@ public final class RuncMain implements Runnable {
   }
 
   private static Path defaultRoot() {
-    int uid = effectiveUid();
+    long uid = HostUserNamespace.effectiveUid(); // from /proc: no libc binding for state
     if (uid == 0) {
       return Path.of("/run/berth");
     }
     String xdg = System.getenv("XDG_RUNTIME_DIR");
-    return (xdg != null && !xdg.isEmpty()
-            ? Path.of(xdg)
-            : Path.of("/run/user", Integer.toString(uid)))
+    return (xdg != null && !xdg.isEmpty() ? Path.of(xdg) : Path.of("/run/user", Long.toString(uid)))
         .resolve("berth");
-  }
-
-  /**
-   * This process's effective uid, without binding libc: /proc/self belongs to it (state and list
-   * need no other native call).
-   */
-  private static int effectiveUid() {
-    try {
-      return (Integer) java.nio.file.Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-    } catch (java.io.IOException | RuntimeException e) {
-      return Native.libc().geteuid();
-    }
   }
 
   public static void main(String[] args) {
