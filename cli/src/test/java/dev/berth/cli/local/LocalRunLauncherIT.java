@@ -85,6 +85,35 @@ class LocalRunLauncherIT {
   }
 
   @Test
+  void execWithATerminalGivesTheCommandAPtyInTheRunningContainer() throws Exception {
+    List<String> run =
+        new ArrayList<>(
+            List.of(BERTH.toString(), "run", "-d", "--name", "tty-exec", "--network", "none"));
+    run.addAll(where);
+    run.addAll(List.of(IMAGE, "sleep", "60"));
+    Process p = new ProcessBuilder(run).redirectInput(new File("/dev/null")).start();
+    p.getInputStream().readAllBytes();
+    assertEquals(0, p.waitFor());
+    try {
+      Outcome o =
+          inTerminal(
+              BERTH
+                  + " exec -it "
+                  + String.join(" ", where)
+                  + " tty-exec sh -c 'tty; read a; echo got-$a; exit 6'",
+              "seven\r");
+      assertEquals(6, o.exit(), o.out());
+      assertTrue(o.out().contains("/dev/pts/"), o.out());
+      assertTrue(o.out().contains("got-seven"), o.out());
+    } finally {
+      List<String> rm = new ArrayList<>(List.of(BERTH.toString(), "rm", "-f"));
+      rm.addAll(where);
+      rm.add("tty-exec");
+      new ProcessBuilder(rm).inheritIO().start().waitFor();
+    }
+  }
+
+  @Test
   void aForegroundRunFromTheCommandLineExitsWithTheContainersStatus() throws Exception {
     List<String> cmd =
         new ArrayList<>(List.of(BERTH.toString(), "run", "--rm", "--network", "none"));
