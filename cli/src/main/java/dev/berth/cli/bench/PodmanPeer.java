@@ -52,21 +52,7 @@ final class PodmanPeer implements AutoCloseable {
    */
   void runAndRemove(String name, String network, Samples run, Samples remove) throws Exception {
     long t0 = System.nanoTime();
-    ExternalCommand.run(
-        command(
-            "run",
-            "-d",
-            "--name",
-            name,
-            "--network",
-            network,
-            "--ulimit",
-            "nofile=1024:1024",
-            "--ulimit",
-            "nproc=1024:1024",
-            image,
-            "sleep",
-            "600"));
+    ExternalCommand.run(podmanRun(network, List.of("-d", "--name", name), "sleep", "600"));
     long t1 = System.nanoTime();
     ExternalCommand.run(command("rm", "-f", "-t", "0", name));
     long t2 = System.nanoTime();
@@ -78,20 +64,27 @@ final class PodmanPeer implements AutoCloseable {
 
   /** `podman run --rm` of {@code argv} on {@code network} (bridge, none), in the foreground. */
   void runRemoved(String network, String... argv) throws Exception {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "run",
-                "--rm",
-                "--network",
-                network,
-                "--ulimit",
-                "nofile=1024:1024",
-                "--ulimit",
-                "nproc=1024:1024",
-                image));
+    ExternalCommand.run(podmanRun(network, List.of("--rm"), argv));
+  }
+
+  /**
+   * `podman run` with {@code options} on {@code network}, the rlimits this host allows (podman's
+   * defaults are above them), this peer's image and {@code argv}.
+   */
+  private List<String> podmanRun(String network, List<String> options, String... argv) {
+    List<String> args = new ArrayList<>(List.of("run"));
+    args.addAll(options);
+    args.addAll(
+        List.of(
+            "--network",
+            network,
+            "--ulimit",
+            "nofile=1024:1024",
+            "--ulimit",
+            "nproc=1024:1024",
+            image));
     args.addAll(List.of(argv));
-    ExternalCommand.run(command(args.toArray(String[]::new)));
+    return command(args.toArray(String[]::new));
   }
 
   @Override
